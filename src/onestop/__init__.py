@@ -1,0 +1,1 @@
+"""onestop: one form, one window for foreigners coming to work in China."""

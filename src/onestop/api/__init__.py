@@ -1,0 +1,48 @@
+"""The public JSON API (API-CONTRACT.md). OpenAPI: /api/v1/openapi.json, browsable: /api/v1/docs."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from .catalog import router as catalog_router
+from .errors import ApiError, error_body
+
+api = NinjaAPI(
+    title="onestop API",
+    version="1",
+    description="One form, one window: the public API of the one-stop service for foreigners "
+    "coming to work in China. Names are stable within v1.",
+    urls_namespace="api-v1",
+)
+api.add_router("/", catalog_router)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return api.create_response(request, exc.body(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    errors = []
+    for error in exc.errors:
+        field = ".".join(str(part) for part in error.get("loc", [])[1:]) or None
+        errors.append({"field": field, "message_en": error.get("msg", "invalid value"),
+                       "message_zh": "取值无效：" + str(error.get("msg", ""))})
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(
+        request, error_body("Not found.", None, "Not found.", "未找到。"), status=404
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(
+        request, error_body(str(exc), None, str(exc), str(exc)), status=exc.status_code
+    )

@@ -1,0 +1,121 @@
+"""GET /matters, /matters/{matter}, /halls — thin: the catalog selectors decide."""
+
+from typing import Any
+
+from ninja import Router, Schema
+
+from onestop.catalog import selectors
+from onestop.catalog.models import Region
+
+from .errors import ApiError
+
+router = Router(tags=["catalog"])
+
+
+class Text(Schema):
+    zh: str
+    en: str
+
+
+class MatterSummary(Schema):
+    code: str
+    region: str
+    name_zh: str
+    name_en: str
+    department: str
+    version: int
+    valid_from: str
+
+
+class BundleSummary(Schema):
+    code: str
+    region: str
+    name_zh: str
+    name_en: str
+    matters: list[str]
+    version: int
+
+
+class MatterList(Schema):
+    region: str | None
+    matters: list[MatterSummary]
+    bundles: list[BundleSummary]
+
+
+class HallOut(Schema):
+    code: str
+    region: str
+    name: Text
+    address: Text | None
+    phone: str | None
+    hours: list[dict[str, Any]]
+    hours_group: int | None
+    hours_note: dict[str, Any] | None
+    notes: dict[str, Any] | None
+    one_stop_counter: bool
+    matters: list[str]
+    source: str
+
+
+class Guide(Schema):
+    matter: str
+    region: str
+    version: int
+    valid_from: str
+    name: dict[str, Any]
+    department: dict[str, Any]
+    fields: list[dict[str, Any]]
+    time_limits: dict[str, Any] | None
+    materials: list[dict[str, Any]]
+    flow: list[dict[str, Any]] | None
+    fees: dict[str, Any] | None
+    interview: dict[str, Any] | None
+    routes: list[dict[str, Any]] | None
+    halls: list[HallOut]
+    source_defects: list[dict[str, Any]]
+
+
+def _region(code: str | None, *, required: bool) -> Region | None:
+    if code is None:
+        if required:
+            raise ApiError(400, "region", "Give the region, e.g. ?region=beijing.",
+                           "请提供地区，例如 ?region=beijing。")
+        return None
+    region = selectors.region(code)
+    if region is None:
+        known = ", ".join(r.code for r in selectors.regions())
+        raise ApiError(400, "region", f"Unknown region {code!r}; known regions: {known}.",
+                       f"未知地区“{code}”；可选地区：{known}。")
+    return region
+
+
+@router.get("/matters", response=MatterList, summary="The matters and bundles offered in a region")
+def list_matters(request, region: str | None = None):
+    """Without `region`, every region's offer, each entry naming its region."""
+    chosen = _region(region, required=False)
+    matters, bundles = [], []
+    for r in [chosen] if chosen else selectors.regions():
+        for v in selectors.matter_versions(r):
+            matters.append({"code": v.matter.code, "region": r.code, "name_zh": v.name_zh,
+                            "name_en": v.name_en, "department": v.matter.department.code,
+                            "version": v.number, "valid_from": v.valid_from.isoformat()})
+        for b in selectors.bundle_versions(r):
+            bundles.append({"code": b.bundle.code, "region": r.code, "name_zh": b.name_zh,
+                            "name_en": b.name_en, "version": b.number,
+                            "matters": [m["code"] for m in b.content.get("matters", [])]})
+    return {"region": chosen.code if chosen else None, "matters": matters, "bundles": bundles}
+
+
+@router.get("/matters/{matter}", response=Guide, summary="The service guide of a matter in a region")
+def get_matter(request, matter: str, region: str | None = None):
+    chosen = _region(region, required=True)
+    version = selectors.matter_version(chosen, matter)
+    if version is None:
+        raise ApiError(404, "matter", f"Matter {matter!r} is not offered in {chosen.code}.",
+                       f"{chosen.name_zh}未提供事项“{matter}”。")
+    return selectors.guide(version)
+
+
+@router.get("/halls", response=list[HallOut], summary="Service halls with address, phone, hours")
+def list_halls(request, region: str | None = None, matter: str | None = None):
+    return [selectors.hall_summary(h) for h in selectors.halls(_region(region, required=False), matter)]

@@ -1,0 +1,70 @@
+"""Writes on catalog versions made by people: copy a published version into a draft, publish it.
+
+The loader publishes what the files say; these functions serve the admin, with the same checks.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .conditions import condition_errors
+from .models import MatterVersion, VersionOrigin, VersionStatus
+
+
+@transaction.atomic
+def copy_to_draft(version, user):
+    """A draft copy of `version` (with its materials), ready to edit; the original is untouched."""
+    model = type(version)
+    draft = model.objects.get(pk=version.pk)
+    draft.pk = None
+    draft.number = None
+    draft.status = VersionStatus.DRAFT
+    draft.origin = VersionOrigin.ADMIN
+    draft.published_at = None
+    draft.content_hash = ""
+    draft.valid_from = max(version.valid_from, timezone.localdate())
+    draft.note = f"Draft copied from version {version.number} by {user.get_username()}"
+    draft.save()
+    if isinstance(version, MatterVersion):
+        for material in version.materials.all():
+            material.pk = None
+            material.version = draft
+            material.save()
+    return draft
+
+
+def _problems(version) -> list[str]:
+    problems = []
+    if not version.name_zh or not version.name_en:
+        problems.append("the name needs both Chinese and English")
+    if isinstance(version, MatterVersion):
+        for material in version.materials.all():
+            if not material.name_zh or not material.name_en:
+                problems.append(f"material {material.code}: name needs Chinese and English")
+            if not material.source:
+                problems.append(f"material {material.code}: source is missing")
+            if material.condition is not None:
+                problems += [f"material {material.code}: {e}" for e in condition_errors(material.condition)]
+                if not material.condition_zh or not material.condition_en:
+                    problems.append(f"material {material.code}: condition needs words in Chinese and English")
+    return problems
+
+
+@transaction.atomic
+def publish(version, user) -> list[str]:
+    """Publish a draft under the next number; returns the problems that prevent it, if any."""
+    model = type(version)
+    version = model.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        return ["only a draft can be published"]
+    problems = _problems(version)
+    if problems:
+        return problems
+    identity = {"matter": version.matter} if isinstance(version, MatterVersion) else {"bundle": version.bundle}
+    number = (model.objects.filter(**identity, region=version.region)
+              .aggregate(n=Max("number"))["n"] or 0) + 1
+    model.objects.filter(pk=version.pk).update(
+        number=number, status=VersionStatus.PUBLISHED, published_at=timezone.now(),
+        note=(version.note + f"\nPublished by {user.get_username()}").strip(),
+    )
+    return []

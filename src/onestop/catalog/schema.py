@@ -1,0 +1,470 @@
+"""What a well-formed catalog entry is: every value sourced, every text bilingual, every code known.
+
+Each check appends `Problem`s instead of raising, so one run reports every mistake of every file
+at once, each with the file and line it sits on.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .conditions import condition_errors
+from .yaml_source import Located
+
+MATTER_CODES = (
+    "work_permit.issue",
+    "work_permit.change",
+    "work_permit.extend",
+    "residence_permit.issue",
+    "residence_permit.renew",
+    "residence_permit.reissue",
+    "residence_permit.change",
+    "stay_permit.issue",
+    "stay_permit.renew",
+    "stay_permit.reissue",
+    "permanent_residence.apply",
+    "social_insurance.register",
+    "social_security_card.apply",
+    "title_evaluation.apply",
+)
+BUNDLE_CODES = ("foreigner_work", "two_permits")
+ROUTE_CODES = (
+    "zgc_high_level_talent",
+    "zgc_points",
+    "zgc_chinese_origin",
+    "salary_and_tax",
+    "beijing_high_level_talent",
+    "family_member",
+)
+
+# The implementation-list fields (004 items 1-37) and the guide fields of 000 / 002 / 003,
+# in the order a service guide shows them. Items 18, 20, 23 and 25 are structured keys.
+FIELDS = {
+    "matter_type": ("事项类型", "Type of matter", "004 item 1"),
+    "basic_code": ("基本编码", "Basic code", "004 item 2"),
+    "implementation_code": ("实施编码", "Implementation code", "004 item 3"),
+    "sub_item_name": ("子项名称", "Sub-item", "004 item 4"),
+    "authority": ("实施主体", "Deciding authority", "004 item 5"),
+    "authority_nature": ("实施主体性质", "Nature of the authority", "004 item 6"),
+    "handling_office": ("承办机构", "Handling office", "004 item 7"),
+    "joint_offices": ("联办机构", "Joint offices", "004 item 8"),
+    "location": ("办理地点", "Where to apply", "004 item 9"),
+    "office_hours": ("办理时间", "Office hours", "004 item 10"),
+    "consultation_phone": ("咨询电话", "Enquiries phone", "004 item 11"),
+    "supervision_phone": ("监督电话", "Supervision phone", "004 item 11"),
+    "legal_basis": ("设定依据", "Legal basis", "004 item 12"),
+    "eligible_persons": ("实施对象", "Who may apply", "004 item 13"),
+    "levels": ("行使层级", "Administrative levels", "004 item 14"),
+    "competence": ("权限划分", "Division of competence", "004 item 15"),
+    "exercise_content": ("行使内容", "What the authority does", "004 item 16"),
+    "cross_region_scope": ("通办范围", "Cross-region handling", "004 item 17"),
+    "conditions": ("实施条件", "Conditions", "004 item 19"),
+    "special_steps": ("特殊环节", "Special steps (incl. intermediaries)", "004 item 21"),
+    "review_standards": ("审查方式及标准", "How applications are reviewed", "004 item 22"),
+    "quantity_limit": ("数量限制", "Quantity limit", "004 item 24"),
+    "result_name": ("结果名称", "Result", "004 item 26"),
+    "result_type": ("结果文书类型", "Kind of result", "000 §八"),
+    "result_validity": ("有效时间", "Validity of the result", "000 §八"),
+    "result_sample": ("结果样本", "Specimen of the result", "004 item 27"),
+    "case_type": ("办件类型", "Kind of case", "004 item 28"),
+    "handling_form": ("办理形式", "How it is handled", "004 item 29"),
+    "appointment": ("预约办理", "Appointments", "004 item 30"),
+    "online_payment": ("网上支付", "Online payment", "004 item 31"),
+    "delivery": ("物流快递", "Delivery of the result", "004 item 32"),
+    "operating_system": ("运行系统", "Operating system", "004 item 33"),
+    "channels": ("办理渠道", "Channels", "003 第十条"),
+    "online_flow": ("线上办理流程", "Applying online, step by step", "000 §十一"),
+    "progress_query": ("办理进程查询", "Checking progress", "000 §十二"),
+    "consultation": ("咨询方式", "Enquiries", "000 §十五"),
+    "complaints": ("投诉监督", "Complaints", "000 §十六"),
+    "faq": ("常见问题", "Questions and answers", "004 item 34"),
+    "duties": ("责任事项", "Duties of the authority", "004 item 35"),
+    "accountability": ("追责情形", "Accountability", "004 item 36"),
+    "integrity_risks": ("廉政风险点", "Integrity risk points", "004 annex"),
+    "notes": ("备注", "Notes", "004 item 37"),
+}
+ORIGINAL_OR_COPY = ("original", "copy", "original_and_copy", "copy_with_original_for_check")
+FEE_PER = ("person", "card")
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class Checker:
+    """Collects problems while walking catalog entries."""
+
+    def __init__(self, documents: set[str]):
+        self.documents = documents
+        self.problems: list[Problem] = []
+
+    def add(self, node, message: str, context: Located | None = None) -> None:
+        anchor = node if isinstance(node, Located) else context
+        file, line = (anchor.file, anchor.line) if isinstance(anchor, Located) else ("?", 0)
+        self.problems.append(Problem(file, line, message))
+
+    # -- building blocks -------------------------------------------------------------------
+
+    def mapping(self, node, what: str, context, allowed: set[str], required: set[str] = frozenset()):
+        if not isinstance(node, dict):
+            self.add(context, f"{what} must be a mapping, not {type(node).__name__}", context)
+            return False
+        for key in node:
+            if key not in allowed:
+                self.add(node, f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
+        for key in sorted(required - set(node)):
+            self.add(node, f"{what}: missing {key!r}")
+        return True
+
+    def source(self, node, what: str) -> None:
+        value = node.get("source") if isinstance(node, dict) else None
+        if not value:
+            self.add(node, f"{what}: missing source (e.g. \"004 item 18\")")
+            return
+        if not isinstance(value, str):
+            self.add(node, f"{what}: source must be text, not {value!r}")
+            return
+        for part in value.split(";"):
+            document = part.strip().split(" ")[0]
+            if document not in self.documents:
+                self.add(
+                    node,
+                    f"{what}: source {part.strip()!r} does not start with a known document "
+                    f"({', '.join(sorted(self.documents))})",
+                )
+
+    def translated(self, node, what: str, context=None) -> None:
+        """zh and en both present and non-empty."""
+        if not isinstance(node, dict):
+            self.add(context, f"{what} must be a mapping with zh and en", context)
+            return
+        for language, label in (("zh", "Chinese"), ("en", "English")):
+            value = node.get(language)
+            if not isinstance(value, str) or not value.strip():
+                self.add(node, f"{what}: missing {label} translation ({language})")
+
+    def text(self, node, what: str, context, extra: set[str] = frozenset(), sourced=True) -> None:
+        keys = {"zh", "en", "source"} | extra if sourced else {"zh", "en"} | extra
+        if self.mapping(node, what, context, keys):
+            self.translated(node, what, context)
+            if sourced:
+                self.source(node, what)
+
+    def condition(self, node, what: str, context) -> None:
+        if self.mapping(node, what, context, {"when", "zh", "en", "source"}, {"when"}):
+            self.translated(node, what, context)
+            for error in condition_errors(node.get("when")):
+                self.add(node, f"{what}: {error}")
+
+    def code(self, node, value, what: str, choices=None) -> None:
+        if not isinstance(value, str) or not CODE_RE.match(value.replace(".", "_")):
+            self.add(node, f"{what}: code {value!r} must be snake_case text")
+        elif choices is not None and value not in choices:
+            self.add(node, f"{what}: unknown code {value!r} (known: {', '.join(choices)})")
+
+    def positive_int(self, node, key: str, what: str, allow_zero=False) -> None:
+        value = node.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
+            self.add(node, f"{what}: {key} must be a whole number{'' if allow_zero else ' above 0'}, not {value!r}")
+
+    # -- sourced field values -----------------------------------------------------------------
+
+    def field(self, node, key: str, context) -> None:
+        what = f"field {key!r}"
+        if key not in FIELDS:
+            self.add(context, f"unknown field {key!r} (known: see docs/catalog-format.md)", context)
+            return
+        if not isinstance(node, dict):
+            self.add(context, f"{what} must be a mapping with a source", context)
+            return
+        if "items" in node:
+            if self.mapping(node, what, context, {"items", "source"}):
+                self.source(node, what)
+                items = node["items"]
+                if not isinstance(items, list) or not items:
+                    self.add(node, f"{what}: items must be a non-empty list")
+                    return
+                for index, item in enumerate(items, 1):
+                    item_what = f"{what} item {index}"
+                    if self.mapping(item, item_what, node, {"zh", "en", "source", "title"}):
+                        self.translated(item, item_what, node)
+                        if "source" in item:
+                            self.source(item, item_what)
+        elif "value" in node:
+            if self.mapping(node, what, context, {"value", "source"}):
+                self.source(node, what)
+        elif "blank" in node:
+            if self.mapping(node, what, context, {"blank", "source"}):
+                self.source(node, what)
+                if node["blank"] is not True:
+                    self.add(node, f"{what}: blank must be true")
+        else:
+            self.text(node, what, context)
+
+    # -- structured parts of a matter ----------------------------------------------------------
+
+    def materials(self, node, what: str, context) -> None:
+        if not isinstance(node, list):
+            self.add(context, f"{what} must be a list", context)
+            return
+        seen: set[str] = set()
+        allowed = {"code", "name", "original_or_copy", "copies", "format", "channel",
+                   "signature", "electronic", "condition", "source", "note"}
+        for index, material in enumerate(node, 1):
+            m_what = f"{what} #{index}"
+            if not self.mapping(material, m_what, context, allowed, {"code", "name", "source"}):
+                continue
+            code = material.get("code")
+            self.code(material, code, m_what)
+            if code in seen:
+                self.add(material, f"{m_what}: code {code!r} appears twice")
+            seen.add(code)
+            m_what = f"material {code!r}"
+            self.text(material.get("name"), f"{m_what} name", material, sourced=False)
+            self.source(material, m_what)
+            if "original_or_copy" in material and material["original_or_copy"] not in ORIGINAL_OR_COPY:
+                self.add(material, f"{m_what}: original_or_copy must be one of {', '.join(ORIGINAL_OR_COPY)}")
+            if "copies" in material:
+                self.positive_int(material, "copies", m_what)
+            for key in ("format", "channel", "signature", "note"):
+                if key in material:
+                    self.text(material[key], f"{m_what} {key}", material, sourced=False)
+            if "electronic" in material and not isinstance(material["electronic"], bool):
+                self.add(material, f"{m_what}: electronic must be true or false")
+            if "condition" in material:
+                self.condition(material["condition"], f"{m_what} condition", material)
+
+    def limits(self, node, what: str, context, key="working_days") -> None:
+        if not isinstance(node, list) or not node:
+            self.add(context, f"{what} must be a non-empty list", context)
+            return
+        for index, entry in enumerate(node, 1):
+            e_what = f"{what} #{index}"
+            allowed = {key, "when", "zh", "en", "source"}
+            if not self.mapping(entry, e_what, context, allowed, {key, "source"}):
+                continue
+            if key == "working_days":
+                self.positive_int(entry, key, e_what)
+            elif not isinstance(entry.get(key), bool):
+                self.add(entry, f"{e_what}: {key} must be true or false")
+            self.source(entry, e_what)
+            if "when" in entry:
+                self.translated(entry, e_what, context)
+                for error in condition_errors(entry["when"]):
+                    self.add(entry, f"{e_what}: {error}")
+            elif index != len(node):
+                self.add(entry, f"{e_what}: only the last entry may go without `when` (it is the default)")
+
+    def time_limits(self, node, what: str, context) -> None:
+        if self.mapping(node, what, context, {"statutory", "promised"}):
+            if not node:
+                self.add(node, f"{what}: give statutory or promised, or leave time_limits out")
+            for kind in ("statutory", "promised"):
+                if kind in node:
+                    self.limits(node[kind], f"{what} {kind}", node)
+
+    def flow(self, node, what: str, context) -> None:
+        if not isinstance(node, list) or not node:
+            self.add(context, f"{what} must be a non-empty list", context)
+            return
+        seen: set[str] = set()
+        for index, step in enumerate(node, 1):
+            s_what = f"{what} step #{index}"
+            allowed = {"code", "name", "working_days", "counted_in_promise", "when", "note", "source"}
+            if not self.mapping(step, s_what, context, allowed, {"code", "name", "source"}):
+                continue
+            self.code(step, step.get("code"), s_what)
+            if step.get("code") in seen:
+                self.add(step, f"{s_what}: code {step.get('code')!r} appears twice")
+            seen.add(step.get("code"))
+            self.text(step.get("name"), f"{s_what} name", step, sourced=False)
+            self.source(step, s_what)
+            if "working_days" in step:
+                self.positive_int(step, "working_days", s_what)
+            if "note" in step:
+                self.text(step["note"], f"{s_what} note", step, sourced=False)
+            if "when" in step:
+                for error in condition_errors(step["when"]):
+                    self.add(step, f"{s_what}: {error}")
+
+    def fees(self, node, what: str, context) -> None:
+        if not self.mapping(node, what, context, {"charged", "basis", "items", "source", "zh", "en"},
+                            {"charged", "source"}):
+            return
+        self.source(node, what)
+        if not isinstance(node.get("charged"), bool):
+            self.add(node, f"{what}: charged must be true or false")
+        if "zh" in node or "en" in node:
+            self.translated(node, what, context)
+        if "basis" in node:
+            self.text(node["basis"], f"{what} basis", node, sourced=False)
+        items = node.get("items", [])
+        if node.get("charged") and not items:
+            self.add(node, f"{what}: charged fees need items with amounts")
+        if not isinstance(items, list):
+            self.add(node, f"{what}: items must be a list")
+            return
+        for index, item in enumerate(items, 1):
+            i_what = f"{what} item #{index}"
+            allowed = {"code", "zh", "en", "amount_cny", "per", "when", "source"}
+            if not self.mapping(item, i_what, node, allowed, {"code", "amount_cny", "per"}):
+                continue
+            self.code(item, item.get("code"), i_what)
+            self.translated(item, i_what, node)
+            self.positive_int(item, "amount_cny", i_what, allow_zero=True)
+            if item.get("per") not in FEE_PER:
+                self.add(item, f"{i_what}: per must be one of {', '.join(FEE_PER)}")
+            if "source" in item:
+                self.source(item, i_what)
+            if "when" in item:
+                for error in condition_errors(item["when"]):
+                    self.add(item, f"{i_what}: {error}")
+
+    def interview(self, node, what: str, context) -> None:
+        if self.mapping(node, what, context, {"required", "agent_allowed", "zh", "en", "source"},
+                        {"required", "source"}):
+            self.source(node, what)
+            if not isinstance(node.get("required"), bool):
+                self.add(node, f"{what}: required must be true or false")
+            if "zh" in node or "en" in node:
+                self.translated(node, what, context)
+            if "agent_allowed" in node:
+                self.condition(node["agent_allowed"], f"{what} agent_allowed", node)
+
+    def routes(self, node, what: str, context) -> None:
+        if not isinstance(node, list) or not node:
+            self.add(context, f"{what} must be a non-empty list", context)
+            return
+        for index, route in enumerate(node, 1):
+            r_what = f"{what} #{index}"
+            allowed = {"code", "name", "eligibility", "materials", "time_limits", "notification", "source"}
+            if not self.mapping(route, r_what, context, allowed, {"code", "name", "eligibility", "source"}):
+                continue
+            self.code(route, route.get("code"), r_what, ROUTE_CODES)
+            r_what = f"route {route.get('code')!r}"
+            self.text(route.get("name"), f"{r_what} name", route, sourced=False)
+            self.source(route, r_what)
+            self.condition(route.get("eligibility"), f"{r_what} eligibility", route)
+            if "materials" in route:
+                self.materials(route["materials"], f"{r_what} materials", route)
+            if "time_limits" in route:
+                self.time_limits(route["time_limits"], f"{r_what} time_limits", route)
+            if "notification" in route:
+                self.text(route["notification"], f"{r_what} notification", route)
+
+    def fields(self, node, context) -> None:
+        if self.mapping(node, "fields", context, set(FIELDS)):
+            for key, value in node.items():
+                if key in FIELDS:
+                    self.field(value, key, node)
+
+    # -- whole entries ------------------------------------------------------------------------
+
+    MATTER_PARTS = {"fields", "time_limits", "materials", "flow", "fees", "interview", "routes", "name"}
+
+    def matter_parts(self, node, what: str) -> None:
+        """The parts shared by a baseline matter and a regional override."""
+        if "name" in node:
+            self.text(node["name"], f"{what} name", node)
+        if "fields" in node:
+            self.fields(node["fields"], node)
+        if "time_limits" in node:
+            self.time_limits(node["time_limits"], f"{what} time_limits", node)
+        if "materials" in node:
+            self.materials(node["materials"], f"{what} materials", node)
+        if "flow" in node:
+            self.flow(node["flow"], f"{what} flow", node)
+        if "fees" in node:
+            self.fees(node["fees"], f"{what} fees", node)
+        if "interview" in node:
+            self.interview(node["interview"], f"{what} interview", node)
+        if "routes" in node:
+            self.routes(node["routes"], f"{what} routes", node)
+
+    def matter(self, node, departments: set[str], context) -> None:
+        allowed = self.MATTER_PARTS | {"code", "department"}
+        if not self.mapping(node, "matter", context, allowed, {"code", "name", "department"}):
+            return
+        self.code(node, node.get("code"), "matter", MATTER_CODES)
+        if node.get("department") not in departments:
+            self.add(node, f"matter {node.get('code')!r}: unknown department {node.get('department')!r}")
+        self.matter_parts(node, f"matter {node.get('code')!r}")
+
+    BUNDLE_PARTS = {"name", "matters", "fields", "time_limits", "pre_examination", "appointment",
+                    "routing_working_days", "flow"}
+
+    def bundle_parts(self, node, what: str) -> None:
+        if "name" in node:
+            self.text(node["name"], f"{what} name", node)
+        if "matters" in node:
+            members = node["matters"]
+            if not isinstance(members, list) or not members:
+                self.add(node, f"{what}: matters must be a non-empty list")
+            else:
+                for member in members:
+                    if self.mapping(member, f"{what} member", node, {"code", "optional", "source"},
+                                    {"code", "source"}):
+                        self.code(member, member.get("code"), f"{what} member", MATTER_CODES)
+                        self.source(member, f"{what} member {member.get('code')!r}")
+        if "fields" in node:
+            self.fields(node["fields"], node)
+        if "time_limits" in node:
+            self.time_limits(node["time_limits"], f"{what} time_limits", node)
+        if "pre_examination" in node:
+            self.limits(node["pre_examination"], f"{what} pre_examination", node)
+        if "appointment" in node:
+            self.limits(node["appointment"], f"{what} appointment", node, key="required")
+        if "routing_working_days" in node:
+            value = node["routing_working_days"]
+            if self.mapping(value, f"{what} routing_working_days", node, {"value", "source"}, {"value"}):
+                self.source(value, f"{what} routing_working_days")
+        if "flow" in node:
+            self.flow(node["flow"], f"{what} flow", node)
+
+    def bundle(self, node, context) -> None:
+        if not self.mapping(node, "bundle", context, self.BUNDLE_PARTS | {"code"},
+                            {"code", "name", "matters"}):
+            return
+        self.code(node, node.get("code"), "bundle", BUNDLE_CODES)
+        self.bundle_parts(node, f"bundle {node.get('code')!r}")
+
+    HALL_KEYS = {"code", "name", "address", "phone", "hours", "hours_group", "hours_note", "notes",
+                 "one_stop_counter", "matters", "source"}
+    DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    def hall(self, node, region: str, context) -> None:
+        if not self.mapping(node, "hall", context, self.HALL_KEYS, {"code", "name", "source"}):
+            return
+        what = f"hall {node.get('code')!r}"
+        self.code(node, node.get("code"), "hall")
+        self.text(node.get("name"), f"{what} name", node, sourced=False)
+        self.source(node, what)
+        if "address" in node:
+            self.text(node["address"], f"{what} address", node, sourced=False)
+        if "phone" in node and not isinstance(node["phone"], str):
+            self.add(node, f"{what}: phone must be text (quote it)")
+        for key in ("hours_note", "notes"):
+            if key in node:
+                self.text(node[key], f"{what} {key}", node)
+        for session in node.get("hours", []) or []:
+            if not self.mapping(session, f"{what} hours", node, {"days", "opens", "closes"},
+                                {"days", "opens", "closes"}):
+                continue
+            days = session.get("days")
+            if not isinstance(days, list) or not days or any(d not in self.DAYS for d in days):
+                self.add(session, f"{what}: days must be a list of {', '.join(self.DAYS)}")
+            opens, closes = str(session.get("opens")), str(session.get("closes"))
+            if not (self.TIME_RE.match(opens) and self.TIME_RE.match(closes)):
+                self.add(session, f"{what}: opens/closes must be quoted \"HH:MM\" times")
+            elif opens >= closes:
+                self.add(session, f"{what}: opens {opens} is not before closes {closes}")
+        for code in node.get("matters", []) or []:
+            if code not in MATTER_CODES:
+                self.add(node, f"{what}: unknown matter {code!r}")

@@ -1,0 +1,163 @@
+"""Reads of the catalog: what a region offers, the guide of a matter, the halls."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from .models import (
+    BundleVersion,
+    Hall,
+    MatterVersion,
+    Region,
+    SourceDefect,
+    VersionStatus,
+)
+from .schema import FIELDS
+
+
+def regions() -> list[Region]:
+    return list(Region.objects.all())
+
+
+def region(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def _in_force(queryset, key: str, codes: list[str], on: date) -> dict:
+    """The version in force on `on` for each code: the newest published one already valid."""
+    found = {}
+    versions = (queryset.filter(status=VersionStatus.PUBLISHED, valid_from__lte=on)
+                .order_by("-valid_from", "-number"))
+    for version in versions:
+        code = getattr(version, key).code
+        if code in codes and code not in found:
+            found[code] = version
+    return found
+
+
+def matter_versions(region: Region, on: date | None = None) -> list[MatterVersion]:
+    """The matters a region offers, each in its version in force, in the region's order."""
+    on = on or timezone.localdate()
+    codes = region.matter_codes
+    found = _in_force(
+        MatterVersion.objects.filter(region=region).select_related("matter__department"),
+        "matter", codes, on,
+    )
+    return [found[code] for code in codes if code in found]
+
+
+def bundle_versions(region: Region, on: date | None = None) -> list[BundleVersion]:
+    on = on or timezone.localdate()
+    codes = region.bundle_codes
+    found = _in_force(BundleVersion.objects.filter(region=region).select_related("bundle"),
+                      "bundle", codes, on)
+    return [found[code] for code in codes if code in found]
+
+
+def matter_version(region: Region, code: str, on: date | None = None) -> MatterVersion | None:
+    if code not in region.matter_codes:
+        return None
+    on = on or timezone.localdate()
+    return _in_force(
+        MatterVersion.objects.filter(region=region, matter__code=code)
+        .select_related("matter__department", "region"),
+        "matter", [code], on,
+    ).get(code)
+
+
+def halls(region: Region | None = None, matter: str | None = None) -> list[Hall]:
+    queryset = Hall.objects.select_related("region")
+    if region is not None:
+        queryset = queryset.filter(region=region)
+    found = list(queryset)
+    if matter is not None:
+        found = [hall for hall in found if matter in hall.matters]
+    return found
+
+
+def _material(m) -> dict:
+    return {
+        "code": m.code,
+        "route": m.route,
+        "name": {"zh": m.name_zh, "en": m.name_en},
+        "original_or_copy": m.original_or_copy or None,
+        "copies": m.copies,
+        "format": {"zh": m.format_zh, "en": m.format_en} if m.format_en else None,
+        "channel": {"zh": m.channel_zh, "en": m.channel_en} if m.channel_en else None,
+        "signature": {"zh": m.signature_zh, "en": m.signature_en} if m.signature_en else None,
+        "electronic": m.electronic,
+        "note": {"zh": m.note_zh, "en": m.note_en} if m.note_en else None,
+        "condition": (
+            {"when": m.condition, "zh": m.condition_zh, "en": m.condition_en}
+            if m.condition is not None else None
+        ),
+        "source": m.source,
+    }
+
+
+def guide(version: MatterVersion) -> dict:
+    """The service guide of a matter version: every implementation-list field, sourced.
+
+    A field the sources do not give is listed with `given: false`, never filled in.
+    """
+    content = version.content
+    given = content.get("fields", {})
+    fields = []
+    for key, (label_zh, label_en, item) in FIELDS.items():
+        entry = {"key": key, "label": {"zh": label_zh, "en": label_en}, "list_item": item}
+        value = given.get(key)
+        if value is None:
+            entry |= {"given": False}
+        elif value.get("blank"):
+            entry |= {"given": True, "blank": True, "source": value["source"]}
+        else:
+            entry |= {"given": True, "value": value}
+        fields.append(entry)
+    materials = [_material(m) for m in version.materials.all()]
+    routes = [
+        {**route, "materials": [m for m in materials if m["route"] == route["code"]]}
+        for route in content.get("routes", [])
+    ]
+    return {
+        "matter": version.matter.code,
+        "region": version.region.code,
+        "version": version.number,
+        "valid_from": version.valid_from.isoformat(),
+        "name": content["name"],
+        "department": {
+            "code": version.matter.department.code,
+            "name": {"zh": version.matter.department.name_zh,
+                     "en": version.matter.department.name_en},
+        },
+        "fields": fields,
+        "time_limits": content.get("time_limits"),
+        "materials": [m for m in materials if not m["route"]],
+        "flow": content.get("flow"),
+        "fees": content.get("fees"),
+        "interview": content.get("interview"),
+        "routes": routes or None,
+        "halls": [hall_summary(h) for h in halls(version.region, version.matter.code)],
+        "source_defects": [
+            {"code": d.code, "source": d.locator,
+             "description": {"zh": d.description_zh, "en": d.description_en},
+             "handling": {"zh": d.handling_zh, "en": d.handling_en}}
+            for d in SourceDefect.objects.all() if version.matter.code in d.matters
+        ],
+    }
+
+
+def hall_summary(hall: Hall) -> dict:
+    return {
+        "code": hall.code,
+        "region": hall.region.code,
+        "name": {"zh": hall.name_zh, "en": hall.name_en},
+        "address": {"zh": hall.address_zh, "en": hall.address_en} if hall.address_en else None,
+        "phone": hall.phone or None,
+        "hours": hall.hours,
+        "hours_group": hall.hours_group,
+        "hours_note": hall.hours_note,
+        "notes": hall.notes,
+        "one_stop_counter": hall.one_stop_counter,
+        "matters": hall.matters,
+        "source": hall.source,
+    }

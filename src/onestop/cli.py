@@ -1,0 +1,93 @@
+"""The `onestop` command: `onestop serve`, `onestop manage <django command>`."""
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+
+def _var_dir() -> Path:
+    path = Path(os.environ.get("ONESTOP_VAR_DIR", Path.cwd() / "var")).resolve()
+    (path / "static").mkdir(parents=True, exist_ok=True)  # whitenoise's STATIC_ROOT
+    os.environ["ONESTOP_VAR_DIR"] = str(path)
+    return path
+
+
+def _secret_key(var_dir: Path) -> None:
+    """Keep one generated secret per installation unless the environment gives one."""
+    if os.environ.get("ONESTOP_SECRET_KEY"):
+        return
+    key_file = var_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    os.environ["ONESTOP_SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
+
+
+def _setup() -> Path:
+    var_dir = _var_dir()
+    _secret_key(var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    import django
+
+    django.setup()
+    return var_dir
+
+
+def prepare(var_dir: Path, out=sys.stdout) -> None:
+    """Bring any database, empty or not, up to date: schema, catalog, demo accounts."""
+    from django.core.management import call_command
+
+    from onestop.accounts.demo import ensure_demo_accounts
+    from onestop.catalog.loader import load
+    from onestop.locale_build import compile_messages
+
+    compile_messages()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"catalog: {load()}", file=out)
+    created = ensure_demo_accounts(var_dir)
+    if created:
+        where = ("ONESTOP_DEMO_PASSWORD" if os.environ.get("ONESTOP_DEMO_PASSWORD")
+                 else var_dir / "demo-accounts.txt")
+        print(f"demo accounts {', '.join(created)}: passwords in {where}", file=out)
+
+
+def serve(host: str, port: int) -> None:
+    os.environ.setdefault("ONESTOP_ALLOWED_HOSTS", f"{host},127.0.0.1,localhost")
+    var_dir = _setup()
+    prepare(var_dir)
+    from waitress import serve as waitress_serve
+
+    from onestop.wsgi import application
+
+    print(f"onestop is serving on http://{host}:{port}/ (admin: /admin/, API: /api/v1/docs)")
+    waitress_serve(application, host=host, port=port, threads=8)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="onestop", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="prepare the database and serve")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    commands.add_parser("prepare", help="migrate, load the catalog, create demo accounts")
+    manage_parser = commands.add_parser("manage", help="run a Django management command")
+    manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        serve(args.host, args.port)
+    elif args.command == "prepare":
+        prepare(_setup())
+    else:
+        _setup()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["onestop manage", *args.arguments])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Public pages: thin views over the catalog selectors."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from onestop.catalog import selectors
+
+
+def _region_or_404(code: str):
+    region = selectors.region(code)
+    if region is None:
+        raise Http404
+    return region
+
+
+def home(request):
+    offers = [
+        {"region": r, "matters": selectors.matter_versions(r), "bundles": selectors.bundle_versions(r)}
+        for r in selectors.regions()
+    ]
+    return render(request, "web/home.html", {"offers": offers})
+
+
+def region_matters(request, region):
+    region = _region_or_404(region)
+    return render(request, "web/region.html", {
+        "region": region,
+        "matters": selectors.matter_versions(region),
+        "bundles": selectors.bundle_versions(region),
+    })
+
+
+def region_halls(request, region):
+    region = _region_or_404(region)
+    return render(request, "web/halls.html", {
+        "region": region, "halls": [selectors.hall_summary(h) for h in selectors.halls(region)],
+    })
+
+
+def matter_guide(request, region, matter):
+    region = _region_or_404(region)
+    version = selectors.matter_version(region, matter)
+    if version is None:
+        raise Http404
+    return render(request, "web/guide.html", {"region": region, "guide": selectors.guide(version)})
