@@ -48,8 +48,11 @@ def prepare(var_dir: Path, out=sys.stdout) -> None:
     print(f"catalog: {load()}", file=out)
     created = ensure_demo_accounts(var_dir)
     if created:
-        where = ("ONESTOP_DEMO_PASSWORD" if os.environ.get("ONESTOP_DEMO_PASSWORD")
-                 else var_dir / "demo-accounts.txt")
+        where = (
+            "ONESTOP_DEMO_PASSWORD"
+            if os.environ.get("ONESTOP_DEMO_PASSWORD")
+            else var_dir / "demo-accounts.txt"
+        )
         print(f"demo accounts {', '.join(created)}: passwords in {where}", file=out)
 
 

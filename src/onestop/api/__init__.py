@@ -27,8 +27,13 @@ def _validation_error(request, exc: ValidationError):
     errors = []
     for error in exc.errors:
         field = ".".join(str(part) for part in error.get("loc", [])[1:]) or None
-        errors.append({"field": field, "message_en": error.get("msg", "invalid value"),
-                       "message_zh": "取值无效：" + str(error.get("msg", ""))})
+        errors.append(
+            {
+                "field": field,
+                "message_en": error.get("msg", "invalid value"),
+                "message_zh": "取值无效：" + str(error.get("msg", "")),
+            }
+        )
     return api.create_response(
         request, {"detail": "The request is not valid.", "errors": errors}, status=422
     )

@@ -78,14 +78,22 @@ class Guide(Schema):
 def _region(code: str | None, *, required: bool) -> Region | None:
     if code is None:
         if required:
-            raise ApiError(400, "region", "Give the region, e.g. ?region=beijing.",
-                           "请提供地区，例如 ?region=beijing。")
+            raise ApiError(
+                400,
+                "region",
+                "Give the region, e.g. ?region=beijing.",
+                "请提供地区，例如 ?region=beijing。",
+            )
         return None
     region = selectors.region(code)
     if region is None:
         known = ", ".join(r.code for r in selectors.regions())
-        raise ApiError(400, "region", f"Unknown region {code!r}; known regions: {known}.",
-                       f"未知地区“{code}”；可选地区：{known}。")
+        raise ApiError(
+            400,
+            "region",
+            f"Unknown region {code!r}; known regions: {known}.",
+            f"未知地区“{code}”；可选地区：{known}。",
+        )
     return region
 
 
@@ -96,26 +104,49 @@ def list_matters(request, region: str | None = None):
     matters, bundles = [], []
     for r in [chosen] if chosen else selectors.regions():
         for v in selectors.matter_versions(r):
-            matters.append({"code": v.matter.code, "region": r.code, "name_zh": v.name_zh,
-                            "name_en": v.name_en, "department": v.matter.department.code,
-                            "version": v.number, "valid_from": v.valid_from.isoformat()})
+            matters.append(
+                {
+                    "code": v.matter.code,
+                    "region": r.code,
+                    "name_zh": v.name_zh,
+                    "name_en": v.name_en,
+                    "department": v.matter.department.code,
+                    "version": v.number,
+                    "valid_from": v.valid_from.isoformat(),
+                }
+            )
         for b in selectors.bundle_versions(r):
-            bundles.append({"code": b.bundle.code, "region": r.code, "name_zh": b.name_zh,
-                            "name_en": b.name_en, "version": b.number,
-                            "matters": [m["code"] for m in b.content.get("matters", [])]})
+            bundles.append(
+                {
+                    "code": b.bundle.code,
+                    "region": r.code,
+                    "name_zh": b.name_zh,
+                    "name_en": b.name_en,
+                    "version": b.number,
+                    "matters": [m["code"] for m in b.content.get("matters", [])],
+                }
+            )
     return {"region": chosen.code if chosen else None, "matters": matters, "bundles": bundles}
 
 
-@router.get("/matters/{matter}", response=Guide, summary="The service guide of a matter in a region")
+@router.get(
+    "/matters/{matter}", response=Guide, summary="The service guide of a matter in a region"
+)
 def get_matter(request, matter: str, region: str | None = None):
     chosen = _region(region, required=True)
     version = selectors.matter_version(chosen, matter)
     if version is None:
-        raise ApiError(404, "matter", f"Matter {matter!r} is not offered in {chosen.code}.",
-                       f"{chosen.name_zh}未提供事项“{matter}”。")
+        raise ApiError(
+            404,
+            "matter",
+            f"Matter {matter!r} is not offered in {chosen.code}.",
+            f"{chosen.name_zh}未提供事项“{matter}”。",
+        )
     return selectors.guide(version)
 
 
 @router.get("/halls", response=list[HallOut], summary="Service halls with address, phone, hours")
 def list_halls(request, region: str | None = None, matter: str | None = None):
-    return [selectors.hall_summary(h) for h in selectors.halls(_region(region, required=False), matter)]
+    return [
+        selectors.hall_summary(h) for h in selectors.halls(_region(region, required=False), matter)
+    ]

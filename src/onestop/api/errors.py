@@ -2,8 +2,10 @@
 
 
 def error_body(detail: str, field: str | None, message_en: str, message_zh: str) -> dict:
-    return {"detail": detail,
-            "errors": [{"field": field, "message_en": message_en, "message_zh": message_zh}]}
+    return {
+        "detail": detail,
+        "errors": [{"field": field, "message_en": message_en, "message_zh": message_zh}],
+    }
 
 
 class ApiError(Exception):

@@ -24,8 +24,19 @@ from .publishing import copy_to_draft, publish
 class MaterialInline(admin.TabularInline):
     model = Material
     extra = 0
-    fields = ("position", "route", "code", "name_zh", "name_en", "original_or_copy", "copies",
-              "condition", "condition_zh", "condition_en", "source")
+    fields = (
+        "position",
+        "route",
+        "code",
+        "name_zh",
+        "name_en",
+        "original_or_copy",
+        "copies",
+        "condition",
+        "condition_zh",
+        "condition_en",
+        "source",
+    )
 
     def _editable(self, obj):
         return obj is None or not obj.is_published

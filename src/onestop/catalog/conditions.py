@@ -66,10 +66,14 @@ def condition_errors(expression, *, inside_iterator: bool = False) -> list[str]:
     if isinstance(expression, (str, int, float, bool)) or expression is None:
         return []
     if isinstance(expression, list):
-        return [e for item in expression for e in condition_errors(item, inside_iterator=inside_iterator)]
+        return [
+            e
+            for item in expression
+            for e in condition_errors(item, inside_iterator=inside_iterator)
+        ]
     if not isinstance(expression, dict) or len(expression) != 1:
         return [f"an operation must be a mapping with exactly one operator, not {expression!r}"]
-    (operator, operands), = expression.items()
+    ((operator, operands),) = expression.items()
     if operator == "var":
         if operands == "" and inside_iterator:
             return []
@@ -82,7 +86,8 @@ def condition_errors(expression, *, inside_iterator: bool = False) -> list[str]:
         operands = [operands]
     low, high = OPERATORS[operator]
     if len(operands) < low or (high is not None and len(operands) > high):
-        return [f"operator {operator!r} takes {low}{'' if high == low else '+' if high is None else f'-{high}'} operands, got {len(operands)}"]
+        allowed = str(low) if high == low else f"{low}+" if high is None else f"{low}-{high}"
+        return [f"operator {operator!r} takes {allowed} operands, got {len(operands)}"]
     if operator in ITERATORS:
         return condition_errors(operands[0], inside_iterator=inside_iterator) + condition_errors(
             operands[1], inside_iterator=True
@@ -95,7 +100,7 @@ def facts_used(expression) -> set[str]:
     if isinstance(expression, list):
         return set().union(*(facts_used(e) for e in expression)) if expression else set()
     if isinstance(expression, dict):
-        (operator, operands), = expression.items()
+        ((operator, operands),) = expression.items()
         if operator == "var":
             return {operands} if operands else set()
         return facts_used(operands)

@@ -61,8 +61,10 @@ class LoadReport:
     halls: int = 0
 
     def __str__(self) -> str:
-        lines = [f"{len(self.created)} new published versions, {self.unchanged} unchanged, "
-                 f"{self.halls} halls"]
+        lines = [
+            f"{len(self.created)} new published versions, {self.unchanged} unchanged, "
+            f"{self.halls} halls"
+        ]
         lines += [f"  new: {name}" for name in self.created]
         return "\n".join(lines)
 
@@ -79,7 +81,7 @@ def plain(node):
 
 
 def _read(path: Path, root: Path, problems: list[Problem]):
-    name = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+    name = str(path.relative_to(root))  # problems name files as the catalog folder holds them
     try:
         return yaml_source.read(path, name), name
     except yaml_source.CatalogFileError as exc:
@@ -105,21 +107,34 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     documents = _entries(sources, "documents", name, problems)
     checker = Checker({str(d.get("code")) for d in documents if isinstance(d, dict)})
     for document in documents:
-        if checker.mapping(document, "document", sources,
-                           {"code", "file", "title", "region", "language"},
-                           {"code", "file", "title", "language"}):
-            checker.text(document.get("title"), f"document {document.get('code')} title",
-                         document, sourced=False)
+        if checker.mapping(
+            document,
+            "document",
+            sources,
+            {"code", "file", "title", "region", "language"},
+            {"code", "file", "title", "language"},
+        ):
+            checker.text(
+                document.get("title"),
+                f"document {document.get('code')} title",
+                document,
+                sourced=False,
+            )
     catalog.documents = plain(documents)
 
     raw, name = _read(root / "departments.yaml", root, problems)
     departments = _entries(raw, "departments", name, problems)
     for department in departments:
-        if checker.mapping(department, "department", raw, {"code", "name", "source"},
-                           {"code", "name", "source"}):
+        if checker.mapping(
+            department, "department", raw, {"code", "name", "source"}, {"code", "name", "source"}
+        ):
             checker.code(department, department.get("code"), "department")
-            checker.text(department.get("name"), f"department {department.get('code')!r}",
-                         department, sourced=False)
+            checker.text(
+                department.get("name"),
+                f"department {department.get('code')!r}",
+                department,
+                sourced=False,
+            )
             checker.source(department, f"department {department.get('code')!r}")
     department_codes = {d.get("code") for d in departments if isinstance(d, dict)}
     catalog.departments = plain(departments)
@@ -131,8 +146,9 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
             checker.matter(matter, department_codes, raw)
             code = matter.get("code") if isinstance(matter, dict) else None
             if code in baseline:
-                checker.add(matter, f"matter {code!r} is defined twice "
-                                    f"(also at {baseline[code].where()})")
+                checker.add(
+                    matter, f"matter {code!r} is defined twice (also at {baseline[code].where()})"
+                )
             elif code:
                 baseline[code] = matter
 
@@ -151,9 +167,13 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
 
     raw, name = _read(root / "defects.yaml", root, problems)
     for defect in _entries(raw, "defects", name, problems):
-        if checker.mapping(defect, "defect", raw,
-                           {"code", "source", "description", "handling", "matters"},
-                           {"code", "source", "description", "handling"}):
+        if checker.mapping(
+            defect,
+            "defect",
+            raw,
+            {"code", "source", "description", "handling", "matters"},
+            {"code", "source", "description", "handling"},
+        ):
             checker.code(defect, defect.get("code"), "defect")
             checker.source(defect, f"defect {defect.get('code')!r}")
             checker.text(defect.get("description"), "defect description", defect, sourced=False)
@@ -187,8 +207,9 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
     if checker.mapping(offers, "offers", raw, {"matters", "bundles"}, {"matters"}):
         for kind, known in (("matters", baseline), ("bundles", bundles)):
             for offer in offers.get(kind, []) or []:
-                if checker.mapping(offer, f"offered {kind[:-1]}", offers, {"code", "source"},
-                                   {"code", "source"}):
+                if checker.mapping(
+                    offer, f"offered {kind[:-1]}", offers, {"code", "source"}, {"code", "source"}
+                ):
                     checker.source(offer, f"offered {offer.get('code')!r}")
                     if offer.get("code") not in known:
                         checker.add(offer, f"offers unknown {kind[:-1]} {offer.get('code')!r}")
@@ -199,14 +220,22 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
 
     def collect(mapping, where):
         if not isinstance(mapping, dict):
-            checker.add(where, "matters overrides must be a mapping of matter code to changes", where)
+            checker.add(
+                where, "matters overrides must be a mapping of matter code to changes", where
+            )
             return
         for code, override in mapping.items():
             if code in overrides:
-                checker.add(override, f"matter {code!r} is overridden twice in region {region!r} "
-                                      f"(also at {overrides[code].where()})", mapping)
+                checker.add(
+                    override,
+                    f"matter {code!r} is overridden twice in region {region!r} "
+                    f"(also at {overrides[code].where()})",
+                    mapping,
+                )
             elif code not in offered["matters"]:
-                checker.add(mapping, f"override of {code!r}, which region {region!r} does not offer")
+                checker.add(
+                    mapping, f"override of {code!r}, which region {region!r} does not offer"
+                )
             elif checker.mapping(override, f"override of {code!r}", mapping, Checker.MATTER_PARTS):
                 checker.matter_parts(override, f"{region} {code!r}")
                 overrides[code] = override
@@ -215,9 +244,10 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
         collect(raw["matters"], raw)
     for path in sorted((region_dir / "matters").glob("*.yaml")):
         extra, extra_name = _read(path, root, problems)
-        if extra is not None:
-            if checker.mapping(extra, extra_name, extra, {"matters"}, {"matters"}):
-                collect(extra["matters"], extra)
+        if extra is not None and checker.mapping(
+            extra, extra_name, extra, {"matters"}, {"matters"}
+        ):
+            collect(extra["matters"], extra)
 
     for code in offered["matters"]:
         resolved = dict(baseline[code])
@@ -233,10 +263,13 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
     if checker.mapping(bundle_overrides, "bundle overrides", raw, set(bundles)):
         for code, override in bundle_overrides.items():
             if code not in offered["bundles"]:
-                checker.add(bundle_overrides, f"override of bundle {code!r}, which region "
-                                              f"{region!r} does not offer")
-            elif checker.mapping(override, f"override of {code!r}", bundle_overrides,
-                                 Checker.BUNDLE_PARTS):
+                checker.add(
+                    bundle_overrides,
+                    f"override of bundle {code!r}, which region {region!r} does not offer",
+                )
+            elif checker.mapping(
+                override, f"override of {code!r}", bundle_overrides, Checker.BUNDLE_PARTS
+            ):
                 checker.bundle_parts(override, f"{region} {code!r}")
     for code in offered["bundles"]:
         resolved = dict(bundles[code])
@@ -244,23 +277,34 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
             resolved[key] = {**resolved.get(key, {}), **value} if key == "fields" else value
         for member in resolved.get("matters", []):
             if member.get("code") not in offered["matters"]:
-                checker.add(member, f"bundle {code!r} in {region!r} includes "
-                                    f"{member.get('code')!r}, which the region does not offer",
-                            raw)
+                checker.add(
+                    member,
+                    f"bundle {code!r} in {region!r} includes "
+                    f"{member.get('code')!r}, which the region does not offer",
+                    raw,
+                )
         catalog.bundles[(region, code)] = plain(resolved)
 
-    catalog.regions.append({"code": region, "name": plain(raw.get("name")),
-                            "offers": plain(offers)})
+    catalog.regions.append(
+        {"code": region, "name": plain(raw.get("name")), "offers": plain(offers)}
+    )
 
-    halls_raw, halls_name = _read(region_dir / "halls.yaml", root, problems) \
-        if (region_dir / "halls.yaml").exists() else (None, "")
-    for position, hall in enumerate(_entries(halls_raw, "halls", halls_name, problems)
-                                    if halls_raw is not None else []):
+    halls_raw, halls_name = (
+        _read(region_dir / "halls.yaml", root, problems)
+        if (region_dir / "halls.yaml").exists()
+        else (None, "")
+    )
+    for position, hall in enumerate(
+        _entries(halls_raw, "halls", halls_name, problems) if halls_raw is not None else []
+    ):
         checker.hall(hall, region, halls_raw)
         for code in (hall.get("matters") or []) if isinstance(hall, dict) else []:
             if code not in offered["matters"]:
-                checker.add(hall, f"hall {hall.get('code')!r} handles {code!r}, "
-                                  f"which region {region!r} does not offer")
+                checker.add(
+                    hall,
+                    f"hall {hall.get('code')!r} handles {code!r}, "
+                    f"which region {region!r} does not offer",
+                )
         if isinstance(hall, dict):
             catalog.halls.append({**plain(hall), "region": region, "position": position})
     seen = set()
@@ -271,26 +315,42 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
 
 
 def content_hash(entry: dict) -> str:
-    return hashlib.sha256(json.dumps(entry, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(entry, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
-def _material_rows(version: MatterVersion, materials: list[dict], route: str = "") -> list[Material]:
+def _material_rows(
+    version: MatterVersion, materials: list[dict], route: str = ""
+) -> list[Material]:
     rows = []
     for position, m in enumerate(materials):
         condition = m.get("condition") or {}
-        rows.append(Material(
-            version=version, position=position, route=route, code=m["code"],
-            name_zh=m["name"]["zh"], name_en=m["name"]["en"],
-            original_or_copy=m.get("original_or_copy", ""), copies=m.get("copies"),
-            format_zh=m.get("format", {}).get("zh", ""), format_en=m.get("format", {}).get("en", ""),
-            channel_zh=m.get("channel", {}).get("zh", ""), channel_en=m.get("channel", {}).get("en", ""),
-            signature_zh=m.get("signature", {}).get("zh", ""),
-            signature_en=m.get("signature", {}).get("en", ""),
-            electronic=m.get("electronic"),
-            note_zh=m.get("note", {}).get("zh", ""), note_en=m.get("note", {}).get("en", ""),
-            condition=condition.get("when"), condition_zh=condition.get("zh", ""),
-            condition_en=condition.get("en", ""), source=m["source"],
-        ))
+        rows.append(
+            Material(
+                version=version,
+                position=position,
+                route=route,
+                code=m["code"],
+                name_zh=m["name"]["zh"],
+                name_en=m["name"]["en"],
+                original_or_copy=m.get("original_or_copy", ""),
+                copies=m.get("copies"),
+                format_zh=m.get("format", {}).get("zh", ""),
+                format_en=m.get("format", {}).get("en", ""),
+                channel_zh=m.get("channel", {}).get("zh", ""),
+                channel_en=m.get("channel", {}).get("en", ""),
+                signature_zh=m.get("signature", {}).get("zh", ""),
+                signature_en=m.get("signature", {}).get("en", ""),
+                electronic=m.get("electronic"),
+                note_zh=m.get("note", {}).get("zh", ""),
+                note_en=m.get("note", {}).get("en", ""),
+                condition=condition.get("when"),
+                condition_zh=condition.get("zh", ""),
+                condition_en=condition.get("en", ""),
+                source=m["source"],
+            )
+        )
     return rows
 
 
@@ -298,24 +358,36 @@ def _next_number(model, **identity) -> int:
     return (model.objects.filter(**identity).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def _publish_if_changed(model, identity: dict, region: Region, entry: dict, report: LoadReport,
-                        today: date, label: str):
+def _publish_if_changed(
+    model, identity: dict, region: Region, entry: dict, report: LoadReport, today: date, label: str
+):
     """A new published version when the files say something new; None when unchanged."""
     digest = content_hash(entry)
-    last = (model.objects.filter(**identity, region=region, origin=VersionOrigin.FILES)
-            .order_by("-number").first())
+    last = (
+        model.objects.filter(**identity, region=region, origin=VersionOrigin.FILES)
+        .order_by("-number")
+        .first()
+    )
     if last is not None and last.content_hash == digest:
         report.unchanged += 1
         return None
     content = {k: v for k, v in entry.items() if k not in ("materials",)}
     if "routes" in content:
-        content["routes"] = [{k: v for k, v in r.items() if k != "materials"}
-                             for r in content["routes"]]
+        content["routes"] = [
+            {k: v for k, v in r.items() if k != "materials"} for r in content["routes"]
+        ]
     number = _next_number(model, **identity, region=region)
     version = model.objects.create(
-        **identity, region=region, number=number, status=VersionStatus.DRAFT,
-        origin=VersionOrigin.FILES, valid_from=today, name_zh=entry["name"]["zh"],
-        name_en=entry["name"]["en"], content=content, content_hash=digest,
+        **identity,
+        region=region,
+        number=number,
+        status=VersionStatus.DRAFT,
+        origin=VersionOrigin.FILES,
+        valid_from=today,
+        name_zh=entry["name"]["zh"],
+        name_en=entry["name"]["en"],
+        content=content,
+        content_hash=digest,
         note="Loaded from the catalog files",
     )
     report.created.append(f"{label} v{number}")
@@ -335,27 +407,54 @@ def write(catalog: Catalog, today: date | None = None) -> LoadReport:
     today = today or timezone.localdate()
     report = LoadReport()
     for d in catalog.documents:
-        SourceDocument.objects.update_or_create(code=d["code"], defaults={
-            "file_name": d["file"], "title_zh": d["title"]["zh"], "title_en": d["title"]["en"],
-            "region_code": d.get("region", ""), "language": d["language"]})
+        SourceDocument.objects.update_or_create(
+            code=d["code"],
+            defaults={
+                "file_name": d["file"],
+                "title_zh": d["title"]["zh"],
+                "title_en": d["title"]["en"],
+                "region_code": d.get("region", ""),
+                "language": d["language"],
+            },
+        )
     for d in catalog.departments:
-        Department.objects.update_or_create(code=d["code"], defaults={
-            "name_zh": d["name"]["zh"], "name_en": d["name"]["en"], "source": d["source"]})
+        Department.objects.update_or_create(
+            code=d["code"],
+            defaults={
+                "name_zh": d["name"]["zh"],
+                "name_en": d["name"]["en"],
+                "source": d["source"],
+            },
+        )
     regions = {}
     for r in catalog.regions:
-        regions[r["code"]], _ = Region.objects.update_or_create(code=r["code"], defaults={
-            "name_zh": r["name"]["zh"], "name_en": r["name"]["en"], "source": r["name"]["source"],
-            "offers": r["offers"]})
+        regions[r["code"]], _ = Region.objects.update_or_create(
+            code=r["code"],
+            defaults={
+                "name_zh": r["name"]["zh"],
+                "name_en": r["name"]["en"],
+                "source": r["name"]["source"],
+                "offers": r["offers"],
+            },
+        )
 
     departments = {d.code: d for d in Department.objects.all()}
     for (region_code, code), entry in sorted(catalog.matters.items()):
         matter, _ = Matter.objects.get_or_create(
-            code=code, defaults={"department": departments[entry["department"]]})
+            code=code, defaults={"department": departments[entry["department"]]}
+        )
         if matter.department.code != entry["department"]:
             matter.department = departments[entry["department"]]
             matter.save(update_fields=["department"])
-        version = _publish_if_changed(MatterVersion, {"matter": matter}, regions[region_code],
-                                      entry, report, today, f"{code} ({region_code})")
+        version = _publish_if_changed(
+            MatterVersion,
+            {"matter": matter},
+            regions[region_code],
+            entry,
+            report,
+            today,
+            f"{code} ({region_code})",
+        )
         if version is not None:
             rows = _material_rows(version, entry.get("materials", []))
             for route in entry.get("routes", []):
@@ -365,8 +464,15 @@ def write(catalog: Catalog, today: date | None = None) -> LoadReport:
 
     for (region_code, code), entry in sorted(catalog.bundles.items()):
         bundle, _ = Bundle.objects.get_or_create(code=code)
-        version = _publish_if_changed(BundleVersion, {"bundle": bundle}, regions[region_code],
-                                      entry, report, today, f"{code} ({region_code})")
+        version = _publish_if_changed(
+            BundleVersion,
+            {"bundle": bundle},
+            regions[region_code],
+            entry,
+            report,
+            today,
+            f"{code} ({region_code})",
+        )
         if version is not None:
             _publish(version)
 
@@ -374,14 +480,20 @@ def write(catalog: Catalog, today: date | None = None) -> LoadReport:
     for h in catalog.halls:
         hall_codes.append(h["code"])
         values = {
-            "region": regions[h["region"]], "position": h["position"],
-            "name_zh": h["name"]["zh"], "name_en": h["name"]["en"],
+            "region": regions[h["region"]],
+            "position": h["position"],
+            "name_zh": h["name"]["zh"],
+            "name_en": h["name"]["en"],
             "address_zh": h.get("address", {}).get("zh", ""),
             "address_en": h.get("address", {}).get("en", ""),
-            "phone": h.get("phone", ""), "hours": h.get("hours", []),
-            "hours_group": h.get("hours_group"), "hours_note": h.get("hours_note"),
-            "notes": h.get("notes"), "one_stop_counter": h.get("one_stop_counter", False),
-            "matters": h.get("matters", []), "source": h["source"],
+            "phone": h.get("phone", ""),
+            "hours": h.get("hours", []),
+            "hours_group": h.get("hours_group"),
+            "hours_note": h.get("hours_note"),
+            "notes": h.get("notes"),
+            "one_stop_counter": h.get("one_stop_counter", False),
+            "matters": h.get("matters", []),
+            "source": h["source"],
         }
         hall = Hall.objects.filter(code=h["code"]).first()
         if hall is None:
@@ -393,11 +505,18 @@ def write(catalog: Catalog, today: date | None = None) -> LoadReport:
 
     documents = {d.code: d for d in SourceDocument.objects.all()}
     for d in catalog.defects:
-        SourceDefect.objects.update_or_create(code=d["code"], defaults={
-            "document": documents[d["source"].split(" ")[0]], "locator": d["source"],
-            "description_zh": d["description"]["zh"], "description_en": d["description"]["en"],
-            "handling_zh": d["handling"]["zh"], "handling_en": d["handling"]["en"],
-            "matters": d.get("matters", [])})
+        SourceDefect.objects.update_or_create(
+            code=d["code"],
+            defaults={
+                "document": documents[d["source"].split(" ")[0]],
+                "locator": d["source"],
+                "description_zh": d["description"]["zh"],
+                "description_en": d["description"]["en"],
+                "handling_zh": d["handling"]["zh"],
+                "handling_en": d["handling"]["en"],
+                "matters": d.get("matters", []),
+            },
+        )
     return report
 
 

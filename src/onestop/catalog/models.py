@@ -134,16 +134,11 @@ class VersionBase(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def name(self):
-        return in_language(self.name_zh, self.name_en)
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == VersionStatus.PUBLISHED
-
     def save(self, *args, **kwargs):
-        if self.pk and type(self).objects.filter(pk=self.pk, status=VersionStatus.PUBLISHED).exists():
+        if (
+            self.pk
+            and type(self).objects.filter(pk=self.pk, status=VersionStatus.PUBLISHED).exists()
+        ):
             raise PublishedVersionError(
                 _("A published version cannot be changed; create a new version instead.")
             )
@@ -153,6 +148,14 @@ class VersionBase(models.Model):
         if self.is_published:
             raise PublishedVersionError(_("A published version cannot be deleted."))
         return super().delete(*args, **kwargs)
+
+    @property
+    def name(self):
+        return in_language(self.name_zh, self.name_en)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
 
 
 class MatterVersion(VersionBase):
@@ -190,7 +193,10 @@ class OriginalOrCopy(models.TextChoices):
     ORIGINAL = "original", _("Original")
     COPY = "copy", _("Copy")
     ORIGINAL_AND_COPY = "original_and_copy", _("Original and copy")
-    COPY_WITH_ORIGINAL_FOR_CHECK = "copy_with_original_for_check", _("Copy (original shown for checking)")
+    COPY_WITH_ORIGINAL_FOR_CHECK = (
+        "copy_with_original_for_check",
+        _("Copy (original shown for checking)"),
+    )
 
 
 class Material(models.Model):
@@ -222,25 +228,13 @@ class Material(models.Model):
     class Meta:
         ordering = ["version", "route", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "route", "code"], name="material_code_unique")
+            models.UniqueConstraint(
+                fields=["version", "route", "code"], name="material_code_unique"
+            )
         ]
 
     def __str__(self):
         return f"{self.code} ({self.source})"
-
-    @property
-    def name(self):
-        return in_language(self.name_zh, self.name_en)
-
-    @property
-    def condition_text(self):
-        return in_language(self.condition_zh, self.condition_en)
-
-    def _guard(self):
-        if MatterVersion.objects.filter(pk=self.version_id, status=VersionStatus.PUBLISHED).exists():
-            raise PublishedVersionError(
-                _("Materials of a published version cannot be changed; create a new version.")
-            )
 
     def save(self, *args, **kwargs):
         self._guard()
@@ -249,6 +243,22 @@ class Material(models.Model):
     def delete(self, *args, **kwargs):
         self._guard()
         return super().delete(*args, **kwargs)
+
+    def _guard(self):
+        if MatterVersion.objects.filter(
+            pk=self.version_id, status=VersionStatus.PUBLISHED
+        ).exists():
+            raise PublishedVersionError(
+                _("Materials of a published version cannot be changed; create a new version.")
+            )
+
+    @property
+    def name(self):
+        return in_language(self.name_zh, self.name_en)
+
+    @property
+    def condition_text(self):
+        return in_language(self.condition_zh, self.condition_en)
 
 
 class Hall(models.Model):

@@ -44,9 +44,13 @@ def _problems(version) -> list[str]:
             if not material.source:
                 problems.append(f"material {material.code}: source is missing")
             if material.condition is not None:
-                problems += [f"material {material.code}: {e}" for e in condition_errors(material.condition)]
+                problems += [
+                    f"material {material.code}: {e}" for e in condition_errors(material.condition)
+                ]
                 if not material.condition_zh or not material.condition_en:
-                    problems.append(f"material {material.code}: condition needs words in Chinese and English")
+                    problems.append(
+                        f"material {material.code}: condition needs words in Chinese and English"
+                    )
     return problems
 
 
@@ -60,11 +64,18 @@ def publish(version, user) -> list[str]:
     problems = _problems(version)
     if problems:
         return problems
-    identity = {"matter": version.matter} if isinstance(version, MatterVersion) else {"bundle": version.bundle}
-    number = (model.objects.filter(**identity, region=version.region)
-              .aggregate(n=Max("number"))["n"] or 0) + 1
+    identity = (
+        {"matter": version.matter}
+        if isinstance(version, MatterVersion)
+        else {"bundle": version.bundle}
+    )
+    number = (
+        model.objects.filter(**identity, region=version.region).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
     model.objects.filter(pk=version.pk).update(
-        number=number, status=VersionStatus.PUBLISHED, published_at=timezone.now(),
+        number=number,
+        status=VersionStatus.PUBLISHED,
+        published_at=timezone.now(),
         note=(version.note + f"\nPublished by {user.get_username()}").strip(),
     )
     return []

@@ -111,21 +111,25 @@ class Checker:
 
     # -- building blocks -------------------------------------------------------------------
 
-    def mapping(self, node, what: str, context, allowed: set[str], required: set[str] = frozenset()):
+    def mapping(
+        self, node, what: str, context, allowed: set[str], required: set[str] = frozenset()
+    ):
         if not isinstance(node, dict):
             self.add(context, f"{what} must be a mapping, not {type(node).__name__}", context)
             return False
         for key in node:
             if key not in allowed:
-                self.add(node, f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
-        for key in sorted(required - set(node)):
+                self.add(
+                    node, f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})"
+                )
+        for key in sorted(required - set(node) - {"source"}):  # source(): its own message
             self.add(node, f"{what}: missing {key!r}")
         return True
 
     def source(self, node, what: str) -> None:
         value = node.get("source") if isinstance(node, dict) else None
         if not value:
-            self.add(node, f"{what}: missing source (e.g. \"004 item 18\")")
+            self.add(node, f'{what}: missing source (e.g. "004 item 18")')
             return
         if not isinstance(value, str):
             self.add(node, f"{what}: source must be text, not {value!r}")
@@ -170,8 +174,13 @@ class Checker:
 
     def positive_int(self, node, key: str, what: str, allow_zero=False) -> None:
         value = node.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
-            self.add(node, f"{what}: {key} must be a whole number{'' if allow_zero else ' above 0'}, not {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < (0 if allow_zero else 1)
+        ):
+            least = "" if allow_zero else " above 0"
+            self.add(node, f"{what}: {key} must be a whole number{least}, not {value!r}")
 
     # -- sourced field values -----------------------------------------------------------------
 
@@ -214,8 +223,19 @@ class Checker:
             self.add(context, f"{what} must be a list", context)
             return
         seen: set[str] = set()
-        allowed = {"code", "name", "original_or_copy", "copies", "format", "channel",
-                   "signature", "electronic", "condition", "source", "note"}
+        allowed = {
+            "code",
+            "name",
+            "original_or_copy",
+            "copies",
+            "format",
+            "channel",
+            "signature",
+            "electronic",
+            "condition",
+            "source",
+            "note",
+        }
         for index, material in enumerate(node, 1):
             m_what = f"{what} #{index}"
             if not self.mapping(material, m_what, context, allowed, {"code", "name", "source"}):
@@ -228,8 +248,14 @@ class Checker:
             m_what = f"material {code!r}"
             self.text(material.get("name"), f"{m_what} name", material, sourced=False)
             self.source(material, m_what)
-            if "original_or_copy" in material and material["original_or_copy"] not in ORIGINAL_OR_COPY:
-                self.add(material, f"{m_what}: original_or_copy must be one of {', '.join(ORIGINAL_OR_COPY)}")
+            if (
+                "original_or_copy" in material
+                and material["original_or_copy"] not in ORIGINAL_OR_COPY
+            ):
+                self.add(
+                    material,
+                    f"{m_what}: original_or_copy must be one of {', '.join(ORIGINAL_OR_COPY)}",
+                )
             if "copies" in material:
                 self.positive_int(material, "copies", m_what)
             for key in ("format", "channel", "signature", "note"):
@@ -259,7 +285,10 @@ class Checker:
                 for error in condition_errors(entry["when"]):
                     self.add(entry, f"{e_what}: {error}")
             elif index != len(node):
-                self.add(entry, f"{e_what}: only the last entry may go without `when` (it is the default)")
+                self.add(
+                    entry,
+                    f"{e_what}: only the last entry may go without `when` (it is the default)",
+                )
 
     def time_limits(self, node, what: str, context) -> None:
         if self.mapping(node, what, context, {"statutory", "promised"}):
@@ -276,7 +305,15 @@ class Checker:
         seen: set[str] = set()
         for index, step in enumerate(node, 1):
             s_what = f"{what} step #{index}"
-            allowed = {"code", "name", "working_days", "counted_in_promise", "when", "note", "source"}
+            allowed = {
+                "code",
+                "name",
+                "working_days",
+                "counted_in_promise",
+                "when",
+                "note",
+                "source",
+            }
             if not self.mapping(step, s_what, context, allowed, {"code", "name", "source"}):
                 continue
             self.code(step, step.get("code"), s_what)
@@ -294,8 +331,13 @@ class Checker:
                     self.add(step, f"{s_what}: {error}")
 
     def fees(self, node, what: str, context) -> None:
-        if not self.mapping(node, what, context, {"charged", "basis", "items", "source", "zh", "en"},
-                            {"charged", "source"}):
+        if not self.mapping(
+            node,
+            what,
+            context,
+            {"charged", "basis", "items", "source", "zh", "en"},
+            {"charged", "source"},
+        ):
             return
         self.source(node, what)
         if not isinstance(node.get("charged"), bool):
@@ -327,8 +369,13 @@ class Checker:
                     self.add(item, f"{i_what}: {error}")
 
     def interview(self, node, what: str, context) -> None:
-        if self.mapping(node, what, context, {"required", "agent_allowed", "zh", "en", "source"},
-                        {"required", "source"}):
+        if self.mapping(
+            node,
+            what,
+            context,
+            {"required", "agent_allowed", "zh", "en", "source"},
+            {"required", "source"},
+        ):
             self.source(node, what)
             if not isinstance(node.get("required"), bool):
                 self.add(node, f"{what}: required must be true or false")
@@ -343,8 +390,18 @@ class Checker:
             return
         for index, route in enumerate(node, 1):
             r_what = f"{what} #{index}"
-            allowed = {"code", "name", "eligibility", "materials", "time_limits", "notification", "source"}
-            if not self.mapping(route, r_what, context, allowed, {"code", "name", "eligibility", "source"}):
+            allowed = {
+                "code",
+                "name",
+                "eligibility",
+                "materials",
+                "time_limits",
+                "notification",
+                "source",
+            }
+            if not self.mapping(
+                route, r_what, context, allowed, {"code", "name", "eligibility", "source"}
+            ):
                 continue
             self.code(route, route.get("code"), r_what, ROUTE_CODES)
             r_what = f"route {route.get('code')!r}"
@@ -366,7 +423,16 @@ class Checker:
 
     # -- whole entries ------------------------------------------------------------------------
 
-    MATTER_PARTS = {"fields", "time_limits", "materials", "flow", "fees", "interview", "routes", "name"}
+    MATTER_PARTS = {
+        "fields",
+        "time_limits",
+        "materials",
+        "flow",
+        "fees",
+        "interview",
+        "routes",
+        "name",
+    }
 
     def matter_parts(self, node, what: str) -> None:
         """The parts shared by a baseline matter and a regional override."""
@@ -393,11 +459,21 @@ class Checker:
             return
         self.code(node, node.get("code"), "matter", MATTER_CODES)
         if node.get("department") not in departments:
-            self.add(node, f"matter {node.get('code')!r}: unknown department {node.get('department')!r}")
+            self.add(
+                node, f"matter {node.get('code')!r}: unknown department {node.get('department')!r}"
+            )
         self.matter_parts(node, f"matter {node.get('code')!r}")
 
-    BUNDLE_PARTS = {"name", "matters", "fields", "time_limits", "pre_examination", "appointment",
-                    "routing_working_days", "flow"}
+    BUNDLE_PARTS = {
+        "name",
+        "matters",
+        "fields",
+        "time_limits",
+        "pre_examination",
+        "appointment",
+        "routing_working_days",
+        "flow",
+    }
 
     def bundle_parts(self, node, what: str) -> None:
         if "name" in node:
@@ -408,8 +484,13 @@ class Checker:
                 self.add(node, f"{what}: matters must be a non-empty list")
             else:
                 for member in members:
-                    if self.mapping(member, f"{what} member", node, {"code", "optional", "source"},
-                                    {"code", "source"}):
+                    if self.mapping(
+                        member,
+                        f"{what} member",
+                        node,
+                        {"code", "optional", "source"},
+                        {"code", "source"},
+                    ):
                         self.code(member, member.get("code"), f"{what} member", MATTER_CODES)
                         self.source(member, f"{what} member {member.get('code')!r}")
         if "fields" in node:
@@ -422,20 +503,34 @@ class Checker:
             self.limits(node["appointment"], f"{what} appointment", node, key="required")
         if "routing_working_days" in node:
             value = node["routing_working_days"]
-            if self.mapping(value, f"{what} routing_working_days", node, {"value", "source"}, {"value"}):
+            if self.mapping(
+                value, f"{what} routing_working_days", node, {"value", "source"}, {"value"}
+            ):
                 self.source(value, f"{what} routing_working_days")
         if "flow" in node:
             self.flow(node["flow"], f"{what} flow", node)
 
     def bundle(self, node, context) -> None:
-        if not self.mapping(node, "bundle", context, self.BUNDLE_PARTS | {"code"},
-                            {"code", "name", "matters"}):
+        if not self.mapping(
+            node, "bundle", context, self.BUNDLE_PARTS | {"code"}, {"code", "name", "matters"}
+        ):
             return
         self.code(node, node.get("code"), "bundle", BUNDLE_CODES)
         self.bundle_parts(node, f"bundle {node.get('code')!r}")
 
-    HALL_KEYS = {"code", "name", "address", "phone", "hours", "hours_group", "hours_note", "notes",
-                 "one_stop_counter", "matters", "source"}
+    HALL_KEYS = {
+        "code",
+        "name",
+        "address",
+        "phone",
+        "hours",
+        "hours_group",
+        "hours_note",
+        "notes",
+        "one_stop_counter",
+        "matters",
+        "source",
+    }
     DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -454,15 +549,20 @@ class Checker:
             if key in node:
                 self.text(node[key], f"{what} {key}", node)
         for session in node.get("hours", []) or []:
-            if not self.mapping(session, f"{what} hours", node, {"days", "opens", "closes"},
-                                {"days", "opens", "closes"}):
+            if not self.mapping(
+                session,
+                f"{what} hours",
+                node,
+                {"days", "opens", "closes"},
+                {"days", "opens", "closes"},
+            ):
                 continue
             days = session.get("days")
             if not isinstance(days, list) or not days or any(d not in self.DAYS for d in days):
                 self.add(session, f"{what}: days must be a list of {', '.join(self.DAYS)}")
             opens, closes = str(session.get("opens")), str(session.get("closes"))
             if not (self.TIME_RE.match(opens) and self.TIME_RE.match(closes)):
-                self.add(session, f"{what}: opens/closes must be quoted \"HH:MM\" times")
+                self.add(session, f'{what}: opens/closes must be quoted "HH:MM" times')
             elif opens >= closes:
                 self.add(session, f"{what}: opens {opens} is not before closes {closes}")
         for code in node.get("matters", []) or []:

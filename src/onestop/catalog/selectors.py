@@ -26,8 +26,9 @@ def region(code: str) -> Region | None:
 def _in_force(queryset, key: str, codes: list[str], on: date) -> dict:
     """The version in force on `on` for each code: the newest published one already valid."""
     found = {}
-    versions = (queryset.filter(status=VersionStatus.PUBLISHED, valid_from__lte=on)
-                .order_by("-valid_from", "-number"))
+    versions = queryset.filter(status=VersionStatus.PUBLISHED, valid_from__lte=on).order_by(
+        "-valid_from", "-number"
+    )
     for version in versions:
         code = getattr(version, key).code
         if code in codes and code not in found:
@@ -41,7 +42,9 @@ def matter_versions(region: Region, on: date | None = None) -> list[MatterVersio
     codes = region.matter_codes
     found = _in_force(
         MatterVersion.objects.filter(region=region).select_related("matter__department"),
-        "matter", codes, on,
+        "matter",
+        codes,
+        on,
     )
     return [found[code] for code in codes if code in found]
 
@@ -49,8 +52,9 @@ def matter_versions(region: Region, on: date | None = None) -> list[MatterVersio
 def bundle_versions(region: Region, on: date | None = None) -> list[BundleVersion]:
     on = on or timezone.localdate()
     codes = region.bundle_codes
-    found = _in_force(BundleVersion.objects.filter(region=region).select_related("bundle"),
-                      "bundle", codes, on)
+    found = _in_force(
+        BundleVersion.objects.filter(region=region).select_related("bundle"), "bundle", codes, on
+    )
     return [found[code] for code in codes if code in found]
 
 
@@ -59,9 +63,12 @@ def matter_version(region: Region, code: str, on: date | None = None) -> MatterV
         return None
     on = on or timezone.localdate()
     return _in_force(
-        MatterVersion.objects.filter(region=region, matter__code=code)
-        .select_related("matter__department", "region"),
-        "matter", [code], on,
+        MatterVersion.objects.filter(region=region, matter__code=code).select_related(
+            "matter__department", "region"
+        ),
+        "matter",
+        [code],
+        on,
     ).get(code)
 
 
@@ -89,7 +96,8 @@ def _material(m) -> dict:
         "note": {"zh": m.note_zh, "en": m.note_en} if m.note_en else None,
         "condition": (
             {"when": m.condition, "zh": m.condition_zh, "en": m.condition_en}
-            if m.condition is not None else None
+            if m.condition is not None
+            else None
         ),
         "source": m.source,
     }
@@ -126,8 +134,10 @@ def guide(version: MatterVersion) -> dict:
         "name": content["name"],
         "department": {
             "code": version.matter.department.code,
-            "name": {"zh": version.matter.department.name_zh,
-                     "en": version.matter.department.name_en},
+            "name": {
+                "zh": version.matter.department.name_zh,
+                "en": version.matter.department.name_en,
+            },
         },
         "fields": fields,
         "time_limits": content.get("time_limits"),
@@ -138,10 +148,14 @@ def guide(version: MatterVersion) -> dict:
         "routes": routes or None,
         "halls": [hall_summary(h) for h in halls(version.region, version.matter.code)],
         "source_defects": [
-            {"code": d.code, "source": d.locator,
-             "description": {"zh": d.description_zh, "en": d.description_en},
-             "handling": {"zh": d.handling_zh, "en": d.handling_en}}
-            for d in SourceDefect.objects.all() if version.matter.code in d.matters
+            {
+                "code": d.code,
+                "source": d.locator,
+                "description": {"zh": d.description_zh, "en": d.description_en},
+                "handling": {"zh": d.handling_zh, "en": d.handling_en},
+            }
+            for d in SourceDefect.objects.all()
+            if version.matter.code in d.matters
         ],
     }
 

@@ -15,7 +15,11 @@ def _region_or_404(code: str):
 
 def home(request):
     offers = [
-        {"region": r, "matters": selectors.matter_versions(r), "bundles": selectors.bundle_versions(r)}
+        {
+            "region": r,
+            "matters": selectors.matter_versions(r),
+            "bundles": selectors.bundle_versions(r),
+        }
         for r in selectors.regions()
     ]
     return render(request, "web/home.html", {"offers": offers})
@@ -23,18 +27,27 @@ def home(request):
 
 def region_matters(request, region):
     region = _region_or_404(region)
-    return render(request, "web/region.html", {
-        "region": region,
-        "matters": selectors.matter_versions(region),
-        "bundles": selectors.bundle_versions(region),
-    })
+    return render(
+        request,
+        "web/region.html",
+        {
+            "region": region,
+            "matters": selectors.matter_versions(region),
+            "bundles": selectors.bundle_versions(region),
+        },
+    )
 
 
 def region_halls(request, region):
     region = _region_or_404(region)
-    return render(request, "web/halls.html", {
-        "region": region, "halls": [selectors.hall_summary(h) for h in selectors.halls(region)],
-    })
+    return render(
+        request,
+        "web/halls.html",
+        {
+            "region": region,
+            "halls": [selectors.hall_summary(h) for h in selectors.halls(region)],
+        },
+    )
 
 
 def matter_guide(request, region, matter):

@@ -1,0 +1,254 @@
+"""The catalog loader: sourced, bilingual, validated files in; immutable versions out."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from onestop.catalog.loader import CatalogInvalid, load, read_catalog
+from onestop.catalog.models import (
+    Hall,
+    Material,
+    MatterVersion,
+    PublishedVersionError,
+    VersionStatus,
+)
+
+MATTER = """\
+matters:
+  - code: stay_permit.issue
+    name: {zh: 外国人停留证件签发, en: "Stay permit: issue", source: "004 item 4"}
+    department: public_security
+    fields:
+      matter_type: {zh: 行政许可, en: Administrative licence, source: "004 item 1"}
+    time_limits:
+      statutory: [{working_days: 7, source: "004 item 18"}]
+      promised: [{working_days: 5, source: "004 item 18"}]
+    materials:
+      - code: application_form
+        name: {zh: 外国人签证证件申请表, en: Visa and permit application form}
+        source: "004 annex 4"
+"""
+FILES = {
+    "sources.yaml": """\
+documents:
+  - {code: "004", file: 004.txt, title: {zh: 实施清单, en: Implementation list}, language: zh-Hans}
+""",
+    "departments.yaml": """\
+departments:
+  - code: public_security
+    name: {zh: 公安机关, en: Public security}
+    source: "004 item 5"
+""",
+    "defects.yaml": "defects: []\n",
+    "national/bundles.yaml": "bundles: []\n",
+    "national/matters/stay_permit.yaml": MATTER,
+    "regions/guangxi/region.yaml": """\
+code: guangxi
+name: {zh: 广西壮族自治区, en: Guangxi, source: "004 item 5"}
+offers:
+  matters:
+    - {code: stay_permit.issue, source: "004 item 4"}
+""",
+    "regions/guangxi/halls.yaml": """\
+halls:
+  - code: gx_window
+    name: {zh: 公安窗口, en: Public security window}
+    hours: [{days: [mon, tue, wed, thu, fri], opens: "09:00", closes: "17:00"}]
+    source: "004 item 9"
+""",
+}
+
+
+def write_catalog(root: Path, **changes: str) -> Path:
+    for name, text in {**FILES, **changes}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(CatalogInvalid) as raised:
+        read_catalog(root)
+    return [str(p) for p in raised.value.problems]
+
+
+def test_a_minimal_catalog_is_valid(tmp_path):
+    catalog = read_catalog(write_catalog(tmp_path))
+    assert list(catalog.matters) == [("guangxi", "stay_permit.issue")]
+
+
+def test_missing_source_is_refused_naming_file_and_line(tmp_path):
+    root = write_catalog(
+        tmp_path,
+        **{
+            "national/matters/stay_permit.yaml": MATTER.replace(
+                '        source: "004 annex 4"\n', ""
+            )
+        },
+    )
+    assert problems_of(root) == [
+        "national/matters/stay_permit.yaml:11: material 'application_form': "
+        'missing source (e.g. "004 item 18")'
+    ]
+
+
+def test_missing_translation_is_refused_naming_file_and_line(tmp_path):
+    root = write_catalog(
+        tmp_path,
+        **{
+            "national/matters/stay_permit.yaml": MATTER.replace(
+                "matter_type: {zh: 行政许可, en: Administrative licence,",
+                "matter_type: {zh: 行政许可,",
+            )
+        },
+    )
+    assert problems_of(root) == [
+        "national/matters/stay_permit.yaml:6: field 'matter_type': missing English translation (en)"
+    ]
+
+
+def test_every_problem_of_every_file_is_reported_at_once(tmp_path):
+    root = write_catalog(
+        tmp_path,
+        **{
+            "national/matters/stay_permit.yaml": MATTER.replace(
+                "stay_permit.issue", "stay_permit.isue"
+            ),
+            "regions/guangxi/halls.yaml": FILES["regions/guangxi/halls.yaml"].replace(
+                '"17:00"', '"08:00"'
+            ),
+        },
+    )
+    problems = problems_of(root)
+    assert any("stay_permit.yaml:2: matter: unknown code 'stay_permit.isue'" in p for p in problems)
+    assert any(
+        "halls.yaml:4: hall 'gx_window': opens 09:00 is not before closes 08:00" in p
+        for p in problems
+    )
+    assert any("offers unknown matter 'stay_permit.issue'" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ('{">=": [{var: agee}, 18]}', "unknown fact 'agee'"),
+        ('{"~": [{var: age}, 18]}', "unknown operator '~'"),
+        ('{">=": [{var: age}]}', "operator '>=' takes 2 operands, got 1"),
+    ],
+)
+def test_malformed_conditions_are_refused(tmp_path, condition, message):
+    line = f"        condition: {{when: {condition}, zh: 条件, en: Condition}}\n"
+    matter = MATTER.replace(
+        '        source: "004 annex 4"\n', line + '        source: "004 annex 4"\n'
+    )
+    root = write_catalog(tmp_path, **{"national/matters/stay_permit.yaml": matter})
+    assert any(message in p and "stay_permit.yaml:13" in p for p in problems_of(root))
+
+
+def test_unknown_source_document_and_field_are_refused(tmp_path):
+    matter = MATTER.replace('source: "004 item 1"', 'source: "009 item 1"').replace(
+        "    fields:\n", '    fields:\n      colour: {zh: 红, en: red, source: "004 item 1"}\n'
+    )
+    problems = problems_of(write_catalog(tmp_path, **{"national/matters/stay_permit.yaml": matter}))
+    assert any(
+        "source '009 item 1' does not start with a known document (004)" in p for p in problems
+    )
+    assert any("unknown key 'colour'" in p for p in problems)
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    root = write_catalog(tmp_path, **{"defects.yaml": "defects:\n  - code: [unclosed\n"})
+    (problem,) = problems_of(root)
+    assert problem.startswith("defects.yaml:3:")
+
+
+def test_duplicate_keys_are_refused(tmp_path):
+    root = write_catalog(tmp_path, **{"defects.yaml": "defects: []\ndefects: []\n"})
+    assert problems_of(root) == ["defects.yaml:2: duplicate key 'defects'"]
+
+
+@pytest.mark.django_db
+def test_loading_twice_changes_nothing(tmp_path):
+    root = write_catalog(tmp_path)
+    first = load(root)
+    before = list(MatterVersion.objects.values_list("pk", "number", "content_hash"))
+    second = load(root)
+    assert len(first.created) == 1 and first.created[0].startswith("stay_permit.issue (guangxi)")
+    assert second.created == [] and second.unchanged == 1
+    assert list(MatterVersion.objects.values_list("pk", "number", "content_hash")) == before
+
+
+@pytest.mark.django_db
+def test_a_changed_rule_is_a_new_version_and_the_old_one_stays(tmp_path):
+    root = write_catalog(tmp_path)
+    load(root)
+    old = (
+        MatterVersion.objects.filter(matter__code="stay_permit.issue", region__code="guangxi")
+        .order_by("-number")
+        .first()
+    )
+    write_catalog(
+        root,
+        **{
+            "national/matters/stay_permit.yaml": MATTER.replace(
+                "promised: [{working_days: 5,", "promised: [{working_days: 4,"
+            )
+        },
+    )
+    assert load(root).created == [f"stay_permit.issue (guangxi) v{old.number + 1}"]
+    old.refresh_from_db()
+    assert old.content["time_limits"]["promised"][0]["working_days"] == 5
+    assert old.status == VersionStatus.PUBLISHED
+    new = MatterVersion.objects.get(
+        pk__gt=old.pk, matter__code="stay_permit.issue", region__code="guangxi"
+    )
+    assert (
+        new.number == old.number + 1
+        and new.content["time_limits"]["promised"][0]["working_days"] == 4
+    )
+
+
+@pytest.mark.django_db
+def test_a_published_version_and_its_materials_cannot_be_edited():
+    version = MatterVersion.objects.filter(status=VersionStatus.PUBLISHED).first()
+    version.name_en = "Something else"
+    with pytest.raises(PublishedVersionError):
+        version.save()
+    material = Material.objects.filter(version=version).first()
+    material.copies = 9
+    with pytest.raises(PublishedVersionError):
+        material.save()
+    with pytest.raises(PublishedVersionError):
+        version.delete()
+
+
+@pytest.mark.django_db
+def test_load_catalog_command_lists_problems_and_loads_nothing(tmp_path, capsys):
+    root = write_catalog(
+        tmp_path,
+        **{
+            "regions/guangxi/region.yaml": FILES["regions/guangxi/region.yaml"].replace(
+                '{code: stay_permit.issue, source: "004 item 4"}', "{code: stay_permit.issue}"
+            )
+        },
+    )
+    halls_before = Hall.objects.count()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("load_catalog", data_dir=root)
+    assert "regions/guangxi/region.yaml:5: offered 'stay_permit.issue': missing source" in (
+        capsys.readouterr().err
+    )
+    assert Hall.objects.count() == halls_before
+
+
+def test_the_packaged_catalog_is_valid():
+    catalog = read_catalog()
+    assert {r["code"] for r in catalog.regions} == {"beijing", "qingdao", "guangxi"}
+
+
+@pytest.mark.django_db
+def test_the_packaged_catalog_loads_idempotently():
+    assert load().created == []
