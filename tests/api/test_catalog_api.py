@@ -96,3 +96,11 @@ def test_qingdao_window_says_the_source_gives_no_hours(client):
 def test_openapi_document_publishes_the_contract_paths(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/matters", "/api/v1/matters/{matter}", "/api/v1/halls"} <= set(schema["paths"])
+
+
+def test_bundles_are_narrowed_to_what_the_region_offers(client):
+    bundles = {
+        b["code"]: b for b in client.get("/api/v1/matters", {"region": "beijing"}).json()["bundles"]
+    }
+    assert bundles["foreigner_work"]["matters"] == ["work_permit.issue", "residence_permit.issue"]
+    assert bundles["two_permits"]["matters"] == ["work_permit.issue", "residence_permit.issue"]

@@ -99,3 +99,12 @@ def test_permanent_residence_guide_shows_the_routes(chinese):
 )
 def test_unknown_pages_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_region_page_shows_the_bundle_promises(english):
+    qingdao = english.get("/regions/qingdao/").content.decode()
+    assert "Routed to every department within 2 working days of acceptance" in qingdao
+    beijing = english.get("/regions/beijing/").content.decode()
+    assert "Online pre-examination: 1 working day" in beijing
+    assert "Online pre-examination: 3 working days" in beijing
+    assert "Qingdao" not in beijing
