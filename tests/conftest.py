@@ -14,9 +14,11 @@ def pytest_configure(config):
 def django_db_setup(django_db_setup, django_db_blocker):
     """The packaged catalog, loaded once into the test database, as `onestop serve` would."""
     from onestop.catalog.loader import load
+    from onestop.workdays.seed import seed
 
     with django_db_blocker.unblock():
         load()
+        seed()
 
 
 @pytest.fixture

@@ -46,6 +46,10 @@ def prepare(var_dir: Path, out=sys.stdout) -> None:
     compile_messages()
     call_command("migrate", interactive=False, verbosity=0)
     print(f"catalog: {load()}", file=out)
+    from onestop.workdays.seed import seed
+
+    for line in seed():
+        print(f"calendar: {line}", file=out)
     created = ensure_demo_accounts(var_dir)
     if created:
         where = (

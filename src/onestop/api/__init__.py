@@ -4,6 +4,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from .calendar import router as calendar_router
 from .catalog import router as catalog_router
 from .errors import ApiError, error_body
 
@@ -15,6 +16,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", catalog_router)
+api.add_router("/", calendar_router)
 
 
 @api.exception_handler(ApiError)

@@ -53,6 +53,7 @@ class HallOut(Schema):
     hours_note: dict[str, Any] | None
     notes: dict[str, Any] | None
     one_stop_counter: bool
+    adjusted_working_day_hours: str | None
     matters: list[str]
     source: str
 

@@ -492,6 +492,9 @@ def write(catalog: Catalog, today: date | None = None) -> LoadReport:
             "hours_note": h.get("hours_note"),
             "notes": h.get("notes"),
             "one_stop_counter": h.get("one_stop_counter", False),
+            "adjusted_working_day_hours": (h.get("adjusted_working_day_hours") or {}).get(
+                "weekday", ""
+            ),
             "matters": h.get("matters", []),
             "source": h["source"],
         }

@@ -278,6 +278,8 @@ class Hall(models.Model):
     hours_note = models.JSONField(null=True, blank=True)  # {"zh", "en", "source"}
     notes = models.JSONField(null=True, blank=True)  # {"zh", "en", "source"}
     one_stop_counter = models.BooleanField(default=False)
+    # Which weekday's hours apply on a weekend day made a working day; empty = closed then.
+    adjusted_working_day_hours = models.CharField(max_length=3, blank=True)
     matters = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=200)
 

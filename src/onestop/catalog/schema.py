@@ -519,6 +519,7 @@ class Checker:
         self.bundle_parts(node, f"bundle {node.get('code')!r}")
 
     HALL_KEYS = {
+        "adjusted_working_day_hours",
         "code",
         "name",
         "address",
@@ -565,6 +566,13 @@ class Checker:
                 self.add(session, f'{what}: opens/closes must be quoted "HH:MM" times')
             elif opens >= closes:
                 self.add(session, f"{what}: opens {opens} is not before closes {closes}")
+        adjusted = node.get("adjusted_working_day_hours")
+        if adjusted is not None and self.mapping(
+            adjusted, f"{what} adjusted_working_day_hours", node, {"weekday", "source"}, {"weekday"}
+        ):
+            self.source(adjusted, f"{what} adjusted_working_day_hours")
+            if adjusted.get("weekday") not in self.DAYS[:5]:
+                self.add(adjusted, f"{what}: weekday must be one of mon, tue, wed, thu, fri")
         for code in node.get("matters", []) or []:
             if code not in MATTER_CODES:
                 self.add(node, f"{what}: unknown matter {code!r}")

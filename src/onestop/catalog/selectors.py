@@ -172,6 +172,7 @@ def hall_summary(hall: Hall) -> dict:
         "hours_note": hall.hours_note,
         "notes": hall.notes,
         "one_stop_counter": hall.one_stop_counter,
+        "adjusted_working_day_hours": hall.adjusted_working_day_hours or None,
         "matters": hall.matters,
         "source": hall.source,
     }

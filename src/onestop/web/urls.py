@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staff, views
 
 app_name = "web"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("regions/<slug:region>/", views.region_matters, name="region"),
     path("regions/<slug:region>/halls/", views.region_halls, name="halls"),
     path("regions/<slug:region>/matters/<str:matter>/", views.matter_guide, name="guide"),
+    path("staff/calendar/", staff.calendar_month, name="staff-calendar"),
 ]

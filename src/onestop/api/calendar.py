@@ -1,0 +1,52 @@
+"""GET /calendar/due-date — thin: the workdays calendar decides."""
+
+from datetime import date
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from onestop.catalog import selectors as catalog
+from onestop.workdays.calendar import OutOfRange
+from onestop.workdays.selectors import calendar_for
+
+from .errors import ApiError
+
+router = Router(tags=["calendar"])
+
+
+class DueDateQuery(Schema):
+    start: date
+    working_days: int = Field(ge=0, le=2000)
+    region: str | None = None
+
+
+class DueDate(Schema):
+    due: date
+    provisional: bool
+
+
+@router.get(
+    "/calendar/due-date",
+    response=DueDate,
+    summary="The date N working days after D (D not counted)",
+)
+def due_date(request, query: Query[DueDateQuery]):
+    """`provisional` is true where a year the period crosses has no official schedule yet."""
+    if query.region is not None and catalog.region(query.region) is None:
+        known = ", ".join(r.code for r in catalog.regions())
+        raise ApiError(
+            400,
+            "region",
+            f"Unknown region {query.region!r}; known regions: {known}.",
+            f"未知地区“{query.region}”；可选地区：{known}。",
+        )
+    try:
+        result = calendar_for(query.region).add_working_days(query.start, query.working_days)
+    except OutOfRange as exc:
+        raise ApiError(
+            422,
+            "start",
+            f"The calendar cannot answer for this date: {exc}.",
+            "该日期超出日历可计算的范围（1950–2099年）。",
+        ) from exc
+    return {"due": result.due, "provisional": result.provisional}
