@@ -93,6 +93,18 @@ def test_statutory_holidays_of_2027_follow_the_lunar_calendar():
     assert len(names) == 13  # Order No. 795: 13 statutory days
 
 
+def test_festivals_on_the_same_day_are_one_day_with_both_names():
+    names = {day: en for day, _, en in statutory_holidays(2028)}
+    assert names[date(2028, 10, 3)] == "Mid-autumn Festival, National Day"
+
+
+@given(st.integers(min_value=1950, max_value=2099))
+def test_estimated_days_off_are_distinct_days_of_their_year(year):
+    days = [day for day, _, _ in statutory_holidays(year)]
+    assert len(days) == len(set(days)) and all(day.year == year for day in days)
+    assert 11 <= len(days) <= 13
+
+
 def test_working_days_between_counts_the_end_not_the_start():
     assert CAL.working_days_between(date(2026, 9, 30), date(2026, 10, 13)) == 5
     assert CAL.working_days_between(date(2026, 10, 13), date(2026, 9, 30)) == 0

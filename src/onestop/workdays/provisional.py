@@ -43,7 +43,13 @@ def statutory_holidays(year: int) -> list[tuple[date, str, str]]:
         (date(moon.getYear(), moon.getMonth(), moon.getDay()), "中秋节", "Mid-autumn Festival"),
     ]
     days += [(date(year, 10, day), "国庆节", "National Day") for day in (1, 2, 3)]
-    return sorted(days)
+    # Festivals can fall on the same day (Mid-autumn on 3 October 2028): one day, both names.
+    merged: dict[date, tuple[str, str]] = {}
+    for day, zh, en in days:
+        if day in merged:
+            zh, en = f"{merged[day][0]}、{zh}", f"{merged[day][1]}, {en}"
+        merged[day] = (zh, en)
+    return sorted((day, zh, en) for day, (zh, en) in merged.items())
 
 
 def estimated_days_off(year: int) -> set[date]:
