@@ -283,6 +283,19 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
                     f"{member.get('code')!r}, which the region does not offer",
                     raw,
                 )
+        members = {m.get("code") for m in resolved.get("matters", [])}
+        for exempt in resolved.get("exempt_materials", []) or []:
+            matter = catalog.matters.get((region, exempt.get("matter")), {})
+            if exempt.get("matter") not in members or exempt.get("material") not in {
+                m["code"] for m in matter.get("materials", [])
+            }:
+                checker.add(
+                    exempt,
+                    f"bundle {code!r} in {region!r} exempts "
+                    f"{exempt.get('matter')}/{exempt.get('material')}, "
+                    "which is not a material of a member matter",
+                    raw,
+                )
         catalog.bundles[(region, code)] = plain(resolved)
 
     catalog.regions.append(

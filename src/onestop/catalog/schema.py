@@ -160,6 +160,33 @@ class Checker:
             if sourced:
                 self.source(node, what)
 
+    def requirements(self, node, what: str, context) -> None:
+        """Conditions that must all hold, each with its words and source."""
+        if not isinstance(node, list) or not node:
+            self.add(context, f"{what} must be a non-empty list", context)
+            return
+        for index, requirement in enumerate(node, 1):
+            r_what = f"{what} #{index}"
+            if self.mapping(
+                requirement, r_what, context, {"when", "zh", "en", "source"}, {"when", "zh", "en"}
+            ):
+                self.translated(requirement, r_what, context)
+                self.source(requirement, r_what)
+                for error in condition_errors(requirement.get("when")):
+                    self.add(requirement, f"{r_what}: {error}")
+
+    def validity(self, node, what: str, context) -> None:
+        if not isinstance(node, list) or not node:
+            self.add(context, f"{what} must be a non-empty list", context)
+            return
+        for index, entry in enumerate(node, 1):
+            e_what = f"{what} #{index}"
+            if self.mapping(entry, e_what, context, {"when", "zh", "en", "source"}, {"zh", "en"}):
+                self.translated(entry, e_what, context)
+                self.source(entry, e_what)
+                for error in condition_errors(entry.get("when")):
+                    self.add(entry, f"{e_what}: {error}")
+
     def condition(self, node, what: str, context) -> None:
         if self.mapping(node, what, context, {"when", "zh", "en", "source"}, {"when"}):
             self.translated(node, what, context)
@@ -394,20 +421,23 @@ class Checker:
                 "code",
                 "name",
                 "eligibility",
+                "requirements",
                 "materials",
                 "time_limits",
                 "notification",
                 "source",
             }
             if not self.mapping(
-                route, r_what, context, allowed, {"code", "name", "eligibility", "source"}
+                route, r_what, context, allowed, {"code", "name", "requirements", "source"}
             ):
                 continue
             self.code(route, route.get("code"), r_what, ROUTE_CODES)
             r_what = f"route {route.get('code')!r}"
             self.text(route.get("name"), f"{r_what} name", route, sourced=False)
             self.source(route, r_what)
-            self.condition(route.get("eligibility"), f"{r_what} eligibility", route)
+            if "eligibility" in route:
+                self.text(route["eligibility"], f"{r_what} eligibility", route, sourced=False)
+            self.requirements(route.get("requirements"), f"{r_what} requirements", route)
             if "materials" in route:
                 self.materials(route["materials"], f"{r_what} materials", route)
             if "time_limits" in route:
@@ -432,6 +462,9 @@ class Checker:
         "interview",
         "routes",
         "name",
+        "eligibility",
+        "appointment",
+        "validity",
     }
 
     def matter_parts(self, node, what: str) -> None:
@@ -452,6 +485,12 @@ class Checker:
             self.interview(node["interview"], f"{what} interview", node)
         if "routes" in node:
             self.routes(node["routes"], f"{what} routes", node)
+        if "eligibility" in node:
+            self.requirements(node["eligibility"], f"{what} eligibility", node)
+        if "appointment" in node:
+            self.limits(node["appointment"], f"{what} appointment", node, key="required")
+        if "validity" in node:
+            self.validity(node["validity"], f"{what} validity", node)
 
     def matter(self, node, departments: set[str], context) -> None:
         allowed = self.MATTER_PARTS | {"code", "department"}
@@ -473,6 +512,8 @@ class Checker:
         "appointment",
         "routing_working_days",
         "flow",
+        "eligibility",
+        "exempt_materials",
     }
 
     def bundle_parts(self, node, what: str) -> None:
@@ -509,6 +550,20 @@ class Checker:
                 self.source(value, f"{what} routing_working_days")
         if "flow" in node:
             self.flow(node["flow"], f"{what} flow", node)
+        if "eligibility" in node:
+            self.requirements(node["eligibility"], f"{what} eligibility", node)
+        for exempt in node.get("exempt_materials", []) or []:
+            e_what = f"{what} exempt material"
+            if self.mapping(
+                exempt,
+                e_what,
+                node,
+                {"matter", "material", "zh", "en", "source"},
+                {"matter", "material", "zh", "en"},
+            ):
+                self.translated(exempt, e_what, node)
+                self.source(exempt, e_what)
+                self.code(exempt, exempt.get("matter"), e_what, MATTER_CODES)
 
     def bundle(self, node, context) -> None:
         if not self.mapping(
