@@ -1,4 +1,4 @@
-"""The `onestop` command: `onestop serve`, `onestop manage <django command>`."""
+"""The `onestop` command: serve, prepare, checklist, manage <django command>."""
 
 import argparse
 import os
@@ -72,6 +72,36 @@ def serve(host: str, port: int) -> None:
     waitress_serve(application, host=host, port=port, threads=8)
 
 
+def print_checklist(args) -> int:
+    """The checklist as JSON on stdout; a bad profile or code is explained on stderr (exit 2)."""
+    import json
+
+    _setup()
+    from pydantic import ValidationError
+
+    from onestop.rules.checklist import UnknownCode, checklist
+    from onestop.rules.profile import Profile
+
+    try:
+        raw = json.loads(args.profile.read_text(encoding="utf-8")) if args.profile else {}
+        answer = checklist(
+            args.region, Profile.model_validate(raw), matter=args.matter, bundle=args.bundle
+        )
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"cannot read the profile: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "profile"
+            print(f"{where}: {error['msg']}", file=sys.stderr)
+        return 2
+    except UnknownCode as exc:
+        print(f"{exc.message_en} / {exc.message_zh}", file=sys.stderr)
+        return 2
+    print(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="onestop", description=__doc__)
@@ -80,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     commands.add_parser("prepare", help="migrate, load the catalog, create demo accounts")
+    checklist_parser = commands.add_parser("checklist", help="what a person must do (JSON)")
+    checklist_parser.add_argument("--region", required=True)
+    target = checklist_parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--matter")
+    target.add_argument("--bundle")
+    checklist_parser.add_argument("--profile", type=Path, help="JSON file of the applicant profile")
     manage_parser = commands.add_parser("manage", help="run a Django management command")
     manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -88,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.host, args.port)
     elif args.command == "prepare":
         prepare(_setup())
+    elif args.command == "checklist":
+        return print_checklist(args)
     else:
         _setup()
         from django.core.management import execute_from_command_line

@@ -6,7 +6,8 @@ from ninja.errors import HttpError, ValidationError
 
 from .calendar import router as calendar_router
 from .catalog import router as catalog_router
-from .errors import ApiError, error_body
+from .checklist import router as checklist_router
+from .errors import ApiError, error_body, message_zh
 
 api = NinjaAPI(
     title="onestop API",
@@ -17,6 +18,7 @@ api = NinjaAPI(
 )
 api.add_router("/", catalog_router)
 api.add_router("/", calendar_router)
+api.add_router("/", checklist_router)
 
 
 @api.exception_handler(ApiError)
@@ -28,12 +30,14 @@ def _api_error(request, exc: ApiError):
 def _validation_error(request, exc: ValidationError):
     errors = []
     for error in exc.errors:
-        field = ".".join(str(part) for part in error.get("loc", [])[1:]) or None
+        location = [str(part) for part in error.get("loc", [])[1:]]
+        if location[:1] == ["body"]:
+            location = location[1:]
         errors.append(
             {
-                "field": field,
+                "field": ".".join(location) or None,
                 "message_en": error.get("msg", "invalid value"),
-                "message_zh": "取值无效：" + str(error.get("msg", "")),
+                "message_zh": message_zh(error),
             }
         )
     return api.create_response(

@@ -1,0 +1,69 @@
+"""POST /checklist — thin: rules.checklist decides."""
+
+from typing import Any
+
+from ninja import Router, Schema
+
+from onestop.rules.checklist import UnknownCode, checklist
+from onestop.rules.profile import Profile
+
+from .errors import ApiError
+
+router = Router(tags=["checklist"])
+
+
+class ChecklistIn(Schema):
+    region: str
+    matter: str | None = None
+    bundle: str | None = None
+    profile: Profile = Profile()
+
+
+class Sentence(Schema):
+    en: str
+    zh: str
+
+
+class MaterialOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    applies: bool | None
+    because: Sentence
+    original_or_copy: str | None
+    copies: int | None
+    source: str
+    route: str | None = None
+    matters: list[str] | None = None
+    exempt: bool | None = None
+
+
+class ChecklistOut(Schema):
+    region: str
+    matter: str | None = None
+    bundle: str | None = None
+    catalog_version: int
+    eligible: bool | None
+    missing_facts: list[str]
+    reasons: list[dict[str, Any]]
+    materials: list[MaterialOut]
+    time_limit: dict[str, Any] | None
+    pre_examination_working_days: int | None = None
+    appointment_required: bool | None
+    interview: dict[str, Any] | None = None
+    fees: list[dict[str, Any]] | None = None
+    routes: list[dict[str, Any]] | None = None
+    matters: list[dict[str, Any]] | None = None
+    validity: dict[str, Any] | None = None
+
+
+@router.post("/checklist", response=ChecklistOut, summary="What this person must do")
+def post_checklist(request, body: ChecklistIn):
+    """Eligibility, materials, time limit, appointment, interview and fees for one matter or one
+    bundle, each with a bilingual reason and its source. Facts the rules need but the profile
+    lacks are listed in `missing_facts`, and what depends on them is `null`."""
+    try:
+        return checklist(body.region, body.profile, matter=body.matter, bundle=body.bundle)
+    except UnknownCode as exc:
+        status = 400 if exc.field == "region" or "either" in exc.message_en else 404
+        raise ApiError(status, exc.field, exc.message_en, exc.message_zh) from exc
