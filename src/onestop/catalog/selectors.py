@@ -1,12 +1,15 @@
 """Reads of the catalog: what a region offers, the guide of a matter, the halls."""
 
+import copy
 from datetime import date
+from functools import lru_cache
 
 from django.utils import timezone
 
 from .models import (
     BundleVersion,
     Hall,
+    Material,
     MatterVersion,
     Region,
     SourceDefect,
@@ -103,6 +106,28 @@ def _material(m) -> dict:
     }
 
 
+def materials_and_routes(version: MatterVersion) -> tuple[list[dict], list[dict]]:
+    """The version's materials, and its routes each with their own materials.
+
+    A published version never changes, so its materials are read once per process.
+    """
+    if version.is_published:
+        # Keyed by publication time too: a rolled-back test transaction can reuse a pk.
+        materials = copy.deepcopy(_published_materials(version.pk, version.published_at))
+    else:
+        materials = [_material(m) for m in version.materials.all()]
+    routes = [
+        {**route, "materials": [m for m in materials if m["route"] == route["code"]]}
+        for route in version.content.get("routes", [])
+    ]
+    return materials, routes
+
+
+@lru_cache(maxsize=512)
+def _published_materials(version_pk: int, published_at) -> list[dict]:
+    return [_material(m) for m in Material.objects.filter(version_id=version_pk)]
+
+
 def guide(version: MatterVersion) -> dict:
     """The service guide of a matter version: every implementation-list field, sourced.
 
@@ -121,11 +146,7 @@ def guide(version: MatterVersion) -> dict:
         else:
             entry |= {"given": True, "value": value}
         fields.append(entry)
-    materials = [_material(m) for m in version.materials.all()]
-    routes = [
-        {**route, "materials": [m for m in materials if m["route"] == route["code"]]}
-        for route in content.get("routes", [])
-    ]
+    materials, routes = materials_and_routes(version)
     return {
         "matter": version.matter.code,
         "region": version.region.code,

@@ -158,7 +158,7 @@ def _material(m: dict, values: dict, route_result: Result | None = None) -> tupl
 
 def matter_checklist(version: MatterVersion, profile: Profile) -> dict:
     """The checklist of one matter, under the catalog version given."""
-    guide = selectors.guide(version)
+    all_materials, guide_routes = selectors.materials_and_routes(version)
     content = version.content
     values = facts(profile, version.matter.code)
     missing: set[str] = set()
@@ -167,7 +167,7 @@ def matter_checklist(version: MatterVersion, profile: Profile) -> dict:
     routes = []
     if content.get("routes"):
         route_results = []
-        for route in guide["routes"]:
+        for route in guide_routes:
             result, route_reasons = _requirements(route.get("requirements", []), values)
             route_results.append(result)
             routes.append(
@@ -182,11 +182,11 @@ def matter_checklist(version: MatterVersion, profile: Profile) -> dict:
     missing |= eligible.missing
 
     materials = []
-    for m in guide["materials"]:
+    for m in (m for m in all_materials if not m["route"]):
         item, result = _material(m, values)
         missing |= result.missing
         materials.append(item)
-    for route, entry in zip(guide["routes"] or [], routes, strict=False):
+    for route, entry in zip(guide_routes, routes, strict=False):
         route_result = Result(entry["eligible"])
         for m in route["materials"]:
             item, result = _material(m, values, route_result)
