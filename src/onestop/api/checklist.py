@@ -50,6 +50,8 @@ class ChecklistOut(Schema):
     time_limit: dict[str, Any] | None
     pre_examination_working_days: int | None = None
     appointment_required: bool | None
+    appointment: dict[str, Any] | None = None
+    pre_examination: dict[str, Any] | None = None
     interview: dict[str, Any] | None = None
     fees: list[dict[str, Any]] | None = None
     routes: list[dict[str, Any]] | None = None

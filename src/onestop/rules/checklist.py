@@ -44,6 +44,26 @@ def _because(result: Result, words: dict | None, *, always: tuple[str, str]) -> 
     }
 
 
+def _depends_on(missing) -> dict:
+    return {
+        "en": f"Depends on what you have not told us: {_labels(missing, 'en')}",
+        "zh": f"取决于尚未提供的信息：{_labels(missing, 'zh')}",
+    }
+
+
+def _chosen(entry: dict | None, result: Result, key: str) -> dict | None:
+    """A first-match rule's answer with its words and source; None when the sources say nothing."""
+    if entry is not None:
+        return {
+            key: entry[key],
+            "because": {"en": entry.get("en", ""), "zh": entry.get("zh", "")},
+            "source": entry["source"],
+        }
+    if result.value is None:
+        return {key: None, "because": _depends_on(result.missing), "source": None}
+    return None
+
+
 def _yours(condition, values: dict) -> dict:
     """The applicant's own figures for the facts a condition reads."""
     parts_en, parts_zh = [], []
@@ -120,11 +140,7 @@ def _time_limit(limits: dict | None, values: dict, missing: set) -> dict | None:
         "because": (
             {"en": chosen.get("en", ""), "zh": chosen.get("zh", "")}
             if chosen
-            else _because(
-                p_result if kind == "promised" else s_result,
-                {"en": "the limit depends on it", "zh": "时限取决于此"},
-                always=("", ""),
-            )
+            else _depends_on((p_result if kind == "promised" else s_result).missing)
             if undetermined
             else None
         ),
@@ -143,6 +159,12 @@ def _material(m: dict, values: dict, route_result: Result | None = None) -> tupl
     )
     if route_result is not None and route_result.value is False:
         because = {"en": "Only for a route you do not meet", "zh": "仅适用于您不符合的申请类别"}
+    elif route_result is not None and route_result.value is None and result.value is None:
+        because = {
+            "en": "Needed if you apply by this route; whether you meet it depends on facts "
+            "you have not given",
+            "zh": "如按此类别申请则需提交；您是否符合此类别取决于尚未提供的信息",
+        }
     return {
         "code": m["code"],
         "name_zh": m["name"]["zh"],
@@ -249,6 +271,7 @@ def matter_checklist(version: MatterVersion, profile: Profile) -> dict:
         "materials": materials,
         "time_limit": time_limit,
         "appointment_required": appointment["required"] if appointment else None,
+        "appointment": _chosen(appointment, a_result, "required"),
         "interview": interview,
         "fees": fees,
         "fees_given": bool(content.get("fees")),
@@ -316,7 +339,9 @@ def bundle_checklist(version: BundleVersion, profile: Profile, on=None) -> dict:
         "pre_examination_working_days": pre_examination["working_days"]
         if pre_examination
         else None,
+        "pre_examination": _chosen(pre_examination, p_result, "working_days"),
         "appointment_required": appointment["required"] if appointment else None,
+        "appointment": _chosen(appointment, a_result, "required"),
         "matters": matters,
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff, views
+from . import checklist, staff, views
 
 app_name = "web"
 urlpatterns = [
@@ -8,5 +8,8 @@ urlpatterns = [
     path("regions/<slug:region>/", views.region_matters, name="region"),
     path("regions/<slug:region>/halls/", views.region_halls, name="halls"),
     path("regions/<slug:region>/matters/<str:matter>/", views.matter_guide, name="guide"),
+    path("checklist/", checklist.choose, name="checklist"),
+    path("checklist/questions/", checklist.questions, name="checklist-questions"),
+    path("checklist/result/", checklist.result, name="checklist-result"),
     path("staff/calendar/", staff.calendar_month, name="staff-calendar"),
 ]

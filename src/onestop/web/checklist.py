@@ -1,0 +1,292 @@
+"""The applicant's wizard "What do I need?": choose a matter, answer its questions, read the answer.
+
+Thin: the query string becomes a Profile, rules.checklist decides, the templates show. The answers
+travel only in the query string (so a result can be bookmarked and printed); nothing is stored
+and nothing is logged.
+"""
+
+import re
+from functools import wraps
+from typing import NamedTuple
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from pydantic import ValidationError
+
+from onestop.catalog import selectors
+from onestop.catalog.models import BundleVersion, MatterVersion, Region
+from onestop.rules.checklist import checklist
+from onestop.rules.profile import CHOICE_LABELS, FACTS, Profile, choices
+from onestop.rules.questions import questions_for
+
+# Lists of yearly figures: commas (either width), the enumeration comma or semicolons.
+LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+class Chosen(NamedTuple):
+    region: Region
+    matter: str | None
+    bundle: str | None
+    version: MatterVersion | BundleVersion
+
+
+def _private(view):
+    """Answers travel in the query string: keep such pages out of caches and referrers."""
+
+    @wraps(view)
+    @never_cache
+    def private_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return private_view
+
+
+def choose(request):
+    """Page 1: the region, then a matter or a bundle it offers."""
+    region = None
+    if request.GET.get("region"):
+        region = selectors.region(request.GET["region"])
+        if region is None:
+            raise Http404
+    return render(
+        request,
+        "web/checklist/choose.html",
+        {
+            "regions": selectors.regions(),
+            "region": region,
+            "matters": selectors.matter_versions(region) if region else [],
+            "bundles": selectors.bundle_versions(region) if region else [],
+        },
+    )
+
+
+@_private
+def questions(request):
+    """Page 2: only the questions the chosen matter's or bundle's rules read."""
+    chosen = _chosen(request)
+    return _questions_page(request, chosen, questions_for(chosen.version), errors={})
+
+
+@_private
+def result(request):
+    """The personal checklist; answers that cannot be right send the applicant back to page 2."""
+    chosen = _chosen(request)
+    asked = questions_for(chosen.version)
+    answers = _answers(request.GET, asked)
+    try:
+        profile = Profile.model_validate(answers)
+    except ValidationError as exc:
+        return _questions_page(request, chosen, asked, errors=_all_errors(exc, answers, asked))
+    answer = checklist(chosen.region.code, profile, matter=chosen.matter, bundle=chosen.bundle)
+    content = chosen.version.content
+    return render(
+        request,
+        "web/checklist/result.html",
+        {
+            "chosen": chosen,
+            "answer": answer,
+            "given": {
+                key: bool(content.get(key))
+                for key in ("appointment", "validity", "pre_examination")
+            },
+            "missing": [_label(name) for name in answer["missing_facts"]],
+            "groups": _material_groups(answer),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _chosen(request) -> Chosen:
+    """The region and the matter or bundle of the query; anything not offered is a 404."""
+    region = selectors.region(request.GET.get("region", ""))
+    matter = request.GET.get("matter") or None
+    bundle = request.GET.get("bundle") or None
+    if region is None or (matter is None) == (bundle is None):
+        raise Http404
+    if matter is not None:
+        version = selectors.matter_version(region, matter)
+    else:
+        version = next(
+            (v for v in selectors.bundle_versions(region) if v.bundle.code == bundle), None
+        )
+    if version is None:
+        raise Http404
+    return Chosen(region, matter, bundle, version)
+
+
+def _questions_page(request, chosen: Chosen, asked: list[str], errors: dict):
+    questions = [
+        {
+            "name": name,
+            "label": _label(name),
+            "kind": FACTS[name][2],
+            "value": request.GET.get(name, "").strip(),
+            "choices": [
+                (value, _words(CHOICE_LABELS.get(name, {}).get(value, (value, value))))
+                for value in choices(name)
+            ]
+            if FACTS[name][2] == "choice"
+            else [],
+            "error": errors.get(name),
+        }
+        for name in asked
+    ]
+    return render(
+        request,
+        "web/checklist/questions.html",
+        {
+            "chosen": chosen,
+            "questions": questions,
+            "form_errors": errors.get(None, []),
+            "has_errors": bool(errors),
+        },
+    )
+
+
+def _label(name: str) -> dict:
+    return _words(FACTS.get(name, (name, name))[:2])
+
+
+def _words(pair: tuple[str, str]) -> dict:
+    """A (zh, en) pair of the profile's labels as the {"zh", "en"} the `tr` filter reads."""
+    return {"zh": pair[0], "en": pair[1]}
+
+
+def _answers(query, asked: list[str]) -> dict:
+    """The profile's values as answered; "I don't know" (empty) leaves a fact out.
+
+    A value that cannot be read is passed on as typed, so that the profile's own checks refuse
+    it and name the field.
+    """
+    values = {}
+    for name in asked:
+        text = query.get(name, "").strip()
+        if text:
+            values[name] = _read(FACTS[name][2], text)
+    return values
+
+
+def _read(kind: str, text: str):
+    if kind == "bool":
+        return {"yes": True, "no": False}.get(text, text)
+    if kind == "int":
+        return _number(text, whole=True)
+    if kind == "number":
+        return _number(text)
+    if kind == "numbers":
+        return [_number(part.strip()) for part in LIST_SEPARATORS.split(text) if part.strip()]
+    if kind == "text":
+        return text.upper()
+    return text
+
+
+def _number(text: str, *, whole: bool = False):
+    for kind in (int,) if whole else (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
+
+
+def _all_errors(exc: ValidationError, answers: dict, asked: list[str]) -> dict:
+    """Every answer's error at once: the profile's checks across fields (a birth after the
+    application) run only once each field is valid, so the valid answers are checked again."""
+    errors = _errors(exc, asked)
+    valid = {name: value for name, value in answers.items() if name not in errors}
+    if len(valid) < len(answers):
+        try:
+            Profile.model_validate(valid)
+        except ValidationError as more:
+            for name, message in _errors(more, asked).items():
+                if name is None:
+                    errors.setdefault(None, []).extend(message)
+                else:
+                    errors.setdefault(name, message)
+    return errors
+
+
+def _errors(exc: ValidationError, asked: list[str]) -> dict:
+    """Field name -> one message in the active language; None -> messages of no single field."""
+    errors: dict = {}
+    for error in exc.errors():
+        loc = error["loc"]
+        if loc:
+            name = loc[0]
+        else:
+            # The profile's checks across fields name the field first ("date_of_birth cannot ...").
+            words = str(error.get("ctx", {}).get("error", "")).split()
+            name = words[0] if words else None
+        message = _message(name, error)
+        if name in asked:
+            errors.setdefault(name, message)
+        else:
+            errors.setdefault(None, []).append(message)
+    return errors
+
+
+def _message(name: str | None, error: dict) -> str:
+    kind = FACTS[name][2] if name in FACTS else None
+    problem, ctx = error["type"], error.get("ctx", {})
+    if problem == "greater_than_equal":
+        return _("Too small: the smallest possible answer is %(limit)s.") % {"limit": ctx["ge"]}
+    if problem == "less_than_equal":
+        return _("Too large: the largest possible answer is %(limit)s.") % {"limit": ctx["le"]}
+    if problem == "too_long":
+        return _("Give at most %(limit)s numbers.") % {"limit": ctx["max_length"]}
+    if problem == "value_error" and "between" in str(ctx.get("error", "")):
+        return _("Enter a date between 1900 and 2099.")
+    if problem == "value_error" and name == "date_of_birth":
+        return _(
+            "The date of birth cannot be after the date of application "
+            "(today, when that is left empty)."
+        )
+    if kind == "date":
+        return _("Enter a real date as year-month-day, for example 1990-05-31.")
+    if kind == "int" or (kind == "numbers" and problem.startswith("int")):
+        return _("Enter a whole number, using digits only.")
+    if kind in ("number", "numbers"):
+        return _("Enter a number, using digits and a decimal point only.")
+    if kind == "text":
+        return _("Enter the three-letter ISO code of the country, for example DEU.")
+    if kind in ("bool", "choice"):
+        return _("Choose one of the answers offered.")
+    return _("This answer is not possible.")
+
+
+def _material_groups(answer: dict) -> list[dict]:
+    """The materials as the applicant reads them: by matter in a bundle, by route where a matter
+    has routes, otherwise one list."""
+    if "matters" in answer:
+        names = {member["matter"]: member["name"] for member in answer["matters"]}
+        groups = []
+        for member in answer["matters"]:
+            materials = [
+                {**m, "also_for": [names[code] for code in m["matters"][1:]]}
+                for m in answer["materials"]
+                if m["matters"][0] == member["matter"]
+            ]
+            materials += [m for m in member["materials"] if m.get("exempt")]
+            groups.append(
+                {"title": member["name"], "optional": member["optional"], "materials": materials}
+            )
+        return groups
+    if answer.get("routes"):
+        common = [m for m in answer["materials"] if "route" not in m]
+        groups = [{"title": None, "materials": common}] if common else []
+        for route in answer["routes"]:
+            groups.append(
+                {
+                    "title": route["name"],
+                    "route": route,
+                    "materials": [
+                        m for m in answer["materials"] if m.get("route") == route["code"]
+                    ],
+                }
+            )
+        return groups
+    return [{"title": None, "materials": answer["materials"]}]
