@@ -386,3 +386,72 @@ def test_the_checklist_never_crashes_and_null_always_comes_with_missing_facts(pr
         assert m["because"]["en"] and m["because"]["zh"]
         if m["applies"] is None:
             assert answer["missing_facts"]
+
+
+def applying(answer, route_code=None):
+    return {
+        m["code"]
+        for m in answer["materials"]
+        if m["applies"] and (route_code is None or m.get("route") == route_code)
+    }
+
+
+@pytest.mark.parametrize(
+    ("doctorate", "present", "absent"),
+    [
+        (True, "doctorate_degree_certificate", "four_years_employment_letter"),
+        (False, "four_years_employment_letter", "doctorate_degree_certificate"),
+    ],
+)
+def test_zgc_chinese_origin_materials_follow_the_branch_of_001(doctorate, present, absent):
+    answer = pr(
+        chinese_origin=True,
+        zgc_employer=True,
+        current_permit="residence_permit",
+        doctorate=doctorate,
+        years_continuous_work=4,
+        months_in_china_each_year=[6] * 4,
+    )
+    materials = applying(answer, "zgc_chinese_origin")
+    assert present in materials and absent not in materials
+
+
+@pytest.mark.parametrize(("formerly_chinese", "needed"), [(True, True), (False, False)])
+def test_former_chinese_nationality_documents_only_for_former_citizens(formerly_chinese, needed):
+    answer = pr(zgc_high_level_talent=True, formerly_chinese=formerly_chinese)
+    assert (
+        "former_chinese_nationality_documents" in applying(answer, "zgc_high_level_talent")
+    ) is needed
+
+
+@pytest.mark.parametrize(
+    ("member", "present", "absent"),
+    [
+        ("spouse", "spouse_marriage_certificate", "child_birth_certificate"),
+        ("child", "child_birth_certificate", "spouse_marriage_certificate"),
+    ],
+)
+def test_family_route_lists_spouse_or_child_materials(member, present, absent):
+    answer = pr(family_of_principal=member, date_of_birth=born_years_ago(8), married=False)
+    materials = applying(answer, "family_member")
+    assert present in materials and absent not in materials
+
+
+@pytest.mark.parametrize(
+    ("reason", "material"),
+    [
+        ("ordered_to_leave", "departure_order_decision"),
+        ("exit_restricted", "exit_restriction_documents"),
+        ("born_in_china", "parents_passports"),
+    ],
+)
+def test_stay_permit_ground_documents(reason, material):
+    assert material in applying(stay(stay_reason=reason))
+    assert material not in applying(stay(stay_reason="humanitarian"))
+
+
+def test_zgc_high_level_talent_is_reported_within_30_working_days():
+    answer = pr(zgc_high_level_talent=True)
+    first = route(answer, "zgc_high_level_talent")
+    assert first["time_limit"]["working_days"] == 30
+    assert route(answer, "salary_and_tax")["notification"]["zh"]

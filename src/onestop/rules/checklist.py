@@ -198,6 +198,8 @@ def matter_checklist(version: MatterVersion, profile: Profile) -> dict:
                     "eligible": result.value,
                     "name": route["name"],
                     "reasons": route_reasons,
+                    "time_limit": _time_limit(route.get("time_limits"), values, missing),
+                    "notification": route.get("notification"),
                 }
             )
         eligible = _kleene_and([eligible, _kleene_or(route_results)])
