@@ -108,3 +108,11 @@ def test_region_page_shows_the_bundle_promises(english):
     assert "Online pre-examination: 1 working day" in beijing
     assert "Online pre-examination: 3 working days" in beijing
     assert "Qingdao" not in beijing
+
+
+def test_guides_show_who_may_apply_appointment_and_validity(english):
+    stay = english.get("/regions/guangxi/matters/stay_permit.issue/").content.decode()
+    assert "Who may apply" in stay and "At most 15 days" in stay
+    assert "No appointment required" in stay
+    pr = english.get("/regions/beijing/matters/permanent_residence.apply/").content.decode()
+    assert "At least 70 points on the Zhongguancun foreign talent points scale" in pr

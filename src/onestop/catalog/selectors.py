@@ -166,6 +166,9 @@ def guide(version: MatterVersion) -> dict:
         "flow": content.get("flow"),
         "fees": content.get("fees"),
         "interview": content.get("interview"),
+        "eligibility": content.get("eligibility"),
+        "appointment": content.get("appointment"),
+        "validity": content.get("validity"),
         "routes": routes or None,
         "halls": [hall_summary(h) for h in halls(version.region, version.matter.code)],
         "source_defects": [
