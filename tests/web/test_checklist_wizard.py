@@ -105,13 +105,13 @@ def test_each_kind_of_fact_has_its_control_and_a_label(english):
 
 
 def test_questions_keep_the_answers_given(english):
-    page = english.get(QUESTIONS, ORDINARY_WORKER).content.decode()
+    page = english.post(QUESTIONS, ORDINARY_WORKER).content.decode()
     assert 'value="1995-03-01"' in page
     assert '<option value="ordinary" selected>' in page
 
 
 def test_ordinary_worker_needs_the_health_check_but_no_performance_licence(english):
-    response = english.get(RESULT, ORDINARY_WORKER)
+    response = english.post(RESULT, ORDINARY_WORKER)
     assert response.status_code == 200
     page = response.content.decode()
     health_check = row(page, "Verification Certificate of the Health Examination Record")
@@ -124,7 +124,7 @@ def test_ordinary_worker_needs_the_health_check_but_no_performance_licence(engli
 
 
 def test_the_result_reads_in_chinese(chinese):
-    page = chinese.get(RESULT, ORDINARY_WORKER).content.decode()
+    page = chinese.post(RESULT, ORDINARY_WORKER).content.decode()
     assert '<html lang="zh-Hans">' in page
     health_check = row(page, "境内出入境卫生检疫部门6个月内出具的")
     assert "适用于您：18至70周岁申请有效期1年以上的居留证件" in health_check
@@ -133,7 +133,7 @@ def test_the_result_reads_in_chinese(chinese):
 
 
 def test_missing_facts_are_named_by_their_labels(english):
-    page = english.get(RESULT, ORDINARY_WORKER).content.decode()
+    page = english.post(RESULT, ORDINARY_WORKER).content.decode()
     missing = section(page, "missing")
     assert "Still holding a mainland household registration" in missing
     assert "has_mainland_household_registration" not in missing
@@ -141,7 +141,7 @@ def test_missing_facts_are_named_by_their_labels(english):
 
 
 def test_permanent_residence_names_the_unmet_threshold_with_your_figure(english):
-    page = english.get(
+    page = english.post(
         RESULT,
         {
             "region": "beijing",
@@ -159,7 +159,7 @@ def test_permanent_residence_names_the_unmet_threshold_with_your_figure(english)
 
 
 def test_bundle_result_shows_the_pre_examination_and_no_appointment(english):
-    page = english.get(
+    page = english.post(
         RESULT,
         {
             "region": "beijing",
@@ -177,7 +177,7 @@ def test_bundle_result_shows_the_pre_examination_and_no_appointment(english):
 
 
 def test_a_birth_after_the_application_is_shown_at_the_field(english):
-    response = english.get(
+    response = english.post(
         RESULT, {**ORDINARY_WORKER, "date_of_birth": "2030-01-01", "application_date": "2025-06-02"}
     )
     assert response.status_code == 200
@@ -187,7 +187,7 @@ def test_a_birth_after_the_application_is_shown_at_the_field(english):
 
 
 def test_a_number_that_is_not_a_number_is_shown_at_the_field(english):
-    response = english.get(RESULT, {**ORDINARY_WORKER, "requested_validity_days": "two years"})
+    response = english.post(RESULT, {**ORDINARY_WORKER, "requested_validity_days": "two years"})
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="requested_validity_days-error">Enter a whole number' in page
@@ -195,7 +195,7 @@ def test_a_number_that_is_not_a_number_is_shown_at_the_field(english):
 
 
 def test_every_wrong_answer_is_reported_at_once(english):
-    page = english.get(
+    page = english.post(
         RESULT,
         {
             "region": "beijing",
@@ -225,7 +225,16 @@ def test_every_wrong_answer_is_reported_at_once(english):
 )
 @pytest.mark.parametrize("url", [QUESTIONS, RESULT])
 def test_what_is_not_offered_is_404(client, url, query):
-    assert client.get(url, query).status_code == 404
+    send = client.get if url == QUESTIONS else client.post
+    assert send(url, query).status_code == 404
+
+
+def test_answers_never_travel_in_a_url(english):
+    response = english.get(RESULT, ORDINARY_WORKER)
+    assert response.status_code == 302
+    assert "date_of_birth" not in response["Location"]
+    page = english.post(RESULT, ORDINARY_WORKER).content.decode()
+    assert "date_of_birth=" not in page  # links carry codes only; answers go in POST forms
 
 
 def test_unknown_region_on_the_first_page_is_404(client):
@@ -233,7 +242,7 @@ def test_unknown_region_on_the_first_page_is_404(client):
 
 
 def test_the_result_prints_and_stores_nothing(english):
-    response = english.get(RESULT, ORDINARY_WORKER)
+    response = english.post(RESULT, ORDINARY_WORKER)
     page = response.content.decode()
     assert 'onclick="window.print()"' in page and "<script" not in page
     assert "no-store" in response["Cache-Control"]
@@ -263,5 +272,5 @@ def test_home_and_guides_link_to_the_wizard(english):
 @given(answers=st.dictionaries(st.sampled_from(list(Profile.model_fields)), st.text(max_size=12)))
 def test_any_answers_give_a_page_never_a_server_error(english, answers):
     for target in ({"matter": "permanent_residence.apply"}, {"bundle": "two_permits"}):
-        response = english.get(RESULT, {**answers, "region": "beijing", **target})
+        response = english.post(RESULT, {**answers, "region": "beijing", **target})
         assert response.status_code == 200

@@ -1,16 +1,18 @@
 """The applicant's wizard "What do I need?": choose a matter, answer its questions, read the answer.
 
 Thin: the query string becomes a Profile, rules.checklist decides, the templates show. The answers
-travel only in the query string (so a result can be bookmarked and printed); nothing is stored
-and nothing is logged.
+travel only in POST bodies — never in a URL, where logs and referrers would keep them — and
+nothing is stored or logged. The result page prints.
 """
 
 import re
 from functools import wraps
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from pydantic import ValidationError
@@ -33,7 +35,7 @@ class Chosen(NamedTuple):
 
 
 def _private(view):
-    """Answers travel in the query string: keep such pages out of caches and referrers."""
+    """Pages showing answers: keep them out of caches and referrers."""
 
     @wraps(view)
     @never_cache
@@ -66,7 +68,8 @@ def choose(request):
 
 @_private
 def questions(request):
-    """Page 2: only the questions the chosen matter's or bundle's rules read."""
+    """Page 2: only the questions the chosen matter's or bundle's rules read (answers kept when
+    the applicant comes back to change them)."""
     chosen = _chosen(request)
     return _questions_page(request, chosen, questions_for(chosen.version), errors={})
 
@@ -74,9 +77,11 @@ def questions(request):
 @_private
 def result(request):
     """The personal checklist; answers that cannot be right send the applicant back to page 2."""
+    if request.method != "POST":  # answers are posted, never put in a URL
+        return redirect(f"{reverse('web:checklist-questions')}?{_choice_query(request.GET)}")
     chosen = _chosen(request)
     asked = questions_for(chosen.version)
-    answers = _answers(request.GET, asked)
+    answers = _answers(request.POST, asked)
     try:
         profile = Profile.model_validate(answers)
     except ValidationError as exc:
@@ -95,16 +100,27 @@ def result(request):
             },
             "missing": [_label(name) for name in answer["missing_facts"]],
             "groups": _material_groups(answer),
-            "query": request.GET.urlencode(),
+            "query": _choice_query(request.POST),
+            "answers": [
+                (name, request.POST.get(name, "").strip())
+                for name in asked
+                if request.POST.get(name, "").strip()
+            ],
         },
     )
 
 
+def _choice_query(data) -> str:
+    """The region and matter or bundle only: codes, no answers."""
+    return urlencode({k: data[k] for k in ("region", "matter", "bundle") if data.get(k)})
+
+
 def _chosen(request) -> Chosen:
-    """The region and the matter or bundle of the query; anything not offered is a 404."""
-    region = selectors.region(request.GET.get("region", ""))
-    matter = request.GET.get("matter") or None
-    bundle = request.GET.get("bundle") or None
+    """The region and the matter or bundle asked for; anything not offered is a 404."""
+    data = request.POST if request.POST.get("region") else request.GET
+    region = selectors.region(data.get("region", ""))
+    matter = data.get("matter") or None
+    bundle = data.get("bundle") or None
     if region is None or (matter is None) == (bundle is None):
         raise Http404
     if matter is not None:
@@ -124,7 +140,7 @@ def _questions_page(request, chosen: Chosen, asked: list[str], errors: dict):
             "name": name,
             "label": _label(name),
             "kind": FACTS[name][2],
-            "value": request.GET.get(name, "").strip(),
+            "value": (request.POST if request.method == "POST" else {}).get(name, "").strip(),
             "choices": [
                 (value, _words(CHOICE_LABELS.get(name, {}).get(value, (value, value))))
                 for value in choices(name)
