@@ -8,6 +8,8 @@ def pytest_configure(config):
 
     compile_messages()
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there
+    # Test users need no costly hashing; production keeps Django's default hashers.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +33,9 @@ def english(client):
 def chinese(client):
     client.cookies["onestop_language"] = "zh-hans"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a folder of the test, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "onestop.catalog",
     "onestop.workdays",
+    "onestop.accounts",
+    "onestop.applications",
+    "onestop.cases",
     "onestop.web",
 ]
 
@@ -109,6 +112,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded files are personal data: stored outside the static tree, served only through
+# access-checked views, never by URL alone.
+MEDIA_ROOT = VAR_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

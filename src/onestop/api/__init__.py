@@ -2,8 +2,9 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from .applications import router as applications_router
 from .calendar import router as calendar_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
@@ -19,11 +20,22 @@ api = NinjaAPI(
 api.add_router("/", catalog_router)
 api.add_router("/", calendar_router)
 api.add_router("/", checklist_router)
+api.add_router("/", applications_router)
 
 
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
-    return api.create_response(request, exc.body(), status=exc.status)
+    body = exc.body()
+    if getattr(exc, "errors", None):
+        body["errors"] = exc.errors
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(
+        request, error_body("Sign in first.", None, "Sign in first.", "请先登录。"), status=401
+    )
 
 
 @api.exception_handler(ValidationError)

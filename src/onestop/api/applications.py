@@ -1,0 +1,274 @@
+"""Applications over the API: file the one form, follow its progress, and the staff steps of
+pre-examination and window acceptance. Thin: applications/* decide and check roles."""
+
+from datetime import date
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.responses import Status as Reply
+from ninja.security import django_auth
+
+from onestop.applications import acceptance, drafts, pre_examination, submission
+from onestop.applications.access import get_application_for, visible_applications
+from onestop.applications.drafts import Invalid
+from onestop.applications.models import Application, Status
+from onestop.rules.checklist import checklist
+from onestop.rules.profile import Profile
+
+from .errors import ApiError
+
+router = Router(tags=["applications"])
+
+
+class ApplicationIn(Schema):
+    region: str
+    matter: str | None = None
+    bundle: str | None = None
+    profile: dict[str, Any] = {}
+    form: dict[str, Any] = {}
+    employer: str | None = None  # unified social credit code, for an employer's handler
+    as_agent: bool = False
+    submit: bool = True
+
+
+class ApplicationOut(Schema):
+    number: str | None
+    public_id: str
+    status: str
+    status_en: str
+    pre_examination_due: date | None
+    pre_examination_due_provisional: bool
+    catalog_versions: list[dict[str, Any]]
+    materials: list[dict[str, Any]]
+    appointment_required: bool | None
+
+
+class Progress(Schema):
+    number: str
+    status: str
+    status_en: str
+    submitted_at: Any
+    pre_examination_due: date | None
+    correction_notice: dict[str, Any] | None
+    accepted_on: date | None
+    acceptance_number: str | None
+    receipt_valid_until: date | None
+    cases: list[dict[str, Any]]
+
+
+class NoticeItem(Schema):
+    kind: Literal["material", "field"]
+    matter: str | None = None
+    code: str
+    reason_en: str
+    reason_zh: str
+
+
+class PreExaminationIn(Schema):
+    decision: Literal["pass", "correct", "not_accept"]
+    items: list[NoticeItem] = []
+    reason: str = ""
+    referral: str = ""
+
+
+class AcceptanceIn(Schema):
+    decision: Literal["accept", "correct", "not_accept"]
+    originals_checked: list[str] = []  # "matter/material"
+    items: list[NoticeItem] = []
+    reason: str = ""
+    referral: str = ""
+
+
+def _errors(exc) -> ApiError:
+    if isinstance(exc, Invalid):
+        error = ApiError(422, None, "The request is not valid.", "请求无效。")
+        error.errors = exc.errors
+        return error
+    if isinstance(exc, PermissionDenied):
+        return ApiError(403, None, "Your roles do not allow this.", "您的角色无权执行此操作。")
+    message = "; ".join(exc.messages) if hasattr(exc, "messages") else str(exc)
+    return ApiError(409, None, message, "当前状态下不能执行此操作。")
+
+
+def _out(application: Application) -> dict:
+    answer = checklist(
+        application.region.code,
+        Profile.model_validate(application.profile),
+        bundle=application.bundle and application.bundle.code,
+        matter=application.matter and application.matter.code,
+    )
+    return {
+        "appointment_required": answer["appointment_required"],
+        "number": application.number,
+        "public_id": str(application.public_id),
+        "status": application.status,
+        "status_en": str(Status(application.status).label),
+        "pre_examination_due": application.pre_examination_due,
+        "pre_examination_due_provisional": application.pre_examination_due_provisional,
+        "catalog_versions": [
+            {"matter": c.matter_version.matter.code, "version": c.matter_version.number}
+            for c in application.covered.select_related("matter_version__matter")
+        ],
+        "materials": [
+            {
+                k: m.get(k)
+                for k in ("matter", "code", "name_en", "name_zh", "applies", "exempt", "source")
+            }
+            for m in drafts.materials_of(application)
+        ],
+    }
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut},
+    auth=django_auth,
+    summary="Submit one form for a bundle or a matter",
+)
+def create_application(request, body: ApplicationIn):
+    """Files the one form (or keeps it as a draft with `submit: false`); answers the
+    application number and the materials to upload."""
+    try:
+        application = drafts.create_draft(
+            request.user,
+            body.region,
+            bundle=body.bundle,
+            matter=body.matter,
+            employer_code=body.employer,
+            profile=body.profile,
+            form=body.form,
+            as_agent=body.as_agent,
+        )
+        if body.submit:
+            application = submission.submit(application, request.user)
+    except (Invalid, PermissionDenied, DjangoValidationError) as exc:
+        raise _errors(exc) from exc
+    return Reply(201, _out(application))
+
+
+def _find(request, number: str) -> Application:
+    return get_application_for(request.user, number=number)
+
+
+class ResubmitIn(Schema):
+    form: dict[str, Any] = {}
+    profile: dict[str, Any] | None = None
+
+
+@router.post(
+    "/applications/{number}/resubmit",
+    response=ApplicationOut,
+    auth=django_auth,
+    summary="File again after a one-time notice, with the corrections",
+)
+def resubmit(request, number: str, body: ResubmitIn):
+    application = _find(request, number)
+    try:
+        if body.form or body.profile is not None:
+            drafts.save_draft(application, request.user, form=body.form, profile=body.profile)
+        application = submission.resubmit(application, request.user)
+    except (Invalid, PermissionDenied, DjangoValidationError) as exc:
+        raise _errors(exc) from exc
+    return _out(application)
+
+
+@router.post(
+    "/applications/{number}/pre-examination",
+    response=ApplicationOut,
+    auth=django_auth,
+    summary="Pre-examination: pass, one-time notice, or not accept",
+)
+def decide_pre_examination(request, number: str, body: PreExaminationIn):
+    application = _find(request, number)
+    try:
+        if body.decision == "pass":
+            pre_examination.pass_pre_examination(application, request.user)
+        elif body.decision == "correct":
+            pre_examination.request_correction(
+                application, request.user, [i.model_dump() for i in body.items]
+            )
+        else:
+            pre_examination.not_accept(
+                application, request.user, reason=body.reason, referral=body.referral
+            )
+    except (Invalid, PermissionDenied, DjangoValidationError) as exc:
+        raise _errors(exc) from exc
+    application.refresh_from_db()
+    return _out(application)
+
+
+@router.post(
+    "/applications/{number}/acceptance",
+    response=ApplicationOut,
+    auth=django_auth,
+    summary="Window: accept and route, one-time notice, or not accept",
+)
+def decide_acceptance(request, number: str, body: AcceptanceIn):
+    application = _find(request, number)
+    try:
+        if body.decision == "accept":
+            checked = [tuple(item.split("/", 1)) for item in body.originals_checked if "/" in item]
+            acceptance.accept(application, request.user, originals_checked=checked)
+        elif body.decision == "correct":
+            pre_examination.request_correction(
+                application, request.user, [i.model_dump() for i in body.items], stage="window"
+            )
+        else:
+            pre_examination.not_accept(
+                application, request.user, reason=body.reason, referral=body.referral
+            )
+    except (Invalid, PermissionDenied, DjangoValidationError) as exc:
+        raise _errors(exc) from exc
+    application.refresh_from_db()
+    return _out(application)
+
+
+@router.get(
+    "/applications/{number}/progress",
+    response=Progress,
+    summary="The status of every case of the application",
+)
+def progress(request, number: str):
+    """For someone who may see the application, or with the applicant's passport number in the
+    `X-Passport-Number` header (never in the URL). Not found and not yours look the same."""
+    passport = request.headers.get("X-Passport-Number", "").strip().upper()
+    application = visible_applications(request.user).filter(number=number).first()
+    if application is None and passport:
+        candidate = Application.objects.filter(number=number).first()
+        given = str((candidate.form if candidate else {}).get("passport_number", "")).upper()
+        application = candidate if candidate and given and given == passport else None
+    if application is None:
+        raise Http404
+    notice = pre_examination.open_notice(application)
+    return {
+        "number": application.number,
+        "status": application.status,
+        "status_en": str(Status(application.status).label),
+        "submitted_at": application.submitted_at,
+        "pre_examination_due": application.pre_examination_due,
+        "correction_notice": {
+            "sequence": notice.sequence,
+            "items": notice.items,
+            "issued_at": notice.issued_at,
+        }
+        if notice
+        else None,
+        "accepted_on": application.accepted_on,
+        "acceptance_number": application.acceptance_number,
+        "receipt_valid_until": application.receipt_valid_until,
+        "cases": [
+            {
+                "matter": c.matter_version.matter.code,
+                "department": c.department.code,
+                "status": c.status,
+                "routing_due": c.routing_due,
+                "planned_due": c.planned_due,
+                "statutory_due": c.statutory_due,
+                "due_provisional": c.due_provisional,
+            }
+            for c in application.cases.select_related("matter_version__matter", "department")
+        ],
+    }

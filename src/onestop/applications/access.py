@@ -1,0 +1,76 @@
+"""Who may see and act on an application. Not found and not yours look the same (404)."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+
+from onestop.accounts.models import Assignment, Role
+
+from .models import Application
+
+
+def roles_on(user, application: Application) -> list[str]:
+    """Every role in which `user` relates to this application."""
+    if not user.is_authenticated:
+        return []
+    roles = []
+    if application.applicant_id == user.pk or (
+        application.created_by_id == user.pk
+        and application.employer_id is None
+        and application.agent_id is None
+    ):
+        roles.append(Role.APPLICANT)
+    if application.agent_id == user.pk:
+        roles.append(Role.AGENT)
+    for a in Assignment.objects.filter(user=user):
+        if a.role == Role.EMPLOYER_HANDLER and a.employer_id == application.employer_id:
+            roles.append(Role.EMPLOYER_HANDLER)
+        elif (
+            a.role in (Role.PRE_EXAMINER, Role.WINDOW_CLERK, Role.SUPERVISOR)
+            and (a.region_id == application.region_id)
+            or a.role in (Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER)
+            and (
+                a.region_id == application.region_id
+                and application.cases.filter(department_id=a.department_id).exists()
+            )
+        ):
+            roles.append(a.role)
+    if user.is_superuser:
+        roles.append(Role.ADMINISTRATOR)
+    return roles
+
+
+def visible_applications(user):
+    """The applications `user` may read, as one queryset."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    if user.is_superuser:
+        return Application.objects.all()
+    mine = Q(applicant=user) | Q(agent=user) | Q(created_by=user, employer__isnull=True)
+    assignments = Assignment.objects.filter(user=user)
+    employers = [a.employer_id for a in assignments if a.role == Role.EMPLOYER_HANDLER]
+    regions = [
+        a.region_id
+        for a in assignments
+        if a.role in (Role.PRE_EXAMINER, Role.WINDOW_CLERK, Role.SUPERVISOR)
+    ]
+    departments = [
+        (a.region_id, a.department_id)
+        for a in assignments
+        if a.role in (Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER)
+    ]
+    visible = mine | Q(employer_id__in=employers) | (Q(region_id__in=regions) & ~Q(status="draft"))
+    for region_id, department_id in departments:
+        visible |= Q(region_id=region_id, cases__department_id=department_id)
+    return Application.objects.filter(visible).distinct()
+
+
+def get_application_for(user, *, number: str | None = None, public_id=None) -> Application:
+    """The application if `user` may read it; one 404 for missing and for not yours."""
+    found = visible_applications(user)
+    try:
+        if number is not None:
+            return found.get(number=number)
+        return found.get(public_id=public_id)
+    except (Application.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,273 @@
+"""Starting, saving and resuming an application, and giving files for its materials."""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from pydantic import ValidationError as ProfileError
+
+from onestop.accounts import roles
+from onestop.accounts.models import Employer, Role
+from onestop.catalog import selectors
+from onestop.catalog.models import Bundle, Matter
+from onestop.rules.checklist import UnknownCode, checklist
+from onestop.rules.profile import Profile
+
+from . import form as one_form
+from .models import Application, ApplicationMatter, Status, Upload
+from .workflow import APPLICANT_SIDE, append_event
+
+EDITABLE = (Status.DRAFT, Status.CORRECTION_REQUESTED)  # corrections are made in place
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+UPLOAD_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+class Invalid(ValidationError):
+    """Bad input, with the contract's bilingual errors [{field, message_en, message_zh}]."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__("; ".join(e["message_en"] for e in errors))
+        self.errors = errors
+
+
+def matter_codes(region, *, bundle: str | None, matter: str | None) -> list[str]:
+    if matter:
+        return [matter]
+    version = next(v for v in selectors.bundle_versions(region) if v.bundle.code == bundle)
+    return [m["code"] for m in version.content["matters"]]
+
+
+def _profile(data: dict | None) -> dict:
+    try:
+        return Profile.model_validate(data or {}).model_dump(mode="json", exclude_none=True)
+    except ProfileError as exc:
+        raise Invalid(
+            [
+                {
+                    "field": ".".join(["profile", *(str(p) for p in e["loc"])]),
+                    "message_en": e["msg"],
+                    "message_zh": "取值无效",
+                }
+                for e in exc.errors()
+            ]
+        ) from exc
+
+
+def _capture_versions(application: Application) -> None:
+    """Record the catalog version in force of every matter covered (re-taken on submission)."""
+    application.covered.all().delete()
+    codes = matter_codes(
+        application.region,
+        bundle=application.bundle and application.bundle.code,
+        matter=application.matter and application.matter.code,
+    )
+    for position, code in enumerate(codes):
+        ApplicationMatter.objects.create(
+            application=application,
+            position=position,
+            matter_version=selectors.matter_version(application.region, code),
+        )
+
+
+@transaction.atomic
+def create_draft(
+    actor,
+    region_code: str,
+    *,
+    bundle: str | None = None,
+    matter: str | None = None,
+    employer_code: str | None = None,
+    profile: dict | None = None,
+    form: dict | None = None,
+    as_agent: bool = False,
+) -> Application:
+    """A new draft filed by `actor` for themself, for an employee of their employer, or as an
+    agent. The bundle or matter must be offered in the region."""
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    try:
+        checklist(region_code, Profile(), bundle=bundle, matter=matter)  # checks the codes
+    except UnknownCode as exc:
+        raise Invalid(
+            [{"field": exc.field, "message_en": exc.message_en, "message_zh": exc.message_zh}]
+        ) from exc
+    region = selectors.region(region_code)
+    employer = None
+    if employer_code:
+        employer = Employer.objects.filter(credit_code=employer_code).first()
+        if employer is None or not roles.holds(actor, Role.EMPLOYER_HANDLER, employer=employer):
+            raise Invalid(
+                [
+                    {
+                        "field": "employer",
+                        "message_en": "You are not a handler of this employer.",
+                        "message_zh": "您不是该用人单位的经办人。",
+                    }
+                ]
+            )
+    codes = matter_codes(region, bundle=bundle, matter=matter)
+    errors = one_form.check(form or {}, codes, complete=False)
+    if errors:
+        raise Invalid(errors)
+    application = Application.objects.create(
+        region=region,
+        bundle=Bundle.objects.get(code=bundle) if bundle else None,
+        matter=Matter.objects.get(code=matter) if matter else None,
+        employer=employer,
+        applicant=None if (employer or as_agent) else actor,
+        agent=actor if as_agent else None,
+        created_by=actor,
+        form=form or {},
+        profile=_profile(profile),
+    )
+    role = Role.EMPLOYER_HANDLER if employer else Role.AGENT if as_agent else Role.APPLICANT
+    _capture_versions(application)
+    append_event(application, actor, role, "create", to_status=Status.DRAFT)
+    return application
+
+
+def _applicant_role(actor, application: Application) -> str:
+    from .access import roles_on
+
+    found = [r for r in roles_on(actor, application) if r in APPLICANT_SIDE]
+    if not found:
+        raise PermissionDenied
+    return found[0]
+
+
+@transaction.atomic
+def save_draft(
+    application: Application, actor, *, form: dict | None = None, profile: dict | None = None
+) -> Application:
+    """Save what was filled in; nothing given before is lost (fields not sent are kept)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    role = _applicant_role(actor, application)
+    if application.status not in EDITABLE:
+        raise Invalid(
+            [
+                {
+                    "field": None,
+                    "message_en": "This application can no longer be changed.",
+                    "message_zh": "该申请已不能修改。",
+                }
+            ]
+        )
+    codes = [c.matter_version.matter.code for c in application.covered.all()]
+    merged_form = {**application.form, **(form or {})}
+    errors = one_form.check(merged_form, codes, complete=False)
+    if errors:
+        raise Invalid(errors)
+    application.form = merged_form
+    if profile is not None:
+        application.profile = _profile({**application.profile, **profile})
+    application.save(update_fields=["form", "profile", "updated_at"])
+    append_event(application, actor, role, "save", data={"fields": sorted((form or {}).keys())})
+    return application
+
+
+@transaction.atomic
+def add_upload(
+    application: Application, actor, *, matter_code: str, material_code: str, uploaded_file
+) -> Upload:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    role = _applicant_role(actor, application)
+    if application.status not in EDITABLE:
+        raise Invalid(
+            [
+                {
+                    "field": "file",
+                    "message_en": "This application can no longer be changed.",
+                    "message_zh": "该申请已不能修改。",
+                }
+            ]
+        )
+    materials = {(m["matter"], m["code"]) for m in materials_of(application)}
+    if (matter_code, material_code) not in materials:
+        raise Invalid(
+            [
+                {
+                    "field": "material",
+                    "message_en": "Not a material of this application.",
+                    "message_zh": "不是本申请的材料。",
+                }
+            ]
+        )
+    if uploaded_file.size > MAX_UPLOAD_BYTES:
+        raise Invalid(
+            [
+                {
+                    "field": "file",
+                    "message_en": "A file may be at most 10 MB.",
+                    "message_zh": "单个文件不得超过10MB。",
+                }
+            ]
+        )
+    content = uploaded_file.read()
+    kind = _sniff(content)
+    if kind not in UPLOAD_TYPES:
+        raise Invalid(
+            [
+                {
+                    "field": "file",
+                    "message_en": "Give a PDF, JPEG or PNG file.",
+                    "message_zh": "请上传PDF、JPEG或PNG文件。",
+                }
+            ]
+        )
+    uploaded_file.seek(0)
+    upload = Upload.objects.create(
+        application=application,
+        matter_code=matter_code,
+        material_code=material_code,
+        file=uploaded_file,
+        original_name=(uploaded_file.name or "file")[-200:],
+        content_type=kind,
+        size=uploaded_file.size,
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
+    append_event(
+        application,
+        actor,
+        role,
+        "upload",
+        data={"matter": matter_code, "material": material_code, "upload": upload.pk},
+    )
+    return upload
+
+
+def _sniff(content: bytes) -> str:
+    """The file's type from its first bytes, not from what the browser claims."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return "application/octet-stream"
+
+
+def materials_of(application: Application) -> list[dict]:
+    """The application's checklist materials, each with its matter (uploads are matched to them).
+
+    Evaluated under the catalog versions the application recorded."""
+    from onestop.rules.checklist import matter_checklist
+
+    profile = Profile.model_validate(application.profile)
+    exempt = set()
+    if application.bundle_id:
+        bundle = next(
+            v
+            for v in selectors.bundle_versions(application.region)
+            if v.bundle_id == application.bundle_id
+        )
+        exempt = {(e["matter"], e["material"]) for e in bundle.content.get("exempt_materials", [])}
+    found = []
+    for covered in application.covered.select_related(
+        "matter_version__matter", "matter_version__region"
+    ):
+        answer = matter_checklist(covered.matter_version, profile)
+        for m in answer["materials"]:
+            key = (answer["matter"], m["code"])
+            found.append({**m, "matter": answer["matter"], "exempt": key in exempt})
+    return found

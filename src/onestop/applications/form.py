@@ -1,0 +1,136 @@
+"""The one form (catalog/data/forms/application_form.yaml): which sections an application asks,
+and the check of what was filled in, with bilingual messages per field."""
+
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+FORM_FILE = (
+    Path(__file__).resolve().parents[1] / "catalog" / "data" / "forms" / ("application_form.yaml")
+)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@lru_cache(maxsize=1)
+def definition() -> list[dict]:
+    return yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))["sections"]
+
+
+def sections_for(matter_codes: list[str]) -> list[dict]:
+    """The sections asked for these matters, in the form's order."""
+    families = {code.split(".")[0] for code in matter_codes}
+    return [s for s in definition() if not s.get("families") or families & set(s["families"])]
+
+
+def _error(field: str, en: str, zh: str) -> dict:
+    return {"field": field, "message_en": en, "message_zh": zh}
+
+
+def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
+    label_en, label_zh = spec["en"], spec["zh"]
+    if value in (None, "", []):
+        if complete and spec.get("required"):
+            return [_error(path, f"{label_en}: required.", f"{label_zh}：必填。")]
+        return []
+    kind = spec["type"]
+    if kind in ("text", "email"):
+        if not isinstance(value, str) or len(value) > 500:
+            return [
+                _error(
+                    path,
+                    f"{label_en}: give text (at most 500 characters).",
+                    f"{label_zh}：请填写文字（不超过500字）。",
+                )
+            ]
+        if kind == "email" and not EMAIL.match(value):
+            return [
+                _error(
+                    path,
+                    f"{label_en}: not an e-mail address.",
+                    f"{label_zh}：电子邮件地址格式不正确。",
+                )
+            ]
+        if spec.get("pattern") and not re.match(spec["pattern"], value):
+            return [
+                _error(path, f"{label_en}: not in the expected format.", f"{label_zh}：格式不符。")
+            ]
+    elif kind == "date":
+        try:
+            day = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            day = None
+        if day is None or not 1900 <= day.year <= 2099:
+            return [
+                _error(
+                    path,
+                    f"{label_en}: give a real date as YYYY-MM-DD.",
+                    f"{label_zh}：请按YYYY-MM-DD填写真实日期。",
+                )
+            ]
+    elif kind == "choice":
+        if value not in spec["choices"]:
+            return [
+                _error(
+                    path,
+                    f"{label_en}: choose one of {', '.join(spec['choices'])}.",
+                    f"{label_zh}：请选择所列选项之一。",
+                )
+            ]
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            return [
+                _error(path, f"{label_en}: answer true or false.", f"{label_zh}：请回答是或否。")
+            ]
+        if complete and spec.get("must_be_true") and value is not True:
+            return [_error(path, f"{label_en}: must be confirmed.", f"{label_zh}：须确认。")]
+    elif kind == "list":
+        if not isinstance(value, list) or len(value) > 20:
+            return [
+                _error(
+                    path,
+                    f"{label_en}: give a list of at most 20 rows.",
+                    f"{label_zh}：请提供不超过20行的列表。",
+                )
+            ]
+        errors = []
+        for index, row in enumerate(value):
+            if not isinstance(row, dict):
+                errors.append(
+                    _error(
+                        f"{path}.{index}",
+                        f"{label_en}: each row is an object.",
+                        f"{label_zh}：每行应为对象。",
+                    )
+                )
+                continue
+            known = {f["code"] for f in spec["fields"]}
+            errors += [
+                _error(f"{path}.{index}.{k}", "Unknown field.", "未知字段。")
+                for k in row
+                if k not in known
+            ]
+            for field in spec["fields"]:
+                errors += _check_field(
+                    field, row.get(field["code"]), f"{path}.{index}.{field['code']}", complete
+                )
+        return errors
+    return []
+
+
+def check(form: dict, matter_codes: list[str], *, complete: bool) -> list[dict]:
+    """Problems of the form for these matters; `complete` also requires the required fields
+    (a draft may be saved half-filled, never with a malformed value)."""
+    if not isinstance(form, dict):
+        return [_error("form", "The form must be an object.", "表单应为对象。")]
+    fields = {f["code"]: f for s in sections_for(matter_codes) for f in s["fields"]}
+    errors = [
+        _error(f"form.{k}", "Unknown field for this application.", "本申请没有此字段。")
+        for k in form
+        if k not in fields
+    ]
+    for code, spec in fields.items():
+        errors += _check_field(spec, form.get(code), f"form.{code}", complete)
+    return errors

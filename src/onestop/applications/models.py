@@ -1,0 +1,204 @@
+"""Applications: one form for a bundle or a matter, its files, its notices and its history.
+
+The status is derived state kept in step by workflow.transition(); the history (Event) is
+append-only and is the record of who did what, when and why.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onestop.accounts.models import Employer
+from onestop.catalog.models import Bundle, Matter, MatterVersion, Region
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting pre-examination")
+    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+    PRE_EXAMINED = "pre_examined", _("Pre-examination passed")
+    ACCEPTED = "accepted", _("Accepted and routed")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(
+        max_length=20, unique=True, null=True, blank=True, help_text=_("Given on submission")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT)
+    bundle = models.ForeignKey(Bundle, null=True, blank=True, on_delete=models.PROTECT)
+    matter = models.ForeignKey(
+        Matter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("For an application of a single matter"),
+    )
+    status = models.CharField(max_length=24, choices=Status, default=Status.DRAFT)
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    form = models.JSONField(default=dict, blank=True)
+    profile = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    pre_examination_due = models.DateField(null=True, blank=True)
+    pre_examination_due_provisional = models.BooleanField(default=False)
+    correction_notices = models.PositiveIntegerField(default=0)
+    acceptance_number = models.CharField(max_length=24, null=True, blank=True, unique=True)
+    accepted_on = models.DateField(null=True, blank=True)
+    receipt_valid_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(bundle__isnull=True, matter__isnull=False)
+                | models.Q(bundle__isnull=False, matter__isnull=True),
+                name="application_bundle_or_matter",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "status", "pre_examination_due"])]
+
+    def __str__(self):
+        return self.number or f"draft {self.public_id}"
+
+    @property
+    def subject_code(self) -> str:
+        return self.bundle.code if self.bundle_id else self.matter.code
+
+    @property
+    def talent_category(self) -> str | None:
+        return self.profile.get("talent_category")
+
+
+class ApplicationMatter(models.Model):
+    """A matter the application covers, under the exact catalog version it was filed with."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="covered")
+    matter_version = models.ForeignKey(MatterVersion, on_delete=models.PROTECT)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "matter_version"], name="application_matter_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.matter_version}"
+
+
+def upload_path(upload, filename):
+    # No personal data in the path: the application's random id and a random file name.
+    return f"applications/{upload.application.public_id}/{uuid.uuid4().hex}"
+
+
+class Upload(models.Model):
+    """One file given for one material; a material may have several."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
+    matter_code = models.CharField(max_length=60)
+    material_code = models.CharField(max_length=80)
+    file = models.FileField(upload_to=upload_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "matter_code", "material_code", "uploaded_at"]
+
+    def __str__(self):
+        return f"{self.material_code}: {self.original_name}"
+
+
+class NoticeStage(models.TextChoices):
+    PRE_EXAMINATION = "pre_examination", _("Pre-examination")
+    WINDOW = "window", _("Window")
+
+
+class CorrectionNotice(models.Model):
+    """The one-time notice (一次性告知): everything to correct, at once (004 item 35)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices")
+    sequence = models.PositiveIntegerField()
+    stage = models.CharField(max_length=20, choices=NoticeStage)
+    # [{"kind": "material" | "field", "matter": ..., "code": ..., "reason_en", "reason_zh"}]
+    items = models.JSONField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "sequence"], name="notice_sequence_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} notice {self.sequence}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("A notice once issued is never changed.")
+        super().save(*args, **kwargs)
+
+
+class Event(models.Model):
+    """One step of an application's history: who, in which role, when, what, why."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=24)
+    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["application", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "sequence"], name="event_sequence_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} #{self.sequence} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("History is appended, never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("History is appended, never deleted.")

@@ -1,0 +1,122 @@
+"""Pre-examination (预审) and the one-time notice (一次性告知)."""
+
+from django.db import transaction
+
+from .drafts import Invalid, materials_of
+from .models import Application, CorrectionNotice, NoticeStage, Status
+from .workflow import append_event, transition
+
+# 004 item 36.4: not telling everything to correct at once is an accountability case.
+REPEATED_NOTICE = "accountability.repeated_notice"
+
+
+def pass_pre_examination(application: Application, examiner) -> Application:
+    return transition(application, "pass_pre_examination", examiner)
+
+
+def _check_items(application: Application, items: list[dict]) -> list[dict]:
+    if not items:
+        raise Invalid(
+            [
+                {
+                    "field": "items",
+                    "message_en": "List at least one thing to correct.",
+                    "message_zh": "请至少列出一项需补正的内容。",
+                }
+            ]
+        )
+    materials = {(m["matter"], m["code"]) for m in materials_of(application)}
+    clean, errors = [], []
+    for index, item in enumerate(items):
+        where = f"items.{index}"
+        kind = item.get("kind")
+        if kind == "material" and (item.get("matter"), item.get("code")) not in materials:
+            errors.append(
+                {
+                    "field": where,
+                    "message_en": "Not a material of this application.",
+                    "message_zh": "不是本申请的材料。",
+                }
+            )
+        elif kind not in ("material", "field"):
+            errors.append(
+                {
+                    "field": where,
+                    "message_en": "kind is material or field.",
+                    "message_zh": "类型应为材料或字段。",
+                }
+            )
+        if not (item.get("reason_en") or "").strip() or not (item.get("reason_zh") or "").strip():
+            errors.append(
+                {
+                    "field": where,
+                    "message_en": "Give the reason in English and Chinese.",
+                    "message_zh": "请用中英文说明原因。",
+                }
+            )
+        clean.append({k: item.get(k) for k in ("kind", "matter", "code", "reason_en", "reason_zh")})
+    if errors:
+        raise Invalid(errors)
+    return clean
+
+
+@transaction.atomic
+def request_correction(
+    application: Application,
+    examiner,
+    items: list[dict],
+    *,
+    stage: str = NoticeStage.PRE_EXAMINATION,
+) -> CorrectionNotice:
+    """One notice listing every material and field to correct, each with its reason."""
+    items = _check_items(application, items)
+    application = transition(
+        application, "request_correction", examiner, data={"items": len(items)}
+    )
+    application.correction_notices += 1
+    application.save(update_fields=["correction_notices", "updated_at"])
+    notice = CorrectionNotice.objects.create(
+        application=application,
+        sequence=application.correction_notices,
+        stage=stage,
+        items=items,
+        issued_by=examiner,
+    )
+    if application.correction_notices > 1:
+        event = application.events.order_by("-sequence").first()
+        append_event(
+            application,
+            examiner,
+            event.role,
+            REPEATED_NOTICE,
+            reason="More than one correction notice for one application (004 item 36.4)",
+            data={"notices": application.correction_notices},
+        )
+    return notice
+
+
+def not_accept(application: Application, actor, *, reason: str, referral: str = "") -> Application:
+    """Not accepted, with the reason and, when another authority is competent, the referral."""
+    if not reason.strip():
+        raise Invalid(
+            [
+                {
+                    "field": "reason",
+                    "message_en": "Give the reason.",
+                    "message_zh": "请说明不予受理的理由。",
+                }
+            ]
+        )
+    return transition(
+        application,
+        "not_accept",
+        actor,
+        reason=reason,
+        data={"referral": referral} if referral else None,
+    )
+
+
+def open_notice(application: Application) -> CorrectionNotice | None:
+    if application.status != Status.CORRECTION_REQUESTED:
+        return None
+    return application.notices.order_by("-sequence").first()

@@ -1,0 +1,76 @@
+"""Routing (业务流转): one case per matter, to its department, in one transaction with
+acceptance — all cases or none."""
+
+from django.db import transaction
+
+from onestop.cases.models import Case
+from onestop.catalog import selectors
+from onestop.rules.checklist import matter_checklist
+from onestop.rules.profile import Profile
+from onestop.workdays.selectors import calendar_for
+
+from .models import Application
+from .workflow import append_event
+
+
+def _routing_working_days(application: Application) -> tuple[int | None, str]:
+    """The region's routing limit, e.g. 2 working days after acceptance (003 第十六条)."""
+    if not application.bundle_id:
+        return None, ""
+    bundle = next(
+        v
+        for v in selectors.bundle_versions(application.region)
+        if v.bundle_id == application.bundle_id
+    )
+    limit = bundle.content.get("routing_working_days")
+    return (limit["value"], limit.get("source", "")) if limit else (None, "")
+
+
+@transaction.atomic
+def route(application: Application, actor) -> list[Case]:
+    work = calendar_for(application.region.code)
+    start = application.accepted_on
+    routing_days, routing_source = _routing_working_days(application)
+    routing_due = work.add_working_days(start, routing_days).due if routing_days else None
+    profile = Profile.model_validate(application.profile)
+    cases = []
+    for covered in application.covered.select_related("matter_version__matter__department"):
+        version = covered.matter_version
+        limit = matter_checklist(version, profile)["time_limit"] or {}
+        planned = statutory = None
+        provisional = False
+        if limit.get("kind") == "promised" and limit.get("working_days"):
+            due = work.add_working_days(start, limit["working_days"])
+            planned, provisional = due.due, due.provisional
+        if limit.get("statutory_working_days"):
+            due = work.add_working_days(start, limit["statutory_working_days"])
+            statutory, provisional = due.due, provisional or due.provisional
+        elif limit.get("kind") == "statutory" and limit.get("working_days"):
+            due = work.add_working_days(start, limit["working_days"])
+            statutory, provisional = due.due, provisional or due.provisional
+        cases.append(
+            Case.objects.create(
+                application=application,
+                matter_version=version,
+                department=version.matter.department,
+                region=application.region,
+                routed_on=start,
+                routing_due=routing_due,
+                statutory_due=statutory,
+                planned_due=planned,
+                due_provisional=provisional,
+                time_limit_source=limit.get("source") or "",
+            )
+        )
+    append_event(
+        application,
+        actor,
+        "window_clerk",
+        "route",
+        data={
+            "cases": [c.pk for c in cases],
+            "routing_working_days": routing_days,
+            "source": routing_source,
+        },
+    )
+    return cases

@@ -1,0 +1,47 @@
+"""Reads: the pre-examination queue, the window's lookup, an application's timeline."""
+
+from django.db.models import F
+
+from onestop.accounts.models import Role
+from onestop.accounts.roles import regions_of
+
+from .models import Application, Status
+
+
+def pre_examination_queue(user):
+    """Submitted applications of the examiner's regions, the nearest due date first."""
+    regions = regions_of(user, Role.PRE_EXAMINER)
+    return (
+        Application.objects.filter(region__in=regions, status=Status.SUBMITTED)
+        .select_related("region", "bundle", "matter", "employer")
+        .order_by(F("pre_examination_due").asc(nulls_last=True), "submitted_at")
+    )
+
+
+def window_lookup(user, query: str):
+    """An application of the clerk's regions by application or acceptance number."""
+    regions = regions_of(user, Role.WINDOW_CLERK)
+    query = (query or "").strip().upper()
+    if not query:
+        return None
+    return (
+        Application.objects.filter(region__in=regions).filter(number=query).first()
+        or Application.objects.filter(region__in=regions, acceptance_number=query).first()
+    )
+
+
+def timeline(application: Application) -> list[dict]:
+    """The history in order: when, what, who (by role), why — never edited."""
+    return [
+        {
+            "sequence": e.sequence,
+            "at": e.at,
+            "kind": e.kind,
+            "role": e.role,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "reason": e.reason,
+            "data": e.data,
+        }
+        for e in application.events.order_by("sequence")
+    ]

@@ -1,0 +1,79 @@
+"""Filing the one form: submit, resubmit after a notice, withdraw."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from onestop.catalog import selectors
+from onestop.rules.evaluator import holds
+from onestop.rules.profile import Profile, facts
+from onestop.workdays.selectors import calendar_for
+
+from . import form as one_form
+from .drafts import Invalid, _capture_versions
+from .models import Application
+from .workflow import transition
+
+
+def _pre_examination_working_days(application: Application) -> int | None:
+    """1 working day for category A, 3 for B/C (002 §4b); None where no source sets a limit."""
+    if not application.bundle_id:
+        return None
+    bundle = next(
+        v
+        for v in selectors.bundle_versions(application.region)
+        if v.bundle_id == application.bundle_id
+    )
+    values = facts(Profile.model_validate(application.profile))
+    for entry in bundle.content.get("pre_examination", []):
+        if holds(entry.get("when"), values).value:
+            return entry["working_days"]
+    return None
+
+
+def _check_complete(application: Application) -> None:
+    codes = [c.matter_version.matter.code for c in application.covered.all()]
+    errors = one_form.check(application.form, codes, complete=True)
+    if errors:
+        raise Invalid(errors)
+
+
+def _start_pre_examination(application: Application) -> None:
+    today = timezone.localdate()
+    days = _pre_examination_working_days(application)
+    if days is not None:
+        due = calendar_for(application.region.code).add_working_days(today, days)
+        application.pre_examination_due = due.due
+        application.pre_examination_due_provisional = due.provisional
+    else:
+        application.pre_examination_due = None
+    application.submitted_at = timezone.now()
+
+
+@transaction.atomic
+def submit(application: Application, actor) -> Application:
+    """File the form: complete, under the catalog versions in force today; answers a number."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_complete(application)
+    application = transition(application, "submit", actor)
+    _capture_versions(application)
+    application.number = (
+        f"{application.region.code[:2].upper()}{timezone.localdate():%Y}{application.pk:07d}"
+    )
+    _start_pre_examination(application)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def resubmit(application: Application, actor) -> Application:
+    """File again after a one-time notice; the corrected form keeps everything else."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_complete(application)
+    application = transition(application, "resubmit", actor)
+    _start_pre_examination(application)
+    application.save()
+    return application
+
+
+def withdraw(application: Application, actor, reason: str) -> Application:
+    return transition(application, "withdraw", actor, reason=reason)

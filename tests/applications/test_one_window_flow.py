@@ -1,0 +1,298 @@
+"""One form, one window, end to end through the API (003 第十一条, 002, 004 item 35)."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from onestop.applications.models import Application, CorrectionNotice, Event
+from onestop.cases.models import Case
+from onestop.workdays.selectors import calendar_for
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "surname": "Wilson",
+    "given_name": "John",
+    "nationality": "USA",
+    "date_of_birth": "1990-08-20",
+    "sex": "M",
+    "address_in_china": "北京市朝阳区某路1号",
+    "phone": "15800000000",
+    "passport_type": "ordinary",
+    "passport_number": "E00000001",
+    "passport_valid_until": "2031-08-20",
+    "residence_purpose": "employee",
+    "residence_valid_until": "2028-12-31",
+    "employer_name": "甲公司",
+    "employer_credit_code": "91110000XXXXXXXXX1",
+    "position": "Engineer",
+    "declaration": True,
+}
+
+
+def profile(category):
+    return {
+        "talent_category": category,
+        "in_mainland": True,
+        "job_type": "ordinary",
+        "date_of_birth": "1990-08-20",
+        "requested_validity_days": 730,
+        "has_mainland_household_registration": False,
+    }
+
+
+def as_(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def file_two_permits(handler, category="B", **changes):
+    body = {
+        "region": "beijing",
+        "bundle": "two_permits",
+        "employer": "91110000XXXXXXXXX1",
+        "profile": profile(category),
+        "form": FORM,
+        **changes,
+    }
+    response = post(as_(handler), "/api/v1/applications", body)
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def originals(answer):
+    return [
+        f"{m['matter']}/{m['code']}"
+        for m in answer["materials"]
+        if m["applies"] and not m["exempt"]
+    ]
+
+
+def test_category_b_two_permits_from_filing_to_two_routed_cases(handler_x, examiner, clerk):
+    today = timezone.localdate()
+    work = calendar_for("beijing")
+    filed = file_two_permits(handler_x, "B")
+    number = filed["number"]
+    assert filed["status"] == "submitted"
+    assert filed["pre_examination_due"] == work.add_working_days(today, 3).due.isoformat()
+    assert filed["appointment_required"] is True
+    assert {v["matter"] for v in filed["catalog_versions"]} == {
+        "work_permit.issue",
+        "residence_permit.issue",
+    }
+
+    # One notice listing three defects at once.
+    defects = [
+        {
+            "kind": "material",
+            "matter": "residence_permit.issue",
+            "code": "application_form",
+            "reason_en": "The photo is not on a white background",
+            "reason_zh": "照片不是白底",
+        },
+        {
+            "kind": "material",
+            "matter": "residence_permit.issue",
+            "code": "accommodation_registration",
+            "reason_en": "Expired",
+            "reason_zh": "已过期",
+        },
+        {
+            "kind": "field",
+            "code": "passport_valid_until",
+            "reason_en": "Does not match the scan",
+            "reason_zh": "与扫描件不一致",
+        },
+    ]
+    noticed = post(
+        as_(examiner),
+        f"/api/v1/applications/{number}/pre-examination",
+        {"decision": "correct", "items": defects},
+    )
+    assert noticed.status_code == 200 and noticed.json()["status"] == "correction_requested"
+    progress = as_(handler_x).get(f"/api/v1/applications/{number}/progress").json()
+    assert len(progress["correction_notice"]["items"]) == 3
+    assert CorrectionNotice.objects.get(application__number=number).sequence == 1
+
+    # Corrected in place: what was given before stays.
+    again = post(
+        as_(handler_x),
+        f"/api/v1/applications/{number}/resubmit",
+        {"form": {"passport_valid_until": "2031-08-21"}},
+    )
+    assert again.status_code == 200 and again.json()["status"] == "submitted"
+    application = Application.objects.get(number=number)
+    assert application.form["surname"] == "Wilson"
+    assert application.form["passport_valid_until"] == "2031-08-21"
+
+    passed = post(
+        as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"}
+    )
+    assert passed.json()["status"] == "pre_examined"
+
+    accepted = post(
+        as_(clerk),
+        f"/api/v1/applications/{number}/acceptance",
+        {"decision": "accept", "originals_checked": originals(passed.json())},
+    )
+    assert accepted.status_code == 200, accepted.json()
+    assert accepted.json()["status"] == "accepted"
+    application.refresh_from_db()
+    assert application.receipt_valid_until == today + timezone.timedelta(days=7)
+    cases = {c.matter_version.matter.code: c for c in Case.objects.filter(application=application)}
+    assert cases["work_permit.issue"].department.code == "science_technology"
+    assert cases["residence_permit.issue"].department.code == "public_security"
+    assert cases["residence_permit.issue"].planned_due == work.add_working_days(today, 7).due
+    assert cases["residence_permit.issue"].time_limit_source == "000 §七"
+    kinds = list(Event.objects.filter(application=application).values_list("kind", flat=True))
+    assert kinds == [
+        "create",
+        "submit",
+        "request_correction",
+        "save",
+        "resubmit",
+        "pass_pre_examination",
+        "accept",
+        "route",
+    ]
+
+
+def test_category_a_needs_no_appointment_and_is_pre_examined_in_one_working_day(
+    handler_x, examiner
+):
+    filed = file_two_permits(handler_x, "A")
+    today = timezone.localdate()
+    assert filed["pre_examination_due"] == (
+        calendar_for("beijing").add_working_days(today, 1).due.isoformat()
+    )
+    assert filed["appointment_required"] is False
+
+
+def test_category_a_residence_case_is_due_in_5_working_days(handler_x, examiner, clerk):
+    filed = file_two_permits(handler_x, "A")
+    number = filed["number"]
+    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    post(
+        as_(clerk),
+        f"/api/v1/applications/{number}/acceptance",
+        {"decision": "accept", "originals_checked": originals(filed)},
+    )
+    case = Case.objects.get(
+        application__number=number, matter_version__matter__code="residence_permit.issue"
+    )
+    assert case.planned_due == calendar_for("beijing").add_working_days(timezone.localdate(), 5).due
+
+
+def test_not_accepted_with_a_referral(handler_x, examiner, clerk):
+    number = file_two_permits(handler_x)["number"]
+    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    refused = post(
+        as_(clerk),
+        f"/api/v1/applications/{number}/acceptance",
+        {
+            "decision": "not_accept",
+            "reason": "The applicant lives in Tianjin",
+            "referral": "Tianjin Exit-Entry Administration",
+        },
+    )
+    assert refused.json()["status"] == "not_accepted"
+    event = Event.objects.get(application__number=number, kind="not_accept")
+    assert event.reason == "The applicant lives in Tianjin"
+    assert event.data == {"referral": "Tianjin Exit-Entry Administration"}
+
+
+def test_a_mainland_household_registration_blocks_acceptance_with_its_reason(
+    handler_x, examiner, clerk
+):
+    filed = file_two_permits(
+        handler_x, profile={**profile("B"), "has_mainland_household_registration": True}
+    )
+    number = filed["number"]
+    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    refused = post(
+        as_(clerk),
+        f"/api/v1/applications/{number}/acceptance",
+        {"decision": "accept", "originals_checked": originals(filed)},
+    )
+    assert refused.status_code == 422
+    (error,) = refused.json()["errors"]
+    assert error["source"] == "002 §6 (2)" and "户籍" in error["message_zh"]
+    assert not Case.objects.filter(application__number=number).exists()
+
+
+def test_unchecked_originals_block_acceptance_and_nothing_is_routed(handler_x, examiner, clerk):
+    filed = file_two_permits(handler_x)
+    number = filed["number"]
+    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    refused = post(
+        as_(clerk),
+        f"/api/v1/applications/{number}/acceptance",
+        {"decision": "accept", "originals_checked": originals(filed)[1:]},
+    )
+    assert refused.status_code == 422
+    assert Application.objects.get(number=number).status == "pre_examined"
+    assert not Case.objects.filter(application__number=number).exists()
+
+
+def test_a_second_notice_is_an_accountability_event(handler_x, examiner):
+    number = file_two_permits(handler_x)["number"]
+    item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}
+    for _ in range(2):
+        post(
+            as_(examiner),
+            f"/api/v1/applications/{number}/pre-examination",
+            {"decision": "correct", "items": [item]},
+        )
+        post(as_(handler_x), f"/api/v1/applications/{number}/resubmit", {})
+    application = Application.objects.get(number=number)
+    assert application.correction_notices == 2
+    assert (
+        Event.objects.filter(application=application, kind="accountability.repeated_notice").count()
+        == 1
+    )
+
+
+def test_qingdao_routes_within_2_working_days(qingdao_clerk):
+    from onestop.accounts.models import Assignment, Role
+    from onestop.catalog.models import Region
+
+    from .conftest import person
+
+    qingdao = Region.objects.get(code="qingdao")
+    applicant = person("applicant.qd")
+    examiner = person("examiner.qd", Role.PRE_EXAMINER, region=qingdao)
+    Assignment.objects.get(user=qingdao_clerk)
+    response = post(
+        as_(applicant),
+        "/api/v1/applications",
+        {
+            "region": "qingdao",
+            "bundle": "foreigner_work",
+            "profile": {"has_mainland_household_registration": False},
+            "form": FORM,
+        },
+    )
+    number = response.json()["number"]
+    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    accepted = post(
+        as_(qingdao_clerk),
+        f"/api/v1/applications/{number}/acceptance",
+        {"decision": "accept", "originals_checked": originals(response.json())},
+    )
+    assert accepted.status_code == 200, accepted.json()
+    cases = Case.objects.filter(application__number=number)
+    assert cases.count() == 5
+    due = calendar_for("qingdao").add_working_days(timezone.localdate(), 2).due
+    assert {c.routing_due for c in cases} == {due}
+    assert {c.department.code for c in cases} == {
+        "science_technology",
+        "public_security",
+        "human_resources",
+    }

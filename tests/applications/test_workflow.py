@@ -1,0 +1,60 @@
+"""Every allowed and every forbidden pair of the application's state machine."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from onestop.applications.models import Application, Event, Status
+from onestop.applications.workflow import TRANSITIONS, transition
+
+from .test_one_window_flow import file_two_permits
+
+pytestmark = pytest.mark.django_db
+
+PAIRS = [(action, status) for action in TRANSITIONS for status in Status]
+
+
+def actor_for(action, handler_x, examiner, clerk):
+    roles = TRANSITIONS[action].roles
+    return (
+        handler_x if "employer_handler" in roles else examiner if "pre_examiner" in roles else clerk
+    )
+
+
+@pytest.mark.parametrize(("action", "status"), PAIRS)
+def test_each_action_from_each_status(action, status, handler_x, examiner, clerk):
+    application = Application.objects.get(
+        public_id=file_two_permits(handler_x, submit=False)["public_id"]
+    )
+    Application.objects.filter(pk=application.pk).update(status=status)
+    actor = actor_for(action, handler_x, examiner, clerk)
+    events = Event.objects.filter(application=application).count()
+    if (
+        status in TRANSITIONS[action].sources
+        and status != Status.DRAFT
+        or (status == Status.DRAFT and action in ("submit", "withdraw"))
+    ):
+        transition(application, action, actor)
+        application.refresh_from_db()
+        assert application.status == TRANSITIONS[action].target
+        assert Event.objects.filter(application=application).count() == events + 1
+    else:
+        with pytest.raises((ValidationError, PermissionDenied)):
+            transition(application, action, actor)
+        application.refresh_from_db()
+        assert application.status == status
+        assert Event.objects.filter(application=application).count() == events
+
+
+def test_every_edge_names_its_source():
+    for action, edge in TRANSITIONS.items():
+        assert edge.source_document[:3] in {"002", "003", "004"}, action
+
+
+def test_history_cannot_be_edited(handler_x):
+    application = Application.objects.get(public_id=file_two_permits(handler_x)["public_id"])
+    event = Event.objects.filter(application=application).first()
+    event.reason = "rewritten"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
