@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import checklist, staff, views
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("checklist/questions/", checklist.questions, name="checklist-questions"),
     path("checklist/result/", checklist.result, name="checklist-result"),
     path("staff/calendar/", staff.calendar_month, name="staff-calendar"),
+    path("", include("onestop.web.urls_applicant")),
+    path("", include("onestop.web.urls_window")),
 ]

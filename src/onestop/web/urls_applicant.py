@@ -1,0 +1,3 @@
+"""Pages of applicants, employers' handlers and agents."""
+
+urlpatterns = []

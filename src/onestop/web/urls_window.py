@@ -1,0 +1,3 @@
+"""Pages of pre-examiners and window clerks."""
+
+urlpatterns = []
