@@ -118,7 +118,7 @@ def test_filing_needs_a_signed_in_person():
         ({"form": {**FORM, "declaration": False}}, "form.declaration", "须确认"),
         ({"form": {**FORM, "shoe_size": 42}}, "form.shoe_size", "没有此字段"),
         ({"form": {**FORM, "stay_kind": "crew"}}, "form.stay_kind", "没有此字段"),
-        ({"profile": {"talent_category": "Z"}}, "profile.talent_category", "取值无效"),
+        ({"profile": {"talent_category": "Z"}}, "profile.talent_category", "取值不在允许范围内"),
         ({"bundle": "nothing"}, "bundle", "未提供"),
     ],
 )

@@ -4,11 +4,13 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from onestop.rules.messages import message_zh
+
 from .applications import router as applications_router
 from .calendar import router as calendar_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
-from .errors import ApiError, error_body, message_zh
+from .errors import ApiError, error_body
 
 api = NinjaAPI(
     title="onestop API",

@@ -65,6 +65,21 @@ def visible_applications(user):
     return Application.objects.filter(visible).distinct()
 
 
+def own_applications(user):
+    """What `user` files: as the applicant, as an agent, or for an employer they handle."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    employers = Assignment.objects.filter(user=user, role=Role.EMPLOYER_HANDLER).values(
+        "employer_id"
+    )
+    return Application.objects.filter(
+        Q(applicant=user)
+        | Q(agent=user)
+        | Q(created_by=user, employer__isnull=True)
+        | Q(employer_id__in=employers)
+    ).distinct()
+
+
 def get_application_for(user, *, number: str | None = None, public_id=None) -> Application:
     """The application if `user` may read it; one 404 for missing and for not yours."""
     found = visible_applications(user)

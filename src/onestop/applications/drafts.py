@@ -11,6 +11,7 @@ from onestop.accounts.models import Employer, Role
 from onestop.catalog import selectors
 from onestop.catalog.models import Bundle, Matter
 from onestop.rules.checklist import UnknownCode, checklist
+from onestop.rules.messages import message_zh
 from onestop.rules.profile import Profile
 
 from . import form as one_form
@@ -46,15 +47,36 @@ def _profile(data: dict | None) -> dict:
                 {
                     "field": ".".join(["profile", *(str(p) for p in e["loc"])]),
                     "message_en": e["msg"],
-                    "message_zh": "取值无效",
+                    "message_zh": message_zh(e),
                 }
                 for e in exc.errors()
             ]
         ) from exc
 
 
+def bundle_version(application: Application):
+    """The bundle's rules the application was filed under (today's while it is a draft)."""
+    if not application.bundle_id:
+        return None
+    if application.bundle_version_id:
+        return application.bundle_version
+    return next(
+        v
+        for v in selectors.bundle_versions(application.region)
+        if v.bundle_id == application.bundle_id
+    )
+
+
 def _capture_versions(application: Application) -> None:
-    """Record the catalog version in force of every matter covered (re-taken on submission)."""
+    """Record the catalog version in force of every matter covered and of the bundle
+    (re-taken on submission)."""
+    if application.bundle_id:
+        application.bundle_version = next(
+            v
+            for v in selectors.bundle_versions(application.region)
+            if v.bundle_id == application.bundle_id
+        )
+        application.save(update_fields=["bundle_version"])
     application.covered.all().delete()
     codes = matter_codes(
         application.region,
@@ -255,12 +277,8 @@ def materials_of(application: Application) -> list[dict]:
 
     profile = Profile.model_validate(application.profile)
     exempt = set()
-    if application.bundle_id:
-        bundle = next(
-            v
-            for v in selectors.bundle_versions(application.region)
-            if v.bundle_id == application.bundle_id
-        )
+    bundle = bundle_version(application)
+    if bundle is not None:
         exempt = {(e["matter"], e["material"]) for e in bundle.content.get("exempt_materials", [])}
     found = []
     for covered in application.covered.select_related(

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.accounts.models import Employer
-from onestop.catalog.models import Bundle, Matter, MatterVersion, Region
+from onestop.catalog.models import Bundle, BundleVersion, Matter, MatterVersion, Region
 
 
 class Status(models.TextChoices):
@@ -31,6 +31,13 @@ class Application(models.Model):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT)
     bundle = models.ForeignKey(Bundle, null=True, blank=True, on_delete=models.PROTECT)
+    bundle_version = models.ForeignKey(
+        BundleVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("The bundle's rules the application was filed under"),
+    )
     matter = models.ForeignKey(
         Matter,
         null=True,

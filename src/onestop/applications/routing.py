@@ -4,24 +4,20 @@ acceptance — all cases or none."""
 from django.db import transaction
 
 from onestop.cases.models import Case
-from onestop.catalog import selectors
 from onestop.rules.checklist import matter_checklist
 from onestop.rules.profile import Profile
 from onestop.workdays.selectors import calendar_for
 
+from .drafts import bundle_version
 from .models import Application
 from .workflow import append_event
 
 
 def _routing_working_days(application: Application) -> tuple[int | None, str]:
     """The region's routing limit, e.g. 2 working days after acceptance (003 第十六条)."""
-    if not application.bundle_id:
+    bundle = bundle_version(application)
+    if bundle is None:
         return None, ""
-    bundle = next(
-        v
-        for v in selectors.bundle_versions(application.region)
-        if v.bundle_id == application.bundle_id
-    )
     limit = bundle.content.get("routing_working_days")
     return (limit["value"], limit.get("source", "")) if limit else (None, "")
 

@@ -3,26 +3,21 @@
 from django.db import transaction
 from django.utils import timezone
 
-from onestop.catalog import selectors
 from onestop.rules.evaluator import holds
 from onestop.rules.profile import Profile, facts
 from onestop.workdays.selectors import calendar_for
 
 from . import form as one_form
-from .drafts import Invalid, _capture_versions
+from .drafts import Invalid, _capture_versions, bundle_version
 from .models import Application
 from .workflow import transition
 
 
 def _pre_examination_working_days(application: Application) -> int | None:
     """1 working day for category A, 3 for B/C (002 §4b); None where no source sets a limit."""
-    if not application.bundle_id:
+    bundle = bundle_version(application)
+    if bundle is None:
         return None
-    bundle = next(
-        v
-        for v in selectors.bundle_versions(application.region)
-        if v.bundle_id == application.bundle_id
-    )
     values = facts(Profile.model_validate(application.profile))
     for entry in bundle.content.get("pre_examination", []):
         if holds(entry.get("when"), values).value:
@@ -56,9 +51,8 @@ def submit(application: Application, actor) -> Application:
     _check_complete(application)
     application = transition(application, "submit", actor)
     _capture_versions(application)
-    application.number = (
-        f"{application.region.code[:2].upper()}{timezone.localdate():%Y}{application.pk:07d}"
-    )
+    prefix = application.region.number_prefix or application.region.code[:2].upper()
+    application.number = f"{prefix}{timezone.localdate():%Y}{application.pk:07d}"
     _start_pre_examination(application)
     application.save()
     return application

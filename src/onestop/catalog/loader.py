@@ -193,7 +193,7 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
     raw, name = _read(region_dir / "region.yaml", root, problems)
     if raw is None:
         return
-    allowed = {"code", "name", "offers", "matters", "bundles"}
+    allowed = {"code", "name", "offers", "matters", "bundles", "number_prefix"}
     if not checker.mapping(raw, "region", raw, allowed, {"code", "name", "offers"}):
         return
     region = raw.get("code")
@@ -299,7 +299,12 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
         catalog.bundles[(region, code)] = plain(resolved)
 
     catalog.regions.append(
-        {"code": region, "name": plain(raw.get("name")), "offers": plain(offers)}
+        {
+            "code": region,
+            "name": plain(raw.get("name")),
+            "offers": plain(offers),
+            "number_prefix": raw.get("number_prefix", region[:2].upper()),
+        }
     )
 
     halls_raw, halls_name = (
@@ -448,6 +453,7 @@ def write(catalog: Catalog, today: date | None = None) -> LoadReport:
                 "name_en": r["name"]["en"],
                 "source": r["name"]["source"],
                 "offers": r["offers"],
+                "number_prefix": r["number_prefix"],
             },
         )
 

@@ -52,6 +52,9 @@ class Region(models.Model):
     name_zh = models.CharField(max_length=100)
     name_en = models.CharField(max_length=100)
     source = models.CharField(max_length=200)
+    number_prefix = models.CharField(
+        max_length=4, blank=True, help_text=_("Letters that begin the region's application numbers")
+    )
     # {"matters": [{"code", "source"}], "bundles": [{"code", "source"}]}
     offers = models.JSONField(default=dict)
 

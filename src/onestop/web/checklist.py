@@ -5,8 +5,6 @@ travel only in POST bodies — never in a URL, where logs and referrers would ke
 nothing is stored or logged. The result page prints.
 """
 
-import re
-from functools import wraps
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -14,17 +12,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from pydantic import ValidationError
 
 from onestop.catalog import selectors
 from onestop.catalog.models import BundleVersion, MatterVersion, Region
 from onestop.rules.checklist import checklist
-from onestop.rules.profile import CHOICE_LABELS, FACTS, Profile, choices
+from onestop.rules.profile import FACTS, Profile
 from onestop.rules.questions import questions_for
 
-# Lists of yearly figures: commas (either width), the enumeration comma or semicolons.
-LIST_SEPARATORS = re.compile(r"[,，、;；]")
+from .fact_questions import label, read_answers, rows, typed
+from .privacy import private
 
 
 class Chosen(NamedTuple):
@@ -32,19 +29,6 @@ class Chosen(NamedTuple):
     matter: str | None
     bundle: str | None
     version: MatterVersion | BundleVersion
-
-
-def _private(view):
-    """Pages showing answers: keep them out of caches and referrers."""
-
-    @wraps(view)
-    @never_cache
-    def private_view(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
-
-    return private_view
 
 
 def choose(request):
@@ -66,7 +50,7 @@ def choose(request):
     )
 
 
-@_private
+@private
 def questions(request):
     """Page 2: only the questions the chosen matter's or bundle's rules read (answers kept when
     the applicant comes back to change them)."""
@@ -74,14 +58,14 @@ def questions(request):
     return _questions_page(request, chosen, questions_for(chosen.version), errors={})
 
 
-@_private
+@private
 def result(request):
     """The personal checklist; answers that cannot be right send the applicant back to page 2."""
     if request.method != "POST":  # answers are posted, never put in a URL
         return redirect(f"{reverse('web:checklist-questions')}?{_choice_query(request.GET)}")
     chosen = _chosen(request)
     asked = questions_for(chosen.version)
-    answers = _answers(request.POST, asked)
+    answers = read_answers(request.POST, asked)
     try:
         profile = Profile.model_validate(answers)
     except ValidationError as exc:
@@ -98,7 +82,7 @@ def result(request):
                 key: bool(content.get(key))
                 for key in ("appointment", "validity", "pre_examination")
             },
-            "missing": [_label(name) for name in answer["missing_facts"]],
+            "missing": [label(name) for name in answer["missing_facts"]],
             "groups": _material_groups(answer),
             "query": _choice_query(request.POST),
             "answers": [
@@ -135,78 +119,17 @@ def _chosen(request) -> Chosen:
 
 
 def _questions_page(request, chosen: Chosen, asked: list[str], errors: dict):
-    questions = [
-        {
-            "name": name,
-            "label": _label(name),
-            "kind": FACTS[name][2],
-            "value": (request.POST if request.method == "POST" else {}).get(name, "").strip(),
-            "choices": [
-                (value, _words(CHOICE_LABELS.get(name, {}).get(value, (value, value))))
-                for value in choices(name)
-            ]
-            if FACTS[name][2] == "choice"
-            else [],
-            "error": errors.get(name),
-        }
-        for name in asked
-    ]
+    given = typed(request.POST, asked) if request.method == "POST" else {}
     return render(
         request,
         "web/checklist/questions.html",
         {
             "chosen": chosen,
-            "questions": questions,
+            "questions": rows(asked, given, errors),
             "form_errors": errors.get(None, []),
             "has_errors": bool(errors),
         },
     )
-
-
-def _label(name: str) -> dict:
-    return _words(FACTS.get(name, (name, name))[:2])
-
-
-def _words(pair: tuple[str, str]) -> dict:
-    """A (zh, en) pair of the profile's labels as the {"zh", "en"} the `tr` filter reads."""
-    return {"zh": pair[0], "en": pair[1]}
-
-
-def _answers(query, asked: list[str]) -> dict:
-    """The profile's values as answered; "I don't know" (empty) leaves a fact out.
-
-    A value that cannot be read is passed on as typed, so that the profile's own checks refuse
-    it and name the field.
-    """
-    values = {}
-    for name in asked:
-        text = query.get(name, "").strip()
-        if text:
-            values[name] = _read(FACTS[name][2], text)
-    return values
-
-
-def _read(kind: str, text: str):
-    if kind == "bool":
-        return {"yes": True, "no": False}.get(text, text)
-    if kind == "int":
-        return _number(text, whole=True)
-    if kind == "number":
-        return _number(text)
-    if kind == "numbers":
-        return [_number(part.strip()) for part in LIST_SEPARATORS.split(text) if part.strip()]
-    if kind == "text":
-        return text.upper()
-    return text
-
-
-def _number(text: str, *, whole: bool = False):
-    for kind in (int,) if whole else (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            continue
-    return text
 
 
 def _all_errors(exc: ValidationError, answers: dict, asked: list[str]) -> dict:

@@ -1,0 +1,447 @@
+"""Pages of applicants, employers' handlers and agents: start an application, fill in the one form,
+give the files, submit, correct after a one-time notice, follow the progress.
+
+Thin: a page is read into values, applications/* decides (drafts, submission, access), the
+templates show. Drafts are addressed by their random public id, never by personal data; files are
+served only through the access check, as attachments.
+"""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from onestop.accounts.models import Role
+from onestop.accounts.roles import employers_of
+from onestop.applications import drafts, pre_examination, submission
+from onestop.applications import form as one_form
+from onestop.applications.access import get_application_for, own_applications, roles_on
+from onestop.applications.drafts import Invalid
+from onestop.applications.models import Application, Status
+from onestop.applications.selectors import timeline
+from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
+from onestop.catalog import selectors
+from onestop.rules.checklist import UnknownCode, checklist
+from onestop.rules.profile import Profile
+from onestop.rules.questions import questions_for
+
+from . import application_form
+from .fact_questions import as_text, kind_of, read_answers, rows, typed
+from .privacy import private
+
+PROFILE = "profile-"  # the profile's questions share the page with the form's fields
+ROLES = dict(Role.choices)
+STATUSES = dict(Status.choices)
+
+# What each step of the history means to the applicant (applications/workflow.py and the write
+# functions name the kinds).
+STEPS = {
+    "create": gettext_lazy("Started"),
+    "save": gettext_lazy("Saved"),
+    "upload": gettext_lazy("File given"),
+    "submit": gettext_lazy("Submitted"),
+    "resubmit": gettext_lazy("Submitted again with the corrections"),
+    "request_correction": gettext_lazy("One-time notice of corrections"),
+    "pass_pre_examination": gettext_lazy("Pre-examination passed"),
+    "accept": gettext_lazy("Accepted at the window"),
+    "route": gettext_lazy("Sent to the departments"),
+    "not_accept": gettext_lazy("Not accepted"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    pre_examination.REPEATED_NOTICE: gettext_lazy(
+        "A further notice of corrections, recorded for the supervisors"
+    ),
+}
+
+# The new application page's control for each field create_draft may name in an error.
+NEW_PAGE_FIELDS = {
+    "region": "region",
+    "matter": "subject",
+    "bundle": "subject",
+    "employer": "employer",
+}
+
+# Signing in and out are django.contrib.auth's views, wired in urls_applicant.py.
+
+
+@private
+@login_required
+def my_applications(request):
+    """Every application the person may see: their own, their employers', those they act for."""
+    applications = list(
+        own_applications(request.user)
+        .select_related("region", "bundle", "matter", "employer")
+        .prefetch_related("covered__matter_version")
+        .order_by("-created_at")
+    )
+    names = _names(applications)
+    return render(
+        request,
+        "web/applicant/list.html",
+        {"applications": [(a, names[a.pk], a.status in drafts.EDITABLE) for a in applications]},
+    )
+
+
+@private
+@login_required
+def new_application(request):
+    """The region, the bundle or matter, and for whom: then a draft to fill in."""
+    data = request.POST if request.method == "POST" else request.GET
+    region = selectors.region(data.get("region", ""))
+    errors = []
+    if request.method == "POST":
+        kind, _colon, code = request.POST.get("subject", "").partition(":")
+        try:
+            application = drafts.create_draft(
+                request.user,
+                request.POST.get("region", ""),
+                bundle=code if kind == "bundle" else None,
+                matter=code if kind == "matter" else None,
+                employer_code=request.POST.get("employer") or None,
+                as_agent=request.POST.get("as_agent") == "yes",
+            )
+        except Invalid as exc:
+            errors = exc.errors
+        else:
+            return redirect("web:my-application-edit", public_id=application.public_id)
+    if request.method == "POST":
+        subject = request.POST.get("subject", "")
+    else:
+        subject = next((f"{k}:{data[k]}" for k in ("bundle", "matter") if data.get(k)), "")
+    employers = employers_of(request.user)
+    shown = {"region"} | ({"subject"} if region else set()) | ({"employer"} if employers else set())
+    for error in errors:
+        at = NEW_PAGE_FIELDS.get(error["field"])
+        error["anchor"] = at if at in shown else None
+    return render(
+        request,
+        "web/applicant/new.html",
+        {
+            "regions": selectors.regions(),
+            "region": region,
+            "bundles": selectors.bundle_versions(region) if region else [],
+            "matters": selectors.matter_versions(region) if region else [],
+            "employers": employers,
+            "subject": subject,
+            "employer": data.get("employer", ""),
+            "as_agent": data.get("as_agent") == "yes",
+            "errors": errors,
+        },
+    )
+
+
+@private
+@login_required
+def edit(request, public_id):
+    """The one form, the questions the rules read and the files, for a draft or a correction.
+
+    Save keeps what is right and shows what is not next to its field; nothing typed is lost.
+    Submit saves, then files the form (again, after a notice)."""
+    application = get_application_for(request.user, public_id=public_id)
+    if application.status not in drafts.EDITABLE or not _on_applicant_side(
+        request.user, application
+    ):
+        return redirect("web:my-application-status", public_id=application.public_id)
+    sections = one_form.sections_for(_matter_codes(application))
+    asked = _asked(application)
+    if request.method != "POST":
+        shown = {name: as_text(kind_of(name), application.profile.get(name)) for name in asked}
+        return _edit_page(request, application, application.form, shown, errors=[])
+
+    posted = application_form.read(request.POST, sections)
+    answers = read_answers(request.POST, asked, prefix=PROFILE)
+    errors = []
+    try:
+        application = drafts.save_draft(
+            application,
+            request.user,
+            form=application_form.changes(posted, application.form),
+            profile={name: answers.get(name) for name in asked},  # empty: "I don't know"
+        )
+    except Invalid as exc:
+        errors += _placed(exc.errors)
+    errors += _give_files(request, application)
+    if not errors and request.POST.get("action") == "submit":
+        file_again = application.status == Status.CORRECTION_REQUESTED
+        try:
+            (submission.resubmit if file_again else submission.submit)(application, request.user)
+        except Invalid as exc:
+            errors += _placed(exc.errors)
+        except ValidationError:
+            messages.error(request, _("This application can no longer be submitted."))
+            return redirect("web:my-application-status", public_id=application.public_id)
+        else:
+            messages.success(request, _("Your application is submitted."))
+            return redirect("web:my-application-status", public_id=application.public_id)
+    if errors:
+        shown = typed(request.POST, asked, prefix=PROFILE)
+        return _edit_page(request, application, posted, shown, errors=errors)
+    messages.success(request, _("Saved."))
+    return redirect("web:my-application-edit", public_id=application.public_id)
+
+
+@private
+@login_required
+@require_POST
+def withdraw(request, public_id):
+    application = get_application_for(request.user, public_id=public_id)
+    try:
+        submission.withdraw(application, request.user, request.POST.get("reason", "").strip())
+    except ValidationError:
+        messages.error(request, _("This application can no longer be withdrawn."))
+    else:
+        messages.success(request, _("Your application is withdrawn."))
+    return redirect("web:my-application-status", public_id=application.public_id)
+
+
+@private
+@login_required
+def status(request, public_id):
+    """Where the application stands: dates, the open notice, the cases and the history."""
+    application = get_application_for(request.user, public_id=public_id)
+    acting = _on_applicant_side(request.user, application)
+    notice = pre_examination.open_notice(application)
+    labels = _labels(application) if notice else {}
+    return render(
+        request,
+        "web/applicant/status.html",
+        {
+            "application": application,
+            "name": _names([application])[application.pk],
+            "appointment_required": _appointment_required(application),
+            "notice": notice,
+            "notice_items": [
+                {**item, "what": labels.get(_item_at(item), item.get("code"))}
+                for item in (notice.items if notice else [])
+            ],
+            "cases": application.cases.select_related("matter_version__matter", "department"),
+            "steps": [
+                {
+                    **step,
+                    "what": STEPS.get(step["kind"], step["kind"]),
+                    "who": ROLES.get(step["role"], step["role"]),
+                    "to": STATUSES.get(step["to_status"], ""),
+                }
+                for step in timeline(application)
+            ],
+            "can_edit": acting and application.status in drafts.EDITABLE,
+            "can_withdraw": acting and application.status in TRANSITIONS["withdraw"].sources,
+        },
+    )
+
+
+@private
+@login_required
+def file(request, public_id, upload_id):
+    """A file given for the application, to whoever may see the application; never inline."""
+    application = get_application_for(request.user, public_id=public_id)
+    upload = get_object_or_404(application.uploads, pk=upload_id)
+    try:
+        content = upload.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        content, as_attachment=True, filename=upload.original_name, content_type=upload.content_type
+    )
+
+
+def _on_applicant_side(user, application) -> bool:
+    """Whether `user` files this application (staff who may read it are sent to its status)."""
+    return bool(set(roles_on(user, application)) & set(APPLICANT_SIDE))
+
+
+def _edit_page(request, application, values: dict, answers: dict, *, errors: list[dict]):
+    sections, index = application_form.controls(
+        one_form.sections_for(_matter_codes(application)), values
+    )
+    questions = rows(_asked(application), answers, {})
+    for question in questions:
+        question.update(
+            name=PROFILE + question["name"],
+            fact=question["name"],
+            as_date=application_form.is_date(question["value"]) or not question["value"],
+            errors=[],
+            notices=[],
+        )
+        index[question["name"]] = question
+    materials = _materials(application, index)
+    for error in errors:
+        error["anchor"] = application_form.attach(index, error["at"], error, "errors")
+    notice = pre_examination.open_notice(application)
+    notice_items = []
+    for item in notice.items if notice else []:
+        entry = {**item, "what": item.get("code")}
+        entry["anchor"] = application_form.attach(index, _item_at(item), entry, "notices")
+        if entry["anchor"]:
+            entry["what"] = index[entry["anchor"]]["label"]
+        notice_items.append(entry)
+    return render(
+        request,
+        "web/applicant/edit.html",
+        {
+            "application": application,
+            "name": _names([application])[application.pk],
+            "sections": sections,
+            "questions": questions,
+            "materials": materials,
+            "errors": errors,
+            "notice": notice,
+            "notice_items": notice_items,
+            "resubmit": application.status == Status.CORRECTION_REQUESTED,
+            "upload_types": ".pdf,.jpg,.jpeg,.png",
+        },
+    )
+
+
+def _placed(errors: list[dict]) -> list[dict]:
+    """The domain's errors with the page id of their field ("form.a.0.b" -> "form-a-0-b")."""
+    return [
+        {**e, "at": application_form.anchor(e["field"]) if e["field"] else None} for e in errors
+    ]
+
+
+def _give_files(request, application) -> list[dict]:
+    """Every file posted, given for its material; a refused file is named in its error."""
+    if not request.FILES:
+        return []
+    errors = []
+    for material in drafts.materials_of(application):
+        at = _material_at(material["matter"], material["code"])
+        for uploaded in request.FILES.getlist(at):
+            try:
+                drafts.add_upload(
+                    application,
+                    request.user,
+                    matter_code=material["matter"],
+                    material_code=material["code"],
+                    uploaded_file=uploaded,
+                )
+            except Invalid as exc:
+                errors += [
+                    {
+                        **e,
+                        "at": at,
+                        "message_en": f"{uploaded.name}: {e['message_en']}",
+                        "message_zh": f"{uploaded.name}：{e['message_zh']}",
+                    }
+                    for e in exc.errors
+                ]
+    return errors
+
+
+def _material_at(matter: str, code: str) -> str:
+    return f"upload-{matter}-{code}"
+
+
+def _item_at(item: dict) -> str | None:
+    """The page id of what a notice item is about."""
+    if item.get("kind") == "material":
+        return _material_at(item.get("matter"), item.get("code"))
+    return application_form.anchor(f"form.{item.get('code')}")
+
+
+def _materials(application, index: dict) -> list[dict]:
+    """The materials by matter, each with the files already given and its upload control."""
+    given = defaultdict(list)
+    for upload in application.uploads.all():
+        given[(upload.matter_code, upload.material_code)].append(upload)
+    groups: dict[str, dict] = {}
+    for covered in application.covered.select_related("matter_version__matter"):
+        code = covered.matter_version.matter.code
+        groups[code] = {"matter": code, "name": covered.matter_version.name, "materials": []}
+    for material in drafts.materials_of(application):
+        control = {
+            "name": _material_at(material["matter"], material["code"]),
+            "label": {"zh": material["name_zh"], "en": material["name_en"]},
+            "applies": material["applies"],
+            "exempt": material["exempt"],
+            "because": material["because"],
+            "source": material["source"],
+            "files": given[(material["matter"], material["code"])],
+            "errors": [],
+            "notices": [],
+        }
+        index[control["name"]] = control
+        group = groups.setdefault(
+            material["matter"],
+            {"matter": material["matter"], "name": material["matter"], "materials": []},
+        )
+        group["materials"].append(control)
+    return list(groups.values())
+
+
+def _labels(application) -> dict:
+    """The label of every field and material by its page id, to name a notice's items."""
+    labels = {
+        application_form.anchor(f"form.{spec['code']}"): {"zh": spec["zh"], "en": spec["en"]}
+        for section in one_form.sections_for(_matter_codes(application))
+        for spec in section["fields"]
+    }
+    for material in drafts.materials_of(application):
+        labels[_material_at(material["matter"], material["code"])] = {
+            "zh": material["name_zh"],
+            "en": material["name_en"],
+        }
+    return labels
+
+
+def _matter_codes(application) -> list[str]:
+    return [
+        c.matter_version.matter.code
+        for c in application.covered.select_related("matter_version__matter")
+    ]
+
+
+def _version(application):
+    """The bundle version in force, or the matter version the application recorded."""
+    if application.bundle_id:
+        return next(
+            (
+                v
+                for v in selectors.bundle_versions(application.region)
+                if v.bundle_id == application.bundle_id
+            ),
+            None,
+        )
+    covered = application.covered.select_related("matter_version__matter").first()
+    return covered.matter_version if covered else None
+
+
+def _asked(application) -> list[str]:
+    version = _version(application)
+    return questions_for(version) if version else []
+
+
+def _names(applications: list[Application]) -> dict[int, str]:
+    """Each application's bundle or matter name, in the active language."""
+    bundles = {}
+    for region in {a.region for a in applications if a.bundle_id}:
+        for version in selectors.bundle_versions(region):
+            bundles[(region.pk, version.bundle_id)] = version.name
+    names = {}
+    for a in applications:
+        if a.bundle_id:
+            names[a.pk] = bundles.get((a.region_id, a.bundle_id), a.bundle.code)
+        else:
+            covered = list(a.covered.all())
+            names[a.pk] = covered[0].matter_version.name if covered else a.matter.code
+    return names
+
+
+def _appointment_required(application) -> bool | None:
+    """As the API answers it: under the rules in force, from the profile given."""
+    try:
+        answer = checklist(
+            application.region.code,
+            Profile.model_validate(application.profile),
+            bundle=application.bundle and application.bundle.code,
+            matter=application.matter and application.matter.code,
+        )
+    except UnknownCode:  # no longer offered in the region
+        return None
+    return answer["appointment_required"]

@@ -1,0 +1,510 @@
+"""Pages of pre-examiners and window clerks: the queue, pre-examination, the window, the files,
+and the printable acceptance receipt and one-time notice (004 item 35).
+
+Thin: applications/* decide and check the role on every write; these views only choose the page
+to show. A page is refused (403) to a person who holds no such role anywhere; which applications
+they may open is get_application_for's answer (one 404 for missing and not yours).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from onestop.accounts import roles
+from onestop.accounts.models import Role
+from onestop.applications import acceptance, pre_examination, selectors
+from onestop.applications.access import get_application_for
+from onestop.applications.drafts import Invalid, materials_of
+from onestop.applications.form import definition, sections_for
+from onestop.applications.models import Application, NoticeStage, Status
+from onestop.applications.workflow import TRANSITIONS
+from onestop.catalog import selectors as catalog
+from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
+
+# The decisions of each page, by the workflow action behind them (which says when it is open).
+DECISIONS = {
+    NoticeStage.PRE_EXAMINATION: {
+        "pass": "pass_pre_examination",
+        "correct": "request_correction",
+        "not_accept": "not_accept",
+    },
+    NoticeStage.WINDOW: {
+        "accept": "accept",
+        "correct": "request_correction",
+        "not_accept": "not_accept",
+    },
+}
+
+EVENT_KINDS = {
+    "create": gettext_lazy("Draft created"),
+    "save": gettext_lazy("Draft saved"),
+    "upload": gettext_lazy("File given"),
+    "submit": gettext_lazy("Submitted"),
+    "resubmit": gettext_lazy("Submitted again after correction"),
+    "pass_pre_examination": gettext_lazy("Pre-examination passed"),
+    "request_correction": gettext_lazy("One-time notice issued"),
+    "accept": gettext_lazy("Accepted"),
+    "route": gettext_lazy("Routed to the departments"),
+    "not_accept": gettext_lazy("Not accepted"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    pre_examination.REPEATED_NOTICE: gettext_lazy(
+        "More than one notice for one application (accountability, 004 item 36.4)"
+    ),
+}
+
+
+def _role_required(role: str):
+    """Signed in and holding `role` somewhere; a stranger is sent to sign in first."""
+
+    def decorator(view):
+        @wraps(view)
+        @never_cache
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not roles.assignments(request.user, role).exists():
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+@_role_required(Role.PRE_EXAMINER)
+def queue(request):
+    """Submitted applications of the examiner's regions, the nearest working-day due date first."""
+    applications = list(selectors.pre_examination_queue(request.user))
+    names = {}
+    for region in {a.region for a in applications}:
+        for version in catalog.bundle_versions(region):
+            names[(region.pk, "bundle", version.bundle.code)] = version.name
+        for version in catalog.matter_versions(region):
+            names[(region.pk, "matter", version.matter.code)] = version.name
+    today = timezone.localdate()
+    rows = [
+        {
+            "application": a,
+            "subject": names.get(
+                (a.region_id, "bundle" if a.bundle_id else "matter", a.subject_code),
+                a.subject_code,
+            ),
+            "category": _category(a),
+            "overdue": a.pre_examination_due is not None and a.pre_examination_due < today,
+        }
+        for a in applications
+    ]
+    return render(request, "web/window/queue.html", {"rows": rows})
+
+
+@_role_required(Role.WINDOW_CLERK)
+def lookup(request):
+    """An application of the clerk's regions by its application or acceptance number; the same
+    "not found" for a number that does not exist and for one of another region."""
+    data = request.POST if request.method == "POST" else request.GET
+    query = data.get("number", "").strip()
+    if query:
+        found = selectors.window_lookup(request.user, query)
+        if found is not None:
+            return redirect("web:window", number=found.number)
+    return render(
+        request,
+        "web/window/lookup.html",
+        {"query": query, "not_found": bool(query)},
+        status=404 if query else 200,
+    )
+
+
+@_role_required(Role.PRE_EXAMINER)
+def pre_examination_page(request, number):
+    application = get_application_for(request.user, number=number)
+    return _examination(request, application, NoticeStage.PRE_EXAMINATION)
+
+
+@_role_required(Role.WINDOW_CLERK)
+def window_page(request, number):
+    application = get_application_for(request.user, number=number)
+    return _examination(request, application, NoticeStage.WINDOW)
+
+
+@login_required
+@never_cache
+def upload_file(request, number, upload_id):
+    """A file given for a material, as an attachment, to whoever may read the application."""
+    application = get_application_for(request.user, number=number)
+    upload = application.uploads.filter(pk=upload_id).first()
+    if upload is None:
+        raise Http404
+    return FileResponse(
+        upload.file.open("rb"),
+        as_attachment=True,
+        filename=upload.original_name,
+        content_type=upload.content_type,
+    )
+
+
+@login_required
+@never_cache
+def receipt(request, number):
+    """The acceptance receipt (受理回执): valid at most 7 days (004 item 35); while the passport is
+    kept it lets the applicant stay legally (002 §6 (3))."""
+    application = get_application_for(request.user, number=number)
+    if not application.acceptance_number:
+        raise Http404
+    return render(
+        request,
+        "web/window/receipt.html",
+        {
+            "application": application,
+            "applicant": _applicant(application),
+            "covered": [c.matter_version for c in _covered(application)],
+            "cases": application.cases.select_related("department", "matter_version"),
+            "legal_stay_note": acceptance.LEGAL_STAY_NOTE,
+            "receipt_days": acceptance.RECEIPT_DAYS,
+        },
+    )
+
+
+@login_required
+@never_cache
+def notice(request, number, sequence):
+    """The one-time notice (一次性告知书): every item to correct with its reason (004 item 35)."""
+    application = get_application_for(request.user, number=number)
+    found = application.notices.filter(sequence=sequence).first()
+    if found is None:
+        raise Http404
+    materials = {(m["matter"], m["code"]): m for m in materials_of(application)}
+    fields = {f["code"]: f for s in definition() for f in s["fields"]}
+    matters = {c.matter_version.matter.code: c.matter_version for c in _covered(application)}
+    items = []
+    for item in found.items:
+        if item["kind"] == "material":
+            material = materials.get((item["matter"], item["code"]))
+            what = (
+                {"zh": material["name_zh"], "en": material["name_en"]}
+                if material
+                else {"zh": item["code"], "en": item["code"]}
+            )
+        else:
+            field = fields.get(item["code"], {"zh": item["code"], "en": item["code"]})
+            what = {"zh": field["zh"], "en": field["en"]}
+        items.append({**item, "what": what, "matter_version": matters.get(item.get("matter"))})
+    return render(
+        request,
+        "web/window/notice.html",
+        {
+            "application": application,
+            "applicant": _applicant(application),
+            "notice": found,
+            "items": items,
+        },
+    )
+
+
+def _examination(request, application: Application, stage: str):
+    """The application for a decision. A decision goes to the domain and on to the next page;
+    a refused one shows this page again with what was entered and every error in both
+    languages."""
+    covered = _covered(application)
+    materials = materials_of(application)
+    fields = [f for s in sections_for(_codes(covered)) for f in s["fields"]]
+    entered = request.POST if request.method == "POST" else None
+    errors, keys = [], []
+    decision = entered.get("decision") if entered else None
+    if decision in DECISIONS[stage]:
+        items, keys = _ticked(entered, _tickable(materials), fields)
+        try:
+            return _decide(request, application, stage, decision, items)
+        except (Invalid, PermissionDenied, ValidationError) as exc:
+            errors = _errors(exc)
+    template = "pre_examination" if stage == NoticeStage.PRE_EXAMINATION else "window"
+    context = _examination_context(application, stage, covered, materials, entered, errors, keys)
+    return render(request, f"web/window/{template}.html", context)
+
+
+def _decide(request, application: Application, stage: str, decision: str, items: list[dict]):
+    user, data = request.user, request.POST
+    if decision == "pass":
+        pre_examination.pass_pre_examination(application, user)
+        messages.success(
+            request, _("Pre-examination passed: %(number)s") % {"number": application.number}
+        )
+        return redirect("web:pre-examination-queue")
+    if decision == "accept":
+        checked = [tuple(v.split("/", 1)) for v in data.getlist("original") if "/" in v]
+        acceptance.accept(application, user, originals_checked=checked)
+        return redirect("web:receipt", number=application.number)
+    if decision == "correct":
+        issued = pre_examination.request_correction(application, user, items, stage=stage)
+        return redirect("web:notice", number=application.number, sequence=issued.sequence)
+    pre_examination.not_accept(
+        application,
+        user,
+        reason=data.get("reason", "").strip(),
+        referral=data.get("referral", "").strip(),
+    )
+    page = "web:pre-examination" if stage == NoticeStage.PRE_EXAMINATION else "web:window"
+    return redirect(page, number=application.number)
+
+
+def _errors(exc) -> list[dict]:
+    """The domain's refusal as bilingual errors, as the API gives them."""
+    if isinstance(exc, Invalid):
+        return exc.errors
+    if isinstance(exc, PermissionDenied):
+        return [
+            {
+                "field": None,
+                "message_en": "Your roles do not allow this.",
+                "message_zh": "您的角色无权执行此操作。",
+            }
+        ]
+    return [
+        {
+            "field": None,
+            "message_en": "; ".join(exc.messages),
+            "message_zh": "当前状态下不能执行此操作。",
+        }
+    ]
+
+
+def _tickable(materials: list[dict]) -> list[dict]:
+    """Materials that may be missing or defective: those needed or possibly needed."""
+    return [m for m in materials if m["applies"] is not False and not m["exempt"]]
+
+
+def _material_key(material: dict) -> str:
+    return f"material/{material['matter']}/{material['code']}"
+
+
+def _ticked(data, materials: list[dict], fields: list[dict]) -> tuple[list[dict], list[str]]:
+    """The notice's items as ticked, in the page's order, and the key of each."""
+    ticked = set(data.getlist("tick"))
+    items, keys = [], []
+    rows = [(_material_key(m), "material", m["matter"], m["code"]) for m in materials] + [
+        (f"field/{f['code']}", "field", None, f["code"]) for f in fields
+    ]
+    for key, kind, matter, code in rows:
+        if key in ticked:
+            keys.append(key)
+            items.append(
+                {
+                    "kind": kind,
+                    "matter": matter,
+                    "code": code,
+                    "reason_en": data.get(f"{key}.en", "").strip(),
+                    "reason_zh": data.get(f"{key}.zh", "").strip(),
+                }
+            )
+    return items, keys
+
+
+def _row_of(error: dict, keys: list[str], originals: set[str]) -> str | None:
+    """The row an error belongs to: a notice's item, an original, the reason; None for the
+    page as a whole."""
+    field = error.get("field") or ""
+    index = field.removeprefix("items.")
+    if field.startswith("items.") and index.isdigit() and int(index) < len(keys):
+        return keys[int(index)]
+    if field == "reason":
+        return "reason"
+    if field in originals:
+        return f"original/{field}"
+    return None
+
+
+def _anchor(row: str | None) -> str | None:
+    """The id of the control an error belongs to, for the summary's link."""
+    if row is None or row == "reason":
+        return None
+    if row.startswith("original/"):
+        return f"original-{row.removeprefix('original/')}"
+    return f"tick-{row}"
+
+
+def _examination_context(application, stage, covered, materials, entered, errors, keys) -> dict:
+    form_sections = sections_for(_codes(covered))
+    names = {f"field/{f['code']}": f for s in form_sections for f in s["fields"]}
+    for m in materials:
+        names[_material_key(m)] = names[f"original/{m['matter']}/{m['code']}"] = {
+            "zh": m["name_zh"],
+            "en": m["name_en"],
+        }
+    originals_of = {f"{m['matter']}/{m['code']}" for m in materials}
+    placed, shown_errors = {}, []
+    for error in errors:
+        row = _row_of(error, keys, originals_of)
+        placed.setdefault(row, []).append(error)
+        where = names.get(row)
+        shown_errors.append(
+            {
+                **error,
+                "where": where and {"zh": where["zh"], "en": where["en"]},
+                "anchor": _anchor(row),
+            }
+        )
+    ticked = set(entered.getlist("tick")) if entered else set()
+    originals = set(entered.getlist("original")) if entered else set()
+    entered = entered or {}
+    uploads = {}
+    for upload in application.uploads.all():
+        uploads.setdefault((upload.matter_code, upload.material_code), []).append(upload)
+    matters = {c.matter_version.matter.code: c.matter_version for c in covered}
+    tickable = {_material_key(m) for m in _tickable(materials)}
+
+    def tick(key: str) -> dict:
+        return {
+            "key": key,
+            "ticked": key in ticked,
+            "reason_en": entered.get(f"{key}.en", ""),
+            "reason_zh": entered.get(f"{key}.zh", ""),
+            "errors": placed.get(key, []),
+        }
+
+    material_rows = []
+    for m in materials:
+        key, original = _material_key(m), f"{m['matter']}/{m['code']}"
+        material_rows.append(
+            {
+                **m,
+                "name": {"zh": m["name_zh"], "en": m["name_en"]},
+                "matter_version": matters.get(m["matter"]),
+                "uploads": uploads.get((m["matter"], m["code"]), []),
+                "tick": tick(key) if key in tickable else None,
+                "needs_original": m["applies"] is True and not m["exempt"],
+                "original": original,
+                "original_checked": original in originals,
+                "original_errors": placed.get(f"original/{original}", []),
+            }
+        )
+    sections = [
+        {
+            "title": s["title"],
+            "source": s["source"],
+            "fields": [
+                {
+                    "label": {"zh": f["zh"], "en": f["en"]},
+                    "kind": f["type"],
+                    "value": _shown(f, application.form.get(f["code"])),
+                    "tick": tick(f"field/{f['code']}"),
+                }
+                for f in s["fields"]
+            ],
+        }
+        for s in form_sections
+    ]
+    possible = {
+        decision: application.status in TRANSITIONS[action].sources
+        for decision, action in DECISIONS[stage].items()
+    }
+    blocking = []
+    if stage == NoticeStage.WINDOW and any(possible.values()):
+        blocking = acceptance.blocking_reasons(application)
+    return {
+        "application": application,
+        "status": Status(application.status).label,
+        "category": _category(application),
+        "covered": [c.matter_version for c in covered],
+        "profile": _profile(application),
+        "materials": material_rows,
+        "sections": sections,
+        "possible": possible,
+        "can_tick": possible["correct"],
+        "blocking": blocking,
+        "errors": shown_errors,
+        "reason_errors": placed.get("reason", []),
+        "reason": entered.get("reason", ""),
+        "referral": entered.get("referral", ""),
+        "notices": list(application.notices.all()),
+        "timeline": _timeline(application),
+    }
+
+
+def _shown(spec: dict, value):
+    """A form value as shown: a choice by its {"zh", "en"} words, a list row by row."""
+    if value in (None, "", []):
+        return None
+    kind = spec["type"]
+    if kind == "choice":
+        return spec["choices"].get(value, value)
+    if kind == "bool":
+        return _("Yes") if value else _("No")
+    if kind == "list" and isinstance(value, list):
+        return [
+            [
+                {"label": {"zh": f["zh"], "en": f["en"]}, "value": _shown(f, row.get(f["code"]))}
+                for f in spec["fields"]
+            ]
+            for row in value
+            if isinstance(row, dict)
+        ]
+    return value
+
+
+def _profile(application: Application) -> list[dict]:
+    """The profile's facts with their labels, in the order the rules list them."""
+    language = "zh" if (get_language() or "en").startswith("zh") else "en"
+    return [
+        {
+            "label": _words(FACTS[name][:2]),
+            "value": describe_value(name, application.profile[name], language),
+        }
+        for name in FACTS
+        if application.profile.get(name) is not None
+    ]
+
+
+def _timeline(application: Application) -> list[dict]:
+    return [
+        {
+            **event,
+            "what": EVENT_KINDS.get(event["kind"], event["kind"]),
+            "role": _label(Role, event["role"]),
+            "to_status": _label(Status, event["to_status"]),
+            "referral": event["data"].get("referral", ""),
+        }
+        for event in selectors.timeline(application)
+    ]
+
+
+def _label(choices, value: str) -> str:
+    return choices(value).label if value in choices.values else value
+
+
+def _covered(application: Application) -> list:
+    return list(application.covered.select_related("matter_version__matter"))
+
+
+def _codes(covered: list) -> list[str]:
+    return [c.matter_version.matter.code for c in covered]
+
+
+def _words(pair: tuple[str, str]) -> dict:
+    """A (zh, en) pair as the {"zh", "en"} the `tr` filter reads."""
+    return {"zh": pair[0], "en": pair[1]}
+
+
+def _category(application: Application) -> dict | None:
+    category = application.talent_category
+    if not category:
+        return None
+    return _words(CHOICE_LABELS["talent_category"].get(category, (category, category)))
+
+
+def _applicant(application: Application) -> dict:
+    """Who the document is for, as the form gives it."""
+    form = application.form
+    return {
+        "name": " ".join(p for p in (form.get("surname"), form.get("given_name")) if p),
+        "chinese_name": form.get("chinese_name", ""),
+        "passport_number": form.get("passport_number", ""),
+    }
