@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onestop.accounts.models import Role
@@ -23,6 +22,7 @@ from onestop.applications import drafts, pre_examination, submission
 from onestop.applications import form as one_form
 from onestop.applications.access import get_application_for, own_applications, roles_on
 from onestop.applications.drafts import Invalid
+from onestop.applications.events import EVENT_LABELS
 from onestop.applications.models import Application, Status
 from onestop.applications.selectors import timeline
 from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
@@ -39,24 +39,6 @@ PROFILE = "profile-"  # the profile's questions share the page with the form's f
 ROLES = dict(Role.choices)
 STATUSES = dict(Status.choices)
 
-# What each step of the history means to the applicant (applications/workflow.py and the write
-# functions name the kinds).
-STEPS = {
-    "create": gettext_lazy("Started"),
-    "save": gettext_lazy("Saved"),
-    "upload": gettext_lazy("File given"),
-    "submit": gettext_lazy("Submitted"),
-    "resubmit": gettext_lazy("Submitted again with the corrections"),
-    "request_correction": gettext_lazy("One-time notice of corrections"),
-    "pass_pre_examination": gettext_lazy("Pre-examination passed"),
-    "accept": gettext_lazy("Accepted at the window"),
-    "route": gettext_lazy("Sent to the departments"),
-    "not_accept": gettext_lazy("Not accepted"),
-    "withdraw": gettext_lazy("Withdrawn"),
-    pre_examination.REPEATED_NOTICE: gettext_lazy(
-        "A further notice of corrections, recorded for the supervisors"
-    ),
-}
 
 # The new application page's control for each field create_draft may name in an error.
 NEW_PAGE_FIELDS = {
@@ -223,7 +205,7 @@ def status(request, public_id):
             "steps": [
                 {
                     **step,
-                    "what": STEPS.get(step["kind"], step["kind"]),
+                    "what": EVENT_LABELS.get(step["kind"], step["kind"]),
                     "who": ROLES.get(step["role"], step["role"]),
                     "to": STATUSES.get(step["to_status"], ""),
                 }

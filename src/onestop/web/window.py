@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -24,6 +24,7 @@ from onestop.accounts.models import Role
 from onestop.applications import acceptance, pre_examination, selectors
 from onestop.applications.access import get_application_for
 from onestop.applications.drafts import Invalid, materials_of
+from onestop.applications.events import EVENT_LABELS
 from onestop.applications.form import definition, sections_for
 from onestop.applications.models import Application, NoticeStage, Status
 from onestop.applications.workflow import TRANSITIONS
@@ -42,23 +43,6 @@ DECISIONS = {
         "correct": "request_correction",
         "not_accept": "not_accept",
     },
-}
-
-EVENT_KINDS = {
-    "create": gettext_lazy("Draft created"),
-    "save": gettext_lazy("Draft saved"),
-    "upload": gettext_lazy("File given"),
-    "submit": gettext_lazy("Submitted"),
-    "resubmit": gettext_lazy("Submitted again after correction"),
-    "pass_pre_examination": gettext_lazy("Pre-examination passed"),
-    "request_correction": gettext_lazy("One-time notice issued"),
-    "accept": gettext_lazy("Accepted"),
-    "route": gettext_lazy("Routed to the departments"),
-    "not_accept": gettext_lazy("Not accepted"),
-    "withdraw": gettext_lazy("Withdrawn"),
-    pre_examination.REPEATED_NOTICE: gettext_lazy(
-        "More than one notice for one application (accountability, 004 item 36.4)"
-    ),
 }
 
 
@@ -467,7 +451,7 @@ def _timeline(application: Application) -> list[dict]:
     return [
         {
             **event,
-            "what": EVENT_KINDS.get(event["kind"], event["kind"]),
+            "what": EVENT_LABELS.get(event["kind"], event["kind"]),
             "role": _label(Role, event["role"]),
             "to_status": _label(Status, event["to_status"]),
             "referral": event["data"].get("referral", ""),
