@@ -263,7 +263,7 @@ def test_qingdao_routes_within_2_working_days(qingdao_clerk):
     from onestop.accounts.models import Assignment, Role
     from onestop.catalog.models import Region
 
-    from .conftest import person
+    from ..people import person
 
     qingdao = Region.objects.get(code="qingdao")
     applicant = person("applicant.qd")

@@ -1,7 +1,6 @@
 """The applicant's pages: sign in, start, fill in, give files, submit, correct, follow.
 
-The people and employers (handler_x, handler_y, examiner ...) are tests/applications' fixtures,
-shared through tests/web/conftest.py."""
+The people and employers (handler_x, handler_y, examiner ...) are fixtures of tests/conftest.py."""
 
 import re
 from uuid import uuid4

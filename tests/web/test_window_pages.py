@@ -12,8 +12,8 @@ from onestop.applications.models import Application, CorrectionNotice, Status
 from onestop.cases.models import Case
 from onestop.catalog.models import Region
 
-from ..applications.conftest import person
 from ..applications.test_one_window_flow import as_, file_two_permits, post, profile
+from ..people import person
 
 pytestmark = pytest.mark.django_db
 

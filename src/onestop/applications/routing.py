@@ -3,9 +3,11 @@ acceptance — all cases or none."""
 
 from django.db import transaction
 
-from onestop.cases.models import Case
+from onestop.cases.models import Case, CaseStatus
+from onestop.cases.workflow import start_step
 from onestop.rules.checklist import matter_checklist
 from onestop.rules.profile import Profile
+from onestop.workdays.models import Deadline
 from onestop.workdays.selectors import calendar_for
 
 from .drafts import bundle_version
@@ -44,20 +46,32 @@ def route(application: Application, actor) -> list[Case]:
         elif limit.get("kind") == "statutory" and limit.get("working_days"):
             due = work.add_working_days(start, limit["working_days"])
             statutory, provisional = due.due, provisional or due.provisional
-        cases.append(
-            Case.objects.create(
-                application=application,
-                matter_version=version,
-                department=version.matter.department,
+        deadline = None
+        if limit.get("working_days"):
+            deadline = Deadline.objects.create(
+                subject=f"{application.number} {version.matter.code}",
                 region=application.region,
-                routed_on=start,
-                routing_due=routing_due,
-                statutory_due=statutory,
-                planned_due=planned,
-                due_provisional=provisional,
-                time_limit_source=limit.get("source") or "",
+                starts_on=start,
+                working_days=limit["working_days"],
+                source=limit.get("source") or "",
             )
+        case = Case(
+            application=application,
+            matter_version=version,
+            department=version.matter.department,
+            region=application.region,
+            status=CaseStatus.REVIEW,
+            routed_on=start,
+            routing_due=routing_due,
+            statutory_due=statutory,
+            planned_due=planned,
+            due_provisional=provisional,
+            time_limit_source=limit.get("source") or "",
+            deadline=deadline,
         )
+        start_step(case, start)
+        case.save()
+        cases.append(case)
     append_event(
         application,
         actor,

@@ -1,14 +1,22 @@
-"""Department cases: the part of an accepted application one department decides."""
+"""Department cases: the part of an accepted application one department decides, its steps and
+its history."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.applications.models import Application
 from onestop.catalog.models import Department, MatterVersion, Region
+from onestop.workdays.models import Deadline
 
 
 class CaseStatus(models.TextChoices):
-    ROUTED = "routed", _("Routed to the department")
+    REVIEW = "review", _("Review by the handling officer")
+    APPROVAL = "approval", _("Approval by the head")
+    PRODUCTION = "production", _("Production of the document")
+    READY = "ready", _("Ready for pickup or mail")
+    DELIVERED = "delivered", _("Delivered")
+    REJECTED = "rejected", _("Refused")
 
 
 class Case(models.Model):
@@ -16,16 +24,33 @@ class Case(models.Model):
     matter_version = models.ForeignKey(MatterVersion, on_delete=models.PROTECT)
     department = models.ForeignKey(Department, on_delete=models.PROTECT)
     region = models.ForeignKey(Region, on_delete=models.PROTECT)
-    status = models.CharField(max_length=24, choices=CaseStatus, default=CaseStatus.ROUTED)
+    status = models.CharField(max_length=24, choices=CaseStatus, default=CaseStatus.REVIEW)
     routed_on = models.DateField()
     # Routing must reach the department within this date (003 第十六条); null where no source
     # sets a routing limit for the region.
     routing_due = models.DateField(null=True, blank=True)
-    # The statutory due date and the planned (promised) one are separate facts.
+    # The statutory due date and the planned (promised) one are separate facts; pauses move the
+    # planned date through the calendar (deadline below).
     statutory_due = models.DateField(null=True, blank=True)
     planned_due = models.DateField(null=True, blank=True)
     due_provisional = models.BooleanField(default=False)
     time_limit_source = models.CharField(max_length=200, blank=True)
+    deadline = models.OneToOneField(Deadline, null=True, blank=True, on_delete=models.PROTECT)
+    step_started_on = models.DateField(null=True, blank=True)
+    step_due = models.DateField(null=True, blank=True)
+    paused = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The result document: {"number", "valid_from", "valid_until"}; shared results received
+    # from other departments of the same application: {"<matter>": {...}}.
+    result = models.JSONField(null=True, blank=True)
+    shared_results = models.JSONField(default=dict, blank=True)
+    # Delivery: {"method": "pickup"|"mail", "tracking_number", "address", "identity_checked"}
+    delivery = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -35,6 +60,45 @@ class Case(models.Model):
                 fields=["application", "matter_version"], name="case_per_matter"
             ),
         ]
+        indexes = [
+            # The department queues: one region and department, open steps, nearest due first.
+            models.Index(
+                fields=["region", "department", "status", "step_due", "planned_due"],
+                name="case_queue",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.application} · {self.matter_version.matter.code}"
+
+
+class CaseEvent(models.Model):
+    """One step of a case's history (decisions, pauses, exchanges): never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=24)
+    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["case", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sequence"], name="case_event_sequence"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} #{self.sequence} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("History is appended, never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("History is appended, never deleted.")

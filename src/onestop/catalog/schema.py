@@ -514,6 +514,7 @@ class Checker:
         "flow",
         "eligibility",
         "exempt_materials",
+        "deliver_together",
     }
 
     def bundle_parts(self, node, what: str) -> None:
@@ -552,6 +553,12 @@ class Checker:
             self.flow(node["flow"], f"{what} flow", node)
         if "eligibility" in node:
             self.requirements(node["eligibility"], f"{what} eligibility", node)
+        if "deliver_together" in node:
+            value = node["deliver_together"]
+            if self.mapping(
+                value, f"{what} deliver_together", node, {"value", "source"}, {"value"}
+            ):
+                self.source(value, f"{what} deliver_together")
         for exempt in node.get("exempt_materials", []) or []:
             e_what = f"{what} exempt material"
             if self.mapping(

@@ -1,0 +1,203 @@
+"""Department decisions on a case: review, approve, refuse, produce (and share the result),
+deliver, pause and resume. Every function acts through workflow.transition or records its own
+event, in one transaction."""
+
+import hashlib
+import json
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from onestop.workdays import pauses
+from onestop.workdays.selectors import calendar_for
+
+from .models import Case, CaseStatus
+from .workflow import append_event, roles_on_case, transition
+
+# 000 §八: a residence permit is valid from 90 days to 5 years.
+RESIDENCE_VALIDITY_DAYS = (90, 5 * 365 + 1)
+# Results one department passes to the others of the same application (003 第六条, 第十九条):
+# the work permit's number and validity reach the residence-permit and social-insurance cases.
+SHARED_WITH = {"work_permit": ("residence_permit", "social_insurance", "social_security_card")}
+
+
+def review(case: Case, handler, *, note: str = "") -> Case:
+    return transition(case, "review", handler, reason=note)
+
+
+def approve(case: Case, leader, *, note: str = "") -> Case:
+    return transition(case, "approve", leader, reason=note)
+
+
+def reject(case: Case, actor, *, reasons: str) -> Case:
+    """Refusal: the reasons are mandatory (004 item 36.5)."""
+    if not reasons.strip():
+        raise ValidationError("A refusal needs its reasons.")
+    return transition(case, "reject", actor, reason=reasons)
+
+
+def _digest(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@transaction.atomic
+def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: date) -> Case:
+    """The result document; a work permit's result goes to the other departments' cases."""
+    if not number.strip() or valid_until <= valid_from:
+        raise ValidationError("A result needs its number and a validity that ends after it starts.")
+    family = case.matter_version.matter.code.split(".")[0]
+    if family == "residence_permit":
+        days = (valid_until - valid_from).days
+        low, high = RESIDENCE_VALIDITY_DAYS
+        asked = case.application.profile.get("requested_validity_days")
+        if not low <= days <= high:
+            raise ValidationError("A residence permit is valid from 90 days to 5 years (000 §八).")
+        if asked and days > asked:
+            raise ValidationError("The validity exceeds what was asked for.")
+    case = transition(case, "produce", handler)
+    case.result = {
+        "number": number.strip(),
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat(),
+    }
+    case.save(update_fields=["result"])
+    _share(case, handler)
+    return case
+
+
+def _share(case: Case, actor) -> None:
+    family = case.matter_version.matter.code.split(".")[0]
+    receivers = SHARED_WITH.get(family)
+    if not receivers:
+        return
+    payload = {"matter": case.matter_version.matter.code, **case.result}
+    digest = _digest(payload)
+    sent_to = []
+    for other in (
+        Case.objects.select_for_update()
+        .filter(application=case.application)
+        .exclude(pk=case.pk)
+        .select_related("matter_version__matter", "department")
+    ):
+        if other.matter_version.matter.code.split(".")[0] in receivers:
+            other.shared_results = {**other.shared_results, payload["matter"]: payload}
+            other.save(update_fields=["shared_results"])
+            append_event(
+                other,
+                actor,
+                "system",
+                "result_received",
+                data={
+                    "from_department": case.department.code,
+                    "to_department": other.department.code,
+                    "digest": digest,
+                },
+            )
+            sent_to.append(other.department.code)
+    if sent_to:
+        append_event(
+            case,
+            actor,
+            "system",
+            "result_shared",
+            data={"from_department": case.department.code, "to": sent_to, "digest": digest},
+        )
+
+
+@transaction.atomic
+def deliver(
+    case: Case,
+    actor,
+    *,
+    method: str,
+    tracking_number: str = "",
+    address: str = "",
+    identity_checked: bool = False,
+) -> list[Case]:
+    """Pickup (identity checked) or mail (address and tracking number). Where the bundle hands
+    its results over together (two permits, 002 §4c), every case must be ready and all go."""
+    if method == "pickup" and not identity_checked:
+        raise ValidationError("Check the identity of whoever collects the result.")
+    if method == "mail" and (not tracking_number.strip() or not address.strip()):
+        raise ValidationError("Mail needs the address and the courier's tracking number.")
+    if method not in ("pickup", "mail"):
+        raise ValidationError("Deliver by pickup or by mail.")
+    application = case.application
+    together = bool(
+        application.bundle_version_id
+        and application.bundle_version.content.get("deliver_together", {}).get("value")
+    )
+    cases = [case]
+    if together:
+        cases = list(
+            Case.objects.select_for_update()
+            .filter(application=application)
+            .exclude(status=CaseStatus.REJECTED)
+        )
+        waiting = [c for c in cases if c.status != CaseStatus.READY]
+        if waiting:
+            raise ValidationError(
+                "The results are handed over together: "
+                + ", ".join(c.matter_version.matter.code for c in waiting)
+                + " not ready yet (002 §4c)."
+            )
+    detail = {
+        "method": method,
+        "tracking_number": tracking_number.strip(),
+        "address": address.strip(),
+        "identity_checked": identity_checked,
+        "delivered_on": timezone.localdate().isoformat(),
+    }
+    delivered = []
+    for each in cases:
+        each = transition(each, "deliver", actor, data={"method": method, "together": together})
+        each.delivery = detail
+        each.save(update_fields=["delivery"])
+        delivered.append(each)
+    return delivered
+
+
+@transaction.atomic
+def pause(case: Case, actor, *, reason: str, on: date | None = None) -> Case:
+    """Time the law does not count (an expert review, a hearing): the clock stops."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    roles = [
+        r for r in roles_on_case(actor, case) if r in ("department_handler", "department_leader")
+    ]
+    if not roles:
+        raise PermissionDenied
+    if case.deadline is None:
+        raise ValidationError("This case has no time limit to pause.")
+    pauses.pause(case.deadline, starts_on=on or timezone.localdate(), reason=reason, actor=actor)
+    case.paused = True
+    case.save(update_fields=["paused"])
+    append_event(case, actor, roles[0], "pause", reason=reason)
+    return case
+
+
+@transaction.atomic
+def resume(case: Case, actor, *, on: date | None = None) -> Case:
+    """The clock runs again from `on`; the due dates move by the working days paused."""
+    case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
+    roles = [
+        r for r in roles_on_case(actor, case) if r in ("department_handler", "department_leader")
+    ]
+    if not roles:
+        raise PermissionDenied
+    record = pauses.resume(case.deadline, on=on or timezone.localdate(), actor=actor)
+    work = calendar_for(case.region.code)
+    lost = work.working_days_between(
+        record.starts_on - timezone.timedelta(days=1), record.ends_on - timezone.timedelta(days=1)
+    )
+    due = pauses.due(case.deadline)
+    case.planned_due, case.due_provisional = due.due, due.provisional
+    if case.statutory_due:
+        case.statutory_due = work.add_working_days(case.statutory_due, lost).due
+    if case.step_due:
+        case.step_due = work.add_working_days(case.step_due, lost).due
+    case.paused = False
+    case.save()
+    append_event(case, actor, roles[0], "resume", data={"working_days_paused": lost})
+    return case

@@ -1,0 +1,55 @@
+"""Reads: a department's queue, ordered by working-day due date, with the time left."""
+
+from django.db.models import F
+
+from onestop.accounts.models import Assignment, Role
+from onestop.workdays.selectors import calendar_for
+
+from .models import Case, CaseStatus
+
+ACTS_ON = {
+    Role.DEPARTMENT_HANDLER: (CaseStatus.REVIEW, CaseStatus.PRODUCTION),
+    Role.DEPARTMENT_LEADER: (CaseStatus.APPROVAL,),
+}
+DUE_SOON_WORKING_DAYS = 1
+
+
+def queue(user, *, status: str | None = None):
+    """The cases waiting for what `user` does in their departments, nearest due date first.
+
+    One query: select_related decided here; the view pages it."""
+    wanted = Case.objects.none()
+    for a in Assignment.objects.filter(user=user, role__in=list(ACTS_ON)):
+        statuses = [s for s in ACTS_ON[a.role] if status is None or s == status]
+        wanted |= Case.objects.filter(
+            region_id=a.region_id, department_id=a.department_id, status__in=statuses
+        )
+    return wanted.select_related(
+        "application", "matter_version__matter", "department", "region"
+    ).order_by(F("step_due").asc(nulls_last=True), F("planned_due").asc(nulls_last=True), "pk")
+
+
+def with_time_left(cases, today) -> list[dict]:
+    """Each case with the working days left to its step due date (negative when overdue)."""
+    calendars = {}
+    rows = []
+    for case in cases:
+        work = calendars.setdefault(case.region.code, calendar_for(case.region.code))
+        due = case.step_due or case.planned_due
+        left = None
+        if due is not None:
+            left = (
+                work.working_days_between(today, due)
+                if due >= today
+                else -work.working_days_between(due, today)
+            )
+        rows.append(
+            {
+                "case": case,
+                "due": due,
+                "working_days_left": left,
+                "overdue": left is not None and left < 0,
+                "due_soon": left is not None and 0 <= left <= DUE_SOON_WORKING_DAYS,
+            }
+        )
+    return rows

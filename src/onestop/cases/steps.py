@@ -1,0 +1,26 @@
+"""The case steps (catalog/data/national/case_steps.yaml) and their budgets per matter."""
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+STEPS_FILE = (
+    Path(__file__).resolve().parents[1] / "catalog" / "data" / "national" / ("case_steps.yaml")
+)
+
+
+@lru_cache(maxsize=1)
+def steps() -> dict[str, dict]:
+    return {s["code"]: s for s in yaml.safe_load(STEPS_FILE.read_text("utf-8"))["steps"]}
+
+
+def budget(matter_version, step: str) -> tuple[int | None, bool, str]:
+    """(working days, counted in the promised limit, source) of a step for this matter."""
+    spec = steps().get(step)
+    if spec is None:
+        return None, True, ""
+    for entry in matter_version.content.get("flow") or []:
+        if entry["code"] == spec["budget_from_flow"] and entry.get("working_days"):
+            return entry["working_days"], entry.get("counted_in_promise", True), entry["source"]
+    return None, True, ""
