@@ -8,6 +8,7 @@ from onestop.rules.messages import message_zh
 
 from .applications import router as applications_router
 from .calendar import router as calendar_router
+from .cases import router as cases_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
 from .errors import ApiError, error_body
@@ -23,6 +24,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", calendar_router)
 api.add_router("/", checklist_router)
 api.add_router("/", applications_router)
+api.add_router("/", cases_router)
 
 
 @api.exception_handler(ApiError)
@@ -30,7 +32,10 @@ def _api_error(request, exc: ApiError):
     body = exc.body()
     if getattr(exc, "errors", None):
         body["errors"] = exc.errors
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(AuthenticationError)

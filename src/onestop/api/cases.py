@@ -1,0 +1,165 @@
+"""Department cases over the API: the queue and the decisions. Thin: cases/* decide and check
+roles; a case that is not yours answers 404 like one that does not exist."""
+
+from datetime import date
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.security import django_auth
+from pydantic import Field
+
+from onestop.cases import decisions
+from onestop.cases.models import Case
+from onestop.cases.queues import queue, with_time_left
+from onestop.cases.workflow import roles_on_case
+
+from .errors import ApiError
+
+router = Router(tags=["cases"])
+
+
+class QueueQuery(Schema):
+    status: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class CaseOut(Schema):
+    id: int
+    application: str
+    matter: str
+    department: str
+    status: str
+    step_due: date | None
+    planned_due: date | None
+    statutory_due: date | None
+    due_provisional: bool
+    paused: bool
+    result: dict[str, Any] | None
+    shared_results: dict[str, Any]
+    delivery: dict[str, Any] | None
+
+
+class QueueRow(CaseOut):
+    working_days_left: int | None
+    overdue: bool
+    due_soon: bool
+
+
+class DecisionIn(Schema):
+    action: Literal["review", "approve", "reject", "produce", "deliver", "pause", "resume"]
+    note: str = ""
+    reasons: str = ""
+    number: str = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
+    method: Literal["pickup", "mail"] | None = None
+    tracking_number: str = ""
+    address: str = ""
+    identity_checked: bool = False
+
+
+def _out(case: Case) -> dict:
+    return {
+        "id": case.pk,
+        "application": case.application.number,
+        "matter": case.matter_version.matter.code,
+        "department": case.department.code,
+        "status": case.status,
+        "step_due": case.step_due,
+        "planned_due": case.planned_due,
+        "statutory_due": case.statutory_due,
+        "due_provisional": case.due_provisional,
+        "paused": case.paused,
+        "result": case.result,
+        "shared_results": case.shared_results,
+        "delivery": case.delivery,
+    }
+
+
+@router.get(
+    "/cases/queue",
+    response=list[QueueRow],
+    auth=django_auth,
+    summary="The cases waiting for you, nearest working-day due date first",
+)
+def case_queue(request, query: Query[QueueQuery]):
+    cases = queue(request.user, status=query.status)[query.offset : query.offset + query.limit]
+    return [
+        {**_out(row["case"]), **{k: row[k] for k in ("working_days_left", "overdue", "due_soon")}}
+        for row in with_time_left(cases, timezone.localdate())
+    ]
+
+
+def _case_for(user, pk: int) -> Case:
+    case = (
+        Case.objects.select_related("application", "matter_version__matter", "department", "region")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None or not roles_on_case(user, case):
+        raise Http404
+    return case
+
+
+@router.post(
+    "/cases/{case_id}/decisions",
+    response=list[CaseOut],
+    auth=django_auth,
+    summary="Review, approve, refuse, produce, deliver, pause or resume a case",
+)
+def decide(request, case_id: int, body: DecisionIn):
+    case = _case_for(request.user, case_id)
+    user = request.user
+    try:
+        if body.action == "review":
+            changed = [decisions.review(case, user, note=body.note)]
+        elif body.action == "approve":
+            changed = [decisions.approve(case, user, note=body.note)]
+        elif body.action == "reject":
+            changed = [decisions.reject(case, user, reasons=body.reasons)]
+        elif body.action == "produce":
+            if body.valid_from is None or body.valid_until is None:
+                raise DjangoValidationError("Give the validity: valid_from and valid_until.")
+            changed = [
+                decisions.produce(
+                    case,
+                    user,
+                    number=body.number,
+                    valid_from=body.valid_from,
+                    valid_until=body.valid_until,
+                )
+            ]
+        elif body.action == "deliver":
+            changed = decisions.deliver(
+                case,
+                user,
+                method=body.method or "",
+                tracking_number=body.tracking_number,
+                address=body.address,
+                identity_checked=body.identity_checked,
+            )
+        elif body.action == "pause":
+            changed = [decisions.pause(case, user, reason=body.reasons or body.note)]
+        else:
+            changed = [decisions.resume(case, user)]
+    except PermissionDenied as exc:
+        raise ApiError(
+            403, None, str(exc) or "Your roles do not allow this.", "您的角色无权执行此操作。"
+        ) from exc
+    except DjangoValidationError as exc:
+        raise ApiError(
+            409, None, "; ".join(exc.messages), "当前步骤不能执行此操作，或所填内容不完整。"
+        ) from exc
+    return [
+        _out(
+            Case.objects.select_related("application", "matter_version__matter", "department").get(
+                pk=c.pk
+            )
+        )
+        for c in changed
+    ]

@@ -1,0 +1,48 @@
+"""The department API: queue and decisions, with roles checked on each case."""
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from onestop.accounts.models import Role
+
+from ..applications.test_one_window_flow import as_
+from .test_department_flow import accepted_two_permits, staff  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def decide(user, case, **body):
+    return as_(user).post(
+        f"/api/v1/cases/{case.pk}/decisions", json.dumps(body), content_type="application/json"
+    )
+
+
+def test_queue_and_decisions_through_the_api(accepted_two_permits):  # noqa: F811
+    residence = accepted_two_permits["residence_permit"]
+    handler = staff("ps.handler", Role.DEPARTMENT_HANDLER, "public_security")
+    leader = staff("ps.leader", Role.DEPARTMENT_LEADER, "public_security")
+    rows = as_(handler).get("/api/v1/cases/queue").json()
+    assert [r["matter"] for r in rows] == ["residence_permit.issue"]
+    assert rows[0]["working_days_left"] is not None
+    assert decide(handler, residence, action="review").json()[0]["status"] == "approval"
+    assert decide(handler, residence, action="approve").status_code == 403
+    assert decide(leader, residence, action="approve").json()[0]["status"] == "production"
+    today = timezone.localdate()
+    refused = decide(
+        handler,
+        residence,
+        action="produce",
+        number="RP-1",
+        valid_from=today.isoformat(),
+        valid_until=(today + timezone.timedelta(days=10)).isoformat(),
+    )
+    assert refused.status_code == 409  # under 90 days (000 §八)
+    assert "90 days" in refused.json()["detail"]
+
+
+def test_a_case_of_another_department_is_not_found(accepted_two_permits):  # noqa: F811
+    st_handler = staff("st.handler", Role.DEPARTMENT_HANDLER, "science_technology")
+    response = decide(st_handler, accepted_two_permits["residence_permit"], action="review")
+    assert response.status_code == 404
