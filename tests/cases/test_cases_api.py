@@ -46,3 +46,16 @@ def test_a_case_of_another_department_is_not_found(accepted_two_permits):  # noq
     st_handler = staff("st.handler", Role.DEPARTMENT_HANDLER, "science_technology")
     response = decide(st_handler, accepted_two_permits["residence_permit"], action="review")
     assert response.status_code == 404
+
+
+def test_the_window_records_the_stay_permit_fee_before_handing_over():
+    from .test_department_flow import stay_permit_case
+
+    case, clerk = stay_permit_case()
+    response = as_(clerk).post(
+        f"/api/v1/cases/{case.pk}/payments",
+        json.dumps({"fee_code": "stay_permit", "method": "cash", "receipt_number": "INV-9"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["amount_cny"] == 160 and response.json()["unpaid"] == []

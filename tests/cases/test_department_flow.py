@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from onestop.accounts.models import Assignment, Role
 from onestop.applications.models import Application
-from onestop.cases import decisions
+from onestop.cases import decisions, payments
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.queues import queue, with_time_left
 from onestop.catalog.models import Department, Region
@@ -236,6 +236,14 @@ def test_a_stay_permit_case_meets_the_2_2_1_step_budgets():
         act()
         case.refresh_from_db()
         assert case.step_due == work.add_working_days(today, budget).due
+    with pytest.raises(ValidationError, match="160 CNY"):
+        decisions.deliver(case, clerk, method="pickup", identity_checked=True)
+    with pytest.raises(ValidationError, match="004 item 31"):  # no online payment in Guangxi
+        payments.record(case, clerk, fee_code="stay_permit", method="online", receipt_number="X")
+    payment = payments.record(
+        case, clerk, fee_code="stay_permit", method="card", receipt_number="INV-0001"
+    )
+    assert payment.amount_cny == 160
     delivered = decisions.deliver(case, clerk, method="pickup", identity_checked=True)
     assert delivered[0].status == CaseStatus.DELIVERED
     with pytest.raises(ValidationError):

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Reply
 from ninja.security import django_auth
 from pydantic import Field
 
-from onestop.cases import decisions
+from onestop.cases import decisions, payments
 from onestop.cases.models import Case
 from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import roles_on_case
@@ -163,3 +164,43 @@ def decide(request, case_id: int, body: DecisionIn):
         )
         for c in changed
     ]
+
+
+class PaymentIn(Schema):
+    fee_code: str
+    method: Literal["card", "cash", "online"]
+    receipt_number: str
+
+
+@router.post(
+    "/cases/{case_id}/payments",
+    response={201: dict[str, Any]},
+    auth=django_auth,
+    summary="The window records a fee paid for a case",
+)
+def record_payment(request, case_id: int, body: PaymentIn):
+    case = _case_for(request.user, case_id)
+    try:
+        payment = payments.record(
+            case,
+            request.user,
+            fee_code=body.fee_code,
+            method=body.method,
+            receipt_number=body.receipt_number,
+        )
+    except PermissionDenied as exc:
+        raise ApiError(
+            403, None, "Your roles do not allow this.", "您的角色无权执行此操作。"
+        ) from exc
+    except DjangoValidationError as exc:
+        raise ApiError(409, None, "; ".join(exc.messages), "缴费信息无效。") from exc
+    return Reply(
+        201,
+        {
+            "fee_code": payment.fee_code,
+            "amount_cny": payment.amount_cny,
+            "method": payment.method,
+            "receipt_number": payment.receipt_number,
+            "unpaid": payments.unpaid(case),
+        },
+    )

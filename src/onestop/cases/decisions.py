@@ -14,6 +14,7 @@ from onestop.workdays import pauses
 from onestop.workdays.selectors import calendar_for
 
 from .models import Case, CaseStatus
+from .payments import unpaid
 from .workflow import append_event, roles_on_case, transition
 
 # 000 §八: a residence permit is valid from 90 days to 5 years.
@@ -143,6 +144,15 @@ def deliver(
                 + ", ".join(c.matter_version.matter.code for c in waiting)
                 + " not ready yet (002 §4c)."
             )
+    owing = [
+        f"{c.matter_version.matter.code}: {f['code']} {f['amount_cny']} CNY"
+        for c in cases
+        for f in unpaid(c)
+    ]
+    if owing:
+        raise ValidationError(
+            "Fees are paid before the result is handed over (004 item 35): " + "; ".join(owing)
+        )
     detail = {
         "method": method,
         "tracking_number": tracking_number.strip(),

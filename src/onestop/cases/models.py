@@ -102,3 +102,33 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("History is appended, never deleted.")
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Bank card at the window")
+    CASH = "cash", _("Cash")
+    ONLINE = "online", _("Online")
+
+
+class Payment(models.Model):
+    """A fee paid for a case, recorded at the window before the result is handed over
+    (004 item 35 (5): 提醒申请人履行刷卡缴费手续并开具发票)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
+    fee_code = models.CharField(max_length=60)
+    amount_cny = models.PositiveIntegerField()
+    method = models.CharField(max_length=12, choices=PaymentMethod)
+    receipt_number = models.CharField(max_length=60, help_text=_("Receipt or invoice number"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "fee_code"], name="payment_per_fee"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.fee_code} {self.amount_cny} CNY"

@@ -1,0 +1,73 @@
+"""Fees of a case: what is due (from the checklist, under the recorded catalog version), what
+was paid, and the pluggable online-payment edge."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from onestop.accounts.models import Role
+from onestop.rules.checklist import matter_checklist
+from onestop.rules.profile import Profile
+
+from .models import Case, Payment, PaymentMethod
+from .workflow import append_event, roles_on_case
+
+
+def fees_due(case: Case) -> list[dict]:
+    """The fees this applicant pays for this matter ("only what this person pays")."""
+    answer = matter_checklist(case.matter_version, Profile.model_validate(case.application.profile))
+    return [f for f in answer["fees"] if f["applies"] is not False]
+
+
+def unpaid(case: Case) -> list[dict]:
+    paid = set(case.payments.values_list("fee_code", flat=True))
+    return [f for f in fees_due(case) if f["code"] not in paid]
+
+
+def online_payment_allowed(case: Case) -> bool:
+    """Only where the catalog says so; 004 item 31 says Guangxi does not (不可网上支付)."""
+    spec = case.matter_version.content.get("online_payment_allowed")
+    return bool(spec and spec.get("value"))
+
+
+class PaymentProvider:
+    """An online payment service a region may plug in; none is configured by default."""
+
+    def start(self, case: Case, fee: dict) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+PROVIDERS: dict[str, PaymentProvider] = {}
+
+
+@transaction.atomic
+def record(case: Case, clerk, *, fee_code: str, method: str, receipt_number: str) -> Payment:
+    """The window records a payment: the fee due, how it was paid, the receipt or invoice."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    roles = [r for r in roles_on_case(clerk, case) if r == Role.WINDOW_CLERK]
+    if not roles:
+        raise PermissionDenied
+    fee = next((f for f in unpaid(case) if f["code"] == fee_code), None)
+    if fee is None:
+        raise ValidationError("No such fee is due for this case.")
+    if method not in PaymentMethod.values:
+        raise ValidationError("Pay by card, cash or online.")
+    if method == PaymentMethod.ONLINE and not online_payment_allowed(case):
+        raise ValidationError("Online payment is not offered for this matter (004 item 31).")
+    if not receipt_number.strip():
+        raise ValidationError("Give the receipt or invoice number.")
+    payment = Payment.objects.create(
+        case=case,
+        fee_code=fee_code,
+        amount_cny=fee["amount_cny"],
+        method=method,
+        receipt_number=receipt_number.strip(),
+        recorded_by=clerk,
+    )
+    append_event(
+        case,
+        clerk,
+        roles[0],
+        "payment",
+        data={"fee": fee_code, "amount_cny": fee["amount_cny"], "method": method},
+    )
+    return payment
