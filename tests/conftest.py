@@ -99,3 +99,13 @@ def exit_entry_handler(beijing):
         region=beijing,
         department=Department.objects.get(code="public_security"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: no failed lookups counted by another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

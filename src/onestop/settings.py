@@ -5,6 +5,17 @@ ONESTOP_SECRET_KEY    required unless ONESTOP_DEBUG is on (`onestop serve` provi
 ONESTOP_DEBUG         "1" for development tracebacks
 ONESTOP_ALLOWED_HOSTS comma-separated, default "127.0.0.1,localhost"
 ONESTOP_VAR_DIR       where the embedded database and generated secrets live, default ./var
+ONESTOP_CACHE_URL     e.g. redis://127.0.0.1:6379/0 (needs the `redis` package, extra "redis");
+                      default: each process's memory
+ONESTOP_TRUSTED_PROXY "1" when a reverse proxy in front appends the client to X-Forwarded-For
+ONESTOP_PROGRESS_*    limits on failed progress lookups by passport number, below
+
+Notifications (docs/notifications.md):
+ONESTOP_EMAIL_BACKEND       Django e-mail backend; default console with ONESTOP_DEBUG, else SMTP
+ONESTOP_EMAIL_HOST, _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS ("1")   the SMTP server
+ONESTOP_DEFAULT_FROM_EMAIL  the sender address of applicant notices
+ONESTOP_EMAIL_SENDER, ONESTOP_SMS_SENDER   dotted path of a Sender class taking over a channel
+ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (300)
 """
 
 import os
@@ -45,6 +56,7 @@ INSTALLED_APPS = [
     "onestop.accounts",
     "onestop.applications",
     "onestop.cases",
+    "onestop.notifications",
     "onestop.web",
 ]
 
@@ -95,6 +107,20 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _cache() -> dict:
+    url = os.environ.get("ONESTOP_CACHE_URL", "")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url:
+        raise ImproperlyConfigured("ONESTOP_CACHE_URL must be a redis:// URL.")
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+# Shared by every process only with Redis; in memory, each process counts on its own.
+CACHES = {"default": _cache()}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "/accounts/login/"
@@ -134,6 +160,47 @@ SECURE_REFERRER_POLICY = "same-origin"
 if os.environ.get("ONESTOP_HTTPS") == "1":
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+
+# Failed progress lookups by passport number (applications/throttle.py): at most this many per
+# client address and per application number within the window; then HTTP 429 until it ends.
+ONESTOP_PROGRESS_FAILURES_PER_IP = int(os.environ.get("ONESTOP_PROGRESS_FAILURES_PER_IP", "10"))
+ONESTOP_PROGRESS_IP_WINDOW_SECONDS = int(
+    os.environ.get("ONESTOP_PROGRESS_IP_WINDOW_SECONDS", str(15 * 60))
+)
+ONESTOP_PROGRESS_FAILURES_PER_NUMBER = int(
+    os.environ.get("ONESTOP_PROGRESS_FAILURES_PER_NUMBER", "20")
+)
+ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS = int(
+    os.environ.get("ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS", str(60 * 60))
+)
+# Only behind a proxy that appends the client's address to X-Forwarded-For; otherwise anyone
+# could pick the address they are counted under.
+ONESTOP_TRUSTED_PROXY = os.environ.get("ONESTOP_TRUSTED_PROXY", "") == "1"
+
+EMAIL_BACKEND = os.environ.get("ONESTOP_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("ONESTOP_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ONESTOP_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ONESTOP_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ONESTOP_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ONESTOP_EMAIL_USE_TLS") == "1"
+EMAIL_TIMEOUT = 30  # seconds; well within the worker's lease on a message
+DEFAULT_FROM_EMAIL = os.environ.get("ONESTOP_DEFAULT_FROM_EMAIL", "onestop@localhost")
+
+# Who sends each channel (empty: the local default of notifications/senders.py).
+ONESTOP_EMAIL_SENDER = os.environ.get("ONESTOP_EMAIL_SENDER", "")
+ONESTOP_SMS_SENDER = os.environ.get("ONESTOP_SMS_SENDER", "")
+ONESTOP_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("ONESTOP_NOTIFICATION_MAX_ATTEMPTS", "8"))
+ONESTOP_NOTIFICATION_BACKOFF_SECONDS = int(
+    os.environ.get("ONESTOP_NOTIFICATION_BACKOFF_SECONDS", "60")
+)
+# How long a worker holds a message it is sending before another may take it over.
+ONESTOP_NOTIFICATION_LEASE_SECONDS = int(
+    os.environ.get("ONESTOP_NOTIFICATION_LEASE_SECONDS", "300")
+)
 
 LOGGING = {
     "version": 1,

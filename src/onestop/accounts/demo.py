@@ -23,6 +23,7 @@ DEMO_USERS = (
     ("clerk", False, False, ()),
     ("exit-entry.handler", False, False, ()),
     ("exit-entry.leader", False, False, ()),
+    ("supervisor", False, False, ()),
 )
 DEMO_EMPLOYER = {
     "credit_code": "91110108DEMO00001X",
@@ -48,6 +49,7 @@ def _roles(username: str) -> list[dict]:
     return {
         "examiner": [{"role": Role.PRE_EXAMINER, "region": beijing}],
         "clerk": [{"role": Role.WINDOW_CLERK, "region": beijing}],
+        "supervisor": [{"role": Role.SUPERVISOR, "region": beijing}],
         "exit-entry.handler": [
             {"role": Role.DEPARTMENT_HANDLER, "region": beijing, "department": public_security}
         ],

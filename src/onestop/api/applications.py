@@ -1,20 +1,22 @@
 """Applications over the API: file the one form, follow its progress, and the staff steps of
 pre-examination and window acceptance. Thin: applications/* decide and check roles."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.views.decorators.cache import never_cache
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
-from onestop.applications import acceptance, drafts, pre_examination, submission
+from onestop.applications import acceptance, drafts, pre_examination, submission, throttle
 from onestop.applications.access import get_application_for, visible_applications
 from onestop.applications.drafts import Invalid
 from onestop.applications.models import Application, Status
+from onestop.applications.progress import NO_MATCH, normalised, progress_for, progress_of
 from onestop.rules.checklist import checklist
 from onestop.rules.profile import Profile
 
@@ -46,17 +48,58 @@ class ApplicationOut(Schema):
     appointment_required: bool | None
 
 
+class CaseProgress(Schema):
+    matter: str
+    matter_name_en: str
+    matter_name_zh: str
+    department: str
+    department_name_en: str
+    department_name_zh: str
+    status: str
+    status_en: str
+    status_zh: str
+    routing_due: date | None
+    planned_due: date | None
+    statutory_due: date | None
+    due_provisional: bool
+
+
+class Step(Schema):
+    sequence: int
+    at: datetime
+    kind: str
+    label_en: str
+    label_zh: str
+    role: str
+    role_en: str
+    role_zh: str
+    to_status: str
+    to_status_en: str
+    to_status_zh: str
+
+
 class Progress(Schema):
     number: str
     status: str
     status_en: str
+    status_zh: str
+    name_en: str
+    name_zh: str
+    region: str
     submitted_at: Any
     pre_examination_due: date | None
+    pre_examination_due_provisional: bool
     correction_notice: dict[str, Any] | None
     accepted_on: date | None
     acceptance_number: str | None
     receipt_valid_until: date | None
-    cases: list[dict[str, Any]]
+    cases: list[CaseProgress]
+    timeline: list[Step]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict[str, Any]]
 
 
 class NoticeItem(Schema):
@@ -228,47 +271,31 @@ def decide_acceptance(request, number: str, body: AcceptanceIn):
 
 @router.get(
     "/applications/{number}/progress",
-    response=Progress,
+    response={200: Progress, 404: ErrorOut, 429: ErrorOut},
     summary="The status of every case of the application",
 )
+@decorate_view(never_cache)
 def progress(request, number: str):
     """For someone who may see the application, or with the applicant's passport number in the
-    `X-Passport-Number` header (never in the URL). Not found and not yours look the same."""
-    passport = request.headers.get("X-Passport-Number", "").strip().upper()
+    `X-Passport-Number` header (never in the URL). An unknown number and a wrong passport number
+    get the same 404; after too many of them, from one address or for one number, 429 with
+    Retry-After."""
+    number = normalised(number)
     application = visible_applications(request.user).filter(number=number).first()
-    if application is None and passport:
-        candidate = Application.objects.filter(number=number).first()
-        given = str((candidate.form if candidate else {}).get("passport_number", "")).upper()
-        application = candidate if candidate and given and given == passport else None
-    if application is None:
-        raise Http404
-    notice = pre_examination.open_notice(application)
-    return {
-        "number": application.number,
-        "status": application.status,
-        "status_en": str(Status(application.status).label),
-        "submitted_at": application.submitted_at,
-        "pre_examination_due": application.pre_examination_due,
-        "correction_notice": {
-            "sequence": notice.sequence,
-            "items": notice.items,
-            "issued_at": notice.issued_at,
-        }
-        if notice
-        else None,
-        "accepted_on": application.accepted_on,
-        "acceptance_number": application.acceptance_number,
-        "receipt_valid_until": application.receipt_valid_until,
-        "cases": [
-            {
-                "matter": c.matter_version.matter.code,
-                "department": c.department.code,
-                "status": c.status,
-                "routing_due": c.routing_due,
-                "planned_due": c.planned_due,
-                "statutory_due": c.statutory_due,
-                "due_provisional": c.due_provisional,
-            }
-            for c in application.cases.select_related("matter_version__matter", "department")
-        ],
-    }
+    if application is not None:
+        return progress_of(application)
+    ip = throttle.client_ip(request)
+    refused = throttle.refusal(ip, number)
+    if refused:
+        raise ApiError(
+            429,
+            None,
+            refused.message_en,
+            refused.message_zh,
+            headers={"Retry-After": str(refused.retry_after_seconds)},
+        )
+    answer = progress_for(number, request.headers.get("X-Passport-Number", ""))
+    if answer is None:
+        throttle.record_failure(ip, number)
+        raise ApiError(404, None, NO_MATCH["en"], NO_MATCH["zh"])
+    return answer

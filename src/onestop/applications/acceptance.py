@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.notifications import outbox
+from onestop.notifications.models import Kind
 from onestop.rules.checklist import matter_checklist
 from onestop.rules.profile import Profile
 
@@ -44,9 +46,14 @@ def blocking_reasons(application: Application) -> list[dict]:
 
 @transaction.atomic
 def accept(
-    application: Application, clerk, *, originals_checked: list[tuple[str, str]]
+    application: Application,
+    clerk,
+    *,
+    originals_checked: list[tuple[str, str]],
+    language: str = "en",
 ) -> Application:
-    """Accept once every needed original matched its copy; route to every department."""
+    """Accept once every needed original matched its copy; route to every department; tell the
+    applicant, in `language`."""
     blocking = blocking_reasons(application)
     if blocking:
         raise Invalid(blocking)
@@ -76,4 +83,14 @@ def accept(
     application.acceptance_number = f"A{application.number}"
     application.save()
     route(application, clerk)
+    outbox.enqueue(
+        application,
+        Kind.ACCEPTED,
+        language=language,
+        context={
+            "acceptance_number": application.acceptance_number,
+            "receipt_valid_until": application.receipt_valid_until,
+            "legal_stay_note": LEGAL_STAY_NOTE,
+        },
+    )
     return application

@@ -2,6 +2,9 @@
 
 from django.db import transaction
 
+from onestop.notifications import outbox
+from onestop.notifications.models import Kind
+
 from .drafts import Invalid, materials_of
 from .models import Application, CorrectionNotice, NoticeStage, Status
 from .workflow import append_event, transition
@@ -67,8 +70,10 @@ def request_correction(
     items: list[dict],
     *,
     stage: str = NoticeStage.PRE_EXAMINATION,
+    language: str = "en",
 ) -> CorrectionNotice:
-    """One notice listing every material and field to correct, each with its reason."""
+    """One notice listing every material and field to correct, each with its reason; the
+    applicant is told in `language`."""
     items = _check_items(application, items)
     application = transition(
         application, "request_correction", examiner, data={"items": len(items)}
@@ -81,6 +86,12 @@ def request_correction(
         stage=stage,
         items=items,
         issued_by=examiner,
+    )
+    outbox.enqueue(
+        application,
+        Kind.CORRECTION_REQUESTED,
+        language=language,
+        context={"notice": notice.sequence, "items": items},
     )
     if application.correction_notices > 1:
         event = application.events.order_by("-sequence").first()
@@ -95,8 +106,12 @@ def request_correction(
     return notice
 
 
-def not_accept(application: Application, actor, *, reason: str, referral: str = "") -> Application:
-    """Not accepted, with the reason and, when another authority is competent, the referral."""
+@transaction.atomic
+def not_accept(
+    application: Application, actor, *, reason: str, referral: str = "", language: str = "en"
+) -> Application:
+    """Not accepted, with the reason and, when another authority is competent, the referral;
+    the applicant is told in `language`."""
     if not reason.strip():
         raise Invalid(
             [
@@ -107,13 +122,20 @@ def not_accept(application: Application, actor, *, reason: str, referral: str = 
                 }
             ]
         )
-    return transition(
+    application = transition(
         application,
         "not_accept",
         actor,
         reason=reason,
         data={"referral": referral} if referral else None,
     )
+    outbox.enqueue(
+        application,
+        Kind.NOT_ACCEPTED,
+        language=language,
+        context={"reason": reason, "referral": referral},
+    )
+    return application
 
 
 def open_notice(application: Application) -> CorrectionNotice | None:

@@ -180,6 +180,8 @@ def pause(case: Case, actor, *, reason: str, on: date | None = None) -> Case:
         raise PermissionDenied
     if case.deadline is None:
         raise ValidationError("This case has no time limit to pause.")
+    if case.status not in (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION):
+        raise ValidationError("Only a case still being decided can be paused.")
     pauses.pause(case.deadline, starts_on=on or timezone.localdate(), reason=reason, actor=actor)
     case.paused = True
     case.save(update_fields=["paused"])
@@ -196,6 +198,8 @@ def resume(case: Case, actor, *, on: date | None = None) -> Case:
     ]
     if not roles:
         raise PermissionDenied
+    if case.deadline is None or not case.paused:
+        raise ValidationError("The case is not paused.")
     record = pauses.resume(case.deadline, on=on or timezone.localdate(), actor=actor)
     work = calendar_for(case.region.code)
     lost = work.working_days_between(

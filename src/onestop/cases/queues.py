@@ -8,7 +8,8 @@ from onestop.workdays.selectors import calendar_for
 from .models import Case, CaseStatus
 
 ACTS_ON = {
-    Role.DEPARTMENT_HANDLER: (CaseStatus.REVIEW, CaseStatus.PRODUCTION),
+    # Handlers also hand results over (workflow "deliver").
+    Role.DEPARTMENT_HANDLER: (CaseStatus.REVIEW, CaseStatus.PRODUCTION, CaseStatus.READY),
     Role.DEPARTMENT_LEADER: (CaseStatus.APPROVAL,),
 }
 DUE_SOON_WORKING_DAYS = 1
@@ -34,7 +35,9 @@ def with_time_left(cases, today) -> list[dict]:
     calendars = {}
     rows = []
     for case in cases:
-        work = calendars.setdefault(case.region.code, calendar_for(case.region.code))
+        work = calendars.get(case.region.code) or calendars.setdefault(
+            case.region.code, calendar_for(case.region.code)
+        )
         due = case.step_due or case.planned_due
         left = None
         if due is not None:

@@ -80,6 +80,8 @@ def roles_on_case(user, case: Case) -> list[str]:
                 found.append(a.role)
         elif a.role in (Role.WINDOW_CLERK, Role.SUPERVISOR):
             found.append(a.role)
+    if user.is_superuser:
+        found.append(Role.ADMINISTRATOR)
     return found
 
 

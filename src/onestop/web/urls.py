@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import checklist, staff, views
+from . import checklist, progress, staff, views
 
 app_name = "web"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("checklist/questions/", checklist.questions, name="checklist-questions"),
     path("checklist/result/", checklist.result, name="checklist-result"),
     path("staff/calendar/", staff.calendar_month, name="staff-calendar"),
+    path("progress/", progress.progress, name="progress"),
     path("", include("onestop.web.urls_applicant")),
     path("", include("onestop.web.urls_window")),
+    path("", include("onestop.web.urls_department")),
 ]

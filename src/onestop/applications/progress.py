@@ -1,0 +1,174 @@
+"""Where an application stands, for whoever holds its number and the applicant's passport number.
+
+The answer carries states, dates, departments and the history by role: never a person's name,
+a passport number or anything else the form holds. `progress_for` answers the same None for a
+number that does not exist and for a wrong passport number, after the same work, so neither the
+answer nor its timing tells whether the number exists.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from django.utils.translation import override
+
+from onestop.accounts.models import Role
+
+from . import form as one_form
+from .drafts import materials_of
+from .events import EVENT_LABELS
+from .models import Application, Status
+from .pre_examination import open_notice
+from .selectors import timeline
+
+NO_MATCH = {
+    "en": "No application matches this number and passport number.",
+    "zh": "没有与此申请编号和护照号码相符的申请。",
+}
+
+# Compared against when the number is unknown; random per process, so nothing typed matches it.
+_DECOY = secrets.token_hex(16).upper()
+
+
+def normalised(text: str | None) -> str:
+    """Application and passport numbers as compared: no surrounding spaces, upper case."""
+    return (text or "").strip().upper()
+
+
+def progress_for(number: str, passport_number: str) -> dict | None:
+    """The progress of application `number` when `passport_number` is the one in its form.
+
+    None when the number is unknown or the passport number is wrong or empty; both cases run one
+    query and one constant-time comparison."""
+    application = (
+        Application.objects.filter(number=normalised(number))
+        .select_related("region", "bundle_version")
+        .first()
+    )
+    on_file = normalised(application.form.get("passport_number")) if application else _DECOY
+    given = normalised(passport_number)
+    # Digests make both sides the same length, so the comparison time does not depend on them.
+    same = hmac.compare_digest(_digest(on_file), _digest(given))
+    if application is None or not given or not same:
+        return None
+    return progress_of(application)
+
+
+def progress_of(application: Application) -> dict:
+    """The application's status, dates, open one-time notice, cases and history, with the words
+    for each state in English and Chinese."""
+    notice = open_notice(application)
+    subject = _subject(application)
+    return {
+        "number": application.number,
+        "status": application.status,
+        **_words("status", Status(application.status).label),
+        "name_en": subject.name_en if subject else application.subject_code,
+        "name_zh": subject.name_zh if subject else application.subject_code,
+        "region": application.region.code,
+        "submitted_at": application.submitted_at,
+        "pre_examination_due": application.pre_examination_due,
+        "pre_examination_due_provisional": application.pre_examination_due_provisional,
+        "correction_notice": {
+            "sequence": notice.sequence,
+            "stage": notice.stage,
+            "issued_at": notice.issued_at,
+            "items": _named_items(application, notice.items),
+        }
+        if notice
+        else None,
+        "accepted_on": application.accepted_on,
+        "acceptance_number": application.acceptance_number,
+        "receipt_valid_until": application.receipt_valid_until,
+        "cases": [
+            {
+                "matter": case.matter_version.matter.code,
+                "matter_name_en": case.matter_version.name_en,
+                "matter_name_zh": case.matter_version.name_zh,
+                "department": case.department.code,
+                "department_name_en": case.department.name_en,
+                "department_name_zh": case.department.name_zh,
+                "status": case.status,
+                **_words("status", case.get_status_display()),
+                "routing_due": case.routing_due,
+                "planned_due": case.planned_due,
+                "statutory_due": case.statutory_due,
+                "due_provisional": case.due_provisional,
+            }
+            for case in application.cases.select_related("matter_version__matter", "department")
+        ],
+        "timeline": [
+            {
+                "sequence": step["sequence"],
+                "at": step["at"],
+                "kind": step["kind"],
+                **_words("label", EVENT_LABELS.get(step["kind"], step["kind"])),
+                "role": step["role"],
+                **_words("role", _role_label(step["role"])),
+                "to_status": step["to_status"],
+                **_words("to_status", _status_label(step["to_status"])),
+            }
+            # Reasons and data stay out: they are free text and may name people.
+            for step in timeline(application)
+        ],
+    }
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()
+
+
+def _words(name: str, label) -> dict:
+    """`label` (a lazy translation) as `{name}_en` and `{name}_zh`."""
+    with override("en"):
+        en = str(label)
+    with override("zh-hans"):
+        zh = str(label)
+    return {f"{name}_en": en, f"{name}_zh": zh}
+
+
+def _role_label(role: str):
+    return Role(role).label if role in Role.values else role
+
+
+def _status_label(status: str):
+    return Status(status).label if status in Status.values else status
+
+
+def _subject(application: Application):
+    """The recorded version of the bundle or matter applied for (it holds the names)."""
+    if application.bundle_version_id:
+        return application.bundle_version
+    covered = application.covered.select_related("matter_version").first()
+    return covered.matter_version if covered else None
+
+
+def _named_items(application: Application, items: list[dict]) -> list[dict]:
+    """The notice's items, each with the name of the material or form field it is about."""
+    names = {}
+    if any(item.get("kind") == "material" for item in items):
+        names.update(
+            {
+                ("material", m["matter"], m["code"]): (m["name_en"], m["name_zh"])
+                for m in materials_of(application)
+            }
+        )
+    if any(item.get("kind") == "field" for item in items):
+        matters = [
+            c.matter_version.matter.code
+            for c in application.covered.select_related("matter_version__matter")
+        ]
+        names.update(
+            {
+                ("field", None, spec["code"]): (spec["en"], spec["zh"])
+                for section in one_form.sections_for(matters)
+                for spec in section["fields"]
+            }
+        )
+    named = []
+    for item in items:
+        kind = item.get("kind")
+        key = (kind, item.get("matter") if kind == "material" else None, item.get("code"))
+        en, zh = names.get(key, (item.get("code"), item.get("code")))
+        named.append({**item, "name_en": en, "name_zh": zh})
+    return named

@@ -1,0 +1,99 @@
+"""The outbox: one row per message to send, and the record of what went out.
+
+A message is written in the same transaction as the change it tells about, so a change that is
+rolled back sends nothing. The worker (worker.py) sends it later; `Delivery` is the proof that a
+send was started or done, keyed like the message, so that a second worker never sends it twice.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    # Sent by the department workflow: the decision, the result ready at the hall, the result
+    # posted.
+    DECISION = "decision", _("Decision")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+    MAILED = "mailed", _("Mailed")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class Language(models.TextChoices):
+    EN = "en", _("English")
+    ZH_HANS = "zh-hans", _("Simplified Chinese")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Outbox(models.Model):
+    """One message to one applicant address, rendered when it was queued."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=Kind)
+    sequence = models.PositiveIntegerField(
+        help_text=_("The n-th message of this kind for this application")
+    )
+    channel = models.CharField(max_length=8, choices=Channel)
+    # Personal data: never logged, never shown in the admin.
+    recipient = models.CharField(max_length=254)
+    language = models.CharField(max_length=8, choices=Language, default=Language.EN)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    # When a pending message is due; while it is being sent, when the worker's claim expires.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claim_token = models.UUIDField(null=True, blank=True)
+    # The kind of error only (never the provider's text, which may quote the address).
+    last_error = models.CharField(max_length=200, blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self):
+        return f"{self.idempotency_key} ({self.status})"
+
+
+class Delivery(models.Model):
+    """A send started (`confirmed_at` empty) or done (the provider's id and time) for one key.
+
+    Written before the provider is called and confirmed after it answered, each in its own
+    committed transaction: a worker that finds a row here knows the message may already have
+    gone out and does not send it again unless the provider drops repeats of a key.
+    """
+
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    channel = models.CharField(max_length=8, choices=Channel)
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self):
+        state = "confirmed" if self.confirmed_at else "unconfirmed"
+        return f"{self.idempotency_key} ({state})"

@@ -1,0 +1,83 @@
+"""Queue an applicant's notice: rendered now, in the applicant's language, sent by the worker."""
+
+import re
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Channel, Kind, Language, Outbox
+
+if TYPE_CHECKING:
+    from onestop.applications.models import Application
+
+# The form fields (catalog/data/forms/application_form.yaml, section "applicant") that carry
+# the applicant's addresses, per channel.
+ADDRESS_FIELDS = {Channel.EMAIL: "email", Channel.SMS: "phone"}
+SUBJECT_MAX = 200
+
+
+def language_of(code: str | None) -> str:
+    """One of the outbox languages for a language code such as translation.get_language()."""
+    code = (code or "").lower()
+    return Language.ZH_HANS if code == "zh" or code.startswith("zh-") else Language.EN
+
+
+def render(kind: str, channel: str, language: str, context: dict) -> tuple[str, str]:
+    """Subject and body of templates/notifications/<kind>.txt: the first line is the subject."""
+    with translation.override(language):
+        text = render_to_string(
+            f"notifications/{kind}.txt",
+            {**context, "channel": channel, "chinese": language == Language.ZH_HANS},
+        )
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    subject, body = lines[0], "\n".join(lines[1:])
+    # Template tags on lines of their own leave blank lines; keep one between paragraphs.
+    return subject[:SUBJECT_MAX], re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+
+
+@transaction.atomic
+def enqueue(
+    application: "Application",
+    kind: Kind | str,
+    *,
+    language: str = Language.EN,
+    context: dict | None = None,
+) -> list[Outbox]:
+    """Queue the notice of `kind` to every address the form gives (e-mail, phone).
+
+    Written in the caller's transaction, so a change rolled back sends nothing. The body holds
+    the application number and what `context` gives the template, never other form data.
+    """
+    kind = Kind(kind)
+    language = language_of(language)
+    addresses = []
+    for channel, field in ADDRESS_FIELDS.items():
+        value = (application.form or {}).get(field)
+        if isinstance(value, str) and value.strip():
+            addresses.append((channel, value.strip()))
+    if not addresses:
+        return []
+    last = Outbox.objects.filter(application=application, kind=kind).aggregate(n=Max("sequence"))
+    sequence = (last["n"] or 0) + 1
+    queued = []
+    for channel, recipient in addresses:
+        subject, body = render(
+            kind, channel, language, {**(context or {}), "number": application.number}
+        )
+        queued.append(
+            Outbox.objects.create(
+                application=application,
+                kind=kind,
+                sequence=sequence,
+                channel=channel,
+                recipient=recipient,
+                language=language,
+                subject=subject,
+                body=body,
+                idempotency_key=f"{application.pk}:{kind}:{sequence}:{channel}",
+            )
+        )
+    return queued

@@ -1,0 +1,524 @@
+"""Pages of department handlers and leaders, and of supervisors: the case queue, one case with
+the decisions its step allows, and the supervision overview (004 附件1; 004 items 35, 36).
+
+Thin: cases/* decide and check the role on every write; these views only choose the page to
+show. The queue is refused (403) to a person holding no department role; a case is shown only
+to those with a role on it, and one 404 answers both "no such case" and "not yours".
+"""
+
+from datetime import date
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from onestop.accounts import roles
+from onestop.accounts.models import DEPARTMENT_STAFF, Role
+from onestop.applications.models import Application
+from onestop.cases import decisions, queues, steps
+from onestop.cases.models import Case, CaseEvent, CaseStatus
+from onestop.cases.workflow import STEP_OF_STATUS, TRANSITIONS, roles_on_case
+from onestop.catalog.models import Department
+
+PAGE_SIZE = 50
+# Longest lists on the supervision page; the counts above them are always complete.
+LIST_LIMIT = 100
+OPEN = (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION, CaseStatus.READY)
+PRODUCED = (CaseStatus.READY, CaseStatus.DELIVERED)
+
+CASE_EVENT_LABELS = {
+    "review": gettext_lazy("Reviewed"),
+    "approve": gettext_lazy("Approved"),
+    "reject": gettext_lazy("Refused"),
+    "produce": gettext_lazy("Document produced"),
+    "deliver": gettext_lazy("Handed over"),
+    "pause": gettext_lazy("Clock paused"),
+    "resume": gettext_lazy("Clock running again"),
+    "result_shared": gettext_lazy("Result shared with the other departments"),
+    "result_received": gettext_lazy("Result received from another department"),
+    "payment": gettext_lazy("Fee paid"),
+}
+
+# cases/* refuses in English; the page gives each refusal in both languages. Matched on the
+# start of the domain's message; any other keeps its English with a general Chinese sentence.
+CHINESE = (
+    ("Give the validity as dates", "请按年-月-日填写有效期。"),
+    ("A refusal needs its reasons", "不予批准须说明理由。"),
+    ("A result needs its number", "证件须有编号，且有效期截止日须晚于起始日。"),
+    ("A residence permit is valid from 90 days", "居留许可有效期为90日至5年（000 §八）。"),
+    ("The validity exceeds what was asked", "有效期超过了申请的期限。"),
+    ("Check the identity", "请核验领取人的身份。"),
+    ("Mail needs the address", "邮寄须填写地址和快递单号。"),
+    ("Deliver by pickup or by mail", "请选择现场领取或邮寄。"),
+    ("The results are handed over together", "两证结果须一并交付，其他结果尚未办结（002 §4c）。"),
+    ("Fees are paid before", "交付结果前须缴清费用（004 item 35）。"),
+    ("The case is paused", "案件已暂停计时，请先恢复计时。"),
+    ("This case has no time limit", "此案件没有可暂停的办理时限。"),
+    ("A pause needs its reason", "暂停计时须说明理由。"),
+    ("The deadline is already paused", "办理时限已暂停。"),
+    ("A pause cannot start", "暂停的起始日期不正确。"),
+    ("The clock must run again after", "恢复计时须在暂停开始之后的日期。"),
+    (
+        "The person who reviewed a case cannot approve it",
+        "审查人不得审批同一案件（004 廉政风险点）。",
+    ),
+)
+# The decisions a case page offers, by the heading of their form.
+DECISIONS = {
+    "review": gettext_lazy("Review"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Refuse"),
+    "produce": gettext_lazy("Produce the document"),
+    "deliver": gettext_lazy("Hand over the result"),
+    "pause": gettext_lazy("Pause the clock"),
+    "resume": gettext_lazy("Resume the clock"),
+}
+NOT_NOW_ZH = "当前环节不能执行此操作。"
+NOT_ALLOWED_ZH = "您的角色无权对此案件执行此操作。"
+
+
+def _signed_in_holding(*wanted: str):
+    """Signed in and holding one of `wanted` somewhere (an administrator passes where asked);
+    a stranger is sent to sign in first."""
+
+    def decorator(view):
+        @wraps(view)
+        @never_cache
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            held = set(roles.assignments(user).values_list("role", flat=True))
+            if user.is_superuser:
+                held.add(Role.ADMINISTRATOR)
+            if not held & set(wanted):
+                raise PermissionDenied
+            return view(request, *args, held=held, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+def _step(case: Case):
+    """The step's name from case_steps.yaml ({"zh", "en"}); the status label after the last."""
+    spec = steps.steps().get(STEP_OF_STATUS.get(case.status, ""))
+    return spec["name"] if spec else case.get_status_display()
+
+
+# The queue
+
+
+@_signed_in_holding(*DEPARTMENT_STAFF)
+def case_queue(request, held):
+    """The cases waiting for what the user does, nearest step due date first, 50 a page."""
+    offered = [s for role, statuses in queues.ACTS_ON.items() if role in held for s in statuses]
+    status = request.GET.get("status") or None
+    if status not in offered:
+        status = None
+    page = Paginator(queues.queue(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = queues.with_time_left(page.object_list, timezone.localdate())
+    for row in rows:
+        row["step"] = _step(row["case"])
+    choices = [
+        {"value": s, "name": steps.steps()[STEP_OF_STATUS[s]]["name"]} for s in OPEN if s in offered
+    ]
+    return render(
+        request,
+        "web/department/queue.html",
+        {"rows": rows, "page": page, "status": status, "choices": choices},
+    )
+
+
+# One case
+
+
+def _case_for(user, pk: int) -> tuple[Case, list[str]]:
+    """The case and the user's roles on it; one 404 for missing and for not yours."""
+    case = (
+        Case.objects.select_related(
+            "application__bundle_version", "matter_version__matter", "department", "region"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    held = roles_on_case(user, case) if case is not None else []
+    if not held:
+        raise Http404
+    return case, held
+
+
+@never_cache
+def case_page(request, pk: int):
+    """One case: its step and due dates, results, delivery and history, and the decisions the
+    user's roles allow at this step. A refused decision shows the page again with what was
+    entered and the refusal in both languages."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    case, held = _case_for(request.user, pk)
+    entered = request.POST if request.method == "POST" else {}
+    action = entered.get("action")
+    errors = []
+    if action in DECISIONS:
+        try:
+            _decide(request, case, action)
+        except (PermissionDenied, ValidationError) as exc:
+            errors = _errors(exc, action)
+        else:
+            messages.success(request, _("Done: %(what)s") % {"what": CASE_EVENT_LABELS[action]})
+            return redirect("web:staff-case", pk=case.pk)
+    return render(
+        request,
+        "web/department/case.html",
+        _case_context(request.user, case, held, entered, action if errors else None, errors),
+    )
+
+
+def _possible(case: Case, held: list[str]) -> dict[str, bool]:
+    """Which decisions to offer: the step is a source of the action's edge and the user holds
+    one of its roles (cases.workflow.TRANSITIONS); pauses are for the department's staff."""
+    mine = set(held)
+    possible = {
+        action: not case.paused and case.status in edge.sources and bool(mine & set(edge.roles))
+        for action, edge in TRANSITIONS.items()
+    }
+    clock = bool(mine & set(DEPARTMENT_STAFF)) and case.status in OPEN
+    possible["pause"] = clock and not case.paused and case.deadline_id is not None
+    possible["resume"] = clock and case.paused
+    return possible
+
+
+def _decide(request, case: Case, action: str) -> None:
+    user, data = request.user, request.POST
+    if action == "review":
+        decisions.review(case, user, note=data.get("review_note", "").strip())
+    elif action == "approve":
+        decisions.approve(case, user, note=data.get("approve_note", "").strip())
+    elif action == "reject":
+        decisions.reject(case, user, reasons=data.get("reasons", ""))
+    elif action == "produce":
+        valid_from, valid_until = _date(data, "valid_from"), _date(data, "valid_until")
+        decisions.produce(
+            case,
+            user,
+            number=data.get("number", ""),
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+    elif action == "deliver":
+        decisions.deliver(
+            case,
+            user,
+            method=data.get("method", ""),
+            tracking_number=data.get("tracking_number", ""),
+            address=data.get("address", ""),
+            identity_checked=data.get("identity_checked") == "yes",
+        )
+    elif action == "pause":
+        decisions.pause(case, user, reason=data.get("pause_reason", "").strip())
+    else:
+        decisions.resume(case, user)
+
+
+class _BadDate(ValidationError):
+    """A validity date the page could not read; the domain never sees it."""
+
+    def __init__(self, field: str):
+        super().__init__("Give the validity as dates (year-month-day).")
+        self.field = field
+
+
+def _date(data, field: str) -> date:
+    try:
+        return date.fromisoformat(data.get(field, "").strip())
+    except ValueError as exc:
+        raise _BadDate(field) from exc
+
+
+def _errors(exc, action: str) -> list[dict]:
+    """The refusal in both languages, placed at the decision's form."""
+    if isinstance(exc, PermissionDenied):
+        english = [str(exc) or "Your roles do not allow this on this case."]
+    else:
+        english = exc.messages
+    return [
+        {
+            "where": DECISIONS[action],
+            "anchor": f"action-{action}",
+            "field": getattr(exc, "field", None),
+            "message_en": message,
+            "message_zh": _chinese(message),
+        }
+        for message in english
+    ]
+
+
+def _chinese(english: str) -> str:
+    for start, chinese in CHINESE:
+        if english.startswith(start):
+            return chinese
+    return NOT_ALLOWED_ZH if english.startswith("Your roles") else NOT_NOW_ZH
+
+
+def _case_context(user, case, held, entered, failed, errors) -> dict:
+    application, possible = case.application, _possible(case, held)
+    names = {
+        c.matter_version.matter.code: c.matter_version
+        for c in application.covered.select_related("matter_version__matter")
+    }
+    together = bool(
+        application.bundle_version_id
+        and application.bundle_version.content.get("deliver_together", {}).get("value")
+    )
+    others = []
+    if together and possible["deliver"]:
+        others = list(
+            application.cases.exclude(pk=case.pk).select_related(
+                "matter_version__matter", "department"
+            )
+        )
+    row = queues.with_time_left([case], timezone.localdate())[0]
+    spec = steps.steps().get(STEP_OF_STATUS.get(case.status, ""))
+    return {
+        "case": case,
+        "application": application,
+        "step": _step(case),
+        "step_source": spec["source"] if spec else "",
+        "time": row,
+        "held": [_label(Role, r) for r in held],
+        "department_staff": bool(set(held) & set(DEPARTMENT_STAFF)),
+        "shared": [
+            {**result, "matter_version": names.get(code), "code": code}
+            for code, result in sorted(case.shared_results.items())
+        ],
+        "possible": possible,
+        "sources": {action: edge.source_document for action, edge in TRANSITIONS.items()},
+        "reviewed_by_me": case.reviewed_by_id == user.pk,
+        "together": together,
+        "others": others,
+        "residence_permit": case.matter_version.matter.family == "residence_permit",
+        "requested_validity_days": application.profile.get("requested_validity_days"),
+        "history": _history(case),
+        "entered": entered,
+        "failed": failed,
+        "errors": errors,
+        "today": timezone.localdate(),
+    }
+
+
+def _history(case: Case) -> list[dict]:
+    """The case's events with the role that acted, never the person."""
+    events = list(case.events.all())
+    departments = {}
+    if any(e.kind in ("result_received", "result_shared") for e in events):
+        departments = {d.code: d.name for d in Department.objects.all()}
+    return [
+        {
+            "at": e.at,
+            "what": CASE_EVENT_LABELS.get(e.kind, e.kind),
+            "role": _("System") if e.role == "system" else _label(Role, e.role),
+            "to_status": _label(CaseStatus, e.to_status) if e.to_status else "",
+            "reason": e.reason,
+            "detail": _detail(e, departments),
+        }
+        for e in events
+    ]
+
+
+def _detail(event: CaseEvent, departments: dict) -> str:
+    data = event.data or {}
+    if event.kind == "deliver":
+        how = _("By mail") if data.get("method") == "mail" else _("Collected at the window")
+        if data.get("together"):
+            return _("%(how)s, together with the other results") % {"how": how}
+        return how
+    if event.kind == "resume" and "working_days_paused" in data:
+        return _("%(days)s working days paused") % {"days": data["working_days_paused"]}
+    if event.kind == "result_received":
+        department = data.get("from_department", "")
+        return _("from %(department)s") % {"department": departments.get(department, department)}
+    if event.kind == "result_shared":
+        to = ", ".join(departments.get(code, code) for code in data.get("to", []))
+        return _("to %(departments)s") % {"departments": to}
+    return ""
+
+
+def _label(choices, value: str) -> str:
+    return choices(value).label if value in choices.values else value
+
+
+# Supervision
+
+
+@_signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
+def supervision(request, held):
+    """Open cases per department and step, the overdue, the on-time rate, repeated correction
+    notices (004 item 36.4), and two counters that must stay at zero: refusals without reasons
+    (004 item 36.5) and review and approval by one person (004 廉政风险点)."""
+    everywhere = Role.ADMINISTRATOR in held
+    supervised = {r.pk for r in roles.regions_of(request.user, Role.SUPERVISOR)}
+    cases = Case.objects.all() if everywhere else Case.objects.filter(region_id__in=supervised)
+    applications = Application.objects.filter(number__isnull=False)
+    if not everywhere:
+        applications = applications.filter(region_id__in=supervised)
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/department/supervision.html",
+        {
+            "today": today,
+            "open_steps": [
+                {"value": s, "name": steps.steps()[STEP_OF_STATUS[s]]["name"]} for s in OPEN
+            ],
+            "open": _open_counts(cases),
+            **_overdue(cases, today),
+            "on_time": _on_time(cases),
+            **_notices(applications),
+            **_must_be_zero(cases),
+            "linked": supervised,
+        },
+    )
+
+
+def _open_counts(cases) -> list[dict]:
+    """Open cases per region, department and step: one grouped query."""
+    grouped = (
+        cases.filter(status__in=OPEN)
+        .values(
+            "region_id",
+            "region__name_zh",
+            "region__name_en",
+            "department_id",
+            "department__name_zh",
+            "department__name_en",
+            "status",
+        )
+        .annotate(n=Count("pk"), paused=Count("pk", filter=Q(paused=True)))
+        .order_by("region__code", "department__code")
+    )
+    rows = {}
+    for g in grouped:
+        row = rows.setdefault(
+            (g["region_id"], g["department_id"]),
+            {
+                "region": {"zh": g["region__name_zh"], "en": g["region__name_en"]},
+                "department": {"zh": g["department__name_zh"], "en": g["department__name_en"]},
+                "counts": dict.fromkeys(OPEN, 0),
+                "total": 0,
+                "paused": 0,
+            },
+        )
+        row["counts"][g["status"]] = g["n"]
+        row["total"] += g["n"]
+        row["paused"] += g["paused"]
+    for row in rows.values():
+        row["counts"] = [
+            {"name": steps.steps()[STEP_OF_STATUS[s]]["name"], "n": row["counts"][s]} for s in OPEN
+        ]
+    return list(rows.values())
+
+
+def _overdue(cases, today) -> dict:
+    """Open cases whose clock runs and whose step due date has passed, or, before the document
+    is produced, whose promised or statutory date has (delivery is outside the promised limit,
+    003 第二十一条)."""
+    deciding = [s for s in OPEN if s != CaseStatus.READY]
+    late = cases.filter(status__in=OPEN, paused=False).filter(
+        Q(step_due__lt=today)
+        | Q(status__in=deciding) & (Q(planned_due__lt=today) | Q(statutory_due__lt=today))
+    )
+    shown = late.select_related("application", "matter_version__matter", "department", "region")
+    rows = queues.with_time_left(
+        shown.order_by(F("step_due").asc(nulls_last=True), "planned_due", "pk")[:LIST_LIMIT],
+        today,
+    )
+    for row in rows:
+        row["step"] = _step(row["case"])
+    return {"overdue": rows, "overdue_count": late.count()}
+
+
+def _on_time(cases) -> list[dict]:
+    """Per department and matter, produced cases whose first 'produce' event falls on or before
+    the case's planned date (the promised date, moved by any pauses), or its statutory due date
+    where the sources promise no shorter one."""
+    produced_on = Subquery(
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind="produce")
+        .order_by("sequence")
+        .annotate(day=TruncDate("at"))
+        .values("day")[:1]
+    )
+    grouped = (
+        cases.annotate(due=Coalesce("planned_due", "statutory_due"))
+        .filter(status__in=PRODUCED, due__isnull=False)
+        .annotate(produced_on=produced_on)
+        .values(
+            "department__code",
+            "department__name_zh",
+            "department__name_en",
+            "matter_version__matter__code",
+        )
+        .annotate(
+            produced=Count("pk"),
+            on_time=Count("pk", filter=Q(produced_on__lte=F("due"))),
+            name_zh=Max("matter_version__name_zh"),
+            name_en=Max("matter_version__name_en"),
+        )
+        .order_by("department__code", "matter_version__matter__code")
+    )
+    return [
+        {
+            "department": {"zh": g["department__name_zh"], "en": g["department__name_en"]},
+            "matter": {"zh": g["name_zh"], "en": g["name_en"]},
+            "produced": g["produced"],
+            "on_time": g["on_time"],
+            "rate": round(100 * g["on_time"] / g["produced"]),
+        }
+        for g in grouped
+    ]
+
+
+def _notices(applications) -> dict:
+    """One-time notices per application; more than one is an accountability case (004 item
+    36.4)."""
+    totals = applications.aggregate(
+        applications=Count("pk"),
+        notices=Sum("correction_notices", default=0),
+        with_notice=Count("pk", filter=Q(correction_notices__gte=1)),
+        flagged=Count("pk", filter=Q(correction_notices__gt=1)),
+    )
+    flagged = applications.filter(correction_notices__gt=1).order_by(
+        "-correction_notices", "number"
+    )[:LIST_LIMIT]
+    return {
+        "notice_totals": totals,
+        "flagged": [
+            {"application": a, "sequences": range(1, a.correction_notices + 1)} for a in flagged
+        ],
+    }
+
+
+def _must_be_zero(cases) -> dict:
+    """What the domain never lets happen, counted in case something wrote around it: refusals
+    without reasons (004 item 36.5) and review and approval by one person (004 廉政风险点)."""
+    refusals = CaseEvent.objects.filter(
+        kind="reject", case__in=cases, reason__regex=r"^\s*$"
+    ).select_related("case__application")
+    same_person = cases.filter(reviewed_by__isnull=False, approved_by=F("reviewed_by"))
+    return {
+        "refusals_without_reasons": list(refusals[:LIST_LIMIT]),
+        "refusals_without_reasons_count": refusals.count(),
+        "same_person": list(same_person.select_related("application")[:LIST_LIMIT]),
+        "same_person_count": same_person.count(),
+    }

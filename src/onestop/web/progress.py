@@ -1,0 +1,72 @@
+"""The public progress page: the application number and the passport number in, where the
+application stands out, in both languages, without signing in.
+
+Posted, never in a URL; never cached; no referrer. An unknown number and a wrong passport number
+get the same page; too many of them from one address or for one number, a 429 page.
+applications/progress.py answers and applications/throttle.py counts.
+"""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from onestop.applications import throttle
+from onestop.applications.progress import NO_MATCH, normalised, progress_for
+
+from .privacy import private
+
+MISSING = {
+    "number": {
+        "message_en": "Enter the application number.",
+        "message_zh": "请输入申请编号。",
+    },
+    "passport_number": {
+        "message_en": "Enter the passport number given in the application.",
+        "message_zh": "请输入申请时填写的护照号码。",
+    },
+}
+
+
+@private
+@require_http_methods(["GET", "POST"])
+def progress(request):
+    if request.method != "POST":
+        if request.GET:  # numbers put in the address by hand are dropped from it, never used
+            return redirect("web:progress")
+        return _lookup(request, number="", errors=[])
+    number = normalised(request.POST.get("number"))
+    passport_number = request.POST.get("passport_number", "")
+    missing = [
+        {**MISSING[field], "anchor": field}
+        for field, value in (("number", number), ("passport_number", passport_number.strip()))
+        if not value
+    ]
+    if missing:
+        return _lookup(request, number=number, errors=missing, status=400)
+
+    ip = throttle.client_ip(request)
+    refused = throttle.refusal(ip, number)
+    if refused:
+        error = {"message_en": refused.message_en, "message_zh": refused.message_zh}
+        response = _lookup(request, number=number, errors=[error], status=429)
+        response["Retry-After"] = str(refused.retry_after_seconds)
+        return response
+    answer = progress_for(number, passport_number)
+    if answer is None:
+        throttle.record_failure(ip, number)
+        error = {"message_en": NO_MATCH["en"], "message_zh": NO_MATCH["zh"]}
+        return _lookup(request, number=number, errors=[error], status=404)
+    return render(request, "web/progress/result.html", {"progress": answer})
+
+
+def _lookup(request, *, number: str, errors: list[dict], status: int = 200):
+    """The form, with the number typed (never the passport number) and what went wrong."""
+    return render(
+        request,
+        "web/progress/lookup.html",
+        {
+            "number": number,
+            "errors": errors,
+            "field_errors": {e["anchor"]: e for e in errors if e.get("anchor")},
+        },
+        status=status,
+    )

@@ -1,0 +1,411 @@
+"""The department's pages: the case queue, one case with its decisions, and supervision
+(004 附件1; 004 items 35, 36; 002 §4c)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from onestop.accounts.models import Assignment, Role
+from onestop.applications.models import Application
+from onestop.cases import decisions
+from onestop.cases.models import Case, CaseEvent, CaseStatus
+from onestop.catalog.models import Department, Region
+from onestop.workdays.models import Pause
+from onestop.workdays.selectors import calendar_for
+
+from ..applications.test_one_window_flow import as_, file_two_permits, originals, post
+from ..people import person
+
+pytestmark = pytest.mark.django_db
+
+CASE_LINK = re.compile(r'href="/staff/cases/\d+/"')
+
+
+def staff(name, role, department=None, region="beijing"):
+    where = {"region": Region.objects.get(code=region)}
+    if department:
+        where["department"] = Department.objects.get(code=department)
+    return person(name, role, **where)
+
+
+def accepted(handler, examiner, clerk, category="B") -> dict:
+    """A two-permit application accepted at the window: its cases by matter family."""
+    filed = file_two_permits(handler, category)
+    number = filed["number"]
+    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    post(
+        as_(clerk),
+        f"/api/v1/applications/{number}/acceptance",
+        {"decision": "accept", "originals_checked": originals(filed)},
+    )
+    application = Application.objects.get(number=number)
+    return {c.matter_version.matter.code.split(".")[0]: c for c in application.cases.all()}
+
+
+@pytest.fixture
+def cases(handler_x, examiner, clerk):
+    return accepted(handler_x, examiner, clerk)
+
+
+@pytest.fixture
+def ps_handler():
+    return staff("ps.handler", Role.DEPARTMENT_HANDLER, "public_security")
+
+
+@pytest.fixture
+def ps_leader():
+    return staff("ps.leader", Role.DEPARTMENT_LEADER, "public_security")
+
+
+@pytest.fixture
+def st_handler():
+    return staff("st.handler", Role.DEPARTMENT_HANDLER, "science_technology")
+
+
+@pytest.fixture
+def supervisor():
+    return staff("supervisor.bj", Role.SUPERVISOR)
+
+
+def url(case) -> str:
+    return f"/staff/cases/{case.pk}/"
+
+
+def produced(case, handler, leader, days=730):
+    decisions.review(case, handler)
+    decisions.approve(case, leader)
+    today = timezone.localdate()
+    return decisions.produce(
+        case, handler, number="N-1", valid_from=today, valid_until=today + timedelta(days=days)
+    )
+
+
+def copies(case, n):
+    """`n` more accepted applications of the same matter and department, made directly."""
+    application = case.application
+    for i in range(n):
+        other = Application.objects.create(
+            region=application.region,
+            bundle=application.bundle,
+            bundle_version=application.bundle_version,
+            status=application.status,
+            created_by=application.created_by,
+            number=f"COPY{i:04d}",
+        )
+        Case.objects.create(
+            application=other,
+            matter_version=case.matter_version,
+            department=case.department,
+            region=case.region,
+            routed_on=case.routed_on,
+            step_due=case.step_due,
+            planned_due=case.planned_due,
+        )
+
+
+# The queue
+
+
+def test_the_queue_shows_the_residence_permit_case_to_public_security_only(
+    cases, ps_handler, st_handler
+):
+    residence, work = cases["residence_permit"], cases["work_permit"]
+    page = as_(ps_handler).get("/staff/cases/").content.decode()
+    assert f'href="{url(residence)}"' in page and f'href="{url(work)}"' not in page
+    assert residence.application.number in page
+    assert "Review by the handling officer" in page
+    page = as_(st_handler).get("/staff/cases/").content.decode()
+    assert f'href="{url(residence)}"' not in page and f'href="{url(work)}"' in page
+
+
+def test_the_queue_gives_working_days_left_and_marks_overdue_due_soon_and_paused(cases, ps_handler):
+    residence = cases["residence_permit"]
+    work = calendar_for("beijing")
+    today = timezone.localdate()
+    reader = as_(ps_handler)
+    Case.objects.filter(pk=residence.pk).update(step_due=work.add_working_days(today, 3).due)
+    page = reader.get("/staff/cases/").content.decode()
+    assert "Overdue" not in page and "Due soon" not in page
+    assert '<td data-label="Working days left">3</td>' in page
+    Case.objects.filter(pk=residence.pk).update(step_due=work.add_working_days(today, 1).due)
+    assert "Due soon" in reader.get("/staff/cases/").content.decode()
+    Case.objects.filter(pk=residence.pk).update(step_due="2026-01-05", paused=True)
+    page = reader.get("/staff/cases/").content.decode()
+    assert "2026-01-05" in page and "Overdue" in page and "Paused" in page
+
+
+def test_the_queue_filters_by_step(cases, ps_handler):
+    reader = as_(ps_handler)
+    assert (
+        url(cases["residence_permit"]) in reader.get("/staff/cases/?status=review").content.decode()
+    )
+    page = reader.get("/staff/cases/?status=production").content.decode()
+    assert url(cases["residence_permit"]) not in page
+    assert "No case is waiting for you." in page
+
+
+def test_the_queue_pages_by_50_with_the_same_queries_for_1_case_or_61(
+    cases, ps_handler, django_assert_max_num_queries
+):
+    reader = as_(ps_handler)
+    with CaptureQueriesContext(connection) as one:
+        reader.get("/staff/cases/")
+    copies(cases["residence_permit"], 60)
+    with django_assert_max_num_queries(len(one)):
+        first = reader.get("/staff/cases/").content.decode()
+    with django_assert_max_num_queries(len(one)):
+        second = reader.get("/staff/cases/?page=2").content.decode()
+    assert len(CASE_LINK.findall(first)) == 50 and "Page 1 of 2" in first
+    assert len(CASE_LINK.findall(second)) == 11 and "Page 2 of 2" in second
+
+
+def test_the_queue_is_refused_to_a_clerk_and_a_stranger_is_sent_to_sign_in(clerk, client):
+    assert as_(clerk).get("/staff/cases/").status_code == 403
+    response = client.get("/staff/cases/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_header_links_department_staff_to_their_cases(ps_handler, handler_x):
+    assert 'href="/staff/cases/"' in as_(ps_handler).get("/").content.decode()
+    assert 'href="/staff/cases/"' not in as_(handler_x).get("/").content.decode()
+
+
+# One case
+
+
+def test_a_handler_reviews_and_the_leader_approves_through_the_page(cases, ps_handler, ps_leader):
+    residence = cases["residence_permit"]
+    response = as_(ps_handler).post(url(residence), {"action": "review", "review_note": "Complete"})
+    assert response.status_code == 302 and response["Location"] == url(residence)
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.APPROVAL
+    page = as_(ps_leader).get(url(residence)).content.decode()
+    assert "Complete" in page and "Department handler" in page  # the history, by role
+    assert "ps.handler" not in page
+    response = as_(ps_leader).post(url(residence), {"action": "approve"}, follow=True)
+    assert "Done: Approved" in response.content.decode()
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.PRODUCTION
+
+
+def test_the_reviewer_holding_both_roles_is_refused_the_approval_on_the_page(cases, ps_handler):
+    residence = cases["residence_permit"]
+    Assignment.objects.create(
+        user=ps_handler,
+        role=Role.DEPARTMENT_LEADER,
+        region=residence.region,
+        department=residence.department,
+    )
+    reader = as_(ps_handler)
+    reader.post(url(residence), {"action": "review"})
+    assert "You reviewed this case" in reader.get(url(residence)).content.decode()
+    response = reader.post(url(residence), {"action": "approve", "approve_note": "Looks fine"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The person who reviewed a case cannot approve it" in page
+    assert "审查人不得审批同一案件" in page
+    assert ">Looks fine</textarea>" in page
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.APPROVAL
+
+
+def test_a_refusal_without_reasons_is_refused_on_the_page(cases, ps_handler):
+    residence = cases["residence_permit"]
+    page = as_(ps_handler).post(url(residence), {"action": "reject", "reasons": "  "})
+    assert "A refusal needs its reasons" in page.content.decode()
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.REVIEW
+
+
+def test_a_too_long_validity_shows_the_error_and_keeps_what_was_entered(
+    cases, ps_handler, ps_leader
+):
+    residence = cases["residence_permit"]
+    decisions.review(residence, ps_handler)
+    decisions.approve(residence, ps_leader)
+    today = timezone.localdate()
+    until = (today + timedelta(days=731)).isoformat()  # 730 days were asked for
+    response = as_(ps_handler).post(
+        url(residence),
+        {
+            "action": "produce",
+            "number": "RP-2026-1",
+            "valid_from": today.isoformat(),
+            "valid_until": until,
+        },
+    )
+    page = response.content.decode()
+    assert "The validity exceeds what was asked for" in page and "有效期超过了申请的期限" in page
+    assert 'value="RP-2026-1"' in page and f'value="{until}"' in page
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.PRODUCTION
+
+
+def test_an_unreadable_date_is_refused_by_the_page_before_the_domain(cases, ps_handler, ps_leader):
+    residence = cases["residence_permit"]
+    decisions.review(residence, ps_handler)
+    decisions.approve(residence, ps_leader)
+    response = as_(ps_handler).post(
+        url(residence),
+        {"action": "produce", "number": "RP-1", "valid_from": "tomorrow", "valid_until": ""},
+    )
+    page = response.content.decode()
+    assert "Give the validity as dates" in page and 'value="tomorrow"' in page
+
+
+def test_the_two_permits_are_mailed_together_with_the_tracking_number(
+    cases, clerk, ps_handler, ps_leader, st_handler
+):
+    work, residence = cases["work_permit"], cases["residence_permit"]
+    st_leader = staff("st.leader", Role.DEPARTMENT_LEADER, "science_technology")
+    produced(work, st_handler, st_leader)
+    mail = {
+        "action": "deliver",
+        "method": "mail",
+        "address": "北京市朝阳区某路1号",
+        "tracking_number": "SF1234567890",
+    }
+    page = as_(clerk).get(url(work)).content.decode()
+    assert "handed over together" in page
+    refused = as_(clerk).post(url(work), mail).content.decode()
+    assert "The results are handed over together" in refused and "两证结果须一并交付" in refused
+    assert "SF1234567890" in refused and "北京市朝阳区某路1号</textarea>" in refused
+    produced(residence, ps_handler, ps_leader)
+    response = as_(clerk).post(url(work), mail, follow=True)
+    assert "SF1234567890" in response.content.decode()
+    for case in Case.objects.filter(pk__in=[work.pk, residence.pk]):
+        assert case.status == CaseStatus.DELIVERED
+        assert case.delivery["method"] == "mail"
+        assert case.delivery["tracking_number"] == "SF1234567890"
+
+
+def test_pickup_needs_the_identity_checked(cases, clerk, ps_handler, ps_leader, st_handler):
+    work, residence = cases["work_permit"], cases["residence_permit"]
+    produced(work, st_handler, staff("st.leader", Role.DEPARTMENT_LEADER, "science_technology"))
+    produced(residence, ps_handler, ps_leader)
+    refused = as_(clerk).post(url(residence), {"action": "deliver", "method": "pickup"})
+    assert "Check the identity" in refused.content.decode()
+    as_(clerk).post(
+        url(residence), {"action": "deliver", "method": "pickup", "identity_checked": "yes"}
+    )
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.DELIVERED
+
+
+def test_a_pause_stops_the_clock_and_resuming_moves_it_on(cases, ps_handler):
+    residence = cases["residence_permit"]
+    reader = as_(ps_handler)
+    reader.post(url(residence), {"action": "pause", "pause_reason": "Expert review"})
+    paused = Case.objects.get(pk=residence.pk)
+    assert paused.paused
+    page = reader.get(url(residence)).content.decode()
+    assert "Paused: the clock is stopped" in page and "Expert review" in page
+    assert 'value="resume"' in page and 'value="review"' not in page
+    # The clock runs again from a later day than the pause started.
+    same_day = reader.post(url(residence), {"action": "resume"}).content.decode()
+    assert "The clock must run again after the pause started" in same_day
+    today = timezone.localdate()
+    Pause.objects.filter(deadline=paused.deadline).update(starts_on=today - timedelta(days=1))
+    type(paused.deadline).objects.filter(pk=paused.deadline_id).update(
+        starts_on=today - timedelta(days=7)
+    )
+    response = reader.post(url(residence), {"action": "resume"}, follow=True)
+    assert "Clock running again" in response.content.decode()
+    assert not Case.objects.get(pk=residence.pk).paused
+
+
+def test_the_case_is_not_found_for_a_stranger_another_department_or_region(
+    cases, st_handler, qingdao_clerk, client
+):
+    residence = cases["residence_permit"]
+    qingdao_handler = staff("ps.qd", Role.DEPARTMENT_HANDLER, "public_security", region="qingdao")
+    for user in (person("stranger"), st_handler, qingdao_clerk, qingdao_handler):
+        assert as_(user).get(url(residence)).status_code == 404
+        assert as_(user).post(url(residence), {"action": "review"}).status_code == 404
+    assert as_(st_handler).get("/staff/cases/999999/").status_code == 404
+    assert client.get(url(residence)).status_code == 302
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.REVIEW
+
+
+def test_the_window_and_the_supervisor_read_the_case_without_department_decisions(
+    cases, clerk, supervisor
+):
+    residence = cases["residence_permit"]
+    for user in (clerk, supervisor):
+        page = as_(user).get(url(residence)).content.decode()
+        assert residence.application.number in page
+        assert 'value="review"' not in page and 'value="pause"' not in page
+
+
+# Supervision
+
+
+def test_supervision_shows_zero_for_the_must_be_zero_counters_and_counts_notices(
+    cases, supervisor, handler_x, examiner
+):
+    number = file_two_permits(handler_x)["number"]
+    item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}
+    for _ in range(2):
+        post(
+            as_(examiner),
+            f"/api/v1/applications/{number}/pre-examination",
+            {"decision": "correct", "items": [item]},
+        )
+        post(as_(handler_x), f"/api/v1/applications/{number}/resubmit", {})
+    page = as_(supervisor).get("/staff/supervision/").content.decode()
+    assert '<td data-label="Count" id="refusals-without-reasons"><strong>0</strong></td>' in page
+    assert '<td data-label="Count" id="same-person"><strong>0</strong></td>' in page
+    assert '<dd id="notice-count">2</dd>' in page
+    assert '<dd id="notice-flagged"><strong class="overdue">1</strong></dd>' in page
+    assert f'href="/staff/applications/{number}/notices/2/"' in page
+
+
+def test_supervision_counts_what_was_written_around_the_domain(cases, supervisor, ps_handler):
+    residence = cases["residence_permit"]
+    CaseEvent.objects.create(case=residence, sequence=99, kind="reject", actor=ps_handler, role="x")
+    Case.objects.filter(pk=residence.pk).update(reviewed_by=ps_handler, approved_by=ps_handler)
+    page = as_(supervisor).get("/staff/supervision/").content.decode()
+    assert 'id="refusals-without-reasons"><strong class="overdue">1</strong>' in page
+    assert 'id="same-person"><strong class="overdue">1</strong>' in page
+
+
+def test_supervision_counts_open_cases_overdue_and_the_on_time_rate(
+    cases, supervisor, ps_handler, ps_leader, handler_x, examiner, clerk
+):
+    on_time = cases["residence_permit"]
+    late = accepted(handler_x, examiner, clerk)["residence_permit"]
+    page = as_(supervisor).get("/staff/supervision/").content.decode()
+    assert '<td data-label="Review by the handling officer">2</td>' in page  # public security
+    # One residence permit was promised for yesterday and is produced today: late.
+    Case.objects.filter(pk=late.pk).update(planned_due=timezone.localdate() - timedelta(days=1))
+    page = as_(supervisor).get("/staff/supervision/").content.decode()
+    assert "Overdue (1)" in page and f'href="{url(late)}"' in page
+    produced(on_time, ps_handler, ps_leader)
+    produced(late, ps_handler, ps_leader)
+    page = as_(supervisor).get("/staff/supervision/").content.decode()
+    assert "Overdue (0)" in page
+    assert '<td data-label="Produced">2</td>' in page and '<td data-label="On time">1</td>' in page
+    assert "<strong>50%</strong>" in page
+    assert "the date of the first 'produce' event" in page
+
+
+def test_supervision_is_refused_to_department_staff_and_the_window(
+    ps_handler, clerk, client, django_user_model
+):
+    assert as_(ps_handler).get("/staff/supervision/").status_code == 403
+    assert as_(clerk).get("/staff/supervision/").status_code == 403
+    assert client.get("/staff/supervision/").status_code == 302
+    admin = django_user_model.objects.create_superuser("root", password="a-long-enough-password")
+    assert as_(admin).get("/staff/supervision/").status_code == 200
+
+
+def test_supervision_asks_the_same_queries_however_many_cases(
+    cases, supervisor, django_assert_max_num_queries
+):
+    reader = as_(supervisor)
+    Case.objects.filter(pk=cases["residence_permit"].pk).update(step_due="2026-01-05")
+    with CaptureQueriesContext(connection) as few:
+        reader.get("/staff/supervision/")
+    copies(cases["residence_permit"], 20)
+    Case.objects.filter(application__number__startswith="COPY").update(step_due="2026-01-05")
+    with django_assert_max_num_queries(len(few)):
+        page = reader.get("/staff/supervision/").content.decode()
+    assert "Overdue (21)" in page
