@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from ninja import Router, Schema
 from ninja.decorators import decorate_view
@@ -34,6 +35,7 @@ class ApplicationIn(Schema):
     employer: str | None = None  # unified social credit code, for an employer's handler
     as_agent: bool = False
     submit: bool = True
+    language: Literal["en", "zh-hans"] | None = None  # of the applicant's notices
 
 
 class ApplicationOut(Schema):
@@ -184,6 +186,7 @@ def create_application(request, body: ApplicationIn):
             profile=body.profile,
             form=body.form,
             as_agent=body.as_agent,
+            language=body.language or translation.get_language(),
         )
         if body.submit:
             application = submission.submit(application, request.user)

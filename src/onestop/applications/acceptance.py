@@ -50,7 +50,7 @@ def accept(
     clerk,
     *,
     originals_checked: list[tuple[str, str]],
-    language: str = "en",
+    language: str | None = None,
 ) -> Application:
     """Accept once every needed original matched its copy; route to every department; tell the
     applicant, in `language`."""

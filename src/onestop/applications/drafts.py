@@ -102,6 +102,7 @@ def create_draft(
     profile: dict | None = None,
     form: dict | None = None,
     as_agent: bool = False,
+    language: str = "en",
 ) -> Application:
     """A new draft filed by `actor` for themself, for an employee of their employer, or as an
     agent. The bundle or matter must be offered in the region."""
@@ -141,6 +142,7 @@ def create_draft(
         created_by=actor,
         form=form or {},
         profile=_profile(profile),
+        language="zh-hans" if (language or "").lower().startswith("zh") else "en",
     )
     role = Role.EMPLOYER_HANDLER if employer else Role.AGENT if as_agent else Role.APPLICANT
     _capture_versions(application)

@@ -62,6 +62,8 @@ class Application(models.Model):
     )
     form = models.JSONField(default=dict, blank=True)
     profile = models.JSONField(default=dict, blank=True)
+    # The language the applicant filed in: notices go out in it.
+    language = models.CharField(max_length=10, default="en")
     submitted_at = models.DateTimeField(null=True, blank=True)
     pre_examination_due = models.DateField(null=True, blank=True)
     pre_examination_due_provisional = models.BooleanField(default=False)

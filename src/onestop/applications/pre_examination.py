@@ -70,7 +70,7 @@ def request_correction(
     items: list[dict],
     *,
     stage: str = NoticeStage.PRE_EXAMINATION,
-    language: str = "en",
+    language: str | None = None,
 ) -> CorrectionNotice:
     """One notice listing every material and field to correct, each with its reason; the
     applicant is told in `language`."""
@@ -108,7 +108,7 @@ def request_correction(
 
 @transaction.atomic
 def not_accept(
-    application: Application, actor, *, reason: str, referral: str = "", language: str = "en"
+    application: Application, actor, *, reason: str, referral: str = "", language: str | None = None
 ) -> Application:
     """Not accepted, with the reason and, when another authority is competent, the referral;
     the applicant is told in `language`."""

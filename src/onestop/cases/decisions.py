@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.notifications import outbox
+from onestop.notifications.models import Kind
 from onestop.workdays import pauses
 from onestop.workdays.selectors import calendar_for
 
@@ -28,15 +30,39 @@ def review(case: Case, handler, *, note: str = "") -> Case:
     return transition(case, "review", handler, reason=note)
 
 
+def _tell(case: Case, kind: str, **context) -> None:
+    """The applicant's notice, in their language, queued in this transaction (003 第二十一条)."""
+    chinese = case.application.language.startswith("zh")
+    matter = case.matter_version.name_zh if chinese else case.matter_version.name_en
+    department = case.department.name_zh if chinese else case.department.name_en
+    outbox.enqueue(
+        case.application, kind, context={"matter": matter, "department": department, **context}
+    )
+
+
+@transaction.atomic
 def approve(case: Case, leader, *, note: str = "") -> Case:
-    return transition(case, "approve", leader, reason=note)
+    case = transition(case, "approve", leader, reason=note)
+    _tell(case, Kind.DECISION, approved=True)
+    return case
 
 
+@transaction.atomic
 def reject(case: Case, actor, *, reasons: str) -> Case:
-    """Refusal: the reasons are mandatory (004 item 36.5)."""
+    """Refusal: the reasons are mandatory (004 item 36.5) and go to the applicant."""
     if not reasons.strip():
         raise ValidationError("A refusal needs its reasons.")
-    return transition(case, "reject", actor, reason=reasons)
+    case = transition(case, "reject", actor, reason=reasons)
+    _tell(case, Kind.DECISION, approved=False, reasons=reasons)
+    return case
+
+
+def _matters(cases, chinese: bool) -> str:
+    return (
+        "、".join(c.matter_version.name_zh for c in cases)
+        if chinese
+        else ", ".join(c.matter_version.name_en for c in cases)
+    )
 
 
 def _digest(payload: dict) -> str:
@@ -65,7 +91,31 @@ def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: 
     }
     case.save(update_fields=["result"])
     _share(case, handler)
+    _tell_when_ready(case)
     return case
+
+
+def _tell_when_ready(case: Case) -> None:
+    """Once the results the applicant collects together are all ready, tell them once."""
+    application = case.application
+    together = bool(
+        application.bundle_version_id
+        and application.bundle_version.content.get("deliver_together", {}).get("value")
+    )
+    cases = [case]
+    if together:
+        cases = list(
+            Case.objects.filter(application=application)
+            .exclude(status=CaseStatus.REJECTED)
+            .select_related("matter_version")
+        )
+        if any(c.status != CaseStatus.READY for c in cases):
+            return
+    outbox.enqueue(
+        application,
+        Kind.READY_FOR_PICKUP,
+        context={"matters": _matters(cases, application.language.startswith("zh"))},
+    )
 
 
 def _share(case: Case, actor) -> None:
@@ -160,6 +210,15 @@ def deliver(
         "identity_checked": identity_checked,
         "delivered_on": timezone.localdate().isoformat(),
     }
+    if method == "mail":
+        outbox.enqueue(
+            application,
+            Kind.MAILED,
+            context={
+                "tracking_number": detail["tracking_number"],
+                "matters": _matters(cases, application.language.startswith("zh")),
+            },
+        )
     delivered = []
     for each in cases:
         each = transition(each, "deliver", actor, data={"method": method, "together": together})

@@ -43,7 +43,7 @@ def enqueue(
     application: "Application",
     kind: Kind | str,
     *,
-    language: str = Language.EN,
+    language: str | None = None,
     context: dict | None = None,
 ) -> list[Outbox]:
     """Queue the notice of `kind` to every address the form gives (e-mail, phone).
@@ -52,7 +52,7 @@ def enqueue(
     the application number and what `context` gives the template, never other form data.
     """
     kind = Kind(kind)
-    language = language_of(language)
+    language = language_of(language or application.language)
     addresses = []
     for channel, field in ADDRESS_FIELDS.items():
         value = (application.form or {}).get(field)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -86,6 +87,7 @@ def new_application(request):
                 matter=code if kind == "matter" else None,
                 employer_code=request.POST.get("employer") or None,
                 as_agent=request.POST.get("as_agent") == "yes",
+                language=translation.get_language(),
             )
         except Invalid as exc:
             errors = exc.errors
