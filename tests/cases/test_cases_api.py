@@ -59,3 +59,28 @@ def test_the_window_records_the_stay_permit_fee_before_handing_over():
     )
     assert response.status_code == 201
     assert response.json()["amount_cny"] == 160 and response.json()["unpaid"] == []
+
+
+def test_opinions_through_the_api(accepted_two_permits):  # noqa: F811
+    residence = accepted_two_permits["residence_permit"]
+    asker = staff("ps.h", Role.DEPARTMENT_HANDLER, "public_security")
+    hr = staff("hr.h", Role.DEPARTMENT_HANDLER, "human_resources")
+    asked = as_(asker).post(
+        f"/api/v1/cases/{residence.pk}/opinions",
+        json.dumps({"department": "human_resources", "question": "Registered?"}),
+        content_type="application/json",
+    )
+    assert asked.status_code == 201
+    opinion = asked.json()["id"]
+    stranger = as_(asker).post(
+        f"/api/v1/opinions/{opinion}/answer",
+        json.dumps({"answer": "x"}),
+        content_type="application/json",
+    )
+    assert stranger.status_code == 404
+    answered = as_(hr).post(
+        f"/api/v1/opinions/{opinion}/answer",
+        json.dumps({"answer": "Yes"}),
+        content_type="application/json",
+    )
+    assert answered.json()["answer"] == "Yes"

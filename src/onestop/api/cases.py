@@ -13,8 +13,8 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 from pydantic import Field
 
-from onestop.cases import decisions, payments
-from onestop.cases.models import Case
+from onestop.cases import decisions, opinions, payments
+from onestop.cases.models import Case, Opinion
 from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import roles_on_case
 
@@ -204,3 +204,66 @@ def record_payment(request, case_id: int, body: PaymentIn):
             "unpaid": payments.unpaid(case),
         },
     )
+
+
+class OpinionIn(Schema):
+    department: str
+    question: str
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+def _opinion_out(opinion) -> dict:
+    return {
+        "id": opinion.pk,
+        "case": opinion.case_id,
+        "department": opinion.asked_department.code,
+        "question": opinion.question,
+        "due": opinion.due,
+        "answer": opinion.answer or None,
+        "answered_at": opinion.answered_at,
+    }
+
+
+@router.post(
+    "/cases/{case_id}/opinions",
+    response={201: dict[str, Any]},
+    auth=django_auth,
+    summary="Ask another department for its opinion on a case",
+)
+def ask_opinion(request, case_id: int, body: OpinionIn):
+    case = _case_for(request.user, case_id)
+    try:
+        opinion = opinions.ask(
+            case, request.user, department=body.department, question=body.question
+        )
+    except PermissionDenied as exc:
+        raise ApiError(
+            403, None, "Your roles do not allow this.", "您的角色无权执行此操作。"
+        ) from exc
+    except DjangoValidationError as exc:
+        raise ApiError(409, None, "; ".join(exc.messages), "征求意见的内容无效。") from exc
+    return Reply(201, _opinion_out(opinion))
+
+
+@router.post(
+    "/opinions/{opinion_id}/answer",
+    response=dict[str, Any],
+    auth=django_auth,
+    summary="Give the opinion asked of your department",
+)
+def answer_opinion(request, opinion_id: int, body: AnswerIn):
+    opinion = (
+        Opinion.objects.select_related("case", "asked_department").filter(pk=opinion_id).first()
+    )
+    if opinion is None:
+        raise Http404
+    try:
+        opinion = opinions.answer(opinion, request.user, text=body.answer)
+    except PermissionDenied as exc:
+        raise Http404 from exc  # not asked of you looks like not there
+    except DjangoValidationError as exc:
+        raise ApiError(409, None, "; ".join(exc.messages), "意见内容无效或已答复。") from exc
+    return _opinion_out(opinion)

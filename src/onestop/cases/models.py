@@ -132,3 +132,27 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.fee_code} {self.amount_cny} CNY"
+
+
+class Opinion(models.Model):
+    """One department asks another for its opinion on a case; answered in the same history."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="opinions")
+    asked_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField()
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_on = models.DateField()
+    due = models.DateField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "asked_on", "pk"]
+
+    def __str__(self):
+        return f"{self.case} → {self.asked_department.code}"

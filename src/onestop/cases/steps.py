@@ -11,8 +11,17 @@ STEPS_FILE = (
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(STEPS_FILE.read_text("utf-8"))
+
+
 def steps() -> dict[str, dict]:
-    return {s["code"]: s for s in yaml.safe_load(STEPS_FILE.read_text("utf-8"))["steps"]}
+    return {s["code"]: s for s in _data()["steps"]}
+
+
+def opinion_rules() -> dict:
+    """Whether asking another department's opinion has a due date and stops the clock."""
+    return _data().get("opinions") or {"working_days": None, "pauses_clock": False, "source": ""}
 
 
 def budget(matter_version, step: str) -> tuple[int | None, bool, str]:

@@ -1,0 +1,89 @@
+"""Opinions between departments: asked and answered in the case's history; whether the clock
+stops and how long the other department has come from the catalog (case_steps.yaml)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from onestop.accounts.models import Assignment, Role
+from onestop.catalog.models import Department
+from onestop.workdays.selectors import calendar_for
+
+from . import decisions, steps
+from .models import Case, Opinion
+from .workflow import append_event, roles_on_case
+
+DEPARTMENT_ROLES = (Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER)
+
+
+@transaction.atomic
+def ask(case: Case, actor, *, department: str, question: str) -> Opinion:
+    roles = [r for r in roles_on_case(actor, case) if r in DEPARTMENT_ROLES]
+    if not roles:
+        raise PermissionDenied
+    asked = Department.objects.filter(code=department).first()
+    if asked is None or asked.pk == case.department_id:
+        raise ValidationError("Ask another department.")
+    if not question.strip():
+        raise ValidationError("Say what the opinion is asked about.")
+    rules = steps.opinion_rules()
+    today = timezone.localdate()
+    due = (
+        calendar_for(case.region.code).add_working_days(today, rules["working_days"]).due
+        if rules.get("working_days")
+        else None
+    )
+    opinion = Opinion.objects.create(
+        case=case,
+        asked_department=asked,
+        question=question.strip(),
+        asked_by=actor,
+        asked_on=today,
+        due=due,
+    )
+    append_event(
+        case,
+        actor,
+        roles[0],
+        "opinion_asked",
+        data={
+            "opinion": opinion.pk,
+            "department": asked.code,
+            "due": due.isoformat() if due else None,
+            "source": rules.get("source"),
+        },
+    )
+    if rules.get("pauses_clock"):
+        decisions.pause(case, actor, reason=f"opinion of {asked.code}")
+    return opinion
+
+
+@transaction.atomic
+def answer(opinion: Opinion, actor, *, text: str) -> Opinion:
+    """The asked department answers; the answer joins the case's history."""
+    opinion = Opinion.objects.select_for_update().select_related("case").get(pk=opinion.pk)
+    holds = Assignment.objects.filter(
+        user=actor,
+        role__in=DEPARTMENT_ROLES,
+        region_id=opinion.case.region_id,
+        department_id=opinion.asked_department_id,
+    )
+    if not holds.exists():
+        raise PermissionDenied
+    if opinion.answered_at is not None:
+        raise ValidationError("This opinion is already given.")
+    if not text.strip():
+        raise ValidationError("Give the opinion.")
+    opinion.answer, opinion.answered_by = text.strip(), actor
+    opinion.answered_at = timezone.now()
+    opinion.save(update_fields=["answer", "answered_by", "answered_at"])
+    append_event(
+        opinion.case,
+        actor,
+        holds.first().role,
+        "opinion_answered",
+        data={"opinion": opinion.pk, "department": opinion.asked_department.code},
+    )
+    if steps.opinion_rules().get("pauses_clock") and opinion.case.paused:
+        decisions.resume(opinion.case, opinion.asked_by)
+    return opinion
