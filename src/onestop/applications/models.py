@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.accounts.models import Employer
+from onestop.audit.history import HistoryEvent
 from onestop.catalog.models import Bundle, BundleVersion, Matter, MatterVersion, Region
 
 
@@ -179,19 +180,10 @@ class CorrectionNotice(models.Model):
         super().save(*args, **kwargs)
 
 
-class Event(models.Model):
+class Event(HistoryEvent):
     """One step of an application's history: who, in which role, when, what, why."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    sequence = models.PositiveIntegerField()
-    kind = models.CharField(max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=24)
-    at = models.DateTimeField(auto_now_add=True)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["application", "sequence"]
@@ -203,11 +195,3 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.application} #{self.sequence} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("History is appended, never edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("History is appended, never deleted.")

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 
 from onestop.accounts.models import Role
+from onestop.audit.history import next_sequence
 
 from .access import roles_on
 from .models import Application, Event, Status
@@ -85,10 +85,9 @@ def append_event(
     from_status: str = "",
     to_status: str = "",
 ) -> Event:
-    last = application.events.aggregate(n=Max("sequence"))["n"] or 0
     return Event.objects.create(
         application=application,
-        sequence=last + 1,
+        sequence=next_sequence(application.events),
         kind=kind,
         actor=actor,
         role=role,

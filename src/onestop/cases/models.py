@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.applications.models import Application
+from onestop.audit.history import HistoryEvent
 from onestop.catalog.models import Department, MatterVersion, Region
 from onestop.workdays.models import Deadline
 
@@ -72,19 +73,10 @@ class Case(models.Model):
         return f"{self.application} · {self.matter_version.matter.code}"
 
 
-class CaseEvent(models.Model):
-    """One step of a case's history (decisions, pauses, exchanges): never edited."""
+class CaseEvent(HistoryEvent):
+    """One step of a case's history (decisions, pauses, exchanges, opinions): never edited."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    sequence = models.PositiveIntegerField()
-    kind = models.CharField(max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=24)
-    at = models.DateTimeField(auto_now_add=True)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["case", "sequence"]
@@ -94,14 +86,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case} #{self.sequence} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("History is appended, never edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("History is appended, never deleted.")
 
 
 class PaymentMethod(models.TextChoices):

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 
 from onestop.accounts.models import Assignment, Role
+from onestop.audit.history import next_sequence
 from onestop.workdays.selectors import calendar_for
 
 from . import steps
@@ -86,9 +86,8 @@ def roles_on_case(user, case: Case) -> list[str]:
 
 
 def append_event(case: Case, actor, role: str, kind: str, **fields) -> CaseEvent:
-    last = case.events.aggregate(n=Max("sequence"))["n"] or 0
     return CaseEvent.objects.create(
-        case=case, sequence=last + 1, kind=kind, actor=actor, role=role, **fields
+        case=case, sequence=next_sequence(case.events), kind=kind, actor=actor, role=role, **fields
     )
 
 
