@@ -15,7 +15,7 @@ from onestop.notifications.models import Kind
 from onestop.workdays import pauses
 from onestop.workdays.selectors import calendar_for
 
-from .models import Case, CaseStatus
+from .models import NO_DUE_DATE, Case, CaseStatus
 from .payments import unpaid
 from .workflow import append_event, roles_on_case, transition
 
@@ -271,6 +271,7 @@ def resume(case: Case, actor, *, on: date | None = None) -> Case:
     if case.step_due:
         case.step_due = work.add_working_days(case.step_due, lost).due
     case.paused = False
+    case.queue_due = case.step_due or case.planned_due or NO_DUE_DATE
     case.save()
     append_event(case, actor, roles[0], "resume", data={"working_days_paused": lost})
     return case

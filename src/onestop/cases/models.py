@@ -1,6 +1,8 @@
 """Department cases: the part of an accepted application one department decides, its steps and
 its history."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,8 @@ from onestop.applications.models import Application
 from onestop.audit.history import HistoryEvent
 from onestop.catalog.models import Department, MatterVersion, Region
 from onestop.workdays.models import Deadline
+
+NO_DUE_DATE = date(9999, 12, 31)
 
 
 class CaseStatus(models.TextChoices):
@@ -40,6 +44,9 @@ class Case(models.Model):
     step_started_on = models.DateField(null=True, blank=True)
     step_due = models.DateField(null=True, blank=True)
     paused = models.BooleanField(default=False)
+    # What the queues sort by: the step's due date, else the planned one, else never (kept in
+    # step by workflow.start_step and decisions.resume, so one index serves every queue).
+    queue_due = models.DateField(default=NO_DUE_DATE)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -62,11 +69,8 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            # The department queues: one region and department, open steps, nearest due first.
-            models.Index(
-                fields=["region", "department", "status", "step_due", "planned_due"],
-                name="case_queue",
-            ),
+            # The department queues: one region and department, nearest due first.
+            models.Index(fields=["region", "department", "queue_due"], name="case_queue"),
         ]
 
     def __str__(self):

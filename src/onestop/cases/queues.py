@@ -1,7 +1,5 @@
 """Reads: a department's queue, ordered by working-day due date, with the time left."""
 
-from django.db.models import F
-
 from onestop.accounts.models import Assignment, Role
 from onestop.workdays.selectors import calendar_for
 
@@ -27,7 +25,7 @@ def queue(user, *, status: str | None = None):
         )
     return wanted.select_related(
         "application", "matter_version__matter", "department", "region"
-    ).order_by(F("step_due").asc(nulls_last=True), F("planned_due").asc(nulls_last=True), "pk")
+    ).order_by("queue_due", "pk")
 
 
 def with_time_left(cases, today) -> list[dict]:

@@ -15,7 +15,7 @@ from onestop.audit.history import next_sequence
 from onestop.workdays.selectors import calendar_for
 
 from . import steps
-from .models import Case, CaseEvent, CaseStatus
+from .models import NO_DUE_DATE, Case, CaseEvent, CaseStatus
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ def start_step(case: Case, on) -> None:
     days = steps.budget(case.matter_version, step)[0] if step else None
     case.step_started_on = on
     case.step_due = calendar_for(case.region.code).add_working_days(on, days).due if days else None
+    case.queue_due = case.step_due or case.planned_due or NO_DUE_DATE
 
 
 @transaction.atomic
