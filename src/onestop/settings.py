@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "onestop.applications",
     "onestop.cases",
     "onestop.notifications",
+    "onestop.appointments",
     "onestop.web",
 ]
 
@@ -101,6 +102,8 @@ def _database() -> dict:
         db["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
+            # Writers queue for the lock instead of failing at once during a booking rush.
+            "timeout": 30,
         }
         db["CONN_MAX_AGE"] = 0
     return db

@@ -1,0 +1,121 @@
+"""Booking a slot: exact under a rush.
+
+The seat is taken by one conditional UPDATE (`booked = booked + 1 WHERE booked < capacity`): on
+PostgreSQL the row lock makes concurrent updates wait and re-check the condition; on SQLite the
+write transaction starts IMMEDIATE (settings), so writers queue. A CHECK constraint
+(`booked <= capacity`) backs it up. The booking row is written in the same transaction: a failure
+undoes the seat.
+"""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from onestop.accounts.models import Role
+from onestop.applications.access import roles_on
+
+from .models import Booking, BookingStatus, Slot
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed at windows
+
+
+class SlotFull(ValidationError):
+    pass
+
+
+def _code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def _check_application(person, application, matter: str) -> None:
+    if application is None:
+        return
+    if not set(roles_on(person, application)) & {Role.APPLICANT, Role.EMPLOYER_HANDLER, Role.AGENT}:
+        raise PermissionDenied
+    if application.subject_code != matter:
+        raise ValidationError("The booking is for another matter than the application.")
+    from onestop.rules.checklist import checklist
+    from onestop.rules.profile import Profile
+
+    answer = checklist(
+        application.region.code,
+        Profile.model_validate(application.profile),
+        bundle=application.bundle and application.bundle.code,
+        matter=application.matter and application.matter.code,
+    )
+    if answer["appointment_required"] is False:
+        raise ValidationError("No appointment is needed: come to the window directly (002 §4b).")
+
+
+@transaction.atomic
+def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
+    """Take one seat of the slot for `person`; SlotFull when none is left."""
+    if not person.is_authenticated:
+        raise PermissionDenied
+    _check_application(person, application, matter)
+    taken = Slot.objects.filter(pk=slot_id, closed=False, booked__lt=F("capacity")).update(
+        booked=F("booked") + 1
+    )
+    if taken != 1:
+        if not Slot.objects.filter(pk=slot_id).exists():
+            raise ValidationError("No such slot.")
+        raise SlotFull("This slot is full; choose another.")
+    slot = Slot.objects.select_related("hall").get(pk=slot_id)
+    if matter not in slot.hall.matters and not _bundle_handled(slot.hall, matter):
+        raise ValidationError("This hall does not handle that matter.")
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(
+                code=_code(), slot=slot, person=person, matter=matter, application=application
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            "You already have an active booking for this matter: cancel or reschedule it."
+        ) from exc
+
+
+def _bundle_handled(hall, code: str) -> bool:
+    """A bundle is booked where the hall handles one of its matters."""
+    from onestop.catalog import selectors
+
+    for version in selectors.bundle_versions(hall.region):
+        if version.bundle.code == code:
+            return any(m["code"] in hall.matters for m in version.content.get("matters", []))
+    return False
+
+
+@transaction.atomic
+def cancel(booking: Booking, person) -> Booking:
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.person_id != person.pk:
+        raise PermissionDenied
+    if booking.status != BookingStatus.ACTIVE:
+        raise ValidationError("This booking is not active.")
+    booking.status = BookingStatus.CANCELLED
+    booking.save(update_fields=["status", "updated_at"])
+    Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    return booking
+
+
+@transaction.atomic
+def reschedule(booking: Booking, person, slot_id: int) -> Booking:
+    """Cancel and book again in one transaction: if the new slot is full, the old one stays."""
+    cancel(booking, person)
+    return book(person, slot_id, matter=booking.matter, application=booking.application)
+
+
+@transaction.atomic
+def record_visit(booking: Booking, clerk, *, came: bool) -> Booking:
+    """At the window: the person came, or did not (a no-show)."""
+    booking = Booking.objects.select_for_update().select_related("slot__hall").get(pk=booking.pk)
+    from onestop.accounts.roles import holds
+
+    if not holds(clerk, Role.WINDOW_CLERK, region=booking.slot.hall.region):
+        raise PermissionDenied
+    if booking.status != BookingStatus.ACTIVE:
+        raise ValidationError("This booking is not active.")
+    booking.status = BookingStatus.ATTENDED if came else BookingStatus.NO_SHOW
+    booking.save(update_fields=["status", "updated_at"])
+    return booking
