@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from onestop.rules.messages import message_zh
 
 from .applications import router as applications_router
+from .appointments import router as appointments_router
 from .calendar import router as calendar_router
 from .cases import router as cases_router
 from .catalog import router as catalog_router
@@ -25,6 +26,7 @@ api.add_router("/", calendar_router)
 api.add_router("/", checklist_router)
 api.add_router("/", applications_router)
 api.add_router("/", cases_router)
+api.add_router("/", appointments_router)
 
 
 @api.exception_handler(ApiError)

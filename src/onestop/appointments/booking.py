@@ -63,7 +63,7 @@ def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
             raise ValidationError("No such slot.")
         raise SlotFull("This slot is full; choose another.")
     slot = Slot.objects.select_related("hall").get(pk=slot_id)
-    if matter not in slot.hall.matters and not _bundle_handled(slot.hall, matter):
+    if not hall_handles(slot.hall, matter):
         raise ValidationError("This hall does not handle that matter.")
     try:
         with transaction.atomic():
@@ -76,10 +76,12 @@ def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
         ) from exc
 
 
-def _bundle_handled(hall, code: str) -> bool:
-    """A bundle is booked where the hall handles one of its matters."""
+def hall_handles(hall, code: str) -> bool:
+    """A matter the hall handles, or a bundle one of whose matters it handles."""
     from onestop.catalog import selectors
 
+    if code in hall.matters:
+        return True
     for version in selectors.bundle_versions(hall.region):
         if version.bundle.code == code:
             return any(m["code"] in hall.matters for m in version.content.get("matters", []))

@@ -1,0 +1,150 @@
+"""Slots and appointments (API-CONTRACT.md): thin; appointments/* decide."""
+
+from datetime import date, time
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.responses import Status as Reply
+from ninja.security import django_auth
+
+from onestop.applications.access import get_application_for
+from onestop.appointments import booking, slots
+from onestop.appointments.models import Booking
+from onestop.catalog.models import Hall
+
+from .errors import ApiError
+
+router = Router(tags=["appointments"])
+
+
+class SlotsQuery(Schema):
+    date: date
+    matter: str | None = None
+
+
+class SlotOut(Schema):
+    id: int
+    date: date
+    starts: time
+    ends: time
+    capacity: int
+    remaining: int
+
+
+class AppointmentIn(Schema):
+    slot: int
+    matter: str
+    application: str | None = None  # the application number, once there is one
+
+
+class RescheduleIn(Schema):
+    slot: int
+
+
+class AppointmentOut(Schema):
+    code: str
+    hall: str
+    date: date
+    starts: time
+    ends: time
+    matter: str
+    application: str | None
+    status: str
+
+
+def _out(b: Booking) -> dict:
+    return {
+        "code": b.code,
+        "hall": b.slot.hall.code,
+        "date": b.slot.date,
+        "starts": b.slot.starts,
+        "ends": b.slot.ends,
+        "matter": b.matter,
+        "application": b.application.number if b.application_id else None,
+        "status": b.status,
+    }
+
+
+def _refused(exc) -> ApiError:
+    if isinstance(exc, booking.SlotFull):
+        return ApiError(
+            409, "slot", "This slot is full; choose another.", "该时段已约满，请选择其他时段。"
+        )
+    if isinstance(exc, PermissionDenied):
+        return ApiError(403, None, "Your roles do not allow this.", "您的角色无权执行此操作。")
+    return ApiError(409, None, "; ".join(exc.messages), "无法预约：" + "；".join(exc.messages))
+
+
+@router.get(
+    "/halls/{hall}/slots",
+    response=list[SlotOut],
+    summary="Bookable time slots of a hall with their remaining capacity",
+)
+def hall_slots(request, hall: str, query: Query[SlotsQuery]):
+    found = Hall.objects.filter(code=hall).select_related("region").first()
+    if found is None:
+        raise ApiError(404, "hall", f"Unknown hall {hall!r}.", f"未知大厅“{hall}”。")
+    if query.matter and not booking.hall_handles(found, query.matter):
+        raise ApiError(
+            400, "matter", "This hall does not handle that matter.", "该大厅不办理此事项。"
+        )
+    slots.open_window(found, timezone.localdate())
+    return [
+        {
+            "id": s.pk,
+            "date": s.date,
+            "starts": s.starts,
+            "ends": s.ends,
+            "capacity": s.capacity,
+            "remaining": s.remaining,
+        }
+        for s in slots.bookable(found, query.date)
+    ]
+
+
+@router.post(
+    "/appointments",
+    response={201: AppointmentOut},
+    auth=django_auth,
+    summary="Book a slot; answers a booking code",
+)
+def create_appointment(request, body: AppointmentIn):
+    application = None
+    if body.application:
+        application = get_application_for(request.user, number=body.application)
+    try:
+        made = booking.book(request.user, body.slot, matter=body.matter, application=application)
+    except (DjangoValidationError, PermissionDenied) as exc:
+        raise _refused(exc) from exc
+    return Reply(201, _out(made))
+
+
+def _own(request, code: str) -> Booking:
+    found = (
+        Booking.objects.select_related("slot__hall", "application")
+        .filter(code=code.upper(), person=request.user)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.post("/appointments/{code}/cancel", response=AppointmentOut, auth=django_auth)
+def cancel_appointment(request, code: str):
+    try:
+        return _out(booking.cancel(_own(request, code), request.user))
+    except (DjangoValidationError, PermissionDenied) as exc:
+        raise _refused(exc) from exc
+
+
+@router.post("/appointments/{code}/reschedule", response=AppointmentOut, auth=django_auth)
+def reschedule_appointment(request, code: str, body: RescheduleIn):
+    try:
+        made = booking.reschedule(_own(request, code), request.user, body.slot)
+    except (DjangoValidationError, PermissionDenied) as exc:
+        raise _refused(exc) from exc
+    return _out(Booking.objects.select_related("slot__hall", "application").get(pk=made.pk))
