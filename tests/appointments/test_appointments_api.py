@@ -16,7 +16,12 @@ HALL = "bj_government_service_centre"  # Mon-Fri 9:00-12:00, 13:30-17:00; Sat 9:
 
 
 def next_working_day() -> date:
-    return calendar_for("beijing").next_working_day(timezone.localdate())
+    """The next ordinary working weekday (an adjusted working weekend day has no hall hours)."""
+    work = calendar_for("beijing")
+    day = work.next_working_day(timezone.localdate())
+    while day.weekday() >= 5:
+        day = work.next_working_day(day)
+    return day
 
 
 def slots(client, day, **query):
