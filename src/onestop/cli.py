@@ -50,6 +50,7 @@ def prepare(var_dir: Path, out=sys.stdout) -> None:
 
     for line in seed():
         print(f"calendar: {line}", file=out)
+    print(f"appointments: {open_booking_windows()} slots opened", file=out)
     created = ensure_demo_accounts(var_dir)
     if created:
         where = (
@@ -58,6 +59,19 @@ def prepare(var_dir: Path, out=sys.stdout) -> None:
             else var_dir / "demo-accounts.txt"
         )
         print(f"demo accounts {', '.join(created)}: passwords in {where}", file=out)
+
+
+def open_booking_windows() -> int:
+    """Every hall's slots for its booking window (14 days unless its administrators set
+    another), from tomorrow; slots already there stay. Run after the calendar is seeded, so
+    that no slot falls on a holiday."""
+    from django.utils import timezone
+
+    from onestop.appointments.slots import open_window
+    from onestop.catalog.models import Hall
+
+    today = timezone.localdate()
+    return sum(open_window(hall, today) for hall in Hall.objects.select_related("region"))
 
 
 def serve(host: str, port: int) -> None:

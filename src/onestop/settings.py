@@ -16,6 +16,7 @@ ONESTOP_EMAIL_HOST, _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS ("1")   the SMTP
 ONESTOP_DEFAULT_FROM_EMAIL  the sender address of applicant notices
 ONESTOP_EMAIL_SENDER, ONESTOP_SMS_SENDER   dotted path of a Sender class taking over a channel
 ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (300)
+ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 """
 
 import os
@@ -204,6 +205,8 @@ ONESTOP_NOTIFICATION_BACKOFF_SECONDS = int(
 ONESTOP_NOTIFICATION_LEASE_SECONDS = int(
     os.environ.get("ONESTOP_NOTIFICATION_LEASE_SECONDS", "300")
 )
+# Where applicants reach the site, for links in notices; empty: links are paths of the site.
+ONESTOP_SITE_URL = os.environ.get("ONESTOP_SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

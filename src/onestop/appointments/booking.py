@@ -63,6 +63,8 @@ def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
             raise ValidationError("No such slot.")
         raise SlotFull("This slot is full; choose another.")
     slot = Slot.objects.select_related("hall").get(pk=slot_id)
+    if application is not None and application.region_id != slot.hall.region_id:
+        raise ValidationError("This hall is in another region than the application.")
     if not hall_handles(slot.hall, matter):
         raise ValidationError("This hall does not handle that matter.")
     try:
@@ -103,7 +105,14 @@ def cancel(booking: Booking, person) -> Booking:
 
 @transaction.atomic
 def reschedule(booking: Booking, person, slot_id: int) -> Booking:
-    """Cancel and book again in one transaction: if the new slot is full, the old one stays."""
+    """Cancel and book again in one transaction: if the new slot is full, the old one stays.
+
+    The booking, then both slots in the order of their ids, are locked before either seat
+    changes: people moving between the same two slots in opposite directions wait for each
+    other instead of deadlocking (PostgreSQL would abort one of them).
+    """
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    list(Slot.objects.select_for_update().filter(pk__in=[booking.slot_id, slot_id]).order_by("pk"))
     cancel(booking, person)
     return book(person, slot_id, matter=booking.matter, application=booking.application)
 

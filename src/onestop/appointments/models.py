@@ -70,9 +70,17 @@ class Booking(models.Model):
     class Meta:
         ordering = ["slot__date", "slot__starts"]
         constraints = [
-            # One active booking per person and matter.
+            # One active booking per person and matter; a handler booking for several employees
+            # books per application: one active booking per application.
             models.UniqueConstraint(
-                fields=["person", "matter"], condition=Q(status="active"), name="one_active_booking"
+                fields=["person", "matter"],
+                condition=Q(status="active", application__isnull=True),
+                name="one_active_booking",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status="active", application__isnull=False),
+                name="one_active_booking_per_application",
             ),
         ]
 

@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     DECISION = "decision", _("Decision")
     READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
     MAILED = "mailed", _("Mailed")
+    # The day before a booked visit to a hall (appointments/reminders.py).
+    REMINDER = "reminder", _("Appointment reminder")
 
 
 class Channel(models.TextChoices):
@@ -41,8 +43,13 @@ class Status(models.TextChoices):
 class Outbox(models.Model):
     """One message to one applicant address, rendered when it was queued."""
 
+    # Empty for a message about something filed without an application (a booking made alone).
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, related_name="notifications"
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
     )
     kind = models.CharField(max_length=24, choices=Kind)
     sequence = models.PositiveIntegerField(

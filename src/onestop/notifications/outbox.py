@@ -3,7 +3,7 @@
 import re
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -53,11 +53,7 @@ def enqueue(
     """
     kind = Kind(kind)
     language = language_of(language or application.language)
-    addresses = []
-    for channel, field in ADDRESS_FIELDS.items():
-        value = (application.form or {}).get(field)
-        if isinstance(value, str) and value.strip():
-            addresses.append((channel, value.strip()))
+    addresses = addresses_of(application)
     if not addresses:
         return []
     last = Outbox.objects.filter(application=application, kind=kind).aggregate(n=Max("sequence"))
@@ -80,4 +76,66 @@ def enqueue(
                 idempotency_key=f"{application.pk}:{kind}:{sequence}:{channel}",
             )
         )
+    return queued
+
+
+def addresses_of(application: "Application") -> list[tuple[str, str]]:
+    """(channel, address) for every address the application's form gives."""
+    addresses = []
+    for channel, field in ADDRESS_FIELDS.items():
+        value = (application.form or {}).get(field)
+        if isinstance(value, str) and value.strip():
+            addresses.append((channel, value.strip()))
+    return addresses
+
+
+@transaction.atomic
+def enqueue_once(
+    key: str,
+    kind: Kind | str,
+    addresses: list[tuple[str, str]],
+    *,
+    application: "Application | None" = None,
+    language: str | None = None,
+    context: dict | None = None,
+) -> list[Outbox]:
+    """Queue the notice of `kind` about one thing (e.g. "booking:17:reminder") to `addresses`,
+    (channel, address) pairs, unless a notice under `key` was queued before: called again, for
+    any reason and by any process, it queues nothing. Returns the rows queued now.
+
+    The idempotency key of each row is "{key}:{channel}"; its uniqueness backs up the check when
+    two processes queue at the same moment. `application`, when there is one, is recorded and
+    its number given to the template; otherwise the template sees no number.
+    """
+    kind = Kind(kind)
+    if not addresses or Outbox.objects.filter(idempotency_key__startswith=f"{key}:").exists():
+        return []
+    language = language_of(language or (application.language if application else None))
+    sequence = 1
+    if application is not None:
+        last = Outbox.objects.filter(application=application, kind=kind).aggregate(
+            n=Max("sequence")
+        )
+        sequence = (last["n"] or 0) + 1
+    context = {**(context or {}), "number": application.number if application else None}
+    queued = []
+    try:
+        with transaction.atomic():
+            for channel, recipient in addresses:
+                subject, body = render(kind, channel, language, context)
+                queued.append(
+                    Outbox.objects.create(
+                        application=application,
+                        kind=kind,
+                        sequence=sequence,
+                        channel=channel,
+                        recipient=recipient,
+                        language=language,
+                        subject=subject,
+                        body=body,
+                        idempotency_key=f"{key}:{channel}",
+                    )
+                )
+    except IntegrityError:  # queued by another process since the check above
+        return []
     return queued

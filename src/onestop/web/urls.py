@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/calendar/", staff.calendar_month, name="staff-calendar"),
     path("progress/", progress.progress, name="progress"),
     path("", include("onestop.web.urls_applicant")),
+    path("", include("onestop.web.urls_booking")),
     path("", include("onestop.web.urls_window")),
     path("", include("onestop.web.urls_department")),
 ]

@@ -7,6 +7,7 @@ they may open is get_application_for's answer (one 404 for missing and not yours
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,6 +30,9 @@ from onestop.applications.events import EVENT_LABELS
 from onestop.applications.form import definition, sections_for
 from onestop.applications.models import Application, NoticeStage, Status
 from onestop.applications.workflow import TRANSITIONS
+from onestop.appointments import selectors as appointments
+from onestop.appointments.booking import record_visit
+from onestop.appointments.models import BookingStatus
 from onestop.catalog import selectors as catalog
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
@@ -92,19 +97,64 @@ def queue(request):
 
 @_role_required(Role.WINDOW_CLERK)
 def lookup(request):
-    """An application of the clerk's regions by its application or acceptance number; the same
-    "not found" for a number that does not exist and for one of another region."""
+    """An application of the clerk's regions by its application or acceptance number, or a
+    booking at one of their halls by its code; the same "not found" for what does not exist and
+    for what is another region's. A booking found is shown with "came" and "did not come"."""
     data = request.POST if request.method == "POST" else request.GET
     query = data.get("number", "").strip()
+    if query and request.POST.get("visit") in VISITS:
+        return _record_visit(request, query)
     if query:
         found = selectors.window_lookup(request.user, query)
         if found is not None:
             return redirect("web:window", number=found.number)
+        booking = appointments.window_booking(request.user, query)
+        if booking is not None:
+            return _booking_page(request, booking)
     return render(
         request,
         "web/window/lookup.html",
         {"query": query, "not_found": bool(query)},
         status=404 if query else 200,
+    )
+
+
+# A visit recorded at the window: the booking's person came, or did not (a no-show).
+VISITS = {"came": True, "no_show": False}
+
+
+def _record_visit(request, code: str):
+    booking = appointments.window_booking(request.user, code)
+    if booking is None:
+        raise Http404
+    try:
+        booking = record_visit(booking, request.user, came=VISITS[request.POST["visit"]])
+    except (PermissionDenied, ValidationError) as exc:
+        booking = appointments.window_booking(request.user, code)  # as it now stands
+        return _booking_page(request, booking, errors=_errors(exc), status=400)
+    messages.success(
+        request,
+        _("Booking %(code)s: %(status)s")
+        % {"code": booking.code, "status": booking.get_status_display()},
+    )
+    return redirect(f"{reverse('web:window-lookup')}?{urlencode({'number': booking.code})}")
+
+
+def _booking_page(request, booking, errors=(), status=200):
+    application = booking.application
+    return render(
+        request,
+        "web/window/lookup.html",
+        {
+            "query": booking.code,
+            "booking": booking,
+            "person": (application and _applicant(application)["name"])
+            or booking.person.get_full_name()
+            or booking.person.username,
+            "can_record": booking.status == BookingStatus.ACTIVE,
+            "errors": list(errors),
+        },
+        status=status,
     )
 
 

@@ -1,0 +1,321 @@
+"""A booking rush: bookings per second through appointments.booking.book() next to a bare
+conditional UPDATE (the seat alone, no booking row), the same processes on the same slots, and
+the overbooking each leaves behind, which must be 0.
+
+Run: .venv/bin/python bench/booking_rush.py [--processes 8] [--clients 400] [--slots 40]
+                                            [--capacity 5] [--rounds 3] [--postgres]
+A fresh SQLite file database in a temporary folder; also a fresh PostgreSQL database
+(onestop_rush_*, dropped afterwards) when DATABASE_URL points to PostgreSQL (on that server) or
+--postgres is given (postgres://postgres@127.0.0.1:5432 unless DATABASE_URL says otherwise).
+Each client is a different person trying one slot once; the slots are shuffled among the
+processes, so every slot is fought over by several of them. Each loop runs --rounds times on
+emptied slots; the rates are the median round's, the overbooking counts cover every round.
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from datetime import date, timedelta
+from urllib.parse import quote
+
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+HALL = "bj_entry_exit_reception"
+MATTER = "residence_permit.issue"  # handled by HALL
+LOOPS = ("book", "update")
+
+
+def options(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=400)
+    parser.add_argument("--slots", type=int, default=40)
+    parser.add_argument("--capacity", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="of each loop; the median is shown")
+    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
+    return parser.parse_args(argv)
+
+
+# One database's run: Django set up on it, then forked processes released by barriers.
+
+
+def _prepare(args) -> tuple[list[int], list[int]]:
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from onestop.appointments.models import Slot
+    from onestop.catalog.loader import load
+    from onestop.catalog.models import Hall
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load()
+    hall = Hall.objects.get(code=HALL)
+    slots = Slot.objects.bulk_create(
+        Slot(
+            hall=hall,
+            date=date(2030, 6, 3) + timedelta(days=n // 8),
+            starts=f"{9 + n % 8:02d}:00",
+            ends=f"{9 + n % 8:02d}:30",
+            capacity=args.capacity,
+        )
+        for n in range(args.slots)
+    )
+    people = User.objects.bulk_create(
+        User(username=f"rush.{n:05d}", password=make_password(None)) for n in range(args.clients)
+    )
+    return [s.pk for s in slots], [p.pk for p in people]
+
+
+def _book_all(clients: list[tuple[int, int]]) -> dict:
+    from django.contrib.auth.models import User
+
+    from onestop.appointments.booking import SlotFull, book
+
+    people = User.objects.in_bulk([person for person, _ in clients])
+    found = {"booked": 0, "full": 0, "errors": []}
+    for person, slot in clients:
+        try:
+            book(people[person], slot, matter=MATTER)
+            found["booked"] += 1
+        except SlotFull:
+            found["full"] += 1
+        except Exception as exc:  # counted and shown: a rush must give no other answer
+            found["errors"].append(repr(exc))
+    return found
+
+
+def _update_all(clients: list[tuple[int, int]], table: str) -> dict:
+    from django.db import connection
+
+    taken: dict[int, int] = {}
+    # The table name is the model's own, not input.
+    sql = f"UPDATE {table} SET booked = booked + 1 WHERE id = %s AND booked < capacity"  # noqa: S608
+    with connection.cursor() as cursor:
+        for _, slot in clients:
+            cursor.execute(sql, [slot])
+            taken[slot] = taken.get(slot, 0) + cursor.rowcount
+    return {"taken": taken}
+
+
+def _worker(barrier, results, clients, table, rounds) -> None:
+    """Every round of both loops starts at the same moment in every process."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    User.objects.filter(pk=clients[0][0]).exists()  # the connection is open before the start
+    for _ in range(rounds):
+        for loop in LOOPS:
+            barrier.wait()
+            began = time.perf_counter()
+            found = _book_all(clients) if loop == "book" else _update_all(clients, table)
+            results.put({"began": began, "ended": time.perf_counter(), **found})
+            barrier.wait()  # the slots are emptied for the next loop
+    connection.close()
+
+
+def _overbooking() -> dict:
+    from django.db.models import Count, F, Q, Sum
+
+    from onestop.appointments.models import Booking, BookingStatus, Slot
+
+    active = Q(bookings__status=BookingStatus.ACTIVE)
+    slots = Slot.objects.annotate(active=Count("bookings", filter=active))
+    return {
+        "slots_over": Slot.objects.filter(booked__gt=F("capacity")).count(),
+        "bookings_beyond": sum(max(s.active - s.capacity, 0) for s in slots),
+        "seats": Slot.objects.aggregate(n=Sum("booked"))["n"] or 0,
+        "bookings": Booking.objects.filter(status=BookingStatus.ACTIVE).count(),
+    }
+
+
+def _round(loop: str, found: list[dict], capacity: int) -> dict:
+    """One loop's round over all processes: its rate, answers and what the database holds."""
+    seconds = max(f["ended"] for f in found) - min(f["began"] for f in found)
+    held = _overbooking()
+    if loop == "book":
+        return {
+            "seconds": seconds,
+            "booked": sum(f["booked"] for f in found),
+            "full": sum(f["full"] for f in found),
+            "errors": [e for f in found for e in f["errors"]],
+            "slots_over": held["slots_over"],
+            "beyond": held["bookings_beyond"],
+            "unmatched": abs(held["seats"] - held["bookings"]),
+        }
+    taken: dict[int, int] = {}
+    for f in found:
+        for slot, count in f["taken"].items():
+            taken[slot] = taken.get(slot, 0) + count
+    return {
+        "seconds": seconds,
+        "taken": sum(taken.values()),
+        "slots_over": held["slots_over"],
+        "beyond": sum(max(n - capacity, 0) for n in taken.values()),
+    }
+
+
+def run_on(args) -> dict:
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from onestop.appointments.models import Booking, Slot
+
+    slots, people = _prepare(args)
+    targets = [slots[n % len(slots)] for n in range(len(people))]
+    random.Random(1).shuffle(targets)
+    clients = list(zip(people, targets, strict=True))
+    shares = [clients[p :: args.processes] for p in range(args.processes)]
+    connections.close_all()  # no connection is shared with the forked processes
+
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(args.processes + 1, timeout=300)
+    results = context.Queue()
+    table = Slot._meta.db_table
+    workers = [
+        context.Process(target=_worker, args=(barrier, results, share, table, args.rounds))
+        for share in shares
+    ]
+    for worker in workers:
+        worker.start()
+    rounds = {loop: [] for loop in LOOPS}
+    for _ in range(args.rounds):
+        for loop in LOOPS:
+            barrier.wait()
+            found = [results.get(timeout=300) for _ in workers]
+            rounds[loop].append(_round(loop, found, args.capacity))
+            Booking.objects.all().delete()
+            Slot.objects.update(booked=0)
+            connections.close_all()
+            barrier.wait()
+    for worker in workers:
+        worker.join(timeout=60)
+    return {**rounds, "exit_codes": [w.exitcode for w in workers]}
+
+
+# The driver: one fresh database per engine, each run in a process of its own.
+
+
+def postgres_server(args) -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return url
+    return LOCAL_POSTGRES if args.postgres else None
+
+
+def _run_in_process(url: str, args, var: str, answer) -> None:
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="onestop.settings",
+        ONESTOP_VAR_DIR=var,
+        # Not ONESTOP_DEBUG: DEBUG would record every query and slow both loops.
+        ONESTOP_SECRET_KEY=os.environ.get("ONESTOP_SECRET_KEY", "bench-only"),
+    )
+    try:
+        answer.put(run_on(args))
+    except BaseException:
+        answer.put({"failed": traceback.format_exc()})
+        raise
+
+
+def on_database(url: str, args, var: str) -> dict:
+    """The run on one database, in a process of its own: Django is set up once per process."""
+    context = multiprocessing.get_context("fork")
+    answer = context.Queue()
+    process = context.Process(target=_run_in_process, args=(url, args, var, answer))
+    process.start()
+    found = answer.get(timeout=600)
+    process.join(timeout=60)
+    if "failed" in found:
+        sys.exit(f"the run on {url.split('@')[-1]} failed:\n{found['failed']}")
+    return found
+
+
+def fresh_postgres(server_url: str):
+    """A new database on the server of `server_url`: (its URL, a function dropping it)."""
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(server_url)
+    server = {
+        "host": db["HOST"] or "127.0.0.1",
+        "port": db["PORT"] or 5432,
+        "user": db["USER"] or "postgres",
+        "password": db["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    name = f"onestop_rush_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(**server) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(**server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    password = f":{quote(server['password'])}" if server["password"] else ""
+    host = f"{server['host']}:{server['port']}"
+    return f"postgres://{quote(server['user'])}{password}@{host}/{name}", drop
+
+
+def report(engine: str, found: dict, args) -> None:
+    books, updates = found["book"], found["update"]
+    book = sorted(books, key=lambda r: r["seconds"])[len(books) // 2]  # the median round
+    update = sorted(updates, key=lambda r: r["seconds"])[len(updates) // 2]
+    book_rate, update_rate = args.clients / book["seconds"], args.clients / update["seconds"]
+    print(
+        f"{engine:<10} book():             {book_rate:>8,.0f} attempts/s "
+        f"{book['booked'] / book['seconds']:>8,.0f} bookings/s   "
+        f"{book['booked']} booked, {book['full']} full, {len(book['errors'])} other answers"
+    )
+    print(
+        f"{engine:<10} conditional UPDATE: {update_rate:>8,.0f} attempts/s "
+        f"{update['taken'] / update['seconds']:>8,.0f} seats/s      "
+        f"{update['taken']} taken, {args.clients - update['taken']} refused"
+    )
+    print(f"{engine:<10} ratio conditional UPDATE / book(): {update_rate / book_rate:.1f}x")
+    # Over every round, not only the median one.
+    print(
+        f"{engine:<10} overbooking: book() {sum(r['slots_over'] for r in books)} slots over "
+        f"capacity, {sum(r['beyond'] for r in books)} bookings beyond capacity, "
+        f"{sum(r['unmatched'] for r in books)} seats and bookings unmatched; "
+        f"UPDATE {sum(r['slots_over'] for r in updates)} slots over capacity, "
+        f"{sum(r['beyond'] for r in updates)} seats beyond capacity"
+    )
+    for error in [e for r in books for e in r["errors"]][:3]:
+        print(f"{engine:<10}   {error}")
+    if any(found["exit_codes"]):
+        print(f"{engine:<10} worker exit codes: {found['exit_codes']}")
+
+
+def main() -> None:
+    args = options()
+    print(
+        f"booking rush: {args.processes} processes, {args.clients} clients, "
+        f"{args.slots} slots of {args.capacity} seats ({args.slots * args.capacity} seats), "
+        f"median of {args.rounds} rounds"
+    )
+    var = tempfile.mkdtemp(prefix="onestop-bench-")
+    try:
+        report("sqlite", on_database(f"sqlite:///{var}/bench.sqlite3", args, var), args)
+        server = postgres_server(args)
+        if server:
+            url, drop = fresh_postgres(server)
+            try:
+                report("postgresql", on_database(url, args, var), args)
+            finally:
+                drop()
+    finally:
+        shutil.rmtree(var, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

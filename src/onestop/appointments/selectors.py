@@ -1,0 +1,87 @@
+"""Reads of bookings: a person's own, one by its code for them or for a window clerk, the open
+slots of a hall, the halls that take bookings for a matter or a bundle, and whether an
+application needs a booking at all."""
+
+from datetime import date, timedelta
+
+from django.http import Http404
+
+from onestop.accounts.models import Role
+from onestop.accounts.roles import regions_of
+from onestop.catalog import selectors as catalog
+from onestop.catalog.models import Hall, Region
+from onestop.rules.checklist import UnknownCode, checklist
+from onestop.rules.profile import Profile
+
+from .booking import hall_handles
+from .models import Booking, Slot
+from .slots import settings_of
+
+RELATED = ("slot__hall__region", "application", "person")
+
+
+def own_bookings(user):
+    """The bookings `user` made, the latest appointment first."""
+    if not user.is_authenticated:
+        return Booking.objects.none()
+    return (
+        Booking.objects.filter(person=user)
+        .select_related(*RELATED)
+        .order_by("-slot__date", "-slot__starts", "-created_at")
+    )
+
+
+def get_booking_for(user, code: str) -> Booking:
+    """`user`'s booking with this code; the same 404 for a code that does not exist and for
+    someone else's booking."""
+    booking = own_bookings(user).filter(code=(code or "").strip().upper()).first()
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def window_booking(clerk, code: str) -> Booking | None:
+    """A booking at a hall of the clerk's regions, by its code; None for a code that does not
+    exist and for one of another region alike."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return (
+        Booking.objects.filter(
+            code=code, slot__hall__region__in=regions_of(clerk, Role.WINDOW_CLERK)
+        )
+        .select_related(*RELATED)
+        .first()
+    )
+
+
+def open_slots(hall: Hall, today: date) -> list[Slot]:
+    """The hall's slots not closed from tomorrow to the end of its booking window, full ones
+    included (the page shows them as full)."""
+    last = today + timedelta(days=settings_of(hall).window_days)
+    return list(
+        Slot.objects.filter(hall=hall, closed=False, date__gt=today, date__lte=last).order_by(
+            "date", "starts"
+        )
+    )
+
+
+def halls_for(region: Region, code: str) -> list[Hall]:
+    """The region's halls that take bookings for the matter or bundle `code`."""
+    return [hall for hall in catalog.halls(region) if hall_handles(hall, code)]
+
+
+def appointment_required(application) -> bool | None:
+    """Whether the application's person must book, as the checklist answers it under the rules
+    in force: False for category A talent filing both permits (002 §4b); None when it depends
+    on answers not given yet or the subject is no longer offered."""
+    try:
+        answer = checklist(
+            application.region.code,
+            Profile.model_validate(application.profile),
+            bundle=application.bundle and application.bundle.code,
+            matter=application.matter and application.matter.code,
+        )
+    except UnknownCode:
+        return None
+    return answer["appointment_required"]

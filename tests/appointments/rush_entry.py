@@ -1,0 +1,194 @@
+"""A small entry for the tests that book as real processes, on their own database.
+
+python -m tests.appointments.rush_entry prepare PEOPLE CAPACITY [SLOTS]
+    schema, catalog, SLOTS slots (1) of CAPACITY seats and PEOPLE people; prints the slots' ids
+python -m tests.appointments.rush_entry rush SLOT WORKERS EACH
+    WORKERS processes released together, EACH clients apiece, each client a different person
+    booking SLOT once; prints every answer (JSON)
+python -m tests.appointments.rush_entry swap FIRST SECOND WORKERS ROUNDS
+    WORKERS people booked alternately in FIRST and SECOND, each in its own process, released
+    together, each moving ROUNDS times to the other slot; prints the errors (JSON)
+python -m tests.appointments.rush_entry state SLOT...
+    what the database holds (JSON)
+"""
+
+import json
+import multiprocessing
+import os
+import sys
+from datetime import date, time
+
+HALL = "bj_entry_exit_reception"
+MATTER = "residence_permit.issue"  # handled by HALL
+PREFIX = "rush."
+
+
+def prepare(people: int, capacity: int, slots: int = 1) -> list[int]:
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from onestop.appointments.models import Slot
+    from onestop.catalog.loader import load
+    from onestop.catalog.models import Hall
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load()
+    User.objects.bulk_create(
+        User(username=f"{PREFIX}{n:04d}", password=make_password(None)) for n in range(people)
+    )
+    hall = Hall.objects.get(code=HALL)
+    return [
+        Slot.objects.create(
+            hall=hall,
+            date=date(2030, 6, 3),
+            starts=time(8 + n),
+            ends=time(8 + n, 30),
+            capacity=capacity,
+        ).pk
+        for n in range(slots)
+    ]
+
+
+def _people(count: int) -> list[int]:
+    from django.contrib.auth.models import User
+
+    ids = User.objects.filter(username__startswith=PREFIX).order_by("username")
+    return list(ids.values_list("pk", flat=True)[:count])
+
+
+def _in_processes(target, arguments: list[tuple]) -> list[dict]:
+    """Run target(barrier, answers, *a) for each a in its own process; their answers."""
+    from django.db import connections
+
+    connections.close_all()  # no connection is shared with the forked processes
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(arguments))
+    answers = context.Queue()
+    processes = [context.Process(target=target, args=(barrier, answers, *a)) for a in arguments]
+    for process in processes:
+        process.start()
+    found = [answer for _ in processes for answer in answers.get(timeout=300)]
+    for process in processes:
+        process.join(timeout=60)
+    failed = [p.exitcode for p in processes if p.exitcode != 0]
+    if failed:
+        found.append({"person": None, "answer": "error", "says": f"exit codes {failed}"})
+    return found
+
+
+def _clients(barrier, answers, slot_id: int, person_ids: list[int]) -> None:
+    """One process: its people loaded and its connection open before the release, then each
+    client books once."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from onestop.appointments.booking import SlotFull, book
+
+    found = []
+    try:
+        people = list(User.objects.filter(pk__in=person_ids).order_by("pk"))
+        barrier.wait(timeout=120)
+        for person in people:
+            try:
+                made = book(person, slot_id, matter=MATTER)
+            except SlotFull as exc:
+                found.append({"person": person.username, "answer": "full", "says": exc.messages})
+            except Exception as exc:  # any other answer is what the test reports
+                found.append({"person": person.username, "answer": "error", "says": repr(exc)})
+            else:
+                found.append({"person": person.username, "answer": "booked", "code": made.code})
+    except Exception as exc:  # a process that cannot take part says why
+        found.append({"person": None, "answer": "error", "says": repr(exc)})
+    finally:
+        connection.close()
+        answers.put(found)
+
+
+def rush(slot_id: int, workers: int, each: int) -> list[dict]:
+    ids = _people(workers * each)
+    return _in_processes(
+        _clients, [(slot_id, ids[w * each : (w + 1) * each]) for w in range(workers)]
+    )
+
+
+def _mover(barrier, answers, person_id: int, slots: tuple[int, int], rounds: int) -> None:
+    """One process: one person moving their booking to the other slot, `rounds` times."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from onestop.appointments.booking import reschedule
+    from onestop.appointments.models import Booking, BookingStatus
+
+    found = []
+    try:
+        person = User.objects.get(pk=person_id)
+        barrier.wait(timeout=120)
+        for _ in range(rounds):
+            current = Booking.objects.get(person=person, status=BookingStatus.ACTIVE)
+            other = slots[1] if current.slot_id == slots[0] else slots[0]
+            try:
+                reschedule(current, person, other)
+            except Exception as exc:  # any error is what the test reports
+                found.append({"person": person.username, "answer": "error", "says": repr(exc)})
+    except Exception as exc:  # a process that cannot take part says why
+        found.append({"person": None, "answer": "error", "says": repr(exc)})
+    finally:
+        connection.close()
+        answers.put(found)
+
+
+def swap(first: int, second: int, workers: int, rounds: int) -> list[dict]:
+    from django.contrib.auth.models import User
+
+    from onestop.appointments.booking import book
+
+    ids = _people(workers)
+    for n, person in enumerate(User.objects.filter(pk__in=ids).order_by("pk")):
+        book(person, (first, second)[n % 2], matter=MATTER)
+    return _in_processes(_mover, [(pk, (first, second), rounds) for pk in ids])
+
+
+def state(*slot_ids: int) -> dict:
+    from django.db.models import Count, Q, Sum
+
+    from onestop.appointments.models import Booking, BookingStatus, Slot
+
+    active = Q(bookings__status=BookingStatus.ACTIVE)
+    slots = Slot.objects.filter(pk__in=slot_ids).annotate(
+        bookings_count=Count("bookings"), active_count=Count("bookings", filter=active)
+    )
+    bookings = Booking.objects.select_related("person").filter(status=BookingStatus.ACTIVE)
+    return {
+        "slots": {
+            str(s.pk): {
+                "capacity": s.capacity,
+                "booked": s.booked,
+                "bookings": s.bookings_count,
+                "active": s.active_count,
+            }
+            for s in slots
+        },
+        "bookings": Booking.objects.count(),
+        "active": bookings.count(),
+        "seats": Slot.objects.aggregate(seats=Sum("booked"))["seats"] or 0,
+        "codes": sorted(b.code for b in bookings),
+        "people": sorted(b.person.username for b in bookings),
+    }
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    import django
+
+    django.setup()
+    command, *numbers = sys.argv[1:]
+    numbers = [int(n) for n in numbers]
+    if command == "prepare":
+        print(" ".join(map(str, prepare(*numbers))))
+    elif command == "rush":
+        print(json.dumps(rush(*numbers)))
+    elif command == "swap":
+        print(json.dumps(swap(*numbers)))
+    else:
+        print(json.dumps(state(*numbers)))

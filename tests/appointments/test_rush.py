@@ -1,0 +1,141 @@
+"""Booking and rescheduling as real processes released together: a rush of 200 people on one
+slot of 5 seats, and people moving between two slots in opposite directions.
+
+The database of the pytest-django tests is not visible to other processes, so each run prepares
+its own: a SQLite file in the test's folder, and a fresh database (onestop_rush_*) on the
+PostgreSQL server — the suite's when it runs on PostgreSQL, else CI_POSTGRES_URL, else
+postgres://postgres@127.0.0.1:5432. Both engines run whatever the suite's engine is.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import dj_database_url
+import pytest
+
+pytestmark = pytest.mark.process
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKERS, CLIENTS_EACH, CAPACITY = 20, 10, 5
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_server() -> dict:
+    """Connection settings of the PostgreSQL server to create the rush database on."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = os.environ.get("CI_POSTGRES_URL") or LOCAL_POSTGRES
+    db = dj_database_url.parse(url)
+    return {
+        "host": db["HOST"] or "127.0.0.1",
+        "port": int(db["PORT"] or 5432),
+        "user": db["USER"] or "postgres",
+        "password": db["PASSWORD"] or None,
+    }
+
+
+def postgres_url(server: dict, name: str) -> str:
+    password = f":{quote(server['password'])}" if server["password"] else ""
+    return f"postgres://{quote(server['user'])}{password}@{server['host']}:{server['port']}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def rush_database(request, tmp_path):
+    """DATABASE_URL of an empty database of the engine named by the parameter."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'rush.sqlite3'}"
+        return
+    import psycopg
+
+    server = postgres_server()
+    admin = {**server, "dbname": "postgres", "autocommit": True, "connect_timeout": 5}
+    try:
+        psycopg.connect(**admin).close()
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0]
+        pytest.skip(f"PostgreSQL unreachable at {server['host']}:{server['port']}: {reason}")
+    name = f"onestop_rush_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_url(server, name)
+    finally:
+        with psycopg.connect(**admin) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def environment(tmp_path, rush_database):
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("ONESTOP_", "DJANGO_", "PYTEST_"))
+    }
+    env.update(
+        DATABASE_URL=rush_database,
+        ONESTOP_VAR_DIR=str(tmp_path / "var"),
+        ONESTOP_SECRET_KEY="rush-test-key",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return env
+
+
+def entry(env, *args) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.appointments.rush_entry", *map(str, args)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_two_hundred_people_rushing_five_seats_get_five_bookings_and_195_full(environment):
+    people = WORKERS * CLIENTS_EACH
+    (slot,) = entry(environment, "prepare", people, CAPACITY).split()
+
+    answers = json.loads(entry(environment, "rush", slot, WORKERS, CLIENTS_EACH))
+    state = json.loads(entry(environment, "state", slot))
+
+    errors = [a for a in answers if a["answer"] == "error"]
+    assert not errors, errors
+    assert len({a["person"] for a in answers}) == people  # each client a different person
+    assert Counter(a["answer"] for a in answers) == {"booked": CAPACITY, "full": people - CAPACITY}
+    assert {tuple(a["says"]) for a in answers if a["answer"] == "full"} == {
+        ("This slot is full; choose another.",)
+    }
+    # Nothing half-written: every seat has its booking and every booking its seat.
+    assert state["slots"][slot] == {
+        "capacity": CAPACITY,
+        "booked": CAPACITY,
+        "bookings": CAPACITY,
+        "active": CAPACITY,
+    }
+    assert state["bookings"] == state["active"] == state["seats"] == CAPACITY
+    booked = [a for a in answers if a["answer"] == "booked"]
+    assert state["codes"] == sorted(a["code"] for a in booked)
+    assert state["people"] == sorted(a["person"] for a in booked)
+
+
+def test_people_moving_between_two_slots_in_opposite_directions_all_succeed(environment):
+    """Half move from the first slot to the second while the other half move back, each in
+    its own process: every reschedule succeeds, none is aborted as a deadlock."""
+    movers, rounds = 4, 20
+    first, second = entry(environment, "prepare", movers, movers, 2).split()
+
+    errors = json.loads(entry(environment, "swap", first, second, movers, rounds))
+    state = json.loads(entry(environment, "state", first, second))
+
+    assert errors == []
+    for slot in (first, second):
+        seats = state["slots"][slot]
+        assert seats["booked"] == seats["active"], slot
+    assert state["active"] == state["seats"] == movers
+    assert state["bookings"] == movers * (rounds + 1)

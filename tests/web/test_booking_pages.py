@@ -1,0 +1,296 @@
+"""The applicant's appointment pages and the clerk's lookup of a booking code (000 §十一 4,
+002 §4b)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from onestop.accounts.models import Role
+from onestop.applications.models import Application
+from onestop.appointments.models import Booking, BookingStatus, Slot
+from onestop.appointments.slots import open_window
+from onestop.catalog.models import Hall, Region
+
+from ..applications.test_one_window_flow import as_, file_two_permits
+from ..people import person
+
+pytestmark = pytest.mark.django_db
+
+HALL = "bj_entry_exit_reception"  # residence permits and permanent residence, Mon-Sat
+MATTER = "residence_permit.issue"
+NEW = "/my/appointments/new/"
+
+
+@pytest.fixture
+def applicant():
+    return person("applicant.booking")
+
+
+def slots_page(client, hall=HALL, matter=MATTER, **query):
+    return client.get(NEW, {"hall": hall, "matter": matter, **query})
+
+
+def open_slot(hall=HALL) -> Slot:
+    """The first time the page offers (the page opens the hall's window)."""
+    return (
+        Slot.objects.filter(hall__code=hall, date__gt=timezone.localdate(), closed=False)
+        .order_by("date", "starts")
+        .first()
+    )
+
+
+def book(client, slot, hall=HALL, matter=MATTER, **query):
+    url = f"{NEW}?hall={hall}&matter={matter}" + "".join(f"&{k}={v}" for k, v in query.items())
+    return client.post(url, {"slot": slot.pk})
+
+
+def test_booking_through_the_page_shows_the_code_and_a_qr_code_in_svg(applicant):
+    client = as_(applicant)
+    page = slots_page(client).content.decode()
+    slot = open_slot()
+    assert f'id="slot-{slot.pk}"' in page and "5 places left" in page
+
+    response = book(client, slot)
+    made = Booking.objects.get(person=applicant)
+    assert response.status_code == 302
+    assert response["Location"] == f"/my/appointments/{made.code}/"
+    slip = client.get(response["Location"]).content.decode()
+    assert made.code in slip
+    assert re.search(r"<svg[^>]*class=\"qr\"", slip)
+    assert "<script" not in slip
+    assert "top left of the Application Form for Foreigner Visa Documents" in slip
+    assert "左上方" in slip and "000 §十一 4" in slip
+    assert made.slot == slot and made.status == BookingStatus.ACTIVE
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_a_full_slot_is_shown_full_and_cannot_be_chosen(applicant):
+    client = as_(applicant)
+    slots_page(client)
+    slot = open_slot()
+    Slot.objects.filter(pk=slot.pk).update(booked=slot.capacity)
+    page = slots_page(client).content.decode()
+    choice = re.search(rf'<li class="full">\s*<input[^>]*id="slot-{slot.pk}"[^>]*>', page)
+    assert choice and "disabled" in choice.group(0)
+    assert "full" in page[choice.end() : page.index("</li>", choice.end())]
+
+    refused = book(client, slot)
+    assert refused.status_code == 400
+    assert "This slot is full; choose another." in refused.content.decode()
+    assert "该时段已约满" in refused.content.decode()
+    assert not Booking.objects.filter(person=applicant).exists()
+
+
+def test_sending_without_a_time_asks_for_one(applicant):
+    client = as_(applicant)
+    response = client.post(f"{NEW}?hall={HALL}&matter={MATTER}", {})
+    assert response.status_code == 400
+    assert "Choose a time first." in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_one_active_booking_per_person_and_matter_keeps_the_first_and_the_choice(applicant):
+    client = as_(applicant)
+    slots_page(client)
+    first, second = Slot.objects.filter(hall__code=HALL, date__gt=timezone.localdate())[:2]
+    book(client, first)
+    again = book(client, second)
+    page = again.content.decode()
+    assert again.status_code == 400
+    assert "You already have an active booking for this matter" in page
+    assert "您已有该事项的有效预约" in page
+    assert re.search(rf'id="slot-{second.pk}"[^>]*checked', page)  # nothing chosen is lost
+    assert Booking.objects.filter(person=applicant, status=BookingStatus.ACTIVE).count() == 1
+    assert Slot.objects.get(pk=second.pk).booked == 0
+
+
+def test_cancelling_frees_the_seat(applicant):
+    client = as_(applicant)
+    slots_page(client)
+    slot = open_slot()
+    book(client, slot)
+    made = Booking.objects.get(person=applicant)
+    response = client.post(f"/my/appointments/{made.code}/cancel/")
+    assert response["Location"] == "/my/appointments/"
+    made.refresh_from_db()
+    assert made.status == BookingStatus.CANCELLED
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+    listed = client.get("/my/appointments/").content.decode()
+    assert made.code in listed and "Cancelled" in listed
+
+
+def test_rescheduling_moves_the_seat_and_gives_a_new_code(applicant):
+    client = as_(applicant)
+    slots_page(client)
+    first, second = Slot.objects.filter(hall__code=HALL, date__gt=timezone.localdate())[:2]
+    book(client, first)
+    old = Booking.objects.get(person=applicant)
+    page = client.get(f"/my/appointments/{old.code}/reschedule/").content.decode()
+    assert f'id="slot-{first.pk}"' not in page and f'id="slot-{second.pk}"' in page
+    response = client.post(f"/my/appointments/{old.code}/reschedule/", {"slot": second.pk})
+    new = Booking.objects.get(person=applicant, status=BookingStatus.ACTIVE)
+    assert response["Location"] == f"/my/appointments/{new.code}/"
+    assert new.slot == second and new.code != old.code
+    assert Slot.objects.get(pk=first.pk).booked == 0
+    assert Slot.objects.get(pk=second.pk).booked == 1
+
+
+def test_someone_elses_booking_is_404_like_one_that_does_not_exist(applicant):
+    client = as_(applicant)
+    slots_page(client)
+    book(client, open_slot())
+    made = Booking.objects.get(person=applicant)
+    stranger = as_(person("someone.else"))
+    for url in (f"/my/appointments/{made.code}/", f"/my/appointments/{made.code}/reschedule/"):
+        assert stranger.get(url).status_code == 404
+    assert stranger.post(f"/my/appointments/{made.code}/cancel/").status_code == 404
+    assert stranger.get("/my/appointments/ZZZZZZZZ/").status_code == 404
+    assert made.code not in stranger.get("/my/appointments/").content.decode()
+    made.refresh_from_db()
+    assert made.status == BookingStatus.ACTIVE
+
+
+def test_the_pages_ask_to_sign_in_first(client):
+    for url in ("/my/appointments/", NEW):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_the_list_shows_code_hall_date_time_and_status(applicant):
+    client = as_(applicant)
+    slots_page(client)
+    slot = open_slot()
+    book(client, slot)
+    made = Booking.objects.get(person=applicant)
+    page = client.get("/my/appointments/").content.decode()
+    for text in (
+        made.code,
+        Hall.objects.get(code=HALL).name_en,
+        slot.date.isoformat(),
+        f"{slot.starts:%H:%M}–{slot.ends:%H:%M}",
+        "Booked",
+        f"/my/appointments/{made.code}/reschedule/",
+        f"/my/appointments/{made.code}/cancel/",
+    ):
+        assert text in page, text
+
+
+def test_the_list_asks_the_same_queries_for_one_booking_or_three(applicant):
+    client = as_(applicant)
+    slots_page(client)
+    book(client, open_slot())
+    with CaptureQueriesContext(connection) as one:
+        client.get("/my/appointments/")
+    for matter in ("residence_permit.renew", "residence_permit.reissue"):
+        book(client, open_slot(), matter=matter)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/my/appointments/").content.decode()
+    assert page.count("/reschedule/") == 3
+    assert len(three) == len(one)
+
+
+def test_category_a_is_told_no_appointment_is_needed(handler_x):
+    """002 §4b: category A talent files both permits without an appointment."""
+    filed = file_two_permits(handler_x, "A")
+    public_id = Application.objects.get(number=filed["number"]).public_id
+    client = as_(handler_x)
+    page = slots_page(client, matter="", application=public_id).content.decode()
+    assert "No appointment is needed: come to the window directly (002 §4b)." in page
+    assert "无需预约" in page
+    assert 'name="slot"' not in page
+
+    open_window(Hall.objects.get(code=HALL), timezone.localdate())
+    slot = open_slot()
+    refused = client.post(f"{NEW}?hall={HALL}&application={public_id}", {"slot": slot.pk})
+    assert refused.status_code == 400
+    assert "No appointment is needed" in refused.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_category_b_books_for_the_application_at_a_hall_of_a_member_matter(handler_x):
+    filed = file_two_permits(handler_x, "B")
+    application = Application.objects.get(number=filed["number"])
+    client = as_(handler_x)
+    halls = client.get(NEW, {"application": application.public_id}).content.decode()
+    assert f"?hall={HALL}&amp;application={application.public_id}" in halls
+    slots_page(client, matter="", application=application.public_id)
+    response = book(client, open_slot(), matter="", application=application.public_id)
+    made = Booking.objects.get(person=handler_x)
+    assert response["Location"] == f"/my/appointments/{made.code}/"
+    assert made.application == application and made.matter == "two_permits"
+    assert filed["number"] in client.get(response["Location"]).content.decode()
+
+
+def test_a_hall_that_does_not_handle_the_matter_says_so_in_both_languages(applicant):
+    page = slots_page(
+        as_(applicant), hall="bj_chaoyang", matter="permanent_residence.apply"
+    ).content.decode()
+    assert "This hall does not handle that matter." in page
+    assert "该大厅不办理此事项。" in page
+    assert 'name="slot"' not in page
+
+
+# The window
+
+
+def booked_by(user) -> Booking:
+    client = as_(user)
+    slots_page(client)
+    book(client, open_slot())
+    return Booking.objects.get(person=user)
+
+
+def test_the_clerk_finds_a_booking_by_its_code_and_records_a_no_show(applicant, clerk):
+    made = booked_by(applicant)
+    window = as_(clerk)
+    page = window.get("/staff/window/", {"number": made.code.lower()})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert made.code in text and Hall.objects.get(code=HALL).name_en in text
+    assert f"{made.slot.starts:%H:%M}–{made.slot.ends:%H:%M}" in text
+    assert 'value="no_show"' in text and 'value="came"' in text
+
+    response = window.post(
+        f"/staff/window/?number={made.code}", {"number": made.code, "visit": "no_show"}
+    )
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.status == BookingStatus.NO_SHOW
+    after = window.get(response["Location"]).content.decode()
+    assert "Did not come" in after and 'value="came"' not in after
+
+
+def test_the_booking_links_to_the_window_page_of_its_application(handler_x, clerk):
+    filed = file_two_permits(handler_x, "B")
+    application = Application.objects.get(number=filed["number"])
+    client = as_(handler_x)
+    slots_page(client, matter="", application=application.public_id)
+    book(client, open_slot(), matter="", application=application.public_id)
+    made = Booking.objects.get(person=handler_x)
+    page = as_(clerk).get("/staff/window/", {"number": made.code}).content.decode()
+    assert f'href="/staff/applications/{filed["number"]}/window/"' in page
+
+
+def test_another_regions_clerk_does_not_find_the_booking(applicant):
+    made = booked_by(applicant)
+    qingdao = person(
+        "clerk.qd.booking", Role.WINDOW_CLERK, region=Region.objects.get(code="qingdao")
+    )
+    window = as_(qingdao)
+    found = window.get("/staff/window/", {"number": made.code})
+    assert found.status_code == 404
+    assert "Not found" in found.content.decode()
+    refused = window.post("/staff/window/", {"number": made.code, "visit": "came"})
+    assert refused.status_code == 404
+    made.refresh_from_db()
+    assert made.status == BookingStatus.ACTIVE
+
+
+def test_the_window_lookup_by_application_number_still_redirects(handler_x, clerk):
+    number = file_two_permits(handler_x)["number"]
+    response = as_(clerk).get("/staff/window/", {"number": number})
+    assert response["Location"] == f"/staff/applications/{number}/window/"
