@@ -18,8 +18,7 @@ from onestop.applications.access import get_application_for, visible_application
 from onestop.applications.drafts import Invalid
 from onestop.applications.models import Application, Status
 from onestop.applications.progress import NO_MATCH, normalised, progress_for, progress_of
-from onestop.rules.checklist import checklist
-from onestop.rules.profile import Profile
+from onestop.appointments.selectors import appointment_required
 
 from .errors import ApiError
 
@@ -139,14 +138,8 @@ def _errors(exc) -> ApiError:
 
 
 def _out(application: Application) -> dict:
-    answer = checklist(
-        application.region.code,
-        Profile.model_validate(application.profile),
-        bundle=application.bundle and application.bundle.code,
-        matter=application.matter and application.matter.code,
-    )
     return {
-        "appointment_required": answer["appointment_required"],
+        "appointment_required": appointment_required(application),
         "number": application.number,
         "public_id": str(application.public_id),
         "status": application.status,

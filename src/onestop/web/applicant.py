@@ -27,9 +27,8 @@ from onestop.applications.events import EVENT_LABELS
 from onestop.applications.models import Application, Status
 from onestop.applications.selectors import timeline
 from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
+from onestop.appointments.selectors import appointment_required
 from onestop.catalog import selectors
-from onestop.rules.checklist import UnknownCode, checklist
-from onestop.rules.profile import Profile
 from onestop.rules.questions import questions_for
 
 from . import application_form
@@ -197,7 +196,7 @@ def status(request, public_id):
         {
             "application": application,
             "name": _names([application])[application.pk],
-            "appointment_required": _appointment_required(application),
+            "appointment_required": appointment_required(application),
             "notice": notice,
             "notice_items": [
                 {**item, "what": labels.get(_item_at(item), item.get("code"))}
@@ -415,17 +414,3 @@ def _names(applications: list[Application]) -> dict[int, str]:
             covered = list(a.covered.all())
             names[a.pk] = covered[0].matter_version.name if covered else a.matter.code
     return names
-
-
-def _appointment_required(application) -> bool | None:
-    """As the API answers it: under the rules in force, from the profile given."""
-    try:
-        answer = checklist(
-            application.region.code,
-            Profile.model_validate(application.profile),
-            bundle=application.bundle and application.bundle.code,
-            matter=application.matter and application.matter.code,
-        )
-    except UnknownCode:  # no longer offered in the region
-        return None
-    return answer["appointment_required"]
