@@ -1,6 +1,6 @@
 """The applicant's wizard "What do I need?": choose a matter, answer its questions, read the answer.
 
-Thin: the query string becomes a Profile, rules.checklist decides, the templates show. The answers
+Thin: the posted answers become a Profile, rules.checklist decides, the templates show. The answers
 travel only in POST bodies — never in a URL, where logs and referrers would keep them — and
 nothing is stored or logged. The result page prints.
 """
