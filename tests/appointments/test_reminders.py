@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from onestop.applications.models import Application
+from onestop.applications.pre_examination import pass_pre_examination
 from onestop.appointments import booking
 from onestop.appointments.models import BookingStatus, Slot
 from onestop.appointments.reminders import send_reminders
@@ -102,9 +103,9 @@ def test_a_booking_without_an_address_is_skipped(writer):
     assert not reminders().exists()
 
 
-def test_a_booking_for_an_application_is_reminded_at_the_forms_addresses(handler_x):
+def test_a_booking_for_an_application_is_reminded_at_the_forms_addresses(handler_x, examiner):
     filed = file_two_permits(handler_x, "B", form={**FORM, "email": "john@example.org"})
-    application = Application.objects.get(number=filed["number"])
+    application = pass_pre_examination(Application.objects.get(number=filed["number"]), examiner)
     made = booked(handler_x, THURSDAY, matter="two_permits", application=application)
 
     send_reminders(WEDNESDAY)

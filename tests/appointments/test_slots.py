@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onestop.applications.models import Application
+from onestop.applications.pre_examination import pass_pre_examination
 from onestop.appointments.booking import SlotFull, book, cancel, record_visit, reschedule
 from onestop.appointments.models import Booking, BookingStatus, HallBooking, Slot
 from onestop.appointments.slots import open_window, slot_times
@@ -393,9 +394,14 @@ def test_category_a_two_permits_need_no_appointment(hall, handler_x):
 
 
 @pytest.mark.django_db
-def test_category_b_two_permits_are_booked_at_a_hall_handling_one_of_their_matters(hall, handler_x):
+def test_category_b_two_permits_are_booked_at_a_hall_handling_one_of_their_matters(
+    hall, handler_x, examiner
+):
     application = Application.objects.get(number=file_two_permits(handler_x, "B")["number"])
     slot = new_slot(hall)
+    with pytest.raises(ValidationError, match="pre-examination"):  # 002 §4b
+        book(handler_x, slot.pk, matter="two_permits", application=application)
+    application = pass_pre_examination(application, examiner)
     made = book(handler_x, slot.pk, matter="two_permits", application=application)
     assert (made.application, made.matter, seats(slot)) == (application, "two_permits", 1)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.applications.models import Application
+from onestop.applications.pre_examination import pass_pre_examination
 from onestop.appointments.models import Booking, BookingStatus, Slot
 from onestop.appointments.slots import open_window
 from onestop.catalog.models import Hall, Region
@@ -211,9 +212,9 @@ def test_category_a_is_told_no_appointment_is_needed(handler_x):
     assert not Booking.objects.exists()
 
 
-def test_category_b_books_for_the_application_at_a_hall_of_a_member_matter(handler_x):
+def test_category_b_books_for_the_application_at_a_hall_of_a_member_matter(handler_x, examiner):
     filed = file_two_permits(handler_x, "B")
-    application = Application.objects.get(number=filed["number"])
+    application = pass_pre_examination(Application.objects.get(number=filed["number"]), examiner)
     client = as_(handler_x)
     halls = client.get(NEW, {"application": application.public_id}).content.decode()
     assert f"?hall={HALL}&amp;application={application.public_id}" in halls
@@ -264,9 +265,9 @@ def test_the_clerk_finds_a_booking_by_its_code_and_records_a_no_show(applicant, 
     assert "Did not come" in after and 'value="came"' not in after
 
 
-def test_the_booking_links_to_the_window_page_of_its_application(handler_x, clerk):
+def test_the_booking_links_to_the_window_page_of_its_application(handler_x, clerk, examiner):
     filed = file_two_permits(handler_x, "B")
-    application = Application.objects.get(number=filed["number"])
+    application = pass_pre_examination(Application.objects.get(number=filed["number"]), examiner)
     client = as_(handler_x)
     slots_page(client, matter="", application=application.public_id)
     book(client, open_slot(), matter="", application=application.public_id)

@@ -47,6 +47,19 @@ def _check_application(person, application, matter: str) -> None:
     )
     if answer["appointment_required"] is False:
         raise ValidationError("No appointment is needed: come to the window directly (002 §4b).")
+    stage = _stage_rule(application)
+    if stage and application.status != stage["status"]:
+        raise ValidationError(
+            f"Book once the online pre-examination has passed ({stage['source']})."
+        )
+
+
+def _stage_rule(application) -> dict | None:
+    """From which status of the application a booking is taken, where the catalog says so."""
+    from onestop.applications.drafts import bundle_version
+
+    bundle = bundle_version(application)
+    return bundle.content.get("appointment_after") if bundle is not None else None
 
 
 @transaction.atomic

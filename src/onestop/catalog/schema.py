@@ -515,6 +515,7 @@ class Checker:
         "eligibility",
         "exempt_materials",
         "deliver_together",
+        "appointment_after",
     }
 
     def bundle_parts(self, node, what: str) -> None:
@@ -553,6 +554,12 @@ class Checker:
             self.flow(node["flow"], f"{what} flow", node)
         if "eligibility" in node:
             self.requirements(node["eligibility"], f"{what} eligibility", node)
+        if "appointment_after" in node:
+            value = node["appointment_after"]
+            if self.mapping(
+                value, f"{what} appointment_after", node, {"status", "source"}, {"status", "source"}
+            ):
+                self.source(value, f"{what} appointment_after")
         if "deliver_together" in node:
             value = node["deliver_together"]
             if self.mapping(

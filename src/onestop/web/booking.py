@@ -49,6 +49,10 @@ REFUSALS = {
         "无需预约：请直接到窗口办理（002 §4b）。"
     ),
     "This hall does not handle that matter.": "该大厅不办理此事项。",
+    "Book once the online pre-examination has passed (002 §4b).": (
+        "网上预审通过后方可预约（002 §4b）。"
+    ),
+    "This hall is in another region than the application.": "该大厅与申请不在同一地区。",
     "The booking is for another matter than the application.": "预约的事项与申请的事项不一致。",
     "No such slot.": "没有这个时段，请另选时段。",
     "This booking is not active.": "该预约已取消或已办结。",
