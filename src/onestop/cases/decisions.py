@@ -15,15 +15,10 @@ from onestop.notifications.models import Kind
 from onestop.workdays import pauses
 from onestop.workdays.selectors import calendar_for
 
+from . import steps
 from .models import NO_DUE_DATE, Case, CaseStatus
 from .payments import unpaid
 from .workflow import append_event, roles_on_case, transition
-
-# 000 §八: a residence permit is valid from 90 days to 5 years.
-RESIDENCE_VALIDITY_DAYS = (90, 5 * 365 + 1)
-# Results one department passes to the others of the same application (003 第六条, 第十九条):
-# the work permit's number and validity reach the residence-permit and social-insurance cases.
-SHARED_WITH = {"work_permit": ("residence_permit", "social_insurance", "social_security_card")}
 
 
 def review(case: Case, handler, *, note: str = "") -> Case:
@@ -74,13 +69,16 @@ def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: 
     """The result document; a work permit's result goes to the other departments' cases."""
     if not number.strip() or valid_until <= valid_from:
         raise ValidationError("A result needs its number and a validity that ends after it starts.")
-    family = case.matter_version.matter.code.split(".")[0]
-    if family == "residence_permit":
+    allowed = case.matter_version.content.get("validity_days")
+    if allowed:
         days = (valid_until - valid_from).days
-        low, high = RESIDENCE_VALIDITY_DAYS
         asked = case.application.profile.get("requested_validity_days")
-        if not low <= days <= high:
-            raise ValidationError("A residence permit is valid from 90 days to 5 years (000 §八).")
+        if not allowed["min"] <= days <= allowed["max"]:
+            words = case.matter_version.content.get("fields", {}).get("result_validity", {})
+            raise ValidationError(
+                f"The document's validity must be {words.get('en', '').lower()} "
+                f"({allowed['source']})."
+            )
         if asked and days > asked:
             raise ValidationError("The validity exceeds what was asked for.")
     case = transition(case, "produce", handler)
@@ -120,7 +118,7 @@ def _tell_when_ready(case: Case) -> None:
 
 def _share(case: Case, actor) -> None:
     family = case.matter_version.matter.code.split(".")[0]
-    receivers = SHARED_WITH.get(family)
+    receivers = steps.shared_with(family)
     if not receivers:
         return
     payload = {"matter": case.matter_version.matter.code, **case.result}

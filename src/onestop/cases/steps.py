@@ -19,6 +19,14 @@ def steps() -> dict[str, dict]:
     return {s["code"]: s for s in _data()["steps"]}
 
 
+def shared_with(family: str) -> tuple[str, ...]:
+    """The matter families that receive a result of `family` (case_steps.yaml)."""
+    for rule in _data().get("shared_results") or []:
+        if rule["from"] == family:
+            return tuple(rule["to"])
+    return ()
+
+
 def opinion_rules() -> dict:
     """Whether asking another department's opinion has a due date and stops the clock."""
     return _data().get("opinions") or {"working_days": None, "pauses_clock": False, "source": ""}

@@ -465,6 +465,7 @@ class Checker:
         "eligibility",
         "appointment",
         "validity",
+        "validity_days",
     }
 
     def matter_parts(self, node, what: str) -> None:
@@ -491,6 +492,18 @@ class Checker:
             self.limits(node["appointment"], f"{what} appointment", node, key="required")
         if "validity" in node:
             self.validity(node["validity"], f"{what} validity", node)
+        if "validity_days" in node:
+            days = node["validity_days"]
+            if self.mapping(
+                days,
+                f"{what} validity_days",
+                node,
+                {"min", "max", "source"},
+                {"min", "max", "source"},
+            ):
+                self.source(days, f"{what} validity_days")
+                self.positive_int(days, "min", f"{what} validity_days")
+                self.positive_int(days, "max", f"{what} validity_days")
 
     def matter(self, node, departments: set[str], context) -> None:
         allowed = self.MATTER_PARTS | {"code", "department"}

@@ -56,13 +56,32 @@ def enqueue(
     addresses = addresses_of(application)
     if not addresses:
         return []
+    sequence = _next_sequence(application, kind)
+    context = {**(context or {}), "number": application.number}
+    return _create(
+        application,
+        kind,
+        sequence,
+        language,
+        context,
+        addresses,
+        key=f"{application.pk}:{kind}:{sequence}",
+    )
+
+
+def _next_sequence(application: "Application | None", kind: str) -> int:
+    """The n-th message of this kind for this application (1 without an application)."""
+    if application is None:
+        return 1
     last = Outbox.objects.filter(application=application, kind=kind).aggregate(n=Max("sequence"))
-    sequence = (last["n"] or 0) + 1
+    return (last["n"] or 0) + 1
+
+
+def _create(application, kind, sequence, language, context, addresses, *, key) -> list[Outbox]:
+    """One rendered row per address; each row's idempotency key is "{key}:{channel}"."""
     queued = []
     for channel, recipient in addresses:
-        subject, body = render(
-            kind, channel, language, {**(context or {}), "number": application.number}
-        )
+        subject, body = render(kind, channel, language, context)
         queued.append(
             Outbox.objects.create(
                 application=application,
@@ -73,7 +92,7 @@ def enqueue(
                 language=language,
                 subject=subject,
                 body=body,
-                idempotency_key=f"{application.pk}:{kind}:{sequence}:{channel}",
+                idempotency_key=f"{key}:{channel}",
             )
         )
     return queued
@@ -111,31 +130,10 @@ def enqueue_once(
     if not addresses or Outbox.objects.filter(idempotency_key__startswith=f"{key}:").exists():
         return []
     language = language_of(language or (application.language if application else None))
-    sequence = 1
-    if application is not None:
-        last = Outbox.objects.filter(application=application, kind=kind).aggregate(
-            n=Max("sequence")
-        )
-        sequence = (last["n"] or 0) + 1
+    sequence = _next_sequence(application, kind)
     context = {**(context or {}), "number": application.number if application else None}
-    queued = []
     try:
         with transaction.atomic():
-            for channel, recipient in addresses:
-                subject, body = render(kind, channel, language, context)
-                queued.append(
-                    Outbox.objects.create(
-                        application=application,
-                        kind=kind,
-                        sequence=sequence,
-                        channel=channel,
-                        recipient=recipient,
-                        language=language,
-                        subject=subject,
-                        body=body,
-                        idempotency_key=f"{key}:{channel}",
-                    )
-                )
+            return _create(application, kind, sequence, language, context, addresses, key=key)
     except IntegrityError:  # queued by another process since the check above
         return []
-    return queued
