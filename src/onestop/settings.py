@@ -17,6 +17,12 @@ ONESTOP_DEFAULT_FROM_EMAIL  the sender address of applicant notices
 ONESTOP_EMAIL_SENDER, ONESTOP_SMS_SENDER   dotted path of a Sender class taking over a channel
 ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (300)
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
+
+Documents and uploads (docs/documents.md):
+ONESTOP_CJK_FONT        a TrueType (glyf) CJK font file or collection for PDFs; default: the first
+                        found of WenQuanYi Zen Hei / Micro Hei / AR PL UMing (Debian packages)
+ONESTOP_UPLOAD_SCANNER  dotted path of a callable(bytes, content_type) -> None | reason, e.g. a
+                        ClamAV client; default: no scanner (a deployment must add one)
 """
 
 import os
@@ -151,6 +157,8 @@ USE_TZ = True
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+ONESTOP_UPLOAD_SCANNER = os.environ.get("ONESTOP_UPLOAD_SCANNER", "")
+ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
