@@ -18,7 +18,13 @@ from tests.applications.test_one_window_flow import FORM, profile
 pytestmark = pytest.mark.django_db
 
 X = "91110000XXXXXXXXX1"  # employer X's unified social credit code
-PDF = b"%PDF-1.4\n% a passport scan\n"
+PDF = (  # the smallest readable PDF: one blank page (a file that is not one is refused)
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
 PASSPORT_SCAN = "upload-work_permit.issue-passport"
 
 

@@ -14,6 +14,7 @@ from onestop.catalog.models import Region
 
 from ..applications.test_one_window_flow import as_, file_two_permits, post, profile
 from ..people import person
+from .test_applicant_pages import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def with_a_file(handler):
         handler,
         matter_code="residence_permit.issue",
         material_code="passport",
-        uploaded_file=SimpleUploadedFile("passport.pdf", b"%PDF-1.4 scan", "application/pdf"),
+        uploaded_file=SimpleUploadedFile("passport.pdf", PDF, "application/pdf"),
     )
     application = submission.submit(application, handler)
     return application.number, upload
@@ -207,7 +208,7 @@ def test_files_are_downloaded_as_attachments_by_who_may_read_the_application(
     response = as_(examiner).get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 scan"
+    assert b"".join(response.streaming_content) == PDF
     assert as_(handler_y).get(url).status_code == 404
     other = file_two_permits(handler_x)["number"]
     assert as_(examiner).get(f"/staff/applications/{other}/files/{upload.pk}/").status_code == 404

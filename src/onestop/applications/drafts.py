@@ -3,7 +3,9 @@
 import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from pydantic import ValidationError as ProfileError
 
 from onestop.accounts import roles
@@ -19,8 +21,6 @@ from .models import Application, ApplicationMatter, Status, Upload
 from .workflow import APPLICANT_SIDE, append_event
 
 EDITABLE = (Status.DRAFT, Status.CORRECTION_REQUESTED)  # corrections are made in place
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-UPLOAD_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 class Invalid(ValidationError):
@@ -189,12 +189,7 @@ def save_draft(
     return application
 
 
-@transaction.atomic
-def add_upload(
-    application: Application, actor, *, matter_code: str, material_code: str, uploaded_file
-) -> Upload:
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    role = _applicant_role(actor, application)
+def _check_editable(application: Application) -> None:
     if application.status not in EDITABLE:
         raise Invalid(
             [
@@ -205,6 +200,18 @@ def add_upload(
                 }
             ]
         )
+
+
+def add_upload(
+    application: Application, actor, *, matter_code: str, material_code: str, uploaded_file
+) -> Upload:
+    """A file for one material, stored as documents/uploads.py cleans it (or refused, with
+    bilingual reasons); a photo's check findings are kept on it to be shown, never to refuse.
+
+    Who may give it is checked before a byte is read; scanning and decoding happen outside the
+    transaction (they may take seconds, and SQLite's write lock is taken when one begins)."""
+    role = _applicant_role(actor, application)
+    _check_editable(application)
     materials = {(m["matter"], m["code"]) for m in materials_of(application)}
     if (matter_code, material_code) not in materials:
         raise Invalid(
@@ -216,59 +223,64 @@ def add_upload(
                 }
             ]
         )
-    if uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise Invalid(
-            [
-                {
-                    "field": "file",
-                    "message_en": "A file may be at most 10 MB.",
-                    "message_zh": "单个文件不得超过10MB。",
-                }
-            ]
+    from onestop.documents import photo, uploads
+
+    if uploaded_file.size > uploads.MAX_BYTES:  # refused before a byte is read
+        raise uploads.too_big(uploads.MAX_BYTES)
+    given = uploaded_file.read(uploads.MAX_BYTES + 1)
+    kept = uploads.clean(given)
+    checks = []
+    if photo.is_photo(matter_code, material_code):
+        if kept.content_type in photo.PHOTO_TYPES:
+            checks = photo.check(
+                kept.content, taken_on=kept.taken_on, uploaded_on=timezone.localdate()
+            )
+        else:
+            checks = photo.not_an_image()
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _check_editable(application)  # it may have been submitted meanwhile
+        upload = Upload(
+            application=application,
+            matter_code=matter_code,
+            material_code=material_code,
+            original_name=_stored_name(uploaded_file.name, kept.extension),
+            content_type=kept.content_type,
+            size=len(kept.content),
+            sha256=hashlib.sha256(kept.content).hexdigest(),
+            scanned=kept.scanned,
+            scanner=kept.scanner,
+            cleaned=kept.cleaned,
+            checks=checks,
+            uploaded_by=actor,
         )
-    content = uploaded_file.read()
-    kind = _sniff(content)
-    if kind not in UPLOAD_TYPES:
-        raise Invalid(
-            [
-                {
-                    "field": "file",
-                    "message_en": "Give a PDF, JPEG or PNG file.",
-                    "message_zh": "请上传PDF、JPEG或PNG文件。",
-                }
-            ]
+        upload.file.save("upload", ContentFile(kept.content), save=False)
+        upload.save()
+        append_event(
+            application,
+            actor,
+            role,
+            "upload",
+            data={
+                "matter": matter_code,
+                "material": material_code,
+                "upload": upload.pk,
+                "scanned": upload.scanned,
+                "cleaned": upload.cleaned,
+                "checks": [c["rule"] for c in checks],
+            },
         )
-    uploaded_file.seek(0)
-    upload = Upload.objects.create(
-        application=application,
-        matter_code=matter_code,
-        material_code=material_code,
-        file=uploaded_file,
-        original_name=(uploaded_file.name or "file")[-200:],
-        content_type=kind,
-        size=uploaded_file.size,
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=actor,
-    )
-    append_event(
-        application,
-        actor,
-        role,
-        "upload",
-        data={"matter": matter_code, "material": material_code, "upload": upload.pk},
-    )
     return upload
 
 
-def _sniff(content: bytes) -> str:
-    """The file's type from its first bytes, not from what the browser claims."""
-    if content.startswith(b"%PDF-"):
-        return "application/pdf"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    return "application/octet-stream"
+def _stored_name(name: str | None, extension: str) -> str:
+    """The name the file is downloaded under: the given one, ending as its real type does."""
+    stem, dot, suffix = (name or "file").rpartition(".")
+    if not dot:
+        stem = suffix
+    if suffix.lower() not in ({extension, "jpeg"} if extension == "jpg" else {extension}):
+        suffix = extension
+    return f"{stem or 'file'}.{suffix}"[-200:]
 
 
 def materials_of(application: Application) -> list[dict]:

@@ -8,10 +8,14 @@ from pathlib import Path
 
 import yaml
 
+from onestop.documents.passport import mrz_errors
+
 FORM_FILE = (
     Path(__file__).resolve().parents[1] / "catalog" / "data" / "forms" / ("application_form.yaml")
 )
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checks a text field may name (`check:`), each giving bilingual problems of the value.
+CHECKS = {"icao_9303_td3": mrz_errors}  # the passport's MRZ (ICAO Doc 9303)
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +60,11 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
         if spec.get("pattern") and not re.match(spec["pattern"], value):
             return [
                 _error(path, f"{label_en}: not in the expected format.", f"{label_zh}：格式不符。")
+            ]
+        if spec.get("check"):
+            return [
+                _error(path, f"{label_en}: {e['message_en']}", f"{label_zh}：{e['message_zh']}")
+                for e in CHECKS[spec["check"]](value)
             ]
     elif kind == "date":
         try:

@@ -133,6 +133,12 @@ class Upload(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # What documents/uploads.py did (size and sha256 are of the stored bytes).
+    scanned = models.BooleanField(default=False)  # a virus scanner passed it
+    scanner = models.CharField(max_length=200, blank=True)  # which one; "" when none was set
+    cleaned = models.BooleanField(default=False)  # image encoded again without metadata
+    # Findings of the photo check (documents/photo.py): shown, never a refusal.
+    checks = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -28,6 +28,7 @@ from onestop.applications.models import Application, Status
 from onestop.applications.selectors import timeline
 from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
 from onestop.appointments.selectors import appointment_required
+from onestop.audit import reads
 from onestop.catalog import selectors
 from onestop.rules.questions import questions_for
 
@@ -48,7 +49,7 @@ NEW_PAGE_FIELDS = {
     "employer": "employer",
 }
 
-# Signing in and out are django.contrib.auth's views, wired in urls_applicant.py.
+# Signing in is sign_in.py (a code as well for staff); signing out is Django's LogoutView.
 
 
 @private
@@ -228,6 +229,7 @@ def file(request, public_id, upload_id):
         content = upload.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    reads.upload_read(request.user, upload)
     return FileResponse(
         content, as_attachment=True, filename=upload.original_name, content_type=upload.content_type
     )
@@ -289,15 +291,19 @@ def _placed(errors: list[dict]) -> list[dict]:
 
 
 def _give_files(request, application) -> list[dict]:
-    """Every file posted, given for its material; a refused file is named in its error."""
+    """Every file posted, given for its material; a refused file is named in its error, a photo
+    with check findings in a warning (the findings are shown under the file)."""
     if not request.FILES:
         return []
-    errors = []
+    errors, checked, seen = [], [], set()
     for material in drafts.materials_of(application):
         at = _material_at(material["matter"], material["code"])
+        if at in seen:  # one code in several routes of a matter (001): one control, once
+            continue
+        seen.add(at)
         for uploaded in request.FILES.getlist(at):
             try:
-                drafts.add_upload(
+                upload = drafts.add_upload(
                     application,
                     request.user,
                     matter_code=material["matter"],
@@ -314,6 +320,15 @@ def _give_files(request, application) -> list[dict]:
                     }
                     for e in exc.errors
                 ]
+            else:
+                if upload.checks:
+                    checked.append(upload.original_name)
+    if checked:
+        messages.warning(
+            request,
+            _("The photo check has notes on %(files)s: see them under the file.")
+            % {"files": ", ".join(checked)},
+        )
     return errors
 
 

@@ -7,8 +7,11 @@ notice land next to the control they are about.
 
 from datetime import date
 
+from onestop.documents import passport
+
 EMPTY_ROWS = 3  # empty rows offered after the rows of a list already given
 MAX_ROWS = 20  # applications/form.py takes at most 20 rows
+PASSPORT_SECTION = "passport"  # where the passport check's warnings are shown
 
 
 def anchor(path: str) -> str:
@@ -27,7 +30,20 @@ def controls(sections: list[dict], values: dict) -> tuple[list[dict], dict[str, 
             for spec in section["fields"]
         ]
         shown.append({"code": section["code"], "title": section["title"], "fields": fields})
+    warnings = passport_warnings(values)
+    for section in shown:
+        if section["code"] == PASSPORT_SECTION:
+            section["warnings"] = warnings
     return shown, index
+
+
+def passport_warnings(values: dict) -> list[dict]:
+    """What the passport check finds in the form as it stands (004 item 22 (二) 3): differences
+    from the passport's machine-readable zone and an expired passport. A warning, never a refusal;
+    a malformed zone is the field's own error."""
+    return [
+        f for f in passport.form_findings(values) if not f["code"].startswith(passport.MRZ_PREFIX)
+    ]
 
 
 def _control(spec: dict, name: str, value, index: dict) -> dict:
@@ -36,6 +52,7 @@ def _control(spec: dict, name: str, value, index: dict) -> dict:
         "kind": spec["type"],
         "label": {"zh": spec["zh"], "en": spec["en"]},
         "required": bool(spec.get("required")),
+        "help": spec.get("help"),
         "errors": [],
         "notices": [],
     }

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,9 @@ from onestop.applications.workflow import TRANSITIONS
 from onestop.appointments import selectors as appointments
 from onestop.appointments.booking import record_visit
 from onestop.appointments.models import BookingStatus
+from onestop.audit import reads
 from onestop.catalog import selectors as catalog
+from onestop.documents import passport, photo
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
 # The decisions of each page, by the workflow action behind them (which says when it is open).
@@ -142,6 +144,8 @@ def _record_visit(request, code: str):
 
 def _booking_page(request, booking, errors=(), status=200):
     application = booking.application
+    if application is not None:  # the applicant's name is shown: a read of the application
+        reads.application_read(request.user, application)
     return render(
         request,
         "web/window/lookup.html",
@@ -160,8 +164,34 @@ def _booking_page(request, booking, errors=(), status=200):
 
 @_role_required(Role.PRE_EXAMINER)
 def pre_examination_page(request, number):
+    """The application for the pre-examiner, with what the document checks suggest for the
+    notice (004 item 22 (二) 3) ticked in advance: nothing is sent until the examiner issues it."""
     application = get_application_for(request.user, number=number)
-    return _examination(request, application, NoticeStage.PRE_EXAMINATION)
+    return _examination(
+        request, application, NoticeStage.PRE_EXAMINATION, suggested=_suggested(application)
+    )
+
+
+def _suggested(application: Application) -> list[dict]:
+    """Notice items the passport and photo checks suggest, in the shape of a notice's items."""
+    return passport.suggested_items(application) + photo.suggested_items(application)
+
+
+def _item_key(item: dict) -> str:
+    """The tick of a notice item on the page ("field/<code>", "material/<matter>/<code>")."""
+    if item["kind"] == "material":
+        return f"material/{item['matter']}/{item['code']}"
+    return f"field/{item['code']}"
+
+
+def _prefilled(items: list[dict]) -> QueryDict:
+    """The page as if the examiner had ticked these items and typed their reasons."""
+    data = QueryDict(mutable=True)
+    for item in items:
+        key = _item_key(item)
+        data.appendlist("tick", key)
+        data[f"{key}.en"], data[f"{key}.zh"] = item["reason_en"], item["reason_zh"]
+    return data
 
 
 @_role_required(Role.WINDOW_CLERK)
@@ -178,6 +208,7 @@ def upload_file(request, number, upload_id):
     upload = application.uploads.filter(pk=upload_id).first()
     if upload is None:
         raise Http404
+    reads.upload_read(request.user, upload)
     return FileResponse(
         upload.file.open("rb"),
         as_attachment=True,
@@ -244,14 +275,25 @@ def notice(request, number, sequence):
     )
 
 
-def _examination(request, application: Application, stage: str):
+def _examination(
+    request, application: Application, stage: str, suggested: list[dict] | None = None
+):
     """The application for a decision. A decision goes to the domain and on to the next page;
     a refused one shows this page again with what was entered and every error in both
-    languages."""
+    languages. `suggested` notice items are ticked in advance when the page is first shown."""
     covered = _covered(application)
     materials = materials_of(application)
     fields = [f for s in sections_for(_codes(covered)) for f in s["fields"]]
     entered = request.POST if request.method == "POST" else None
+    tickable = {_material_key(m) for m in _tickable(materials)} | {
+        f"field/{f['code']}" for f in fields
+    }
+    suggestions = [
+        {**item, "key": _item_key(item), "on_page": _item_key(item) in tickable}
+        for item in suggested or []
+    ]
+    if entered is None and suggestions:
+        entered = _prefilled([s for s in suggestions if s["on_page"]])
     errors, keys = [], []
     decision = entered.get("decision") if entered else None
     if decision in DECISIONS[stage]:
@@ -262,7 +304,22 @@ def _examination(request, application: Application, stage: str):
             errors = _errors(exc)
     template = "pre_examination" if stage == NoticeStage.PRE_EXAMINATION else "window"
     context = _examination_context(application, stage, covered, materials, entered, errors, keys)
+    context["suggestions"] = [
+        {**s, "what": _what(s["key"], materials, fields)} for s in suggestions
+    ]
     return render(request, f"web/window/{template}.html", context)
+
+
+def _what(key: str, materials: list[dict], fields: list[dict]) -> dict:
+    """The subject of a notice item's tick as {"zh", "en"}: the material's or the field's name."""
+    for m in materials:
+        if _material_key(m) == key:
+            return {"zh": m["name_zh"], "en": m["name_en"]}
+    for f in fields:
+        if f"field/{f['code']}" == key:
+            return {"zh": f["zh"], "en": f["en"]}
+    code = key.rpartition("/")[2]
+    return {"zh": code, "en": code}
 
 
 def _decide(request, application: Application, stage: str, decision: str, items: list[dict]):

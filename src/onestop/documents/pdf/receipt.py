@@ -1,0 +1,81 @@
+"""The acceptance receipt (受理回执): valid at most 7 days (004 item 35); while the passport is
+kept it lets the applicant stay legally (002 §6 (3))."""
+
+from onestop.applications.acceptance import LEGAL_STAY_NOTE, RECEIPT_DAYS
+from onestop.applications.models import Application
+
+from . import facts, layout
+from .layout import words
+
+TITLE = words("受理回执", "Acceptance receipt")
+DATE_OF_ACCEPTANCE = words("受理日期", "Date of acceptance")
+VALID_UNTIL = words("有效期至", "Valid until")
+CASES = words("分送各部门办理", "Cases routed to the departments")
+LEGAL_STAY = words("合法居留", "Legal stay")
+COLUMNS = [
+    words("事项", "Matter"),
+    words("办理部门", "Department"),
+    words("送达部门期限", "Reaches the department by"),
+    words("承诺办结", "Promised by"),
+    words("法定时限", "Statutory limit"),
+]
+WORKING_DAYS = words(
+    "以上日期按工作日计算；“—”表示依据文件未规定时限。",
+    "Dates count working days; — means the sources set no limit.",
+)
+
+
+def _date(day) -> str:
+    return day.isoformat() if day else "—"
+
+
+def receipt_pdf(application: Application) -> bytes:
+    """The receipt of an accepted application; NotIssued before acceptance."""
+    if not application.acceptance_number:
+        raise facts.NotIssued("The application has not been accepted.")
+    top = layout.Header(
+        authority=facts.window(application),
+        title=TITLE,
+        numbers=[
+            (facts.ACCEPTANCE_NUMBER, application.acceptance_number),
+            (facts.APPLICATION_NUMBER, facts.number_of(application)),
+        ],
+        progress_url=facts.progress_url(),
+    )
+    validity = words(
+        f"{_date(application.receipt_valid_until)}（最长{RECEIPT_DAYS}日）",
+        f"at most {RECEIPT_DAYS} days (004 item 35)",
+    )
+    cases = application.cases.select_related("department", "matter_version").order_by("pk")
+    rows = [
+        [
+            words(c.matter_version.name_zh, c.matter_version.name_en),
+            words(c.department.name_zh, c.department.name_en),
+            _date(c.routing_due),
+            _date(c.planned_due),
+            layout.sourced(_date(c.statutory_due), c.time_limit_source),
+        ]
+        for c in cases
+    ]
+    mm = layout.mm
+    story = [
+        layout.fact_rows(
+            [
+                (facts.APPLICANT, facts.applicant_name(application)),
+                (facts.MATTERS, facts.matter_names(application)),
+                (DATE_OF_ACCEPTANCE, _date(application.accepted_on)),
+                (VALID_UNTIL, validity),
+            ]
+        ),
+        layout.heading(CASES, source="003 第十六条"),
+        layout.space(2),
+        layout.data_table(
+            COLUMNS, rows, [48 * mm, 48 * mm, 26 * mm, 26 * mm, layout.WIDTH - 148 * mm]
+        ),
+        layout.space(1),
+        *layout.note(WORKING_DAYS),
+        layout.heading(LEGAL_STAY, source="002 §6 (3)"),
+        layout.space(2),
+        *layout.note(LEGAL_STAY_NOTE),
+    ]
+    return layout.render(top, story)
