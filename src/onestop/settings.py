@@ -19,14 +19,27 @@ ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (30
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 
 Documents and uploads (docs/documents.md):
+ONESTOP_DATA_KEYS       comma-separated Fernet keys encrypting personal data at rest, newest first
+                        (`onestop manage new_data_key` makes one); when unset, a key is made
+                        once in ONESTOP_VAR_DIR/data_key (check --deploy warns)
 ONESTOP_CJK_FONT        a TrueType (glyf) CJK font file or collection for PDFs; default: the first
                         found of WenQuanYi Zen Hei / Micro Hei / AR PL UMing (Debian packages)
 ONESTOP_UPLOAD_SCANNER  dotted path of a callable(bytes, content_type) -> None | reason, e.g. a
                         ClamAV client; default: no scanner (a deployment must add one)
+
+Signing in (docs/security.md, "Authentication"):
+ONESTOP_SIGN_IN_FAILURES        failed sign-ins (password or code) per username and address
+                                before a lockout, default 5
+ONESTOP_SIGN_IN_LOCKOUT_MINUTES how long that lockout lasts, default 15
+ONESTOP_STAFF_IDLE_MINUTES      a staff session ends after this long without a request, default 30
+ONESTOP_STAFF_SESSION_HOURS     and this long after signing in whatever the activity, default 8
+ONESTOP_APPLICANT_SESSION_DAYS  other sessions last this long after their last change, default 14
 """
 
+import base64
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "ninja",  # the API docs page from local static files, which the CSP allows (no CDN)
     "onestop.catalog",
     "onestop.workdays",
     "onestop.accounts",
@@ -77,7 +94,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "onestop.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "onestop.web.middleware.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the page that says so
 ]
 
 ROOT_URLCONF = "onestop.urls"
@@ -136,11 +157,65 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/my/applications/"
 
+# Authentication (docs/security.md). Passwords: ASVS 4.0.3 2.1.1 (12 characters at least), 2.1.2
+# (up to 128), 2.1.7 (not a common password), no composition rules (2.1.9).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "onestop.accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout (accounts/lockout.py): failures per username and address together, never per address
+# alone, so one person cannot lock out an office behind one address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("ONESTOP_SIGN_IN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ONESTOP_SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page names holds
+AXES_LOCKOUT_CALLABLE = "onestop.web.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "onestop.applications.throttle.client_ip"  # ONESTOP_TRUSTED_PROXY
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]  # masked in its logs
+
+# Second factor of staff (accounts/two_factor.py): the pending sign-in between the password and
+# the code lasts this long; the issuer names the account in authenticator apps.
+ONESTOP_SIGN_IN_STEP_SECONDS = 5 * 60
+OTP_TOTP_ISSUER = "onestop"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin deletes a lost device; it never shows a key
+
+# Session lifetimes (accounts/session_policy.py), set at sign-in by role.
+ONESTOP_STAFF_IDLE_SECONDS = 60 * int(os.environ.get("ONESTOP_STAFF_IDLE_MINUTES", "30"))
+ONESTOP_STAFF_ABSOLUTE_SECONDS = 3600 * int(os.environ.get("ONESTOP_STAFF_SESSION_HOURS", "8"))
+ONESTOP_APPLICANT_SESSION_SECONDS = 86400 * int(
+    os.environ.get("ONESTOP_APPLICANT_SESSION_DAYS", "14")
+)
+
+# Headers (ASVS 4.0.3 V14.4). No inline script or style anywhere: scripts are static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+ONESTOP_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -160,6 +235,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ONESTOP_UPLOAD_SCANNER = os.environ.get("ONESTOP_UPLOAD_SCANNER", "")
 ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
+# Fernet keys of personal data at rest (applications/protected.py), newest first. Without them
+# from the environment, a key kept in ONESTOP_VAR_DIR (made once, readable by the owner only);
+# `check --deploy` warns about that: production keeps keys away from the data they protect.
+def _data_keys() -> tuple[list[str], bool]:
+    given = [k.strip() for k in os.environ.get("ONESTOP_DATA_KEYS", "").split(",") if k.strip()]
+    if given:
+        return given, True
+    key_file = VAR_DIR / "data_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key = base64.urlsafe_b64encode(os.urandom(32))
+        try:  # two processes starting at once: the first one's key wins
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as out:
+                out.write(key)
+    return [key_file.read_text(encoding="utf-8").strip()], False
+
+
+ONESTOP_DATA_KEYS, ONESTOP_DATA_KEYS_FROM_ENVIRONMENT = _data_keys()
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
@@ -169,9 +267,17 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if os.environ.get("ONESTOP_HTTPS") == "1":
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+if os.environ.get("ONESTOP_HTTPS") == "1":  # production: docs/operations.md, check --deploy
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    # HSTS: once a browser has seen the site over HTTPS it refuses plain HTTP for this long.
+    SECURE_HSTS_SECONDS = int(os.environ.get("ONESTOP_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ONESTOP_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("ONESTOP_HSTS_PRELOAD", "1") == "1"
+    if os.environ.get("ONESTOP_TRUSTED_PROXY") == "1":
+        # TLS ends at the proxy, which must set (never pass on) X-Forwarded-Proto; without it
+        # every request looks like plain HTTP and the redirect to HTTPS never ends.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Failed progress lookups by passport number (applications/throttle.py): at most this many per
 # client address and per application number within the window; then HTTP 429 until it ends.

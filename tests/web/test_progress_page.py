@@ -107,11 +107,11 @@ def test_the_page_shows_nothing_personal_beyond_what_was_typed(handler_x, examin
             assert personal not in page
 
 
-def test_the_pages_are_never_cached_and_send_no_referrer(handler_x):
+def test_the_pages_are_never_cached_and_send_no_referrer_elsewhere(handler_x):
     number = file_two_permits(handler_x)["number"]
     for response in (english().get("/progress/"), check(number, PASSPORT), check(number, "E1")):
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=1)

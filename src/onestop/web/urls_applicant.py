@@ -3,16 +3,13 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from . import applicant
+from . import applicant, sign_in
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth.LoginView.as_view(
-            template_name="web/applicant/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", sign_in.sign_in, name="login"),
+    path("accounts/login/code/", sign_in.code_step, name="sign-in-code"),
+    path("accounts/login/enrol/", sign_in.enrol, name="sign-in-enrol"),
+    # Django's LogoutView answers POST only (a GET gets 405), with the CSRF check.
     path("accounts/logout/", auth.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("my/applications/", applicant.my_applications, name="my-applications"),
     path("my/applications/new/", applicant.new_application, name="my-application-new"),
