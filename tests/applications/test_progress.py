@@ -82,7 +82,7 @@ def test_progress_for_does_the_same_work_for_unknown_and_wrong(
     )
     with django_assert_num_queries(1):
         assert progress_for(UNKNOWN if number == "unknown" else filed, passport) is None
-    assert compared == [32]  # one comparison of two digests
+    assert compared == [64]  # one comparison of two blind indexes (hex SHA-256)
 
 
 def test_the_right_passport_number_in_any_case_and_with_spaces_shows_the_status(handler_x):

@@ -14,6 +14,8 @@ from onestop.accounts.models import Employer
 from onestop.audit.history import HistoryEvent
 from onestop.catalog.models import Bundle, BundleVersion, Matter, MatterVersion, Region
 
+from .protected import EncryptedJSONField, blind_index
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -61,8 +63,11 @@ class Application(models.Model):
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    form = models.JSONField(default=dict, blank=True)
-    profile = models.JSONField(default=dict, blank=True)
+    # Personal data, encrypted at rest (protected.py); the passport number is found by its
+    # keyed blind index, never by a query into the form.
+    form = EncryptedJSONField(default=dict, blank=True)
+    profile = EncryptedJSONField(default=dict, blank=True)
+    passport_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # The language the applicant filed in: notices go out in it.
     language = models.CharField(max_length=10, default="en")
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -88,6 +93,13 @@ class Application(models.Model):
 
     def __str__(self):
         return self.number or f"draft {self.public_id}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # The index follows the form: an invariant of the row, kept wherever the form is saved.
+        self.passport_index = blind_index((self.form or {}).get("passport_number"))
+        if update_fields is not None and "form" in update_fields:
+            update_fields = {*update_fields, "passport_index"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def subject_code(self) -> str:

@@ -6,19 +6,23 @@ number that does not exist and for a wrong passport number, after the same work,
 answer nor its timing tells whether the number exists.
 """
 
-import hashlib
 import hmac
 import secrets
 
+from django.utils import timezone
 from django.utils.translation import override
 
 from onestop.accounts.models import Role
+from onestop.cases import steps as case_steps
+from onestop.cases import urgency
+from onestop.workdays.selectors import calendar_for
 
 from . import form as one_form
 from .drafts import materials_of
 from .events import EVENT_LABELS
 from .models import Application, Status
 from .pre_examination import open_notice
+from .protected import blind_index
 from .selectors import timeline
 
 NO_MATCH = {
@@ -27,7 +31,7 @@ NO_MATCH = {
 }
 
 # Compared against when the number is unknown; random per process, so nothing typed matches it.
-_DECOY = secrets.token_hex(16).upper()
+_DECOY = secrets.token_hex(32)
 
 
 def normalised(text: str | None) -> str:
@@ -45,18 +49,20 @@ def progress_for(number: str, passport_number: str) -> dict | None:
         .select_related("region", "bundle_version")
         .first()
     )
-    on_file = normalised(application.form.get("passport_number")) if application else _DECOY
-    given = normalised(passport_number)
-    # Digests make both sides the same length, so the comparison time does not depend on them.
-    same = hmac.compare_digest(_digest(on_file), _digest(given))
+    # Blind indexes (protected.py) are digests of equal length: the comparison time depends on
+    # neither side, and the form need not be decrypted to answer "no".
+    on_file = application.passport_index if application else _DECOY
+    given = blind_index(passport_number)
+    same = hmac.compare_digest(on_file, given or _DECOY)
     if application is None or not given or not same:
         return None
     return progress_of(application)
 
 
-def progress_of(application: Application) -> dict:
+def progress_of(application: Application, today=None) -> dict:
     """The application's status, dates, open one-time notice, cases and history, with the words
-    for each state in English and Chinese."""
+    for each state in English and Chinese; each case with its steps and the working days left
+    to its due date as of `today` (case_progress)."""
     notice = open_notice(application)
     subject = _subject(application)
     return {
@@ -80,23 +86,7 @@ def progress_of(application: Application) -> dict:
         "accepted_on": application.accepted_on,
         "acceptance_number": application.acceptance_number,
         "receipt_valid_until": application.receipt_valid_until,
-        "cases": [
-            {
-                "matter": case.matter_version.matter.code,
-                "matter_name_en": case.matter_version.name_en,
-                "matter_name_zh": case.matter_version.name_zh,
-                "department": case.department.code,
-                "department_name_en": case.department.name_en,
-                "department_name_zh": case.department.name_zh,
-                "status": case.status,
-                **_words("status", case.get_status_display()),
-                "routing_due": case.routing_due,
-                "planned_due": case.planned_due,
-                "statutory_due": case.statutory_due,
-                "due_provisional": case.due_provisional,
-            }
-            for case in application.cases.select_related("matter_version__matter", "department")
-        ],
+        "cases": case_progress(application, today),
         "timeline": [
             {
                 "sequence": step["sequence"],
@@ -114,8 +104,73 @@ def progress_of(application: Application) -> dict:
     }
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.sha256(text.encode()).digest()
+# Statuses in which the department still decides: the time limits run until the document is
+# produced; delivery lies outside them (004 附件1; 003 第二十一条).
+_DECIDING = ("review", "approval", "production")
+
+
+def case_progress(application: Application, today=None) -> list[dict]:
+    """Per case: its department and matter, its steps done, current and to come
+    (catalog/data/national/case_steps.yaml), its due date (the planned date, else the statutory
+    one) and, while the department still decides and the clock runs, the working days left to
+    it, negative when overdue (cases/urgency.py; 004 item 18 counts in 工作日)."""
+    today = today or timezone.localdate()
+    work = calendar_for(application.region.code)
+    order = list(case_steps.steps().values())
+    rows = []
+    for case in application.cases.select_related("matter_version__matter", "department"):
+        due = case.planned_due or case.statutory_due
+        running = case.status in _DECIDING and not case.paused and due is not None
+        rows.append(
+            {
+                "matter": case.matter_version.matter.code,
+                "matter_name_en": case.matter_version.name_en,
+                "matter_name_zh": case.matter_version.name_zh,
+                "department": case.department.code,
+                "department_name_en": case.department.name_en,
+                "department_name_zh": case.department.name_zh,
+                "status": case.status,
+                **_words("status", case.get_status_display()),
+                "routing_due": case.routing_due,
+                "planned_due": case.planned_due,
+                "statutory_due": case.statutory_due,
+                "due_provisional": case.due_provisional,
+                "steps": _steps(case, order),
+                "due": due,
+                "paused": case.paused,
+                "working_days_left": urgency.working_days_left(work, today, due)
+                if running
+                else None,
+                "mark": urgency.mark(work, today, due) if running else None,
+            }
+        )
+    return rows
+
+
+def _steps(case, order: list[dict]) -> list[dict]:
+    """Each step with its state: "done", "current" or "to_come"; a refused case has done the
+    steps someone signed and has no current one."""
+    codes = [spec["code"] for spec in order]
+    if case.status == "delivered":
+        done = set(codes)
+    elif case.status == "rejected":
+        done = {"review"} if case.reviewed_by_id else set()
+        done |= {"approval"} if case.approved_by_id else set()
+    else:
+        done = set(codes[: codes.index(case.status)]) if case.status in codes else set()
+    return [
+        {
+            "code": spec["code"],
+            "name_en": spec["name"]["en"],
+            "name_zh": spec["name"]["zh"],
+            "state": "done"
+            if spec["code"] in done
+            else "current"
+            if spec["code"] == case.status
+            else "to_come",
+        }
+        for spec in order
+    ]
 
 
 def _words(name: str, label) -> dict:

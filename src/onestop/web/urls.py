@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import checklist, progress, staff, views
+from . import checklist, my_data, progress, staff, views
 
 app_name = "web"
 urlpatterns = [
@@ -13,8 +13,10 @@ urlpatterns = [
     path("checklist/result/", checklist.result, name="checklist-result"),
     path("staff/calendar/", staff.calendar_month, name="staff-calendar"),
     path("progress/", progress.progress, name="progress"),
+    path("my/data/", my_data.my_data, name="my-data"),
     path("", include("onestop.web.urls_applicant")),
     path("", include("onestop.web.urls_booking")),
     path("", include("onestop.web.urls_window")),
     path("", include("onestop.web.urls_department")),
+    path("", include("onestop.web.urls_documents")),
 ]

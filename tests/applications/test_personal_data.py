@@ -1,0 +1,209 @@
+"""Personal data: encrypted at rest, found by a blind index, purged when its purpose is served,
+and given to the person on request (PIPL Art. 19, 45, 47, 51)."""
+
+import io
+import json
+import os
+from datetime import timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from onestop.applications import protected
+from onestop.applications.drafts import add_upload, create_draft, materials_of
+from onestop.applications.models import Application, Status, Upload
+from onestop.applications.personal_data import purge
+from onestop.applications.progress import progress_for
+from onestop.notifications.models import Outbox
+from onestop.notifications.models import Status as OutboxStatus
+from tests.applications.test_one_window_flow import FORM, as_, file_two_permits, profile
+
+pytestmark = pytest.mark.django_db
+
+
+def blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def keys(settings):
+    """Use given keys for one test, and forget them afterwards."""
+
+    def use(*values):
+        settings.ONESTOP_DATA_KEYS = list(values)
+        protected.reset_keys()
+
+    yield use
+    protected.reset_keys()
+
+
+def stored(application, column):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column} FROM applications_application WHERE id = %s",  # noqa: S608
+            [application.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_form_and_profile_are_stored_encrypted_and_read_back_plain(handler_x):
+    number = file_two_permits(handler_x)["number"]
+    application = Application.objects.get(number=number)
+    for column in ("form", "profile"):
+        raw = stored(application, column)
+        assert raw.startswith("fernet:")
+        assert "E00000001" not in raw and "Wilson" not in raw and "1990-08-20" not in raw
+    assert application.form["passport_number"] == "E00000001"
+    assert application.profile["date_of_birth"] == "1990-08-20"
+
+
+def test_the_passport_number_is_found_by_its_blind_index_only(handler_x):
+    number = file_two_permits(handler_x)["number"]
+    application = Application.objects.get(number=number)
+    assert application.passport_index == protected.blind_index(" e00000001 ")
+    assert application.passport_index not in ("", "E00000001")
+    assert Application.objects.filter(passport_index=protected.blind_index("E00000001")).exists()
+    assert progress_for(number, "e00000001")["number"] == number
+    assert progress_for(number, "E00000002") is None
+
+
+def test_the_blind_index_depends_on_the_key(keys):
+    keys(Fernet.generate_key().decode())
+    first = protected.blind_index("E00000001")
+    keys(Fernet.generate_key().decode())
+    assert protected.blind_index("E00000001") != first
+    assert protected.blind_index("") == ""
+
+
+def test_a_wrong_key_fails_loudly_instead_of_reading_garbage(handler_x, keys):
+    number = file_two_permits(handler_x)["number"]
+    keys(Fernet.generate_key().decode())
+    with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+        Application.objects.get(number=number)
+
+
+def test_keys_rotate_without_losing_data(handler_x, keys, settings):
+    old = settings.ONESTOP_DATA_KEYS[0]
+    old = old.decode() if isinstance(old, bytes) else old
+    number = file_two_permits(handler_x)["number"]
+    new = Fernet.generate_key().decode()
+    keys(new, old)
+    assert Application.objects.get(number=number).form["surname"] == "Wilson"
+    call_command("reencrypt_personal_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    keys(new)
+    application = Application.objects.get(number=number)
+    assert application.form["surname"] == "Wilson"
+    assert application.passport_index == protected.blind_index("E00000001")
+
+
+def draft_with_file(handler, *, days_ago: int, status=Status.DRAFT):
+    application = create_draft(
+        handler,
+        "beijing",
+        bundle="two_permits",
+        employer_code="91110000XXXXXXXXX1",
+        profile=profile("B"),
+        form=FORM,
+    )
+    material = materials_of(application)[0]
+    upload = add_upload(
+        application,
+        handler,
+        matter_code=material["matter"],
+        material_code=material["code"],
+        uploaded_file=SimpleUploadedFile("scan.pdf", blank_pdf(), content_type="application/pdf"),
+    )
+    Application.objects.filter(pk=application.pk).update(
+        status=status, updated_at=timezone.now() - timedelta(days=days_ago)
+    )
+    return application, upload
+
+
+def test_purge_takes_drafts_older_than_90_days_and_keeps_the_rest(handler_x):
+    old, old_file = draft_with_file(handler_x, days_ago=91)
+    kept, kept_file = draft_with_file(handler_x, days_ago=89)
+    path = old_file.file.path
+    assert purge(dry_run=True)["abandoned_draft"] == 1
+    assert Application.objects.filter(pk=old.pk).exists()  # a dry run changes nothing
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        counts = purge()
+    assert counts["abandoned_draft"] == 1
+    assert not Application.objects.filter(pk=old.pk).exists()
+    assert Application.objects.filter(pk=kept.pk).exists()
+    assert not os.path.exists(path)
+    assert os.path.exists(kept_file.file.path)
+
+
+def test_purge_removes_files_of_closed_applications_after_180_days(handler_x):
+    closed, upload = draft_with_file(handler_x, days_ago=181, status=Status.WITHDRAWN)
+    recent, _ = draft_with_file(handler_x, days_ago=179, status=Status.NOT_ACCEPTED)
+    assert purge()["closed_files"] == 1
+    assert not Upload.objects.filter(application=closed).exists()
+    assert Upload.objects.filter(application=recent).exists()
+    assert Application.objects.filter(pk=closed.pk).exists()  # the record of the decision stays
+
+
+def test_purge_erases_sent_notices_after_90_days(handler_x):
+    number = file_two_permits(handler_x)["number"]
+    application = Application.objects.get(number=number)
+    message = Outbox.objects.create(
+        application=application,
+        kind=Outbox._meta.get_field("kind").choices[0][0],
+        sequence=99,
+        channel="email",
+        recipient="john@example.com",
+        subject="s",
+        body="b",
+        idempotency_key="purge-test",
+        status=OutboxStatus.SENT,
+        sent_at=timezone.now() - timedelta(days=91),
+    )
+    assert purge()["sent_message"] == 1
+    message.refresh_from_db()
+    assert (message.recipient, message.subject, message.body) == ("", "", "")
+    assert purge()["sent_message"] == 0
+
+
+def test_the_purge_command_prints_each_rule_with_its_source(capsys):
+    call_command("purge_personal_data", "--dry-run")
+    out = capsys.readouterr().out
+    assert out.count("PIPL Art. 19") == 3 and "would purge" in out
+
+
+def test_a_person_downloads_their_own_data_and_nobody_elses(handler_x, handler_y):
+    mine = file_two_permits(handler_x)["number"]
+    theirs = file_two_permits(handler_y, employer="91110000YYYYYYYYY2")["number"]
+    response = as_(handler_x).get("/my/data/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"].startswith("max-age=0")
+    data = json.loads(response.content)
+    numbers = [a["number"] for a in data["applications"]]
+    assert numbers == [mine] and theirs not in response.content.decode()
+    assert data["applications"][0]["form"]["passport_number"] == "E00000001"
+
+
+def test_anonymous_people_are_sent_to_sign_in_for_their_data(client):
+    response = client.get("/my/data/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_check_deploy_warns_when_the_data_key_lies_beside_the_data(settings):
+    from django.core.checks import run_checks
+
+    settings.ONESTOP_DATA_KEYS_FROM_ENVIRONMENT = False
+    ids = [m.id for m in run_checks(include_deployment_checks=True)]
+    assert "onestop.W001" in ids
+    settings.ONESTOP_DATA_KEYS_FROM_ENVIRONMENT = True
+    assert "onestop.W001" not in [m.id for m in run_checks(include_deployment_checks=True)]
