@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "onestop.cases",
     "onestop.notifications",
     "onestop.appointments",
+    "onestop.audit",
     "onestop.web",
 ]
 

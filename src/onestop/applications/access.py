@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from onestop.accounts.models import Assignment, Role
+from onestop.audit import reads
 
 from .models import Application
 
@@ -81,11 +82,15 @@ def own_applications(user):
 
 
 def get_application_for(user, *, number: str | None = None, public_id=None) -> Application:
-    """The application if `user` may read it; one 404 for missing and for not yours."""
+    """The application if `user` may read it; one 404 for missing and for not yours. A staff
+    member's read is written to the audit log (audit/reads.py)."""
     found = visible_applications(user)
     try:
         if number is not None:
-            return found.get(number=number)
-        return found.get(public_id=public_id)
+            application = found.get(number=number)
+        else:
+            application = found.get(public_id=public_id)
     except (Application.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
+    reads.application_read(user, application, roles_on(user, application))
+    return application

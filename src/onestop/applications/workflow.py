@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from onestop.accounts.models import Role
+from onestop.audit import decisions as audit
 from onestop.audit.history import next_sequence
 
 from .access import roles_on
@@ -85,17 +86,21 @@ def append_event(
     from_status: str = "",
     to_status: str = "",
 ) -> Event:
-    return Event.objects.create(
-        application=application,
-        sequence=next_sequence(application.events),
-        kind=kind,
-        actor=actor,
-        role=role,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        data=data or {},
-    )
+    """Append to the history, and to the audit log in the same transaction."""
+    with transaction.atomic():
+        event = Event.objects.create(
+            application=application,
+            sequence=next_sequence(application.events),
+            kind=kind,
+            actor=actor,
+            role=role,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            data=data or {},
+        )
+        audit.application_event(event)
+    return event
 
 
 @transaction.atomic

@@ -81,6 +81,10 @@ def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: 
             )
         if asked and days > asked:
             raise ValidationError("The validity exceeds what was asked for.")
+    # The result goes to the other cases of the application: lock them all, in one order, before
+    # the first write, so that two departments producing at once, or a producer and the audit
+    # log's head (audit/chain.py), never wait on each other in a circle.
+    list(Case.objects.select_for_update().filter(application_id=case.application_id).order_by("pk"))
     case = transition(case, "produce", handler)
     case.result = {
         "number": number.strip(),

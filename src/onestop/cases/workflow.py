@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from onestop.accounts.models import Assignment, Role
+from onestop.audit import decisions as audit
 from onestop.audit.history import next_sequence
 from onestop.workdays.selectors import calendar_for
 
@@ -86,9 +87,18 @@ def roles_on_case(user, case: Case) -> list[str]:
 
 
 def append_event(case: Case, actor, role: str, kind: str, **fields) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case, sequence=next_sequence(case.events), kind=kind, actor=actor, role=role, **fields
-    )
+    """Append to the history, and to the audit log in the same transaction."""
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            case=case,
+            sequence=next_sequence(case.events),
+            kind=kind,
+            actor=actor,
+            role=role,
+            **fields,
+        )
+        audit.case_event(event)
+    return event
 
 
 def start_step(case: Case, on) -> None:

@@ -25,7 +25,8 @@ from django.views.decorators.cache import never_cache
 from onestop.accounts import roles
 from onestop.accounts.models import DEPARTMENT_STAFF, Role
 from onestop.applications.models import Application
-from onestop.cases import decisions, queues, steps
+from onestop.audit import reads, unusual
+from onestop.cases import decisions, queues, statistics, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.workflow import STEP_OF_STATUS, TRANSITIONS, roles_on_case
 from onestop.catalog.models import Department
@@ -138,7 +139,13 @@ def case_queue(request, held):
     return render(
         request,
         "web/department/queue.html",
-        {"rows": rows, "page": page, "status": status, "choices": choices},
+        {
+            "rows": rows,
+            "page": page,
+            "status": status,
+            "choices": choices,
+            "due_soon_working_days": urgency.DUE_SOON_WORKING_DAYS,
+        },
     )
 
 
@@ -157,6 +164,7 @@ def _case_for(user, pk: int) -> tuple[Case, list[str]]:
     held = roles_on_case(user, case) if case is not None else []
     if not held:
         raise Http404
+    reads.case_read(user, case, held)
     return case, held
 
 
@@ -366,10 +374,12 @@ def _label(choices, value: str) -> str:
 @_signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
 def supervision(request, held):
     """Open cases per department and step, the overdue, the on-time rate, repeated correction
-    notices (004 item 36.4), and two counters that must stay at zero: refusals without reasons
-    (004 item 36.5) and review and approval by one person (004 廉政风险点)."""
+    notices (004 item 36.4), two counters that must stay at zero: refusals without reasons
+    (004 item 36.5) and review and approval by one person (004 廉政风险点), and unusual reading
+    of personal data by staff (audit/unusual.py, 004 廉政风险点)."""
     everywhere = Role.ADMINISTRATOR in held
-    supervised = {r.pk for r in roles.regions_of(request.user, Role.SUPERVISOR)}
+    regions = roles.regions_of(request.user, Role.SUPERVISOR)
+    supervised = {r.pk for r in regions}
     cases = Case.objects.all() if everywhere else Case.objects.filter(region_id__in=supervised)
     applications = Application.objects.filter(number__isnull=False)
     if not everywhere:
@@ -388,7 +398,10 @@ def supervision(request, held):
             "on_time": _on_time(cases),
             **_notices(applications),
             **_must_be_zero(cases),
+            **unusual.unusual_reads(None if everywhere else [r.code for r in regions], today),
             "linked": supervised,
+            "linked_codes": {r.code for r in regions},
+            "charts": statistics.charts(None if everywhere else [r.code for r in regions]),
         },
     )
 

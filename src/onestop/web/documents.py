@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 
 from onestop.accounts.models import APPLICANT_SIDE, DEPARTMENT_STAFF, REGIONAL_STAFF, Role
 from onestop.applications.access import get_application_for, roles_on
+from onestop.audit import reads
 from onestop.cases.workflow import roles_on_case
 from onestop.documents import pdf
 
@@ -46,8 +47,10 @@ def _case(user, number: str, pk: int, allowed: set):
         raise Http404
     if set(roles_on(user, application)) & set(APPLICANT_SIDE):
         return case
-    if not set(roles_on_case(user, case)) & allowed:
+    roles = roles_on_case(user, case)
+    if not set(roles) & allowed:
         raise Http404
+    reads.case_read(user, case, roles)
     return case
 
 

@@ -1,0 +1,23 @@
+"""The audit log in the admin: read only. Nothing is added, changed or deleted here."""
+
+from django.contrib import admin
+
+from .models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("sequence", "at", "actor", "actor_role", "action", "object_type", "object_ref")
+    list_filter = ("action", "region", "department", "actor_role")
+    search_fields = ("object_ref",)
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    ordering = ("-sequence",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

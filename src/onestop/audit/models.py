@@ -1,0 +1,84 @@
+"""The audit log: one hash chain of every decision and every staff read of personal data
+(GB/T 22239-2019 security audit; 004 廉政风险点). Entries are appended by chain.append only.
+
+An entry says who did what to which record, when and in which role: the application number or
+case id, never the data read. `hash` is SHA-256 over the canonical JSON of the entry's fields
+and the previous entry's hash, so changing, removing or inserting any entry breaks every link
+after it (chain.verify, `onestop manage verify_audit`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnly(ValueError):
+    """An audit entry is appended once and never changed or deleted."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Audit entries are appended, never changed.")
+
+    def delete(self):
+        raise AppendOnly("Audit entries are appended, never deleted.")
+
+
+class AuditEntry(models.Model):
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the system"),
+    )
+    actor_role = models.CharField(max_length=24, blank=True)
+    # "read.application", "read.case", "read.upload", "decision.<event kind>"
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=20)
+    # The application number (or "draft:<id>" before it has one), the case id, the upload id.
+    object_ref = models.CharField(max_length=40)
+    region = models.CharField(max_length=40, blank=True)
+    department = models.CharField(max_length=60, blank=True)
+    # Only the keys of chain.DETAIL_KEYS: statuses, sequence numbers, codes; no personal data.
+    detail = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            # The supervisor's view: reads of a region in a time window.
+            models.Index(fields=["region", "action", "at"], name="audit_region_action_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["object_type", "object_ref"], name="audit_object"),
+        ]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.action} {self.object_type} {self.object_ref}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Audit entries are appended, never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Audit entries are appended, never deleted.")
+
+
+class AuditHead(models.Model):
+    """The last entry's sequence and hash, in one row: appending locks it, so appends are
+    serialised and the chain has no fork or gap. It also lets verify_audit notice entries
+    removed from the end of the chain."""
+
+    sequence = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"head #{self.sequence}"

@@ -1,0 +1,117 @@
+"""Staff reads of personal data: an application, a case or an uploaded file opened by a
+pre-examiner, window clerk, supervisor, department handler or leader, or an administrator
+(GB/T 22239-2019 security audit: every user, important user behaviour; 004 廉政风险点).
+
+The access functions call these once they have found the record the reader may see
+(applications.access.get_application_for, the case pages and API, the file downloads). What was
+read is never written: the entry names the record and the reader, not the data. A person reading
+what they file themselves (applicant, employer's handler, agent) is not a staff read. Within one
+request each object is recorded once, however often the request's code asks for it.
+"""
+
+from contextvars import ContextVar
+
+from onestop.accounts.models import APPLICANT_SIDE
+
+from .chain import append
+
+# The (reader, action, object) already recorded in this request; None outside a request.
+_recorded: ContextVar[set | None] = ContextVar("audit_reads_recorded", default=None)
+
+
+def open_scope(**kwargs) -> None:
+    _recorded.set(set())
+
+
+def close_scope(**kwargs) -> None:
+    _recorded.set(None)
+
+
+def _first_time(key: tuple) -> bool:
+    recorded = _recorded.get()
+    if recorded is None:
+        return True
+    if key in recorded:
+        return False
+    recorded.add(key)
+    return True
+
+
+def _staff_role(roles) -> str | None:
+    """The staff role of a read, or None when the reader is on the applicant's side of it."""
+    if not roles or set(roles) & set(APPLICANT_SIDE):
+        return None
+    return roles[0]
+
+
+def application_ref(application) -> str:
+    return application.number or f"draft:{application.pk}"
+
+
+def _read(user, role, action, object_type, object_ref, where) -> None:
+    """Append the read unless the reader is not staff or it is recorded in this request;
+    `where()` answers the region, department and detail (asked only when recorded)."""
+    if role is None or not _first_time((user.pk, action, object_type, object_ref)):
+        return
+    append(
+        action,
+        actor=user,
+        actor_role=role,
+        object_type=object_type,
+        object_ref=object_ref,
+        **where(),
+    )
+
+
+def application_read(user, application, roles: list[str] | None = None) -> None:
+    """`user` opened `application`; `roles` are theirs on it (applications.access.roles_on)."""
+    if roles is None:
+        from onestop.applications.access import roles_on
+
+        roles = roles_on(user, application)
+    _read(
+        user,
+        _staff_role(roles),
+        "read.application",
+        "application",
+        application_ref(application),
+        lambda: {"region": application.region.code, "detail": {"status": application.status}},
+    )
+
+
+def case_read(user, case, roles: list[str]) -> None:
+    """`user` opened `case` holding `roles` on it (cases.workflow.roles_on_case)."""
+    _read(
+        user,
+        _staff_role(roles),
+        "read.case",
+        "case",
+        str(case.pk),
+        lambda: {
+            "region": case.region.code,
+            "department": case.department.code,
+            "detail": {"status": case.status, "application": case.application.number or ""},
+        },
+    )
+
+
+def upload_read(user, upload) -> None:
+    """`user` downloaded an uploaded file: its id and material code, never its name."""
+    from onestop.applications.access import roles_on
+
+    application = upload.application
+    _read(
+        user,
+        _staff_role(roles_on(user, application)),
+        "read.upload",
+        "upload",
+        str(upload.pk),
+        lambda: {
+            "region": application.region.code,
+            "detail": {
+                "application": application_ref(application),
+                "matter": upload.matter_code,
+                "material": upload.material_code,
+            },
+        },
+    )
