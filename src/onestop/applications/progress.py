@@ -121,6 +121,7 @@ def case_progress(application: Application, today=None) -> list[dict]:
     for case in application.cases.select_related("matter_version__matter", "department"):
         due = case.planned_due or case.statutory_due
         running = case.status in _DECIDING and not case.paused and due is not None
+        left = urgency.working_days_left(work, today, due) if running else None
         rows.append(
             {
                 "matter": case.matter_version.matter.code,
@@ -138,9 +139,8 @@ def case_progress(application: Application, today=None) -> list[dict]:
                 "steps": _steps(case, order),
                 "due": due,
                 "paused": case.paused,
-                "working_days_left": urgency.working_days_left(work, today, due)
-                if running
-                else None,
+                "working_days_left": left,
+                "overdue_working_days": -left if left is not None and left < 0 else None,
                 "mark": urgency.mark(work, today, due) if running else None,
             }
         )

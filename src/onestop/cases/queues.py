@@ -3,6 +3,7 @@
 from onestop.accounts.models import Assignment, Role
 from onestop.workdays.selectors import calendar_for
 
+from . import urgency
 from .models import Case, CaseStatus
 
 ACTS_ON = {
@@ -10,7 +11,6 @@ ACTS_ON = {
     Role.DEPARTMENT_HANDLER: (CaseStatus.REVIEW, CaseStatus.PRODUCTION, CaseStatus.READY),
     Role.DEPARTMENT_LEADER: (CaseStatus.APPROVAL,),
 }
-DUE_SOON_WORKING_DAYS = 1
 
 
 def queue(user, *, status: str | None = None):
@@ -29,7 +29,8 @@ def queue(user, *, status: str | None = None):
 
 
 def with_time_left(cases, today) -> list[dict]:
-    """Each case with the working days left to its step due date (negative when overdue)."""
+    """Each case with the working days left to its step due date (negative when overdue) and
+    its mark: "overdue", "due_soon" or None (cases/urgency.py)."""
     calendars = {}
     rows = []
     for case in cases:
@@ -37,20 +38,16 @@ def with_time_left(cases, today) -> list[dict]:
             case.region.code, calendar_for(case.region.code)
         )
         due = case.step_due or case.planned_due
-        left = None
-        if due is not None:
-            left = (
-                work.working_days_between(today, due)
-                if due >= today
-                else -work.working_days_between(due, today)
-            )
+        left = urgency.working_days_left(work, today, due) if due is not None else None
+        mark = urgency.mark(work, today, due)
         rows.append(
             {
                 "case": case,
                 "due": due,
                 "working_days_left": left,
-                "overdue": left is not None and left < 0,
-                "due_soon": left is not None and 0 <= left <= DUE_SOON_WORKING_DAYS,
+                "mark": mark,
+                "overdue": mark == urgency.OVERDUE,
+                "due_soon": mark == urgency.DUE_SOON,
             }
         )
     return rows

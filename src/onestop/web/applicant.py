@@ -25,6 +25,7 @@ from onestop.applications.access import get_application_for, own_applications, r
 from onestop.applications.drafts import Invalid
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.models import Application, Status
+from onestop.applications.progress import case_progress
 from onestop.applications.selectors import timeline
 from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
 from onestop.appointments.selectors import appointment_required
@@ -204,6 +205,7 @@ def status(request, public_id):
                 for item in (notice.items if notice else [])
             ],
             "cases": application.cases.select_related("matter_version__matter", "department"),
+            "departments": case_progress(application),
             "steps": [
                 {
                     **step,

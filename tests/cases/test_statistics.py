@@ -1,0 +1,146 @@
+"""Supervisors' figures (cases/statistics.py; 004 item 35 (7), 004 item 36.4): on time per
+department and month, bookings per hall and weekday, one-time notices per application."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from onestop.accounts.models import Role
+from onestop.applications.models import Application
+from onestop.appointments.models import Booking, BookingStatus, Slot
+from onestop.cases import decisions, statistics
+from onestop.cases.models import Case, CaseEvent
+from onestop.catalog.models import Hall
+
+from ..people import person
+from .test_department_flow import accepted_two_permits, staff, stay_permit_case
+
+pytestmark = pytest.mark.django_db
+
+__all__ = ["accepted_two_permits"]
+
+
+def decide(case, department, region="beijing", *, on: date, due: date):
+    """Review and approve `case`, the approval dated `on`, the case due `due`."""
+    handler = staff(
+        f"{department}.{region}.h{case.pk}", Role.DEPARTMENT_HANDLER, department, region
+    )
+    leader = staff(f"{department}.{region}.l{case.pk}", Role.DEPARTMENT_LEADER, department, region)
+    decisions.review(case, handler)
+    decisions.approve(case, leader)
+    # Setting the past: the decision's date and the due date it is measured against.
+    moment = timezone.make_aware(datetime.combine(on, time(10)))
+    CaseEvent.objects.filter(case=case, kind="approve").update(at=moment)
+    Case.objects.filter(pk=case.pk).update(planned_due=due)
+
+
+def test_decided_on_the_due_date_is_on_time_and_a_day_later_is_late(accepted_two_permits):
+    work, residence = accepted_two_permits["work_permit"], accepted_two_permits["residence_permit"]
+    decide(work, "science_technology", on=date(2025, 9, 30), due=date(2025, 9, 30))
+    decide(residence, "public_security", on=date(2025, 10, 9), due=date(2025, 9, 30))
+    rows = {(r["department"], r["month"]): r for r in statistics.on_time_by_month(["beijing"])}
+    on_time = rows[("science_technology", "2025-09")]
+    assert (on_time["decided"], on_time["on_time"], on_time["late"], on_time["rate"]) == (
+        1,
+        1,
+        0,
+        100,
+    )
+    late = rows[("public_security", "2025-10")]
+    assert (late["decided"], late["on_time"], late["late"], late["rate"]) == (1, 0, 1, 0)
+
+
+def test_months_are_counted_apart(handler_x, examiner, clerk):
+    from ..web.test_department_pages import accepted
+
+    first = accepted(handler_x, examiner, clerk)["residence_permit"]
+    second = accepted(handler_x, examiner, clerk)["residence_permit"]
+    decide(first, "public_security", on=date(2026, 9, 30), due=date(2026, 10, 9))
+    decide(second, "public_security", on=date(2026, 10, 12), due=date(2026, 10, 9))
+    rows = [
+        (r["month"], r["decided"], r["on_time"])
+        for r in statistics.on_time_by_month(["beijing"])
+        if r["department"] == "public_security"
+    ]
+    assert rows == [("2026-09", 1, 1), ("2026-10", 1, 0)]
+
+
+def test_undecided_cases_are_not_counted(accepted_two_permits):
+    assert statistics.on_time_by_month(["beijing"]) == []
+
+
+def test_another_regions_figures_stay_out(accepted_two_permits):
+    case, _clerk = stay_permit_case()
+    decide(case, "public_security", "guangxi", on=date(2026, 3, 2), due=date(2026, 3, 2))
+    assert [r["month"] for r in statistics.on_time_by_month(["guangxi"])] == ["2026-03"]
+    assert statistics.on_time_by_month(["beijing"]) == []
+    assert [r["month"] for r in statistics.on_time_by_month(None)] == ["2026-03"]
+    guangxi = statistics.notices_per_application(["guangxi"])
+    beijing = statistics.notices_per_application(["beijing"])
+    assert guangxi[0] == {"notices": "0", "applications": 1}
+    assert beijing[0] == {"notices": "0", "applications": 1}
+
+
+def test_notices_fall_into_0_1_and_2_or_more(handler_x, examiner, clerk, accepted_two_permits):
+    from ..web.test_department_pages import accepted
+
+    for notices in (1, 2, 3):
+        number = accepted(handler_x, examiner, clerk)["residence_permit"].application.number
+        Application.objects.filter(number=number).update(correction_notices=notices)
+    assert statistics.notices_per_application(["beijing"]) == [
+        {"notices": "0", "applications": 1},
+        {"notices": "1", "applications": 1},
+        {"notices": "2+", "applications": 2},  # 004 item 36.4
+    ]
+
+
+def supervisor():
+    from onestop.catalog.models import Region
+
+    return person("supervisor.bj", Role.SUPERVISOR, region=Region.objects.get(code="beijing"))
+
+
+def book(hall, day: date, n: int, status=BookingStatus.ACTIVE):
+    slot = Slot.objects.create(hall=hall, date=day, starts=time(9), ends=time(9, 30), capacity=9)
+    for i in range(n):
+        Booking.objects.create(
+            code=f"{hall.pk}{day:%m%d}{status[:1]}{i}",
+            slot=slot,
+            person=person(f"p{hall.pk}.{day:%m%d}.{status}.{i}"),
+            matter=f"m{i}",
+            status=status,
+        )
+
+
+def test_load_per_hall_and_weekday_leaves_out_cancelled_and_other_regions():
+    beijing = Hall.objects.filter(region__code="beijing").order_by("code").first()
+    guangxi = Hall.objects.filter(region__code="guangxi").order_by("code").first()
+    monday = date(2026, 3, 2)
+    book(beijing, monday, 2)
+    book(beijing, monday + timedelta(days=7), 1, BookingStatus.ATTENDED)
+    book(beijing, monday + timedelta(days=2), 1, BookingStatus.CANCELLED)
+    book(beijing, monday + timedelta(days=3), 1, BookingStatus.NO_SHOW)
+    if guangxi:
+        book(guangxi, monday, 4)
+    [hall] = statistics.load_by_hall_and_weekday(["beijing"])
+    assert hall["hall"] == beijing.code
+    assert [d["bookings"] for d in hall["weekdays"]] == [3, 0, 0, 1, 0, 0, 0]
+
+
+def test_the_supervision_page_draws_the_charts_with_tables_for_its_region_only(
+    accepted_two_permits,
+):
+    from ..applications.test_one_window_flow import as_
+
+    work = accepted_two_permits["work_permit"]
+    decide(work, "science_technology", on=date(2026, 3, 2), due=date(2026, 3, 2))
+    case, _clerk = stay_permit_case()
+    decide(case, "public_security", "guangxi", on=date(2026, 4, 1), due=date(2026, 3, 31))
+    page = as_(supervisor()).get("/staff/supervision/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert '<table class="stack" id="on-time-table">' in text
+    assert '<svg class="chart" aria-hidden="true"' in text
+    assert "2026-03" in text and "2026-04" not in text
+    assert '<table class="stack" id="notices-table">' in text
