@@ -3,32 +3,27 @@ conditional UPDATE (the seat alone, no booking row), the same processes on the s
 the overbooking each leaves behind, which must be 0.
 
 Run: .venv/bin/python bench/booking_rush.py [--processes 8] [--clients 400] [--slots 40]
-                                            [--capacity 5] [--rounds 3] [--postgres]
-A fresh SQLite file database in a temporary folder; also a fresh PostgreSQL database
-(onestop_rush_*, dropped afterwards) when DATABASE_URL points to PostgreSQL (on that server) or
---postgres is given (postgres://postgres@127.0.0.1:5432 unless DATABASE_URL says otherwise).
-Each client is a different person trying one slot once; the slots are shuffled among the
-processes, so every slot is fought over by several of them. Each loop runs --rounds times on
-emptied slots; the rates are the median round's, the overbooking counts cover every round.
+                                            [--capacity 5] [--rounds 3] [--engine sqlite]
+A fresh database of each engine (bench/lib/engines.py: SQLite in a temporary folder, and
+PostgreSQL when the server answers). Each client is a different person trying one slot once;
+the slots are shuffled among the processes, so every slot is fought over by several of them.
+Each loop runs --rounds times on emptied slots; the rates are the median round's, the
+overbooking counts cover every round.
 """
 
 import argparse
 import multiprocessing
-import os
 import random
-import shutil
-import sys
-import tempfile
 import time
-import traceback
-import uuid
 from datetime import date, timedelta
-from urllib.parse import quote
 
-LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+from lib import engines, results
+
 HALL = "bj_entry_exit_reception"
 MATTER = "residence_permit.issue"  # handled by HALL
 LOOPS = ("book", "update")
+TARGET_RATIO = 0.50  # book() at least half as fast as the bare conditional UPDATE
+TARGET_POSTGRES_RATE = 1_000  # bookings per second on 2 cores with PostgreSQL
 
 
 def options(argv=None) -> argparse.Namespace:
@@ -38,7 +33,7 @@ def options(argv=None) -> argparse.Namespace:
     parser.add_argument("--slots", type=int, default=40)
     parser.add_argument("--capacity", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3, help="of each loop; the median is shown")
-    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
+    engines.add_engine_options(parser)
     return parser.parse_args(argv)
 
 
@@ -48,14 +43,11 @@ def options(argv=None) -> argparse.Namespace:
 def _prepare(args) -> tuple[list[int], list[int]]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
-    from django.core.management import call_command
 
     from onestop.appointments.models import Slot
-    from onestop.catalog.loader import load
     from onestop.catalog.models import Hall
 
-    call_command("migrate", interactive=False, verbosity=0)
-    load()
+    engines.prepare_database()
     hall = Hall.objects.get(code=HALL)
     slots = Slot.objects.bulk_create(
         Slot(
@@ -161,10 +153,8 @@ def _round(loop: str, found: list[dict], capacity: int) -> dict:
     }
 
 
-def run_on(args) -> dict:
-    import django
-
-    django.setup()
+def run_on(engine: str, args) -> dict:
+    """In a process with Django set up on a fresh database of `engine`."""
     from django.db import connections
 
     from onestop.appointments.models import Booking, Slot
@@ -201,71 +191,6 @@ def run_on(args) -> dict:
     return {**rounds, "exit_codes": [w.exitcode for w in workers]}
 
 
-# The driver: one fresh database per engine, each run in a process of its own.
-
-
-def postgres_server(args) -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url
-    return LOCAL_POSTGRES if args.postgres else None
-
-
-def _run_in_process(url: str, args, var: str, answer) -> None:
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="onestop.settings",
-        ONESTOP_VAR_DIR=var,
-        # Not ONESTOP_DEBUG: DEBUG would record every query and slow both loops.
-        ONESTOP_SECRET_KEY=os.environ.get("ONESTOP_SECRET_KEY", "bench-only"),
-    )
-    try:
-        answer.put(run_on(args))
-    except BaseException:
-        answer.put({"failed": traceback.format_exc()})
-        raise
-
-
-def on_database(url: str, args, var: str) -> dict:
-    """The run on one database, in a process of its own: Django is set up once per process."""
-    context = multiprocessing.get_context("fork")
-    answer = context.Queue()
-    process = context.Process(target=_run_in_process, args=(url, args, var, answer))
-    process.start()
-    found = answer.get(timeout=600)
-    process.join(timeout=60)
-    if "failed" in found:
-        sys.exit(f"the run on {url.split('@')[-1]} failed:\n{found['failed']}")
-    return found
-
-
-def fresh_postgres(server_url: str):
-    """A new database on the server of `server_url`: (its URL, a function dropping it)."""
-    import dj_database_url
-    import psycopg
-
-    db = dj_database_url.parse(server_url)
-    server = {
-        "host": db["HOST"] or "127.0.0.1",
-        "port": db["PORT"] or 5432,
-        "user": db["USER"] or "postgres",
-        "password": db["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    name = f"onestop_rush_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(**server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(**server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    password = f":{quote(server['password'])}" if server["password"] else ""
-    host = f"{server['host']}:{server['port']}"
-    return f"postgres://{quote(server['user'])}{password}@{host}/{name}", drop
-
-
 def report(engine: str, found: dict, args) -> None:
     books, updates = found["book"], found["update"]
     book = sorted(books, key=lambda r: r["seconds"])[len(books) // 2]  # the median round
@@ -294,6 +219,45 @@ def report(engine: str, found: dict, args) -> None:
         print(f"{engine:<10}   {error}")
     if any(found["exit_codes"]):
         print(f"{engine:<10} worker exit codes: {found['exit_codes']}")
+    ratio = book_rate / update_rate
+    bookings_rate = book["booked"] / book["seconds"]
+    overbooked = sum(r["beyond"] + r["slots_over"] + r["unmatched"] for r in books)
+    errors = sum(len(r["errors"]) for r in books)
+    results.record(
+        results.Row(
+            bench="booking rush",
+            engine=engine,
+            measure="attempts/s",
+            value=book_rate,
+            baseline="bare conditional UPDATE loop",
+            baseline_value=update_rate,
+            target=f">= {TARGET_RATIO:.0%}",
+            met=ratio >= TARGET_RATIO,
+            note=f"{args.processes} processes, {args.clients} clients on {args.slots} slots "
+            f"of {args.capacity}; {errors} answers other than booked or full",
+        )
+    )
+    on_postgres = engine == "postgresql"
+    results.record(
+        results.Row(
+            bench="booking rush",
+            engine=engine,
+            measure="bookings/s (seats taken)",
+            value=bookings_rate,
+            target=f">= {TARGET_POSTGRES_RATE:,}/s" if on_postgres else "",
+            met=bookings_rate >= TARGET_POSTGRES_RATE if on_postgres else None,
+        )
+    )
+    results.record(
+        results.Row(
+            bench="booking rush",
+            engine=engine,
+            measure="overbooked, all rounds",
+            value=overbooked,
+            target="= 0",
+            met=overbooked == 0 and errors == 0,
+        )
+    )
 
 
 def main() -> None:
@@ -303,18 +267,8 @@ def main() -> None:
         f"{args.slots} slots of {args.capacity} seats ({args.slots * args.capacity} seats), "
         f"median of {args.rounds} rounds"
     )
-    var = tempfile.mkdtemp(prefix="onestop-bench-")
-    try:
-        report("sqlite", on_database(f"sqlite:///{var}/bench.sqlite3", args, var), args)
-        server = postgres_server(args)
-        if server:
-            url, drop = fresh_postgres(server)
-            try:
-                report("postgresql", on_database(url, args, var), args)
-            finally:
-                drop()
-    finally:
-        shutil.rmtree(var, ignore_errors=True)
+    for engine, found in engines.on_each_engine(run_on, args).items():
+        report(engine, found, args)
 
 
 if __name__ == "__main__":

@@ -74,16 +74,91 @@ def open_booking_windows() -> int:
     return sum(open_window(hall, today) for hall in Hall.objects.select_related("region"))
 
 
-def serve(host: str, port: int) -> None:
+def serve(
+    host: str,
+    port: int,
+    *,
+    workers: int | None = None,
+    threads: int | None = None,
+    prepare_first: bool = True,
+) -> None:
+    """Serve with worker processes (gunicorn) where it is installed, else with waitress's
+    threads in one process. Several nodes sharing one database run `onestop prepare` once, then
+    `serve --no-prepare` each (docs/performance.md)."""
     os.environ.setdefault("ONESTOP_ALLOWED_HOSTS", f"{host},127.0.0.1,localhost")
     var_dir = _setup()
-    prepare(var_dir)
-    from waitress import serve as waitress_serve
+    if prepare_first:
+        prepare(var_dir)
+    from django.db import connections
 
+    connections.close_all()  # no connection of the preparation is carried into the workers
     from onestop.wsgi import application
 
+    workers = workers or int(os.environ.get("ONESTOP_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+    threads = threads or int(os.environ.get("ONESTOP_THREADS") or 4)
     print(f"onestop is serving on http://{host}:{port}/ (admin: /admin/, API: /api/v1/docs)")
-    waitress_serve(application, host=host, port=port, threads=8)
+    if not _gunicorn_installed():
+        # One process: its threads share one core (the GIL); fine for a desk, not for a rush.
+        print(f"waitress: 1 process, {2 * threads} threads (gunicorn not installed)", flush=True)
+        from waitress import serve as waitress_serve
+
+        waitress_serve(application, host=host, port=port, threads=2 * threads)
+        return
+    _warn_of_process_local_cache(workers)
+    print(f"gunicorn: {workers} worker processes of {threads} threads", flush=True)
+    _gunicorn(application, host, port, workers, threads)
+
+
+def _gunicorn_installed() -> bool:
+    if os.name != "posix":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _warn_of_process_local_cache(workers: int) -> None:
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if workers > 1 and backend.endswith("LocMemCache"):
+        print(
+            "warning: each worker process counts failed progress lookups on its own; set "
+            "ONESTOP_CACHE_URL=redis://... so that the limits hold for the whole site",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",  # keep-alive connections, a slow client holds one thread
+        "threads": threads,
+        "preload_app": True,  # loaded once above, shared by the forked workers
+        "keepalive": 5,
+        "timeout": 60,
+        "graceful_timeout": 30,
+        # Workers are replaced now and then, so that no slow leak grows without bound.
+        "max_requests": 20_000,
+        "max_requests_jitter": 2_000,
+        "accesslog": None,  # paths carry application numbers: no access log by default
+    }
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for name, value in options.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return application
+
+    Server().run()
 
 
 def print_checklist(args) -> int:
@@ -123,6 +198,18 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="prepare the database and serve")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument(
+        "--workers", type=int, help="worker processes (ONESTOP_WORKERS; default 2 x cores + 1)"
+    )
+    serve_parser.add_argument(
+        "--threads", type=int, help="threads per worker (ONESTOP_THREADS; default 4)"
+    )
+    serve_parser.add_argument(
+        "--no-prepare",
+        dest="prepare",
+        action="store_false",
+        help="serve at once: `onestop prepare` was run once for every node",
+    )
     commands.add_parser("prepare", help="migrate, load the catalog, create demo accounts")
     checklist_parser = commands.add_parser("checklist", help="what a person must do (JSON)")
     checklist_parser.add_argument("--region", required=True)
@@ -135,7 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "serve":
-        serve(args.host, args.port)
+        serve(
+            args.host,
+            args.port,
+            workers=args.workers,
+            threads=args.threads,
+            prepare_first=args.prepare,
+        )
     elif args.command == "prepare":
         prepare(_setup())
     elif args.command == "checklist":
