@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "onestop.notifications",
     "onestop.appointments",
     "onestop.audit",
+    "onestop.operations",
     "onestop.web",
 ]
 

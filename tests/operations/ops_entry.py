@@ -1,0 +1,123 @@
+"""A small entry for the backup and restore tests, run as its own process on a prepared database.
+
+python -m tests.operations.ops_entry make     # schema, catalog, calendar, and one accepted
+                                              # application with an uploaded file and its cases
+python -m tests.operations.ops_entry change   # rows changed, added and deleted; files deleted
+                                              # and added
+python -m tests.operations.ops_entry state    # rows and a digest of them per table, the sha256 of
+                                              # every file under MEDIA_ROOT (JSON)
+"""
+
+import hashlib
+import io
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+
+def make() -> str:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from PIL import Image
+
+    from onestop.accounts.models import Employer, Role
+    from onestop.applications import acceptance, drafts, pre_examination, submission
+    from onestop.catalog.loader import load
+    from onestop.catalog.models import Region
+    from onestop.workdays.seed import seed
+    from tests.applications.test_one_window_flow import FORM, profile
+    from tests.people import person
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load()
+    seed()
+    beijing = Region.objects.get(code="beijing")
+    employer = Employer.objects.create(
+        name_zh="甲公司",
+        name_en="Company X",
+        credit_code=FORM["employer_credit_code"],
+        region=beijing,
+    )
+    handler = person("ops.handler", Role.EMPLOYER_HANDLER, employer=employer)
+    examiner = person("ops.examiner", Role.PRE_EXAMINER, region=beijing)
+    clerk = person("ops.clerk", Role.WINDOW_CLERK, region=beijing)
+    application = drafts.create_draft(
+        handler,
+        "beijing",
+        bundle="two_permits",
+        employer_code=employer.credit_code,
+        profile=profile("B"),
+        form={**FORM, "email": "applicant@example.com"},
+    )
+    material = next(m for m in drafts.materials_of(application) if m["applies"])
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 800), (250, 250, 250)).save(picture, "PNG")
+    drafts.add_upload(
+        application,
+        handler,
+        matter_code=material["matter"],
+        material_code=material["code"],
+        uploaded_file=SimpleUploadedFile("scan.png", picture.getvalue(), "image/png"),
+    )
+    application = submission.submit(application, handler)
+    pre_examination.pass_pre_examination(application, examiner)
+    needed = [
+        (m["matter"], m["code"])
+        for m in drafts.materials_of(application)
+        if m["applies"] is True and not m["exempt"]
+    ]
+    acceptance.accept(application, clerk, originals_checked=needed)
+    User.objects.create_user("ops.someone")
+    return application.number
+
+
+def change() -> None:
+    from django.conf import settings
+    from django.contrib.auth.models import User
+
+    from onestop.notifications.models import Outbox
+
+    User.objects.filter(username="ops.someone").update(email="changed@example.com")
+    User.objects.create_user(f"ops.newcomer.{uuid.uuid4().hex[:8]}")
+    Outbox.objects.all().delete()
+    media = Path(settings.MEDIA_ROOT)
+    for path in [p for p in media.rglob("*") if p.is_file()]:
+        path.unlink()
+    (media / "stray").mkdir(parents=True, exist_ok=True)
+    (media / "stray" / f"{uuid.uuid4().hex}.bin").write_bytes(b"not in the backup")
+
+
+def state() -> dict:
+    from django.conf import settings
+    from django.db import connection
+
+    tables = {}
+    with connection.cursor() as cursor:
+        for name in sorted(connection.introspection.table_names(cursor)):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(name)}")  # noqa: S608
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+            tables[name] = {"rows": len(rows), "sha256": digest}
+    media = Path(settings.MEDIA_ROOT)
+    files = {
+        path.relative_to(media).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(media.rglob("*"))
+        if path.is_file()
+    }
+    return {"tables": tables, "files": files}
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    import django
+
+    django.setup()
+    if sys.argv[1] == "make":
+        print(make())
+    elif sys.argv[1] == "change":
+        change()
+    else:
+        print(json.dumps(state()))
