@@ -15,8 +15,10 @@ from onestop.applications.pre_examination import pass_pre_examination
 from onestop.appointments.booking import SlotFull, book, cancel, record_visit, reschedule
 from onestop.appointments.models import Booking, BookingStatus, HallBooking, Slot
 from onestop.appointments.slots import open_window, slot_times
+from onestop.catalog.loader import load
 from onestop.catalog.models import Hall
 from onestop.workdays.hall_hours import WEEKDAYS
+from onestop.workdays.seed import seed
 from onestop.workdays.selectors import calendar_for
 
 from ..applications.test_one_window_flow import file_two_permits
@@ -32,8 +34,14 @@ ADJUSTED = st.sampled_from(("", *WEEKDAYS))  # "": closed on adjusted working da
 
 @pytest.fixture(scope="module")
 def packaged(django_db_setup, django_db_blocker):
-    """The packaged halls and their regions' calendars, with 2025–2027 brought in."""
+    """The packaged halls and their regions' calendars, with 2025–2027 brought in.
+
+    Loaded again when a transactional test (they run before tests without a database mark)
+    has emptied the database."""
     with django_db_blocker.unblock():
+        if not Hall.objects.exists():
+            load()
+            seed()
         halls = list(Hall.objects.select_related("region").order_by("code"))
         calendars = {code: calendar_for(code) for code in {h.region.code for h in halls}}
     for work in calendars.values():

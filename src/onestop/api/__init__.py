@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from onestop.rules.messages import message_zh
 
+from .access import may_read_path_record
 from .applications import router as applications_router
 from .appointments import router as appointments_router
 from .calendar import router as calendar_router
@@ -13,6 +14,7 @@ from .cases import router as cases_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
 from .errors import ApiError, error_body
+from .health import router as health_router
 
 api = NinjaAPI(
     title="onestop API",
@@ -27,6 +29,7 @@ api.add_router("/", checklist_router)
 api.add_router("/", applications_router)
 api.add_router("/", cases_router)
 api.add_router("/", appointments_router)
+api.add_router("/", health_router)
 
 
 @api.exception_handler(ApiError)
@@ -49,6 +52,8 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
+    if not may_read_path_record(request):  # the record first: never a 422 about a stranger's
+        return _not_found(request, exc)
     errors = []
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", [])[1:]]
@@ -73,8 +78,21 @@ def _not_found(request, exc):
     )
 
 
+# django-ninja's own refusals (a failed CSRF check is a 403) are in English only.
+HTTP_ERRORS_ZH = {
+    400: "请求无效。",
+    401: "请先登录。",
+    403: "请求被拒绝：无权访问或安全校验（CSRF）未通过。",
+    404: "未找到。",
+    405: "不支持此请求方法。",
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 400 and not may_read_path_record(request):  # a body it cannot parse
+        return _not_found(request, exc)
+    chinese = HTTP_ERRORS_ZH.get(exc.status_code, "请求未能完成。")
     return api.create_response(
-        request, error_body(str(exc), None, str(exc), str(exc)), status=exc.status_code
+        request, error_body(str(exc), None, str(exc), chinese), status=exc.status_code
     )

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from ninja import Router, Schema
@@ -20,7 +21,7 @@ from onestop.applications.models import Application, Status
 from onestop.applications.progress import NO_MATCH, normalised, progress_for, progress_of
 from onestop.appointments.selectors import appointment_required
 
-from .errors import ApiError
+from .errors import ApiError, with_errors
 
 router = Router(tags=["applications"])
 
@@ -98,11 +99,6 @@ class Progress(Schema):
     timeline: list[Step]
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict[str, Any]]
-
-
 class NoticeItem(Schema):
     kind: Literal["material", "field"]
     matter: str | None = None
@@ -162,7 +158,7 @@ def _out(application: Application) -> dict:
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut},
+    response=with_errors({201: ApplicationOut}, 400, 401, 403, 409, 422),
     auth=django_auth,
     summary="Submit one form for a bundle or a matter",
 )
@@ -170,19 +166,21 @@ def create_application(request, body: ApplicationIn):
     """Files the one form (or keeps it as a draft with `submit: false`); answers the
     application number and the materials to upload."""
     try:
-        application = drafts.create_draft(
-            request.user,
-            body.region,
-            bundle=body.bundle,
-            matter=body.matter,
-            employer_code=body.employer,
-            profile=body.profile,
-            form=body.form,
-            as_agent=body.as_agent,
-            language=body.language or translation.get_language(),
-        )
-        if body.submit:
-            application = submission.submit(application, request.user)
+        # The draft and its filing are one: a refusal or a crash between them leaves neither.
+        with transaction.atomic():
+            application = drafts.create_draft(
+                request.user,
+                body.region,
+                bundle=body.bundle,
+                matter=body.matter,
+                employer_code=body.employer,
+                profile=body.profile,
+                form=body.form,
+                as_agent=body.as_agent,
+                language=body.language or translation.get_language(),
+            )
+            if body.submit:
+                application = submission.submit(application, request.user)
     except (Invalid, PermissionDenied, DjangoValidationError) as exc:
         raise _errors(exc) from exc
     return Reply(201, _out(application))
@@ -199,7 +197,7 @@ class ResubmitIn(Schema):
 
 @router.post(
     "/applications/{number}/resubmit",
-    response=ApplicationOut,
+    response=with_errors({200: ApplicationOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="File again after a one-time notice, with the corrections",
 )
@@ -216,7 +214,7 @@ def resubmit(request, number: str, body: ResubmitIn):
 
 @router.post(
     "/applications/{number}/pre-examination",
-    response=ApplicationOut,
+    response=with_errors({200: ApplicationOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="Pre-examination: pass, one-time notice, or not accept",
 )
@@ -241,7 +239,7 @@ def decide_pre_examination(request, number: str, body: PreExaminationIn):
 
 @router.post(
     "/applications/{number}/acceptance",
-    response=ApplicationOut,
+    response=with_errors({200: ApplicationOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="Window: accept and route, one-time notice, or not accept",
 )
@@ -267,7 +265,7 @@ def decide_acceptance(request, number: str, body: AcceptanceIn):
 
 @router.get(
     "/applications/{number}/progress",
-    response={200: Progress, 404: ErrorOut, 429: ErrorOut},
+    response=with_errors({200: Progress}, 404, 422, 429),
     summary="The status of every case of the application",
 )
 @decorate_view(never_cache)

@@ -1,6 +1,7 @@
 """Slots and appointments (API-CONTRACT.md): thin; appointments/* decide."""
 
 from datetime import date, time
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -9,13 +10,14 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
+from pydantic import WithJsonSchema
 
 from onestop.applications.access import get_application_for
 from onestop.appointments import booking, slots
 from onestop.appointments.models import Booking
 from onestop.catalog.models import Hall
 
-from .errors import ApiError
+from .errors import ApiError, with_errors
 
 router = Router(tags=["appointments"])
 
@@ -25,11 +27,20 @@ class SlotsQuery(Schema):
     matter: str | None = None
 
 
+# A time of day at the hall, "HH:MM:SS" on the hall's own clock (no UTC offset).
+HallTime = Annotated[
+    time,
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$", "example": "09:30:00"}
+    ),
+]
+
+
 class SlotOut(Schema):
     id: int
     date: date
-    starts: time
-    ends: time
+    starts: HallTime
+    ends: HallTime
     capacity: int
     remaining: int
 
@@ -48,8 +59,8 @@ class AppointmentOut(Schema):
     code: str
     hall: str
     date: date
-    starts: time
-    ends: time
+    starts: HallTime
+    ends: HallTime
     matter: str
     application: str | None
     status: str
@@ -80,7 +91,7 @@ def _refused(exc) -> ApiError:
 
 @router.get(
     "/halls/{hall}/slots",
-    response=list[SlotOut],
+    response=with_errors({200: list[SlotOut]}, 400, 404, 422),
     summary="Bookable time slots of a hall with their remaining capacity",
 )
 def hall_slots(request, hall: str, query: Query[SlotsQuery]):
@@ -107,7 +118,7 @@ def hall_slots(request, hall: str, query: Query[SlotsQuery]):
 
 @router.post(
     "/appointments",
-    response={201: AppointmentOut},
+    response=with_errors({201: AppointmentOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="Book a slot; answers a booking code",
 )
@@ -133,7 +144,11 @@ def _own(request, code: str) -> Booking:
     return found
 
 
-@router.post("/appointments/{code}/cancel", response=AppointmentOut, auth=django_auth)
+@router.post(
+    "/appointments/{code}/cancel",
+    response=with_errors({200: AppointmentOut}, 401, 403, 404, 409),
+    auth=django_auth,
+)
 def cancel_appointment(request, code: str):
     try:
         return _out(booking.cancel(_own(request, code), request.user))
@@ -141,7 +156,11 @@ def cancel_appointment(request, code: str):
         raise _refused(exc) from exc
 
 
-@router.post("/appointments/{code}/reschedule", response=AppointmentOut, auth=django_auth)
+@router.post(
+    "/appointments/{code}/reschedule",
+    response=with_errors({200: AppointmentOut}, 400, 401, 403, 404, 409, 422),
+    auth=django_auth,
+)
 def reschedule_appointment(request, code: str, body: RescheduleIn):
     try:
         made = booking.reschedule(_own(request, code), request.user, body.slot)

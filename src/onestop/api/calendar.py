@@ -9,7 +9,7 @@ from onestop.catalog import selectors as catalog
 from onestop.workdays.calendar import OutOfRange
 from onestop.workdays.selectors import calendar_for
 
-from .errors import ApiError
+from .errors import ApiError, with_errors
 
 router = Router(tags=["calendar"])
 
@@ -27,7 +27,7 @@ class DueDate(Schema):
 
 @router.get(
     "/calendar/due-date",
-    response=DueDate,
+    response=with_errors({200: DueDate}, 400, 422),
     summary="The date N working days after D (D not counted)",
 )
 def due_date(request, query: Query[DueDateQuery]):

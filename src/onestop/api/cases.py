@@ -13,12 +13,13 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 from pydantic import Field
 
+from onestop.audit import reads
 from onestop.cases import decisions, opinions, payments
 from onestop.cases.models import Case, Opinion
 from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import roles_on_case
 
-from .errors import ApiError
+from .errors import ApiError, with_errors
 
 router = Router(tags=["cases"])
 
@@ -84,7 +85,7 @@ def _out(case: Case) -> dict:
 
 @router.get(
     "/cases/queue",
-    response=list[QueueRow],
+    response=with_errors({200: list[QueueRow]}, 401, 422),
     auth=django_auth,
     summary="The cases waiting for you, nearest working-day due date first",
 )
@@ -102,14 +103,16 @@ def _case_for(user, pk: int) -> Case:
         .filter(pk=pk)
         .first()
     )
-    if case is None or not roles_on_case(user, case):
+    held = roles_on_case(user, case) if case is not None else []
+    if not held:
         raise Http404
+    reads.case_read(user, case, held)
     return case
 
 
 @router.post(
     "/cases/{case_id}/decisions",
-    response=list[CaseOut],
+    response=with_errors({200: list[CaseOut]}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="Review, approve, refuse, produce, deliver, pause or resume a case",
 )
@@ -174,7 +177,7 @@ class PaymentIn(Schema):
 
 @router.post(
     "/cases/{case_id}/payments",
-    response={201: dict[str, Any]},
+    response=with_errors({201: dict[str, Any]}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="The window records a fee paid for a case",
 )
@@ -229,7 +232,7 @@ def _opinion_out(opinion) -> dict:
 
 @router.post(
     "/cases/{case_id}/opinions",
-    response={201: dict[str, Any]},
+    response=with_errors({201: dict[str, Any]}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="Ask another department for its opinion on a case",
 )
@@ -250,7 +253,7 @@ def ask_opinion(request, case_id: int, body: OpinionIn):
 
 @router.post(
     "/opinions/{opinion_id}/answer",
-    response=dict[str, Any],
+    response=with_errors({200: dict[str, Any]}, 400, 401, 404, 409, 422),
     auth=django_auth,
     summary="Give the opinion asked of your department",
 )

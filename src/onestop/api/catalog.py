@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from onestop.catalog import selectors
 from onestop.catalog.models import Region
 
-from .errors import ApiError
+from .errors import ApiError, with_errors
 
 router = Router(tags=["catalog"])
 
@@ -98,7 +98,11 @@ def _region(code: str | None, *, required: bool) -> Region | None:
     return region
 
 
-@router.get("/matters", response=MatterList, summary="The matters and bundles offered in a region")
+@router.get(
+    "/matters",
+    response=with_errors({200: MatterList}, 400, 422),
+    summary="The matters and bundles offered in a region",
+)
 def list_matters(request, region: str | None = None):
     """Without `region`, every region's offer, each entry naming its region."""
     chosen = _region(region, required=False)
@@ -131,7 +135,9 @@ def list_matters(request, region: str | None = None):
 
 
 @router.get(
-    "/matters/{matter}", response=Guide, summary="The service guide of a matter in a region"
+    "/matters/{matter}",
+    response=with_errors({200: Guide}, 400, 404, 422),
+    summary="The service guide of a matter in a region",
 )
 def get_matter(request, matter: str, region: str | None = None):
     chosen = _region(region, required=True)
@@ -146,7 +152,11 @@ def get_matter(request, matter: str, region: str | None = None):
     return selectors.guide(version)
 
 
-@router.get("/halls", response=list[HallOut], summary="Service halls with address, phone, hours")
+@router.get(
+    "/halls",
+    response=with_errors({200: list[HallOut]}, 400, 422),
+    summary="Service halls with address, phone, hours",
+)
 def list_halls(request, region: str | None = None, matter: str | None = None):
     return [
         selectors.hall_summary(h) for h in selectors.halls(_region(region, required=False), matter)

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from onestop.rules.checklist import UnknownCode, checklist
 from onestop.rules.profile import Profile
 
-from .errors import ApiError
+from .errors import ApiError, with_errors
 
 router = Router(tags=["checklist"])
 
@@ -59,7 +59,11 @@ class ChecklistOut(Schema):
     validity: dict[str, Any] | None = None
 
 
-@router.post("/checklist", response=ChecklistOut, summary="What this person must do")
+@router.post(
+    "/checklist",
+    response=with_errors({200: ChecklistOut}, 400, 404, 422),
+    summary="What this person must do",
+)
 def post_checklist(request, body: ChecklistIn):
     """Eligibility, materials, time limit, appointment, interview and fees for one matter or one
     bundle, each with a bilingual reason and its source. Facts the rules need but the profile

@@ -1,5 +1,7 @@
 """Errors in the contract's shape: {"detail", "errors": [{"field", "message_en", "message_zh"}]}."""
 
+from ninja import Schema
+
 
 def error_body(detail: str, field: str | None, message_en: str, message_zh: str) -> dict:
     return {
@@ -25,3 +27,22 @@ class ApiError(Exception):
 
     def body(self) -> dict:
         return error_body(self.message_en, self.field, self.message_en, self.message_zh)
+
+
+class ErrorItem(Schema):
+    field: str | None
+    message_en: str
+    message_zh: str
+
+
+class ErrorOut(Schema):
+    """The contract's error body."""
+
+    detail: str
+    errors: list[ErrorItem]
+
+
+def with_errors(answers: dict, *statuses: int) -> dict:
+    """An operation's responses: its answers, and the error statuses it may give, declared in
+    the OpenAPI document with the contract's error body."""
+    return {**answers, frozenset(statuses): ErrorOut}
