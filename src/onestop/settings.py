@@ -237,6 +237,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ONESTOP_UPLOAD_SCANNER = os.environ.get("ONESTOP_UPLOAD_SCANNER", "")
 ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
+
 # Fernet keys of personal data at rest (applications/protected.py), newest first. Without them
 # from the environment, a key kept in ONESTOP_VAR_DIR (made once, readable by the owner only);
 # `check --deploy` warns about that: production keeps keys away from the data they protect.
