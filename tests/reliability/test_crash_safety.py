@@ -36,6 +36,9 @@ from .databases import ENGINES, ROOT, environment, fresh_database, run
 
 pytestmark = pytest.mark.process
 
+# Figures of finished runs, printed by conftest.py at the end of the session.
+FIGURES: list[str] = []
+
 SEED = 20250611
 KILLS = 8
 # Rounds in which the worker is killed too, and rounds whose restart prepares the database again
@@ -397,8 +400,8 @@ def test_killed_server_and_worker_leave_nothing_half_written_or_lost(tmp_path, e
     # The run was one: applications went the whole way, and kills cut requests.
     accepted = [a for a in state["applications"] if a["status"] == "accepted"]
     assert accepted and state["outbox"] and ledger.unanswered
-    print(
-        f"\ncrash safety: {KILLS} kills survived, {len(state['applications'])} applications, "
+    FIGURES.append(
+        f"crash safety: {KILLS} kills survived, {len(state['applications'])} applications, "
         f"{state['cases']} cases checked ({engine}; {len(ledger.acknowledged)} answered and "
         f"{len(ledger.unanswered)} unanswered requests, {len(state['outbox'])} notices, "
         f"{len(unconfirmed)} sent without confirmation; prepared in {prepared - started:.0f} s, "
