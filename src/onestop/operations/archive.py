@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import tarfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -143,7 +144,8 @@ def unpack(path: Path, folder: Path) -> Verified:
                         while chunk := hashing.read(CHUNK):
                             out.write(chunk)
                     found[member.name] = hashing.part()
-    except (OSError, tarfile.TarError, EOFError) as exc:
+    # A flipped byte in the compressed stream fails in zlib itself, not in tarfile.
+    except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
         raise damaged(type(exc).__name__) from exc
     if manifest is None:
         raise damaged("no manifest")
