@@ -3,8 +3,8 @@
 The database of the pytest-django tests is not visible to other processes (in memory on SQLite,
 inside a transaction on PostgreSQL), so each test prepares its own: a SQLite file in the test's
 folder, or a fresh database (onestop_<purpose>_*) on the PostgreSQL server — the suite's when it
-runs on PostgreSQL, else CI_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432 — as
-tests/appointments/test_rush.py does. Both engines run whatever the suite's engine is.
+runs on PostgreSQL, else CI_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432. Used by the
+rush, worker, multi-node, crash and backup tests.
 """
 
 import os
@@ -19,7 +19,7 @@ from urllib.parse import quote
 import dj_database_url
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 ENGINES = ["sqlite", "postgresql"]
 # A fixed Fernet key for personal data at rest in the prepared databases (tests only).

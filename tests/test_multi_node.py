@@ -26,9 +26,10 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
+
+from tests.processes import fresh_database
 
 pytestmark = pytest.mark.process
 
@@ -40,13 +41,11 @@ FAILURES_PER_NUMBER = 3
 REDIS_URL = os.environ.get("ONESTOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-def _postgres_settings() -> dict:
+def _skip_unless_postgresql() -> None:
     from django.conf import settings
 
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("several nodes share one PostgreSQL: run the suite on PostgreSQL")
-    return db
 
 
 def _redis_answers() -> bool:
@@ -109,28 +108,11 @@ def _request(port, method, path, *, body=None, session=None, headers=None) -> tu
 
 
 @pytest.fixture(scope="module")
-def database():
+def database(tmp_path_factory):
     """DATABASE_URL of a fresh database on the suite's PostgreSQL server."""
-    import psycopg
-
-    db = _postgres_settings()
-    server = {
-        "host": db["HOST"] or "127.0.0.1",
-        "port": db["PORT"] or 5432,
-        "user": db["USER"],
-        "password": db["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    name = f"onestop_nodes_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(**server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    try:
-        yield f"postgres://{quote(db['USER'])}{password}@{server['host']}:{server['port']}/{name}"
-    finally:
-        with psycopg.connect(**server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _skip_unless_postgresql()
+    with fresh_database("postgresql", tmp_path_factory.mktemp("nodes"), "nodes") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,63 +11,24 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
-import dj_database_url
 import pytest
+
+from tests.processes import ENGINES, fresh_database
 
 pytestmark = pytest.mark.process
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS, CLIENTS_EACH, CAPACITY = 20, 10, 5
-LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-def postgres_server() -> dict:
-    """Connection settings of the PostgreSQL server to create the rush database on."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = os.environ.get("CI_POSTGRES_URL") or LOCAL_POSTGRES
-    db = dj_database_url.parse(url)
-    return {
-        "host": db["HOST"] or "127.0.0.1",
-        "port": int(db["PORT"] or 5432),
-        "user": db["USER"] or "postgres",
-        "password": db["PASSWORD"] or None,
-    }
-
-
-def postgres_url(server: dict, name: str) -> str:
-    password = f":{quote(server['password'])}" if server["password"] else ""
-    return f"postgres://{quote(server['user'])}{password}@{server['host']}:{server['port']}/{name}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=ENGINES)
 def rush_database(request, tmp_path):
     """DATABASE_URL of an empty database of the engine named by the parameter."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'rush.sqlite3'}"
-        return
-    import psycopg
-
-    server = postgres_server()
-    admin = {**server, "dbname": "postgres", "autocommit": True, "connect_timeout": 5}
-    try:
-        psycopg.connect(**admin).close()
-    except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[0]
-        pytest.skip(f"PostgreSQL unreachable at {server['host']}:{server['port']}: {reason}")
-    name = f"onestop_rush_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield postgres_url(server, name)
-    finally:
-        with psycopg.connect(**admin) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(request.param, tmp_path, "rush") as url:
+        yield url
 
 
 @pytest.fixture

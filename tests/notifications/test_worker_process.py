@@ -11,12 +11,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+
+from tests.processes import fresh_database
 
 pytestmark = pytest.mark.process
 
@@ -27,29 +27,9 @@ FILE_SENDER = "tests.notifications.fake_senders.FileSender"
 @pytest.fixture
 def worker_database(tmp_path):
     """DATABASE_URL of an empty database of the same engine as the suite's."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        yield f"sqlite:///{tmp_path / 'worker.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"onestop_worker_{uuid.uuid4().hex[:12]}"
-    server = {
-        "host": db["HOST"] or "127.0.0.1",
-        "port": db["PORT"] or 5432,
-        "user": db["USER"],
-        "password": db["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    try:
-        yield f"postgres://{quote(db['USER'])}{password}@{server['host']}:{server['port']}/{name}"
-    finally:
-        with psycopg.connect(**server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    postgresql = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    with fresh_database("postgresql" if postgresql else "sqlite", tmp_path, "worker") as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 archives that are refused with nothing changed.
 
 The round trips run the commands as real processes on a prepared database of each engine (a
-SQLite file; a fresh PostgreSQL database, see tests/reliability/databases.py). The refusals that
+SQLite file; a fresh PostgreSQL database, see tests/processes.py). The refusals that
 need no database run in the test process on hand-made archives.
 """
 
@@ -16,7 +16,7 @@ import pytest
 from onestop.operations import archive, restore
 from onestop.operations.archive import Refused
 from onestop.operations.backup import backup
-from tests.reliability.databases import ENGINES, environment, fresh_database, run
+from tests.processes import ENGINES, environment, fresh_database, run
 
 
 def entry(env, command: str) -> str:

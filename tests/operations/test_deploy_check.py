@@ -5,7 +5,7 @@ import secrets
 
 import pytest
 
-from tests.reliability.databases import environment, run
+from tests.processes import environment, run
 
 pytestmark = pytest.mark.process
 

@@ -31,8 +31,7 @@ import pytest
 
 from tests.applications.test_one_window_flow import FORM as ONE_WINDOW_FORM
 from tests.applications.test_one_window_flow import profile
-
-from .databases import ENGINES, ROOT, environment, fresh_database, run
+from tests.processes import ENGINES, ROOT, environment, fresh_database, run
 
 pytestmark = pytest.mark.process
 
