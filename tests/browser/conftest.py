@@ -113,9 +113,7 @@ class Journey:
 
     def __init__(self, browser, base_url: str, name: str, viewport: str, language: str):
         self.name, self.viewport, self.language = name, viewport, language
-        self.context = browser.new_context(
-            viewport=VIEWPORTS[viewport], base_url=base_url
-        )
+        self.context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=base_url)
         self.context.add_cookies([{"name": "onestop_language", "value": language, "url": base_url}])
         self.page = self.context.new_page()
         self.steps = 0
