@@ -41,6 +41,16 @@ TALLY = Counter()
 VIOLATIONS: list[str] = []
 
 
+def follow(locator) -> None:
+    """Click a link or a submit button and wait until the page it leads to has loaded.
+
+    A click returns once the next page starts loading; counting or reading right after it
+    would race the page still arriving.
+    """
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
@@ -169,12 +179,10 @@ class Journey:
         page.goto("/accounts/login/")
         page.locator("#id_username").fill(user.get_username())
         page.locator("#id_password").fill(password)
-        page.locator("form.sign-in button[type=submit]").click()
-        page.wait_for_load_state()
+        follow(page.locator("form.sign-in button[type=submit]"))
         if "/accounts/login/code/" in page.url:
             page.locator("#code").fill(current_code(user))
-            page.locator("form.sign-in button[type=submit]").click()
-            page.wait_for_load_state()
+            follow(page.locator("form.sign-in button[type=submit]"))
         assert "/accounts/login/" not in page.url, page.url
 
     def keep_in_docs(self) -> None:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from .conftest import follow
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -19,14 +21,14 @@ def wizard(j):
     page.goto("/checklist/")
     j.check("choose the region")
     page.locator("#region").select_option("beijing")
-    page.locator("form.wizard").first.locator("button[type=submit]").click()
+    follow(page.locator("form.wizard").first.locator("button[type=submit]"))
     page.locator("#matter").select_option("residence_permit.issue")
     j.check("choose the matter")
-    page.locator("#matter").locator("xpath=ancestor::form").locator("button").click()
+    follow(page.locator("#matter").locator("xpath=ancestor::form").locator("button"))
     page.locator("#date_of_birth").fill("1995-03-01")
     page.locator("#job_type").select_option("ordinary")
     j.check("answer the questions")
-    page.locator("form.questions button[type=submit]").click()
+    follow(page.locator("form.questions button[type=submit]"))
     assert page.locator("h2#materials").count() == 1
     assert page.locator("#materials ~ ul li, #materials ~ table tr").count() > 0
     j.check("the checklist")
@@ -38,7 +40,7 @@ def test_impossible_answers_are_announced_and_linked_to_their_field(world, journ
     page.goto("/checklist/questions/?region=beijing&matter=residence_permit.issue")
     page.locator("#application_date").fill("2025-06-02")
     page.locator("#date_of_birth").fill("2030-01-01")
-    page.locator("form.questions button[type=submit]").click()
+    follow(page.locator("form.questions button[type=submit]"))
     summary = page.locator("[role=alert]")
     assert summary.count() == 1
     link = summary.locator("a[href='#date_of_birth']")

@@ -17,7 +17,7 @@ from onestop.accounts.models import Role
 from tests.applications.test_one_window_flow import FORM, profile
 from tests.people import person
 
-from .conftest import with_device
+from .conftest import follow, with_device
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,11 +101,11 @@ def filing_to_booking(cast, files, journey):
     assert page.url.endswith("/my/applications/")
     page.goto("/my/applications/new/")
     page.locator("#region").select_option("beijing")
-    page.locator("form.wizard button[type=submit]").click()
+    follow(page.locator("form.wizard button[type=submit]"))
     page.locator("#subject").select_option("bundle:two_permits")
     page.locator("#employer").select_option(X)
     handler.check("start an application")
-    page.locator("form.application button.primary").click()
+    follow(page.locator("form.application button.primary"))
     edit_url = page.url
     assert re.search(r"/my/applications/[0-9a-f-]{36}/$", edit_url)
 
@@ -114,7 +114,7 @@ def filing_to_booking(cast, files, journey):
     page.locator(f"[name='{PASSPORT_SCAN}']").set_input_files(files.pdf)
     page.locator(f"[name='{PHOTO}']").set_input_files(files.photo)
     handler.check("the one form filled in")
-    page.locator("button[name=action][value=submit]").click()
+    follow(page.locator("button[name=action][value=submit]"))
     assert page.url.endswith("/status/")
     number = page.locator("#number").inner_text().strip()
     assert re.fullmatch(r"[A-Z]{2}\d+", number), number
@@ -126,12 +126,12 @@ def filing_to_booking(cast, files, journey):
     desk.goto("/staff/pre-examination/")
     assert number in desk.content()
     examiner.check("the pre-examination queue")
-    desk.locator(f"a[href='/staff/applications/{number}/pre-examination/']").first.click()
+    follow(desk.locator(f"a[href='/staff/applications/{number}/pre-examination/']").first)
     desk.locator("#tick-field\\/passport_valid_until").check()
     desk.locator("[id='field/passport_valid_until.en']").fill("Does not match the scan")
     desk.locator("[id='field/passport_valid_until.zh']").fill("与扫描件不一致")
     examiner.check("a defect ticked with its reasons")
-    desk.locator("form.notice-form .actions button[value=correct]").click()
+    follow(desk.locator("form.notice-form .actions button[value=correct]"))
     assert "/notices/1/" in desk.url
     examiner.check("the one-time notice")
 
@@ -142,7 +142,7 @@ def filing_to_booking(cast, files, journey):
     handler.check("the notice beside its field")
     page.locator("[name='form-passport_valid_until']").fill("2031-08-21")
     page.locator(f"[name='{PASSPORT_SCAN}']").set_input_files(files.again)
-    page.locator("button[name=action][value=submit]").click()
+    follow(page.locator("button[name=action][value=submit]"))
     assert page.url.endswith("/status/")
     handler.check("the corrections submitted")
     phone = journey("one-form", viewport="phone")
@@ -151,17 +151,17 @@ def filing_to_booking(cast, files, journey):
     phone.check("the corrections submitted")
 
     desk.goto(f"/staff/applications/{number}/pre-examination/")
-    desk.locator("button[name=decision][value=pass]").click()
+    follow(desk.locator("button[name=decision][value=pass]"))
     assert desk.url.endswith("/staff/pre-examination/")  # back at the queue, done
     assert desk.locator(f"a[href='/staff/applications/{number}/pre-examination/']").count() == 0
     examiner.check("passed, the queue is empty")
 
     page.goto(edit_url + "status/")
-    page.locator("a[href*='/my/appointments/new/']").first.click()
-    page.locator("a[href*='hall=']").first.click()
+    follow(page.locator("a[href*='/my/appointments/new/']").first)
+    follow(page.locator("a[href*='hall=']").first)
     page.locator("input[name=slot]:not([disabled])").first.check()
     handler.check("choose a time")
-    page.locator("button.primary[type=submit]").click()
+    follow(page.locator("button.primary[type=submit]"))
     booking_code = re.search(r"/my/appointments/([A-Z0-9]+)/$", page.url).group(1)
     assert booking_code in page.content() and number in page.content()
     handler.check("the appointment slip")
@@ -181,17 +181,17 @@ def at_the_window(cast, journey, number, booking_code):
     clerk.sign_in(cast.clerk)
     page.goto("/staff/window/")
     page.locator("#number").fill(booking_code.lower())
-    page.locator("form.wizard button[type=submit]").click()
+    follow(page.locator("form.wizard button[type=submit]"))
     assert booking_code in page.locator("#booking-title").inner_text()
     clerk.check("the booking found by its code")
-    page.locator("button[name=visit][value=came]").click()
-    page.locator(f"a[href='/staff/applications/{number}/window/']").click()
+    follow(page.locator("button[name=visit][value=came]"))
+    follow(page.locator(f"a[href='/staff/applications/{number}/window/']"))
     originals = page.locator("input[name=original]")
     assert originals.count() > 0
     for i in range(originals.count()):
         originals.nth(i).check()
     clerk.check("originals ticked")
-    page.locator("button[name=decision][value=accept]").click()
+    follow(page.locator("button[name=decision][value=accept]"))
     assert page.url.endswith(f"/staff/applications/{number}/receipt/")
     text = page.locator("main").inner_text()
     assert number in text and "Cases routed to the departments" in text
@@ -210,12 +210,12 @@ def departments_decide(cast, journey, number):
         link = page.locator("a[href^='/staff/cases/']", has_text=number).first
         if not link.count():
             link = page.locator("tr", has_text=number).locator("a[href^='/staff/cases/']").first
-        link.click()
+        follow(link)
         case_url = page.url
         assert re.search(r"/staff/cases/\d+/$", case_url)
         reviewer.check("the case to review")
         page.locator("#review-note").fill("Complete; the originals were checked at the window.")
-        page.locator("button[name=action][value=review]").click()
+        follow(page.locator("button[name=action][value=review]"))
         assert page.locator("button[name=action][value=approve]").count() == 0  # not the reviewer's
         reviewer.check("reviewed, sent for approval")
 
@@ -224,7 +224,7 @@ def departments_decide(cast, journey, number):
         approver.sign_in(leader)
         desk.goto(case_url)
         approver.check("the case to approve")
-        desk.locator("button[name=action][value=approve]").click()
+        follow(desk.locator("button[name=action][value=approve]"))
         assert desk.locator("button[name=action][value=approve]").count() == 0
         approver.check("approved")
 
@@ -236,7 +236,7 @@ def progress_shows_both_results(journey, number):
         page.goto("/progress/")
         page.locator("#number").fill(number)
         page.locator("#passport_number").fill(FORM["passport_number"])
-        page.locator("form.progress-lookup button[type=submit]").click()
+        follow(page.locator("form.progress-lookup button[type=submit]"))
         rows = page.locator("#cases tbody tr")
         assert rows.count() == 2
         text = page.locator("#cases").inner_text()
