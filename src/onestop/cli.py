@@ -123,6 +123,12 @@ def _warn_of_process_local_cache(workers: int) -> None:
     from django.conf import settings
 
     backend = settings.CACHES["default"]["BACKEND"]
+    if workers > 1 and backend.endswith("LocMemCache") and settings.ONESTOP_PROGRESS_ANSWER_CACHE:
+        # One worker would keep answering from what another worker's write made stale.
+        raise SystemExit(
+            "onestop serve: ONESTOP_PROGRESS_ANSWER_CACHE=1 needs a cache every worker shares: "
+            "set ONESTOP_CACHE_URL=redis://... or serve with --workers 1"
+        )
     if workers > 1 and backend.endswith("LocMemCache"):
         print(
             "warning: each worker process counts failed progress lookups on its own; set "

@@ -9,6 +9,8 @@ ONESTOP_CACHE_URL     e.g. redis://127.0.0.1:6379/0 (needs the `redis` package, 
                       default: each process's memory
 ONESTOP_TRUSTED_PROXY "1" when a reverse proxy in front appends the client to X-Forwarded-For
 ONESTOP_PROGRESS_*    limits on failed progress lookups by passport number, below
+ONESTOP_PROGRESS_ANSWER_CACHE "1" keeps progress answers in the cache until their application
+                      changes; default on with ONESTOP_CACHE_URL, which every process shares
 
 Notifications (docs/notifications.md):
 ONESTOP_EMAIL_BACKEND       Django e-mail backend; default console with ONESTOP_DEBUG, else SMTP
@@ -293,6 +295,14 @@ ONESTOP_PROGRESS_FAILURES_PER_NUMBER = int(
 )
 ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS = int(
     os.environ.get("ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS", str(60 * 60))
+)
+# Progress answers kept until their application changes (applications/answers.py): only in a cache
+# every process shares, or one worker would answer from what another's write made stale.
+ONESTOP_PROGRESS_ANSWER_CACHE = (
+    os.environ.get(
+        "ONESTOP_PROGRESS_ANSWER_CACHE", "1" if os.environ.get("ONESTOP_CACHE_URL") else ""
+    )
+    == "1"
 )
 # Only behind a proxy that appends the client's address to X-Forwarded-For; otherwise anyone
 # could pick the address they are counted under.

@@ -275,9 +275,10 @@ def progress(request, number: str):
     get the same 404; after too many of them, from one address or for one number, 429 with
     Retry-After."""
     number = normalised(number)
-    application = visible_applications(request.user).filter(number=number).first()
-    if application is not None:
-        return progress_of(application)
+    if request.user.is_authenticated:
+        application = visible_applications(request.user).filter(number=number).first()
+        if application is not None:
+            return progress_of(application)
     ip = throttle.client_ip(request)
     refused = throttle.refusal(ip, number)
     if refused:

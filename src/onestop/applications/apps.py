@@ -7,4 +7,6 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy check)
+        from . import answers, checks  # noqa: F401  (checks registers the deploy check)
+
+        answers.connect()

@@ -9,6 +9,7 @@ answer nor its timing tells whether the number exists.
 import hmac
 import secrets
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -17,6 +18,7 @@ from onestop.cases import steps as case_steps
 from onestop.cases import urgency
 from onestop.workdays.selectors import calendar_for
 
+from . import answers
 from . import form as one_form
 from .drafts import materials_of
 from .events import EVENT_LABELS
@@ -29,6 +31,12 @@ NO_MATCH = {
     "en": "No application matches this number and passport number.",
     "zh": "没有与此申请编号和护照号码相符的申请。",
 }
+
+# The lookup's one statement, written out (_number_and_digest).
+_NUMBER_AND_DIGEST = (
+    "SELECT id, passport_index FROM applications_application "  # noqa: S608  (no input in it)
+    "WHERE number = %s"
+)
 
 # Compared against when the number is unknown; random per process, so nothing typed matches it.
 _DECOY = secrets.token_hex(32)
@@ -44,19 +52,28 @@ def progress_for(number: str, passport_number: str) -> dict | None:
 
     None when the number is unknown or the passport number is wrong or empty; both cases run one
     query and one constant-time comparison."""
-    application = (
-        Application.objects.filter(number=normalised(number))
-        .select_related("region", "bundle_version")
-        .first()
-    )
+    found = _number_and_digest(normalised(number))
     # Blind indexes (protected.py) are digests of equal length: the comparison time depends on
     # neither side, and the form need not be decrypted to answer "no".
-    on_file = application.passport_index if application else _DECOY
+    pk, on_file = found or (None, _DECOY)
     given = blind_index(passport_number)
     same = hmac.compare_digest(on_file, given or _DECOY)
-    if application is None or not given or not same:
+    if pk is None or not given or not same:
         return None
-    return progress_of(application)
+    return answers.answer(pk, lambda: progress_of(_application(pk)))
+
+
+def _number_and_digest(number: str) -> tuple[int, str] | None:
+    """The application's key and passport digest: all the comparison needs, the rest is read
+    only when no kept answer stands (answers.py). One statement written out, as the ORM's
+    compilation of it costs more than the query itself on this, the busiest public path."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NUMBER_AND_DIGEST, [number])
+        return cursor.fetchone()
+
+
+def _application(pk: int) -> Application:
+    return Application.objects.select_related("region", "bundle_version").get(pk=pk)
 
 
 def progress_of(application: Application, today=None) -> dict:
