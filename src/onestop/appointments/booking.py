@@ -62,29 +62,35 @@ def _stage_rule(application) -> dict | None:
     return bundle.content.get("appointment_after") if bundle is not None else None
 
 
-@transaction.atomic
 def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
     """Take one seat of the slot for `person`; SlotFull when none is left."""
     if not person.is_authenticated:
         raise PermissionDenied
     _check_application(person, application, matter)
-    taken = Slot.objects.filter(pk=slot_id, closed=False, booked__lt=F("capacity")).update(
-        booked=F("booked") + 1
-    )
-    if taken != 1:
-        if not Slot.objects.filter(pk=slot_id).exists():
-            raise ValidationError("No such slot.")
-        raise SlotFull("This slot is full; choose another.")
-    slot = Slot.objects.select_related("hall").get(pk=slot_id)
+    # What does not change under a rush is checked before the transaction, so that the seat's
+    # row lock is held for two statements only: the UPDATE and the INSERT.
+    slot = Slot.objects.select_related("hall").filter(pk=slot_id).first()
+    if slot is None:
+        raise ValidationError("No such slot.")
     if application is not None and application.region_id != slot.hall.region_id:
         raise ValidationError("This hall is in another region than the application.")
     if not hall_handles(slot.hall, matter):
         raise ValidationError("This hall does not handle that matter.")
+    return _take_seat(slot, person, matter, application)
+
+
+@transaction.atomic
+def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
+    taken = Slot.objects.filter(pk=slot.pk, closed=False, booked__lt=F("capacity")).update(
+        booked=F("booked") + 1
+    )
+    if taken != 1:
+        raise SlotFull("This slot is full; choose another.")
     try:
-        with transaction.atomic():
-            return Booking.objects.create(
-                code=_code(), slot=slot, person=person, matter=matter, application=application
-            )
+        # No savepoint: a second active booking fails the whole transaction, seat included.
+        return Booking.objects.create(
+            code=_code(), slot=slot, person=person, matter=matter, application=application
+        )
     except IntegrityError as exc:
         raise ValidationError(
             "You already have an active booking for this matter: cancel or reschedule it."
