@@ -69,9 +69,10 @@ def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
     _check_application(person, application, matter)
     # What does not change under a rush is checked before the transaction, so that the seat's
     # row lock is held for two statements only: the UPDATE and the INSERT.
-    slot = Slot.objects.select_related("hall").filter(pk=slot_id).first()
-    if slot is None:
-        raise ValidationError("No such slot.")
+    try:
+        slot = Slot.objects.select_related("hall").get(pk=slot_id)  # get(): no ORDER BY to build
+    except Slot.DoesNotExist:
+        raise ValidationError("No such slot.") from None
     if application is not None and application.region_id != slot.hall.region_id:
         raise ValidationError("This hall is in another region than the application.")
     if not hall_handles(slot.hall, matter):
