@@ -234,6 +234,11 @@ USE_TZ = True
 # Uploaded files are personal data: stored outside the static tree, served only through
 # access-checked views, never by URL alone.
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files are personal data: encrypted at rest with ONESTOP_DATA_KEYS.
+STORAGES = {
+    "default": {"BACKEND": "onestop.applications.protected_files.EncryptedFileStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ONESTOP_UPLOAD_SCANNER = os.environ.get("ONESTOP_UPLOAD_SCANNER", "")

@@ -1,6 +1,7 @@
 """Personal data: encrypted at rest, found by a blind index, purged when its purpose is served,
 and given to the person on request (PIPL Art. 19, 45, 47, 51)."""
 
+import hashlib
 import io
 import json
 import os
@@ -21,6 +22,7 @@ from onestop.applications.drafts import add_upload, create_draft, materials_of
 from onestop.applications.models import Application, Status, Upload
 from onestop.applications.personal_data import purge
 from onestop.applications.progress import progress_for
+from onestop.applications.protected_files import MARKER
 from onestop.notifications.models import Outbox
 from onestop.notifications.models import Status as OutboxStatus
 from tests.applications.test_one_window_flow import FORM, as_, file_two_permits, profile
@@ -105,6 +107,51 @@ def test_keys_rotate_without_losing_data(handler_x, keys, settings):
     application = Application.objects.get(number=number)
     assert application.form["surname"] == "Wilson"
     assert application.passport_index == protected.blind_index("E00000001")
+
+
+def on_disk(upload) -> bytes:
+    with open(upload.file.path, "rb") as f:
+        return f.read()
+
+
+def test_uploaded_files_are_stored_encrypted_and_read_back_plain(handler_x, client):
+    application, upload = draft_with_file(handler_x, days_ago=0)
+    raw = on_disk(upload)
+    assert raw.startswith(MARKER) and b"%PDF" not in raw
+    with upload.file.open("rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == upload.sha256  # what was kept, whole
+    client.force_login(handler_x)
+    served = client.get(f"/my/applications/{application.public_id}/files/{upload.pk}/")
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content).startswith(b"%PDF")
+
+
+def test_a_file_cannot_be_read_with_a_wrong_key(handler_x, keys):
+    _, upload = draft_with_file(handler_x, days_ago=0)
+    keys(Fernet.generate_key().decode())
+    with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+        upload.file.open("rb")
+
+
+def test_files_from_before_encryption_are_read_and_encrypted_by_the_rotation(
+    handler_x, keys, settings
+):
+    old = settings.ONESTOP_DATA_KEYS[0]
+    old = old.decode() if isinstance(old, bytes) else old
+    _, upload = draft_with_file(handler_x, days_ago=0)
+    _, plain = draft_with_file(handler_x, days_ago=0)
+    with open(plain.file.path, "wb") as f:
+        f.write(blank_pdf())  # as written before files were encrypted
+    assert Upload.objects.get(pk=plain.pk).file.open("rb").read().startswith(b"%PDF")
+    new = Fernet.generate_key().decode()
+    keys(new, old)
+    out = io.StringIO()
+    call_command("reencrypt_personal_data", stdout=out)
+    assert "2 uploaded files" in out.getvalue()
+    keys(new)  # the old key gone: every file must now be under the new one
+    for each in (upload, plain):
+        assert on_disk(each).startswith(MARKER)
+        assert Upload.objects.get(pk=each.pk).file.open("rb").read().startswith(b"%PDF")
 
 
 def draft_with_file(handler, *, days_ago: int, status=Status.DRAFT):

@@ -145,7 +145,8 @@ class Upload(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    # What documents/uploads.py did (size and sha256 are of the stored bytes).
+    # What documents/uploads.py did (size and sha256 are of the kept bytes, before encryption
+    # at rest: protected_files.py).
     scanned = models.BooleanField(default=False)  # a virus scanner passed it
     scanner = models.CharField(max_length=200, blank=True)  # which one; "" when none was set
     cleaned = models.BooleanField(default=False)  # image encoded again without metadata

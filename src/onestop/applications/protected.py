@@ -57,6 +57,19 @@ def decrypt(stored: str):
         ) from error
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    return _keys()[0].encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _keys()[0].decrypt(token)
+    except InvalidToken as error:
+        raise ImproperlyConfigured(
+            "An uploaded file cannot be decrypted with ONESTOP_DATA_KEYS (wrong or missing key)."
+        ) from error
+
+
 def blind_index(value: str | None) -> str:
     """A keyed digest of a normalised identifier: equal identifiers give equal digests, and the
     digest tells nothing without the key (unlike a plain hash of a passport number)."""
