@@ -54,3 +54,16 @@ def test_serve_refuses_kept_progress_answers_in_each_workers_own_memory(answers_
 def test_one_process_may_keep_progress_answers_in_its_memory(answers_in_memory, capsys):
     _warn_of_process_local_cache(1)
     assert capsys.readouterr().err == ""
+
+
+def test_prepare_creates_demo_accounts_only_when_asked(tmp_path, monkeypatch, capsys):
+    from django.contrib.auth.models import User
+
+    monkeypatch.setenv("ONESTOP_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("ONESTOP_DEMO_PASSWORD", "a demo password of the tests")
+    assert main(["prepare"]) == 0
+    assert not User.objects.filter(username__in=["admin", "clerk"]).exists()
+    assert "demo accounts" not in capsys.readouterr().out
+    assert main(["prepare", "--demo"]) == 0
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+    assert "demo accounts admin" in capsys.readouterr().out

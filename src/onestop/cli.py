@@ -35,14 +35,16 @@ def _setup() -> Path:
     return var_dir
 
 
-def prepare(var_dir: Path, out=sys.stdout) -> None:
-    """Bring any database, empty or not, up to date: schema, catalog, demo accounts."""
+def prepare(var_dir: Path, out=None, *, demo: bool = False) -> None:
+    """Bring any database, empty or not, up to date: schema, catalog, calendar, slots; with
+    `demo`, the demo accounts too (one per role, an administrator among them: never on a
+    production database, MLPS 2.0 8.1.4.2 b)."""
     from django.core.management import call_command
 
-    from onestop.accounts.demo import ensure_demo_accounts
     from onestop.catalog.loader import load
     from onestop.locale_build import compile_messages
 
+    out = out or sys.stdout  # the stream of the moment, not of the import
     compile_messages()
     call_command("migrate", interactive=False, verbosity=0)
     print(f"catalog: {load()}", file=out)
@@ -51,6 +53,13 @@ def prepare(var_dir: Path, out=sys.stdout) -> None:
     for line in seed():
         print(f"calendar: {line}", file=out)
     print(f"appointments: {open_booking_windows()} slots opened", file=out)
+    if demo:
+        _demo_accounts(var_dir, out)
+
+
+def _demo_accounts(var_dir: Path, out) -> None:
+    from onestop.accounts.demo import ensure_demo_accounts
+
     created = ensure_demo_accounts(var_dir)
     if created:
         where = (
@@ -81,6 +90,7 @@ def serve(
     workers: int | None = None,
     threads: int | None = None,
     prepare_first: bool = True,
+    demo: bool = False,
 ) -> None:
     """Serve with worker processes (gunicorn) where it is installed, else with waitress's
     threads in one process. Several nodes sharing one database run `onestop prepare` once, then
@@ -88,7 +98,7 @@ def serve(
     os.environ.setdefault("ONESTOP_ALLOWED_HOSTS", f"{host},127.0.0.1,localhost")
     var_dir = _setup()
     if prepare_first:
-        prepare(var_dir)
+        prepare(var_dir, demo=demo)
     from django.db import connections
 
     connections.close_all()  # no connection of the preparation is carried into the workers
@@ -216,7 +226,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="serve at once: `onestop prepare` was run once for every node",
     )
-    commands.add_parser("prepare", help="migrate, load the catalog, create demo accounts")
+    prepare_parser = commands.add_parser(
+        "prepare", help="migrate, load the catalog and the calendar, open booking windows"
+    )
+    demo_help = (
+        "also create the demo accounts, one per role (to try the platform; never in production)"
+    )
+    serve_parser.add_argument("--demo", action="store_true", help=demo_help)
+    prepare_parser.add_argument("--demo", action="store_true", help=demo_help)
     checklist_parser = commands.add_parser("checklist", help="what a person must do (JSON)")
     checklist_parser.add_argument("--region", required=True)
     target = checklist_parser.add_mutually_exclusive_group(required=True)
@@ -234,9 +251,10 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             threads=args.threads,
             prepare_first=args.prepare,
+            demo=args.demo,
         )
     elif args.command == "prepare":
-        prepare(_setup())
+        prepare(_setup(), demo=args.demo)
     elif args.command == "checklist":
         return print_checklist(args)
     else:
