@@ -43,6 +43,7 @@ def test_impossible_answers_are_announced_and_linked_to_their_field(world, journ
     follow(page.locator("form.questions button[type=submit]"))
     summary = page.locator("[role=alert]")
     assert summary.count() == 1
+    assert page.evaluate("document.activeElement.id") == "errors"  # the summary is read first
     link = summary.locator("a[href='#date_of_birth']")
     assert link.count() == 1
     link.click()

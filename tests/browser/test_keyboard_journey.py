@@ -53,6 +53,7 @@ def test_the_progress_lookup_with_the_keyboard_only(number, journey, language):
     with page.expect_navigation():
         page.keyboard.press("Enter")  # the passport number forgotten
     assert page.locator("#errors").count() == 1
+    assert focused(page)["id"] == "errors"  # read first, before the form
     assert page.locator("#passport_number").get_attribute("aria-invalid") == "true"
     assert page.locator("#number").input_value() == number  # what was typed stays
     j.check("the forgotten field in the error summary")
