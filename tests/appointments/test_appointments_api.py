@@ -52,6 +52,9 @@ def test_book_cancel_and_reschedule():
         client, "/api/v1/appointments", {"slot": second["id"], "matter": "residence_permit.issue"}
     )
     assert again.status_code == 409  # one active booking per person and matter
+    (refusal,) = again.json()["errors"]
+    assert refusal["message_en"].startswith("You already have an active booking")
+    assert refusal["message_zh"] == "您已有该事项的有效预约：请先取消或改约。"  # Chinese only
     moved = post(client, f"/api/v1/appointments/{code}/reschedule", {"slot": second["id"]})
     assert moved.status_code == 200 and moved.json()["starts"] == second["starts"]
     remaining = {s["id"]: s["remaining"] for s in slots(client, day).json()}

@@ -80,13 +80,12 @@ def _out(b: Booking) -> dict:
 
 
 def _refused(exc) -> ApiError:
-    if isinstance(exc, booking.SlotFull):
-        return ApiError(
-            409, "slot", "This slot is full; choose another.", "该时段已约满，请选择其他时段。"
-        )
     if isinstance(exc, PermissionDenied):
         return ApiError(403, None, "Your roles do not allow this.", "您的角色无权执行此操作。")
-    return ApiError(409, None, "; ".join(exc.messages), "无法预约：" + "；".join(exc.messages))
+    if isinstance(exc, booking.Refused):
+        field = "slot" if isinstance(exc, booking.SlotFull) else None
+        return ApiError(409, field, exc.message_en, exc.message_zh)
+    return ApiError(409, None, "; ".join(exc.messages), "未能完成预约，请重试。")
 
 
 @router.get(
@@ -99,9 +98,7 @@ def hall_slots(request, hall: str, query: Query[SlotsQuery]):
     if found is None:
         raise ApiError(404, "hall", f"Unknown hall {hall!r}.", f"未知大厅“{hall}”。")
     if query.matter and not booking.hall_handles(found, query.matter):
-        raise ApiError(
-            400, "matter", "This hall does not handle that matter.", "该大厅不办理此事项。"
-        )
+        raise ApiError(400, "matter", *booking.NOT_HANDLED)
     slots.open_window(found, timezone.localdate())
     return [
         {

@@ -21,8 +21,46 @@ from .models import Booking, BookingStatus, Slot
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed at windows
 
 
-class SlotFull(ValidationError):
+class Refused(ValidationError):
+    """A booking refused, with its reason in English and in Chinese."""
+
+    def __init__(self, reason: tuple[str, str]):
+        self.message_en, self.message_zh = reason
+        super().__init__(self.message_en)
+
+
+class SlotFull(Refused):
     pass
+
+
+# Each refusal in both languages: pages and the API show these words as they are.
+FULL = ("This slot is full; choose another.", "该时段已约满，请选择其他时段。")
+ALREADY_BOOKED = (
+    "You already have an active booking for this matter: cancel or reschedule it.",
+    "您已有该事项的有效预约：请先取消或改约。",
+)
+NOT_NEEDED = (
+    "No appointment is needed: come to the window directly (002 §4b).",
+    "无需预约：请直接到窗口办理（002 §4b）。",
+)
+NOT_HANDLED = ("This hall does not handle that matter.", "该大厅不办理此事项。")
+OTHER_REGION = (
+    "This hall is in another region than the application.",
+    "该大厅与申请不在同一地区。",
+)
+OTHER_MATTER = (
+    "The booking is for another matter than the application.",
+    "预约的事项与申请的事项不一致。",
+)
+NO_SUCH_SLOT = ("No such slot.", "没有这个时段，请另选时段。")
+NOT_ACTIVE = ("This booking is not active.", "该预约已取消或已办结。")
+
+
+def after_pre_examination(source: str) -> tuple[str, str]:
+    return (
+        f"Book once the online pre-examination has passed ({source}).",
+        f"网上预审通过后方可预约（{source}）。",
+    )
 
 
 def _code() -> str:
@@ -35,7 +73,7 @@ def _check_application(person, application, matter: str) -> None:
     if not set(roles_on(person, application)) & {Role.APPLICANT, Role.EMPLOYER_HANDLER, Role.AGENT}:
         raise PermissionDenied
     if application.subject_code != matter:
-        raise ValidationError("The booking is for another matter than the application.")
+        raise Refused(OTHER_MATTER)
     from onestop.rules.checklist import checklist
     from onestop.rules.profile import Profile
 
@@ -46,12 +84,10 @@ def _check_application(person, application, matter: str) -> None:
         matter=application.matter and application.matter.code,
     )
     if answer["appointment_required"] is False:
-        raise ValidationError("No appointment is needed: come to the window directly (002 §4b).")
+        raise Refused(NOT_NEEDED)
     stage = _stage_rule(application)
     if stage and application.status != stage["status"]:
-        raise ValidationError(
-            f"Book once the online pre-examination has passed ({stage['source']})."
-        )
+        raise Refused(after_pre_examination(stage["source"]))
 
 
 def _stage_rule(application) -> dict | None:
@@ -72,11 +108,11 @@ def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
     try:
         slot = Slot.objects.select_related("hall").get(pk=slot_id)  # get(): no ORDER BY to build
     except Slot.DoesNotExist:
-        raise ValidationError("No such slot.") from None
+        raise Refused(NO_SUCH_SLOT) from None
     if application is not None and application.region_id != slot.hall.region_id:
-        raise ValidationError("This hall is in another region than the application.")
+        raise Refused(OTHER_REGION)
     if not hall_handles(slot.hall, matter):
-        raise ValidationError("This hall does not handle that matter.")
+        raise Refused(NOT_HANDLED)
     return _take_seat(slot, person, matter, application)
 
 
@@ -86,16 +122,14 @@ def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
         booked=F("booked") + 1
     )
     if taken != 1:
-        raise SlotFull("This slot is full; choose another.")
+        raise SlotFull(FULL)
     try:
         # No savepoint: a second active booking fails the whole transaction, seat included.
         return Booking.objects.create(
             code=_code(), slot=slot, person=person, matter=matter, application=application
         )
     except IntegrityError as exc:
-        raise ValidationError(
-            "You already have an active booking for this matter: cancel or reschedule it."
-        ) from exc
+        raise Refused(ALREADY_BOOKED) from exc
 
 
 def hall_handles(hall, code: str) -> bool:
@@ -116,7 +150,7 @@ def cancel(booking: Booking, person) -> Booking:
     if booking.person_id != person.pk:
         raise PermissionDenied
     if booking.status != BookingStatus.ACTIVE:
-        raise ValidationError("This booking is not active.")
+        raise Refused(NOT_ACTIVE)
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated_at"])
     Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
@@ -146,7 +180,7 @@ def record_visit(booking: Booking, clerk, *, came: bool) -> Booking:
     if not holds(clerk, Role.WINDOW_CLERK, region=booking.slot.hall.region):
         raise PermissionDenied
     if booking.status != BookingStatus.ACTIVE:
-        raise ValidationError("This booking is not active.")
+        raise Refused(NOT_ACTIVE)
     booking.status = BookingStatus.ATTENDED if came else BookingStatus.NO_SHOW
     booking.save(update_fields=["status", "updated_at"])
     return booking

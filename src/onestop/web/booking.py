@@ -38,32 +38,12 @@ SLIP_NOTE = {
     "source": "000 §十一 4",
 }
 
-NOTHING_CHOSEN = "Choose a time first."
-# The Chinese of each refusal of appointments/booking.py, by its English message.
-REFUSALS = {
-    "This slot is full; choose another.": "该时段已约满，请选择其他时段。",
-    "You already have an active booking for this matter: cancel or reschedule it.": (
-        "您已有该事项的有效预约：请先取消或改约。"
-    ),
-    "No appointment is needed: come to the window directly (002 §4b).": (
-        "无需预约：请直接到窗口办理（002 §4b）。"
-    ),
-    "This hall does not handle that matter.": "该大厅不办理此事项。",
-    "Book once the online pre-examination has passed (002 §4b).": (
-        "网上预审通过后方可预约（002 §4b）。"
-    ),
-    "This hall is in another region than the application.": "该大厅与申请不在同一地区。",
-    "The booking is for another matter than the application.": "预约的事项与申请的事项不一致。",
-    "No such slot.": "没有这个时段，请另选时段。",
-    "This booking is not active.": "该预约已取消或已办结。",
-    NOTHING_CHOSEN: "请先选择一个时段。",
-}
+NOTHING_CHOSEN = ("Choose a time first.", "请先选择一个时段。")
+UNEXPECTED = ("The booking could not be made; please try again.", "未能完成预约，请重试。")
 NOT_YOURS = {
     "message_en": "Your roles do not allow this.",
     "message_zh": "您的角色无权执行此操作。",
 }
-NOT_NEEDED = "No appointment is needed: come to the window directly (002 §4b)."
-NOT_HANDLED = "This hall does not handle that matter."
 # Applications past the window: nothing left to book for.
 CLOSED = (Status.ACCEPTED, Status.NOT_ACCEPTED, Status.WITHDRAWN)
 
@@ -135,12 +115,12 @@ def new_booking(request):
     needed = selectors.appointment_required(application) if application else None
     halls = days = None
     if needed is False:
-        errors = errors or _bilingual([NOT_NEEDED])
+        errors = errors or [_shown(bookings.NOT_NEEDED)]
     elif hall is None:
         halls = _halls(region, code)
         region = region or (halls[0]["region"] if halls else None)
     elif not bookings.hall_handles(hall, code):
-        errors = errors or _bilingual([NOT_HANDLED])
+        errors = errors or [_shown(bookings.NOT_HANDLED)]
     else:
         days = _open_days(hall)
     context = {
@@ -238,7 +218,7 @@ def _changeable(booking, today) -> bool:
 def _slot_id(value: str) -> int:
     """The posted slot; nothing chosen is a slot that does not exist."""
     if not value:
-        raise ValidationError(NOTHING_CHOSEN)
+        raise bookings.Refused(NOTHING_CHOSEN)
     return int(value) if value.isdigit() else 0
 
 
@@ -283,14 +263,13 @@ def _refusals(exc) -> list[dict]:
     """The domain's refusal in both languages, pointing at the times to choose from."""
     if isinstance(exc, PermissionDenied):
         return [{**NOT_YOURS, "anchor": "slots"}]
-    return [{**e, "anchor": "slots"} for e in _bilingual(exc.messages)]
+    if isinstance(exc, bookings.Refused):
+        return [{**_shown((exc.message_en, exc.message_zh)), "anchor": "slots"}]
+    return [{**_shown(UNEXPECTED), "anchor": "slots"}]
 
 
-def _bilingual(texts: list[str]) -> list[dict]:
-    return [
-        {"message_en": text, "message_zh": REFUSALS.get(text, "未能完成预约，请重试。")}
-        for text in texts
-    ]
+def _shown(reason: tuple[str, str]) -> dict:
+    return {"message_en": reason[0], "message_zh": reason[1]}
 
 
 def _qr_svg(code: str) -> str:
