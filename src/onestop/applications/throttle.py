@@ -68,8 +68,9 @@ def refusal(ip: str, number: str) -> Refusal | None:
     """A refusal when the address or the number has used up its failed lookups, else None."""
     now = time.time()
     waits = []
-    for key, limit, window_seconds in _counters(ip, number):
-        found = cache.get_many([key, f"{key}:until"])
+    counters = _counters(ip, number)
+    found = cache.get_many([k for key, *_ in counters for k in (key, f"{key}:until")])
+    for key, limit, window_seconds in counters:
         if found.get(key, 0) >= limit:
             until = found.get(f"{key}:until")
             waits.append(math.ceil(until - now) if until else window_seconds)
