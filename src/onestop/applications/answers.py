@@ -1,11 +1,12 @@
 """Progress answers kept in the shared cache until their application changes.
 
-An answer is computed from the application, its notices, history and cases. Saving or deleting
-any of those gives the application a new random stamp in the cache: at once, and again when the
-transaction commits (a lookup between the two may have read the state before the commit and
-kept it under the first stamp). A kept answer is used only under the stamp and on the day it was
-computed with (working days left change at midnight), and for at most ANSWER_SECONDS, so that
-a change of the calendar or of a department's name shows within that time.
+An answer is computed from the application, its notices, history and cases. Saving any of those
+(or deleting the application) gives the application a new random stamp in the cache: at once,
+and again when the transaction commits (a lookup between the two may have read the state before
+the commit and kept it under the first stamp). A kept answer is used only under the stamp and
+on the day it was computed with (working days left change at midnight), and for at most
+ANSWER_SECONDS, so that a change of the calendar or of a department's name shows within that
+time.
 
 Only with a cache every process shares (settings.ONESTOP_PROGRESS_ANSWER_CACHE, on when
 ONESTOP_CACHE_URL names Redis): in each process's own memory, one worker would keep answering
@@ -66,11 +67,16 @@ def _application_of(sender, instance) -> int | None:
 
 
 def _on_change(sender, instance, **kwargs) -> None:
-    changed(_application_of(sender, instance))
+    if settings.ONESTOP_PROGRESS_ANSWER_CACHE:  # finding the application may take a query
+        changed(_application_of(sender, instance))
 
 
 def connect() -> None:
-    """Watch every model a progress answer is made of (called once, from the app's ready())."""
+    """Watch every model a progress answer is made of (called once, from the app's ready()).
+
+    Deletions are watched for the application only: its history and cases are never deleted
+    alone, and its covered matters are replaced by new rows (saved, so watched). A receiver
+    of post_delete would make Django read every row before a bulk delete."""
     for label in (
         "applications.Application",
         "applications.ApplicationMatter",
@@ -79,5 +85,7 @@ def connect() -> None:
         "cases.Case",
         "cases.CaseEvent",
     ):
-        for signal in (post_save, post_delete):
-            signal.connect(_on_change, sender=label, dispatch_uid=f"progress-answer:{label}")
+        post_save.connect(_on_change, sender=label, dispatch_uid=f"progress-answer:{label}")
+    post_delete.connect(
+        _on_change, sender="applications.Application", dispatch_uid="progress-answer:deleted"
+    )
