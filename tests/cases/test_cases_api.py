@@ -40,6 +40,23 @@ def test_queue_and_decisions_through_the_api(accepted_two_permits):  # noqa: F81
     )
     assert refused.status_code == 409  # under 90 days (000 §八)
     assert "90 days" in refused.json()["detail"]
+    (reason,) = refused.json()["errors"]
+    assert "90" in reason["message_zh"] and "000" in reason["message_zh"]  # its own Chinese
+    assert not any(c.isascii() and c.isalpha() for c in reason["message_zh"].split("（")[0])
+
+
+def test_each_refusal_comes_with_its_own_chinese(accepted_two_permits):  # noqa: F811
+    residence = accepted_two_permits["residence_permit"]
+    handler = staff("ps.handler", Role.DEPARTMENT_HANDLER, "public_security")
+    refused = decide(handler, residence, action="reject", reasons="  ")
+    assert refused.status_code == 409
+    (reason,) = refused.json()["errors"]
+    assert reason["message_en"] == "A refusal needs its reasons."
+    assert reason["message_zh"] == "不予批准须说明理由。"
+    decide(handler, residence, action="review")
+    own = decide(handler, residence, action="approve")  # the reviewer, who holds no leader role
+    assert own.status_code == 403
+    assert own.json()["errors"][0]["message_zh"] == "您的角色无权对此案件执行此操作。"
 
 
 def test_a_case_of_another_department_is_not_found(accepted_two_permits):  # noqa: F811

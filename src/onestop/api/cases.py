@@ -18,6 +18,7 @@ from onestop.cases import decisions, opinions, payments
 from onestop.cases.models import Case, Opinion
 from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import roles_on_case
+from onestop.refusals import NotAllowed, in_both
 
 from .errors import ApiError, with_errors
 
@@ -152,12 +153,10 @@ def decide(request, case_id: int, body: DecisionIn):
         else:
             changed = [decisions.resume(case, user)]
     except PermissionDenied as exc:
-        raise ApiError(
-            403, None, str(exc) or "Your roles do not allow this.", "您的角色无权执行此操作。"
-        ) from exc
+        raise _not_allowed(exc) from exc
     except DjangoValidationError as exc:
         raise ApiError(
-            409, None, "; ".join(exc.messages), "当前步骤不能执行此操作，或所填内容不完整。"
+            409, None, *in_both(exc, otherwise_zh="当前步骤不能执行此操作，或所填内容不完整。")
         ) from exc
     return [
         _out(
@@ -196,7 +195,7 @@ def record_payment(request, case_id: int, body: PaymentIn):
             403, None, "Your roles do not allow this.", "您的角色无权执行此操作。"
         ) from exc
     except DjangoValidationError as exc:
-        raise ApiError(409, None, "; ".join(exc.messages), "缴费信息无效。") from exc
+        raise ApiError(409, None, *in_both(exc, otherwise_zh="缴费信息无效。")) from exc
     return Reply(
         201,
         {
@@ -247,7 +246,7 @@ def ask_opinion(request, case_id: int, body: OpinionIn):
             403, None, "Your roles do not allow this.", "您的角色无权执行此操作。"
         ) from exc
     except DjangoValidationError as exc:
-        raise ApiError(409, None, "; ".join(exc.messages), "征求意见的内容无效。") from exc
+        raise ApiError(409, None, *in_both(exc, otherwise_zh="征求意见的内容无效。")) from exc
     return Reply(201, _opinion_out(opinion))
 
 
@@ -268,5 +267,11 @@ def answer_opinion(request, opinion_id: int, body: AnswerIn):
     except PermissionDenied as exc:
         raise Http404 from exc  # not asked of you looks like not there
     except DjangoValidationError as exc:
-        raise ApiError(409, None, "; ".join(exc.messages), "意见内容无效或已答复。") from exc
+        raise ApiError(409, None, *in_both(exc, otherwise_zh="意见内容无效或已答复。")) from exc
     return _opinion_out(opinion)
+
+
+def _not_allowed(exc: PermissionDenied) -> ApiError:
+    if isinstance(exc, NotAllowed):
+        return ApiError(403, None, exc.message_en, exc.message_zh)
+    return ApiError(403, None, "Your roles do not allow this.", "您的角色无权执行此操作。")

@@ -9,10 +9,11 @@ undoes the seat.
 
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from onestop import refusals
 from onestop.accounts.models import Role
 from onestop.applications.access import roles_on
 
@@ -21,12 +22,11 @@ from .models import Booking, BookingStatus, Slot
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed at windows
 
 
-class Refused(ValidationError):
-    """A booking refused, with its reason in English and in Chinese."""
+class Refused(refusals.Refused):
+    """A booking refused, with its reason (English, Chinese) as the constants below give it."""
 
     def __init__(self, reason: tuple[str, str]):
-        self.message_en, self.message_zh = reason
-        super().__init__(self.message_en)
+        super().__init__(*reason)
 
 
 class SlotFull(Refused):

@@ -6,12 +6,13 @@ import hashlib
 import json
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
+from onestop.refusals import Refused
 from onestop.workdays import pauses
 from onestop.workdays.selectors import calendar_for
 
@@ -46,7 +47,7 @@ def approve(case: Case, leader, *, note: str = "") -> Case:
 def reject(case: Case, actor, *, reasons: str) -> Case:
     """Refusal: the reasons are mandatory (004 item 36.5) and go to the applicant."""
     if not reasons.strip():
-        raise ValidationError("A refusal needs its reasons.")
+        raise Refused("A refusal needs its reasons.", "不予批准须说明理由。")
     case = transition(case, "reject", actor, reason=reasons)
     _tell(case, Kind.DECISION, approved=False, reasons=reasons)
     return case
@@ -68,19 +69,23 @@ def _digest(payload: dict) -> str:
 def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: date) -> Case:
     """The result document; a work permit's result goes to the other departments' cases."""
     if not number.strip() or valid_until <= valid_from:
-        raise ValidationError("A result needs its number and a validity that ends after it starts.")
+        raise Refused(
+            "A result needs its number and a validity that ends after it starts.",
+            "证件须有编号，且有效期截止日须晚于起始日。",
+        )
     allowed = case.matter_version.content.get("validity_days")
     if allowed:
         days = (valid_until - valid_from).days
         asked = case.application.profile.get("requested_validity_days")
         if not allowed["min"] <= days <= allowed["max"]:
             words = case.matter_version.content.get("fields", {}).get("result_validity", {})
-            raise ValidationError(
+            raise Refused(
                 f"The document's validity must be {words.get('en', '').lower()} "
-                f"({allowed['source']})."
+                f"({allowed['source']}).",
+                f"证件有效期须为{words.get('zh', '')}（{allowed['source']}）。",
             )
         if asked and days > asked:
-            raise ValidationError("The validity exceeds what was asked for.")
+            raise Refused("The validity exceeds what was asked for.", "有效期超过了申请的期限。")
     # The result goes to the other cases of the application: lock them all, in one order, before
     # the first write, so that two departments producing at once, or a producer and the audit
     # log's head (audit/chain.py), never wait on each other in a circle.
@@ -172,11 +177,14 @@ def deliver(
     """Pickup (identity checked) or mail (address and tracking number). Where the bundle hands
     its results over together (two permits, 002 §4c), every case must be ready and all go."""
     if method == "pickup" and not identity_checked:
-        raise ValidationError("Check the identity of whoever collects the result.")
+        raise Refused("Check the identity of whoever collects the result.", "请核验领取人的身份。")
     if method == "mail" and (not tracking_number.strip() or not address.strip()):
-        raise ValidationError("Mail needs the address and the courier's tracking number.")
+        raise Refused(
+            "Mail needs the address and the courier's tracking number.",
+            "邮寄须填写地址和快递单号。",
+        )
     if method not in ("pickup", "mail"):
-        raise ValidationError("Deliver by pickup or by mail.")
+        raise Refused("Deliver by pickup or by mail.", "请选择现场领取或邮寄。")
     application = case.application
     together = bool(
         application.bundle_version_id
@@ -191,10 +199,11 @@ def deliver(
         )
         waiting = [c for c in cases if c.status != CaseStatus.READY]
         if waiting:
-            raise ValidationError(
+            raise Refused(
                 "The results are handed over together: "
-                + ", ".join(c.matter_version.matter.code for c in waiting)
-                + " not ready yet (002 §4c)."
+                + _matters(waiting, chinese=False)
+                + " not ready yet (002 §4c).",
+                "两证结果须一并交付：" + _matters(waiting, chinese=True) + "尚未办结（002 §4c）。",
             )
     owing = [
         f"{c.matter_version.matter.code}: {f['code']} {f['amount_cny']} CNY"
@@ -202,8 +211,9 @@ def deliver(
         for f in unpaid(c)
     ]
     if owing:
-        raise ValidationError(
-            "Fees are paid before the result is handed over (004 item 35): " + "; ".join(owing)
+        raise Refused(
+            "Fees are paid before the result is handed over (004 item 35): " + "; ".join(owing),
+            "交付结果前须缴清费用（004 item 35）：" + "；".join(owing),
         )
     detail = {
         "method": method,
@@ -240,9 +250,11 @@ def pause(case: Case, actor, *, reason: str, on: date | None = None) -> Case:
     if not roles:
         raise PermissionDenied
     if case.deadline is None:
-        raise ValidationError("This case has no time limit to pause.")
+        raise Refused("This case has no time limit to pause.", "此案件没有可暂停的办理时限。")
     if case.status not in (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION):
-        raise ValidationError("Only a case still being decided can be paused.")
+        raise Refused(
+            "Only a case still being decided can be paused.", "只有尚在办理中的案件可以暂停计时。"
+        )
     pauses.pause(case.deadline, starts_on=on or timezone.localdate(), reason=reason, actor=actor)
     case.paused = True
     case.save(update_fields=["paused"])
@@ -260,7 +272,7 @@ def resume(case: Case, actor, *, on: date | None = None) -> Case:
     if not roles:
         raise PermissionDenied
     if case.deadline is None or not case.paused:
-        raise ValidationError("The case is not paused.")
+        raise Refused("The case is not paused.", "案件未暂停计时。")
     record = pauses.resume(case.deadline, on=on or timezone.localdate(), actor=actor)
     work = calendar_for(case.region.code)
     lost = work.working_days_between(

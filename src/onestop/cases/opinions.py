@@ -1,12 +1,13 @@
 """Opinions between departments: asked and answered in the case's history; whether the clock
 stops and how long the other department has come from the catalog (case_steps.yaml)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from onestop.accounts.models import Assignment, Role
 from onestop.catalog.models import Department
+from onestop.refusals import Refused
 from onestop.workdays.selectors import calendar_for
 
 from . import decisions, steps
@@ -23,9 +24,9 @@ def ask(case: Case, actor, *, department: str, question: str) -> Opinion:
         raise PermissionDenied
     asked = Department.objects.filter(code=department).first()
     if asked is None or asked.pk == case.department_id:
-        raise ValidationError("Ask another department.")
+        raise Refused("Ask another department.", "请向其他部门征求意见。")
     if not question.strip():
-        raise ValidationError("Say what the opinion is asked about.")
+        raise Refused("Say what the opinion is asked about.", "请说明征求意见的事项。")
     rules = steps.opinion_rules()
     today = timezone.localdate()
     due = (
@@ -71,9 +72,9 @@ def answer(opinion: Opinion, actor, *, text: str) -> Opinion:
     if not holds.exists():
         raise PermissionDenied
     if opinion.answered_at is not None:
-        raise ValidationError("This opinion is already given.")
+        raise Refused("This opinion is already given.", "该意见已答复。")
     if not text.strip():
-        raise ValidationError("Give the opinion.")
+        raise Refused("Give the opinion.", "请填写意见。")
     opinion.answer, opinion.answered_by = text.strip(), actor
     opinion.answered_at = timezone.now()
     opinion.save(update_fields=["answer", "answered_by", "answered_at"])

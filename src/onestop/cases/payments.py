@@ -1,10 +1,11 @@
 """Fees of a case: what is due (from the checklist, under the recorded catalog version), what
 was paid, and the pluggable online-payment edge."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from onestop.accounts.models import Role
+from onestop.refusals import Refused
 from onestop.rules.checklist import matter_checklist
 from onestop.rules.profile import Profile
 
@@ -48,13 +49,16 @@ def record(case: Case, clerk, *, fee_code: str, method: str, receipt_number: str
         raise PermissionDenied
     fee = next((f for f in unpaid(case) if f["code"] == fee_code), None)
     if fee is None:
-        raise ValidationError("No such fee is due for this case.")
+        raise Refused("No such fee is due for this case.", "此案件没有该项应缴费用。")
     if method not in PaymentMethod.values:
-        raise ValidationError("Pay by card, cash or online.")
+        raise Refused("Pay by card, cash or online.", "请选择刷卡、现金或网上缴费。")
     if method == PaymentMethod.ONLINE and not online_payment_allowed(case):
-        raise ValidationError("Online payment is not offered for this matter (004 item 31).")
+        raise Refused(
+            "Online payment is not offered for this matter (004 item 31).",
+            "此事项不提供网上缴费（004 item 31）。",
+        )
     if not receipt_number.strip():
-        raise ValidationError("Give the receipt or invoice number.")
+        raise Refused("Give the receipt or invoice number.", "请填写收据或发票号码。")
     payment = Payment.objects.create(
         case=case,
         fee_code=fee_code,

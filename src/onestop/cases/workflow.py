@@ -7,12 +7,12 @@ step clock — in one transaction.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from onestop.accounts.models import Assignment, Role
 from onestop.audit import decisions as audit
 from onestop.audit.history import next_sequence
+from onestop.refusals import NotAllowed, Refused
 from onestop.workdays.selectors import calendar_for
 
 from . import steps
@@ -118,13 +118,21 @@ def transition(case: Case, action: str, actor, *, reason: str = "", data=None, o
     )
     allowed = [r for r in roles_on_case(actor, case) if r in edge.roles]
     if not allowed:
-        raise PermissionDenied("Your roles do not allow this on this case.")
+        raise NotAllowed(
+            "Your roles do not allow this on this case.", "您的角色无权对此案件执行此操作。"
+        )
     if case.status not in edge.sources:
-        raise ValidationError(f"Cannot {action} a case at the step {case.status}.")
+        raise Refused(
+            f"Cannot {action} a case at the step {case.status}.",
+            f"案件当前所处环节（{case.status}）不能执行此操作。",
+        )
     if case.paused:
-        raise ValidationError("The case is paused: resume it first.")
+        raise Refused("The case is paused: resume it first.", "案件已暂停计时，请先恢复计时。")
     if action == "approve" and case.reviewed_by_id == actor.pk:
-        raise PermissionDenied("The person who reviewed a case cannot approve it (004 廉政风险点).")
+        raise NotAllowed(
+            "The person who reviewed a case cannot approve it (004 廉政风险点).",
+            "审查人不得审批同一案件（004 廉政风险点）。",
+        )
     before = case.status
     case.status = edge.target
     if action == "review":

@@ -30,6 +30,7 @@ from onestop.cases import decisions, queues, statistics, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.workflow import STEP_OF_STATUS, TRANSITIONS, roles_on_case
 from onestop.catalog.models import Department
+from onestop.refusals import NotAllowed, Refused, in_both
 
 PAGE_SIZE = 50
 # Longest lists on the supervision page; the counts above them are always complete.
@@ -50,30 +51,6 @@ CASE_EVENT_LABELS = {
     "payment": gettext_lazy("Fee paid"),
 }
 
-# cases/* refuses in English; the page gives each refusal in both languages. Matched on the
-# start of the domain's message; any other keeps its English with a general Chinese sentence.
-CHINESE = (
-    ("Give the validity as dates", "请按年-月-日填写有效期。"),
-    ("A refusal needs its reasons", "不予批准须说明理由。"),
-    ("A result needs its number", "证件须有编号，且有效期截止日须晚于起始日。"),
-    ("The document's validity must be", "所填有效期不在依据文件允许的范围内。"),
-    ("The validity exceeds what was asked", "有效期超过了申请的期限。"),
-    ("Check the identity", "请核验领取人的身份。"),
-    ("Mail needs the address", "邮寄须填写地址和快递单号。"),
-    ("Deliver by pickup or by mail", "请选择现场领取或邮寄。"),
-    ("The results are handed over together", "两证结果须一并交付，其他结果尚未办结（002 §4c）。"),
-    ("Fees are paid before", "交付结果前须缴清费用（004 item 35）。"),
-    ("The case is paused", "案件已暂停计时，请先恢复计时。"),
-    ("This case has no time limit", "此案件没有可暂停的办理时限。"),
-    ("A pause needs its reason", "暂停计时须说明理由。"),
-    ("The deadline is already paused", "办理时限已暂停。"),
-    ("A pause cannot start", "暂停的起始日期不正确。"),
-    ("The clock must run again after", "恢复计时须在暂停开始之后的日期。"),
-    (
-        "The person who reviewed a case cannot approve it",
-        "审查人不得审批同一案件（004 廉政风险点）。",
-    ),
-)
 # The decisions a case page offers, by the heading of their form.
 DECISIONS = {
     "review": gettext_lazy("Review"),
@@ -86,6 +63,7 @@ DECISIONS = {
 }
 NOT_NOW_ZH = "当前环节不能执行此操作。"
 NOT_ALLOWED_ZH = "您的角色无权对此案件执行此操作。"
+NOT_ALLOWED_EN = "Your roles do not allow this on this case."
 
 
 def _signed_in_holding(*wanted: str):
@@ -240,11 +218,11 @@ def _decide(request, case: Case, action: str) -> None:
         decisions.resume(case, user)
 
 
-class _BadDate(ValidationError):
+class _BadDate(Refused):
     """A validity date the page could not read; the domain never sees it."""
 
     def __init__(self, field: str):
-        super().__init__("Give the validity as dates (year-month-day).")
+        super().__init__("Give the validity as dates (year-month-day).", "请按年-月-日填写有效期。")
         self.field = field
 
 
@@ -257,27 +235,19 @@ def _date(data, field: str) -> date:
 
 def _errors(exc, action: str) -> list[dict]:
     """The refusal in both languages, placed at the decision's form."""
-    if isinstance(exc, PermissionDenied):
-        english = [str(exc) or "Your roles do not allow this on this case."]
+    if isinstance(exc, PermissionDenied) and not isinstance(exc, NotAllowed):
+        en, zh = NOT_ALLOWED_EN, NOT_ALLOWED_ZH
     else:
-        english = exc.messages
+        en, zh = in_both(exc, otherwise_zh=NOT_NOW_ZH)
     return [
         {
             "where": DECISIONS[action],
             "anchor": f"action-{action}",
             "field": getattr(exc, "field", None),
-            "message_en": message,
-            "message_zh": _chinese(message),
+            "message_en": en,
+            "message_zh": zh,
         }
-        for message in english
     ]
-
-
-def _chinese(english: str) -> str:
-    for start, chinese in CHINESE:
-        if english.startswith(start):
-            return chinese
-    return NOT_ALLOWED_ZH if english.startswith("Your roles") else NOT_NOW_ZH
 
 
 def _case_context(user, case, held, entered, failed, errors) -> dict:
