@@ -16,9 +16,8 @@ from onestop.applications import answers
 from onestop.applications.models import Application
 from onestop.applications.progress import progress_for
 from onestop.cases import decisions
-from onestop.catalog.models import Department, Region
 
-from ..people import person
+from ..cases.test_department_flow import staff
 from .test_one_window_flow import FORM, as_, file_two_permits, originals, post
 
 pytestmark = pytest.mark.django_db
@@ -48,15 +47,6 @@ def fresh(viewer, number):
     response = viewer.get(f"/api/v1/applications/{number}/progress")
     assert response.status_code == 200, response.json()
     return response.json()
-
-
-def staff(name, role, department):
-    return person(
-        name,
-        role,
-        region=Region.objects.get(code="beijing"),
-        department=Department.objects.get(code=department),
-    )
 
 
 def test_a_kept_answer_is_used_while_the_application_stands_still(
