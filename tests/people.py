@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 
 from onestop.accounts.models import Assignment
+from onestop.catalog.models import Department, Region
 
 
 def person(username, role=None, **where):
@@ -10,3 +11,11 @@ def person(username, role=None, **where):
     if role:
         Assignment.objects.create(user=user, role=role, **where)
     return user
+
+
+def staff(name, role, department=None, region="beijing"):
+    """A person holding `role` in a region and, for department roles, in a department."""
+    where = {"region": Region.objects.get(code=region)}
+    if department:
+        where["department"] = Department.objects.get(code=department)
+    return person(name, role, **where)

@@ -67,6 +67,20 @@ def file_two_permits(handler, category="B", **changes):
     return response.json()
 
 
+def accepted_cases(handler, examiner, clerk, category="B") -> dict:
+    """Two permits filed, passed and accepted through the API: the cases by matter family."""
+    filed = file_two_permits(handler, category)
+    number = filed["number"]
+    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    post(
+        as_(clerk),
+        f"/api/v1/applications/{number}/acceptance",
+        {"decision": "accept", "originals_checked": originals(filed)},
+    )
+    application = Application.objects.get(number=number)
+    return {c.matter_version.matter.code.split(".")[0]: c for c in application.cases.all()}
+
+
 def originals(answer):
     return [
         f"{m['matter']}/{m['code']}"

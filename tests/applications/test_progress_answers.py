@@ -17,7 +17,7 @@ from onestop.applications.models import Application
 from onestop.applications.progress import progress_for
 from onestop.cases import decisions
 
-from ..cases.test_department_flow import staff
+from ..people import staff
 from .test_one_window_flow import FORM, as_, file_two_permits, originals, post
 
 pytestmark = pytest.mark.django_db

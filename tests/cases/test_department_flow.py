@@ -7,40 +7,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from onestop.accounts.models import Assignment, Role
-from onestop.applications.models import Application
 from onestop.cases import decisions, payments
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.queues import queue, with_time_left
-from onestop.catalog.models import Department, Region
+from onestop.catalog.models import Region
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import FORM, as_, file_two_permits, originals, post
-from ..people import person
+from ..applications.test_one_window_flow import (
+    FORM,
+    accepted_cases,
+    as_,
+    originals,
+    post,
+)
+from ..people import person, staff
 
 pytestmark = pytest.mark.django_db
 
 
-def staff(name, role, department, region="beijing"):
-    return person(
-        name,
-        role,
-        region=Region.objects.get(code=region),
-        department=Department.objects.get(code=department),
-    )
-
-
 @pytest.fixture
 def accepted_two_permits(handler_x, examiner, clerk):
-    filed = file_two_permits(handler_x, "B")
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
-    post(
-        as_(clerk),
-        f"/api/v1/applications/{number}/acceptance",
-        {"decision": "accept", "originals_checked": originals(filed)},
-    )
-    application = Application.objects.get(number=number)
-    return {c.matter_version.matter.code.split(".")[0]: c for c in application.cases.all()}
+    return accepted_cases(handler_x, examiner, clerk)
 
 
 def test_two_permits_run_in_parallel_share_the_work_permit_and_are_mailed_together(

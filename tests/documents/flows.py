@@ -18,10 +18,10 @@ from onestop.appointments.booking import book
 from onestop.appointments.models import Slot
 from onestop.appointments.slots import open_window
 from onestop.cases import decisions
-from onestop.catalog.models import Department, Hall, Region
+from onestop.catalog.models import Hall
 
 from ..applications.test_one_window_flow import FORM, file_two_permits
-from ..people import person
+from ..people import staff
 
 HALL = "bj_entry_exit_reception"  # takes bookings for the residence permit (000 §十三)
 DEFECTS = [
@@ -87,15 +87,6 @@ def refused(handler, examiner, clerk) -> Application:
         clerk,
         reason="The applicant lives in Tianjin",
         referral="Tianjin Exit-Entry Administration",
-    )
-
-
-def staff(name, role, department):
-    return person(
-        name,
-        role,
-        region=Region.objects.get(code="beijing"),
-        department=Department.objects.get(code=department),
     )
 
 

@@ -13,37 +13,16 @@ from onestop.accounts.models import Assignment, Role
 from onestop.applications.models import Application
 from onestop.cases import decisions
 from onestop.cases.models import Case, CaseEvent, CaseStatus
-from onestop.catalog.models import Department, Region
 from onestop.workdays.models import Pause
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import as_, file_two_permits, originals, post
-from ..people import person
+from ..applications.test_one_window_flow import accepted_cases as accepted
+from ..applications.test_one_window_flow import as_, file_two_permits, post
+from ..people import person, staff
 
 pytestmark = pytest.mark.django_db
 
 CASE_LINK = re.compile(r'href="/staff/cases/\d+/"')
-
-
-def staff(name, role, department=None, region="beijing"):
-    where = {"region": Region.objects.get(code=region)}
-    if department:
-        where["department"] = Department.objects.get(code=department)
-    return person(name, role, **where)
-
-
-def accepted(handler, examiner, clerk, category="B") -> dict:
-    """A two-permit application accepted at the window: its cases by matter family."""
-    filed = file_two_permits(handler, category)
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
-    post(
-        as_(clerk),
-        f"/api/v1/applications/{number}/acceptance",
-        {"decision": "accept", "originals_checked": originals(filed)},
-    )
-    application = Application.objects.get(number=number)
-    return {c.matter_version.matter.code.split(".")[0]: c for c in application.cases.all()}
 
 
 @pytest.fixture
