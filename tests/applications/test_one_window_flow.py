@@ -190,17 +190,7 @@ def test_category_a_needs_no_appointment_and_is_pre_examined_in_one_working_day(
 
 
 def test_category_a_residence_case_is_due_in_5_working_days(handler_x, examiner, clerk):
-    filed = file_two_permits(handler_x, "A")
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
-    post(
-        as_(clerk),
-        f"/api/v1/applications/{number}/acceptance",
-        {"decision": "accept", "originals_checked": originals(filed)},
-    )
-    case = Case.objects.get(
-        application__number=number, matter_version__matter__code="residence_permit.issue"
-    )
+    case = accepted_cases(handler_x, examiner, clerk, "A")["residence_permit"]
     assert case.planned_due == calendar_for("beijing").add_working_days(timezone.localdate(), 5).due
 
 
