@@ -242,6 +242,9 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Whatever the process's umask (cli.py sets 077 at the entry points): the owner's alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 ONESTOP_UPLOAD_SCANNER = os.environ.get("ONESTOP_UPLOAD_SCANNER", "")
 ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
@@ -255,7 +258,7 @@ def _data_keys() -> tuple[list[str], bool]:
         return given, True
     key_file = VAR_DIR / "data_key"
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = base64.urlsafe_b64encode(os.urandom(32))
         try:  # two processes starting at once: the first one's key wins
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
