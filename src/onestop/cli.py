@@ -203,13 +203,6 @@ def _warn_of_process_local_cache(workers: int) -> None:
             "onestop serve: ONESTOP_PROGRESS_ANSWER_CACHE=1 needs a cache every worker shares: "
             "set ONESTOP_CACHE_URL=redis://... or serve with --workers 1"
         )
-    if workers > 1 and backend.endswith("LocMemCache"):
-        print(
-            "warning: each worker process counts failed progress lookups on its own; set "
-            "ONESTOP_CACHE_URL=redis://... so that the limits hold for the whole site",
-            file=sys.stderr,
-            flush=True,
-        )
 
 
 def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> None:

@@ -8,7 +8,8 @@ ONESTOP_VAR_DIR       where the embedded database and generated secrets live, de
 ONESTOP_CACHE_URL     e.g. redis://127.0.0.1:6379/0 (needs the `redis` package, extra "redis");
                       default: each process's memory
 ONESTOP_TRUSTED_PROXY "1" when a reverse proxy in front appends the client to X-Forwarded-For
-ONESTOP_PROGRESS_*    limits on failed progress lookups by passport number, below
+ONESTOP_PROGRESS_*    limits on failed progress lookups by passport number, below; counted in
+                      the database, which every process shares, with or without Redis
 ONESTOP_PROGRESS_ANSWER_CACHE "1" keeps progress answers in the cache until their application
                       changes; default on with ONESTOP_CACHE_URL, which every process shares
 
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "onestop.appointments",
     "onestop.audit",
     "onestop.operations",
+    "onestop.counters",
     "onestop.web",
 ]
 
@@ -154,7 +156,8 @@ def _cache() -> dict:
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 
-# Shared by every process only with Redis; in memory, each process counts on its own.
+# Shared by every process only with Redis; in memory, each process keeps its own. Nothing that
+# must hold for the whole site is kept here: the limits on failed lookups count in the database.
 CACHES = {"default": _cache()}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -293,17 +296,24 @@ if os.environ.get("ONESTOP_HTTPS") == "1":  # production: docs/operations.md, ch
         # every request looks like plain HTTP and the redirect to HTTPS never ends.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Failed progress lookups by passport number (applications/throttle.py): at most this many per
-# client address and per application number within the window; then HTTP 429 until it ends.
+# Failed progress lookups by passport number (applications/throttle.py, docs/adr/0004): an
+# address gets at most this many within its window, then HTTP 429 until the window ends.
 ONESTOP_PROGRESS_FAILURES_PER_IP = int(os.environ.get("ONESTOP_PROGRESS_FAILURES_PER_IP", "10"))
 ONESTOP_PROGRESS_IP_WINDOW_SECONDS = int(
     os.environ.get("ONESTOP_PROGRESS_IP_WINDOW_SECONDS", str(15 * 60))
 )
+# An application number that failed this many times within its window, from any addresses, is
+# guarded: until the window ends, an address that failed on it
+# ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP times gets 429 for it. Addresses that did not (the
+# applicant's) are never refused because of it.
 ONESTOP_PROGRESS_FAILURES_PER_NUMBER = int(
     os.environ.get("ONESTOP_PROGRESS_FAILURES_PER_NUMBER", "20")
 )
 ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS = int(
     os.environ.get("ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS", str(60 * 60))
+)
+ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP = int(
+    os.environ.get("ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP", "3")
 )
 # Progress answers kept until their application changes (applications/answers.py): only in a cache
 # every process shares, or one worker would answer from what another's write made stale.

@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from .identifiers import normalised
+
 PREFIX = "fernet:"
 
 
@@ -73,7 +75,7 @@ def decrypt_bytes(token: bytes) -> bytes:
 def blind_index(value: str | None) -> str:
     """A keyed digest of a normalised identifier: equal identifiers give equal digests, and the
     digest tells nothing without the key (unlike a plain hash of a passport number)."""
-    normal = (value or "").strip().upper()
+    normal = normalised(value)
     if not normal:
         return ""
     return hmac.new(_keys()[1], normal.encode(), hashlib.sha256).hexdigest()
