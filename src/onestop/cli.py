@@ -16,6 +16,15 @@ PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
 # SQLite's files beside the database (its WAL, shared memory and rollback journal).
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
+# What the server reads of a request before the application sees it: the request line (method,
+# address, version), at most this many header fields of at most this many bytes each, and for
+# waitress all headers together. A browser sends about twenty headers of a few kilobytes; the
+# longest address of the site is a few hundred characters. Larger is refused (400 / 431 / 414).
+REQUEST_LINE_BYTES = 4094
+HEADER_FIELDS = 50
+HEADER_FIELD_BYTES = 8190
+HEADERS_BYTES = 64 * 1024
+
 
 def _var_dir() -> Path:
     path = Path(os.environ.get("ONESTOP_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -174,9 +183,21 @@ def serve(
     if not _gunicorn_installed():
         # One process: its threads share one core (the GIL); fine for a desk, not for a rush.
         print(f"waitress: 1 process, {2 * threads} threads (gunicorn not installed)", flush=True)
+        from django.conf import settings
         from waitress import serve as waitress_serve
 
-        waitress_serve(application, host=host, port=port, threads=2 * threads)
+        largest = settings.ONESTOP_MAX_UPLOAD_REQUEST_BYTES
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=2 * threads,
+            max_request_header_size=HEADERS_BYTES,
+            # waitress reads a body whole before the application sees it: refused above the
+            # largest limit (request_size.py has the finer ones) and kept in memory, not on disk.
+            max_request_body_size=largest,
+            inbuf_overflow=largest + 1,
+        )
         return
     _warn_of_process_local_cache(workers)
     print(f"gunicorn: {workers} worker processes of {threads} threads", flush=True)
@@ -222,6 +243,9 @@ def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> 
         "max_requests_jitter": 2_000,
         "accesslog": None,  # paths carry application numbers: no access log by default
         "umask": PRIVATE_UMASK,  # gunicorn's own files (its workers' heartbeat files) too
+        "limit_request_line": REQUEST_LINE_BYTES,
+        "limit_request_fields": HEADER_FIELDS,
+        "limit_request_field_size": HEADER_FIELD_BYTES,
     }
 
     class Server(BaseApplication):

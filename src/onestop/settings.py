@@ -21,6 +21,10 @@ ONESTOP_EMAIL_SENDER, ONESTOP_SMS_SENDER   dotted path of a Sender class taking 
 ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (300)
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 
+Request sizes (request_size.py; docs/security.md):
+ONESTOP_MAX_REQUEST_BYTES         the largest request body, default 1 MB (1048576)
+ONESTOP_MAX_UPLOAD_REQUEST_BYTES  the largest body of a page that takes files, default 11 MB
+
 Documents and uploads (docs/documents.md):
 ONESTOP_DATA_KEYS       comma-separated Fernet keys encrypting personal data at rest, newest first
                         (`onestop manage new_data_key` makes one); when unset, a key is made
@@ -93,6 +97,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a body over its limit before anything reads it: keep it before every middleware
+    # that reads request.body, POST or FILES (CSRF does). wsgi.py's BodyLimit cuts such a body
+    # off even before Django; this answers in both languages.
+    "onestop.request_size.RequestSizeMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -245,6 +253,13 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Request bodies over these are refused with 413 before anything reads them (request_size.py):
+# pages that take files, one file of documents/uploads.MAX_BYTES (10 MB) and the form around it;
+# everything else 1 MB. Both below FILE_UPLOAD_MAX_MEMORY_SIZE: no body is spooled to disk.
+ONESTOP_MAX_UPLOAD_REQUEST_BYTES = int(
+    os.environ.get("ONESTOP_MAX_UPLOAD_REQUEST_BYTES", str(11 * 1024 * 1024))
+)
+ONESTOP_MAX_REQUEST_BYTES = int(os.environ.get("ONESTOP_MAX_REQUEST_BYTES", str(1024 * 1024)))
 # Whatever the process's umask (cli.py sets 077 at the entry points): the owner's alone.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
