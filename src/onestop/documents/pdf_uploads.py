@@ -93,7 +93,6 @@ class CleanPdf:
     """The PDF to store, written anew from the object graph that was checked."""
 
     content: bytes
-    pages: int
     repaired: bool  # qpdf had to rebuild the structure to read it
 
 
@@ -139,11 +138,11 @@ def clean_pdf(content: bytes) -> CleanPdf:
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 deterministic_id=True,
             )
-        except pikepdf.PdfError as exc:
+        except Exception as exc:  # an object qpdf read but cannot write
             raise _unreadable() from exc
     written = out.getvalue()
     _check_written(written, pages)
-    return CleanPdf(written, pages, repaired)
+    return CleanPdf(written, repaired)
 
 
 def _check_written(written: bytes, pages: int) -> None:
