@@ -28,6 +28,10 @@ ONESTOP_CJK_FONT        a TrueType (glyf) CJK font file or collection for PDFs; 
                         found of WenQuanYi Zen Hei / Micro Hei / AR PL UMing (Debian packages)
 ONESTOP_UPLOAD_SCANNER  dotted path of a callable(bytes, content_type) -> None | reason, e.g. a
                         ClamAV client; default: no scanner (a deployment must add one)
+ONESTOP_IMAGE_DECODES   uploaded images decoded at once in one process, default 1 (each may
+                        hold up to 320 MB while it is cleaned)
+ONESTOP_IMAGE_DECODE_WAIT_SECONDS  how long an upload waits for its turn before it is refused
+                        with "try again", default 30
 
 Signing in (docs/security.md, "Authentication"):
 ONESTOP_SIGN_IN_FAILURES        failed sign-ins (password or code) per username and address
@@ -242,7 +246,15 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Django's two handlers; the one writing to a temporary file is given a bounded name
+# (web/upload_handlers.py), as a name's long "extension" is otherwise the temporary file's.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "onestop.web.upload_handlers.TemporaryFileUploadHandler",
+]
 ONESTOP_UPLOAD_SCANNER = os.environ.get("ONESTOP_UPLOAD_SCANNER", "")
+ONESTOP_IMAGE_DECODES = int(os.environ.get("ONESTOP_IMAGE_DECODES", "1"))
+ONESTOP_IMAGE_DECODE_WAIT_SECONDS = float(os.environ.get("ONESTOP_IMAGE_DECODE_WAIT_SECONDS", "30"))
 ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
 
