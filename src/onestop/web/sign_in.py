@@ -31,7 +31,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -249,7 +248,7 @@ def passkey_sign_in_options(request):
     """The challenge for a passkey of the person whose password was right a moment ago."""
     _, user = _pending(request)
     if user is None or not passkeys.passkeys_of(user).exists():
-        return _json_refusal(Refused(*passkeys.START_AGAIN))
+        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
     return JsonResponse(passkeys.authentication_options(request, user))
 
 
@@ -260,7 +259,7 @@ def passkey_sign_in(request):
     """The passkey's signature: signed in, or a failed attempt counted like a wrong code."""
     pending, user = _pending(request)
     if user is None:
-        return _json_refusal(Refused(*passkeys.START_AGAIN))
+        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
     if _locked(request, user):
         return locked_out(request, None, {"username": user.get_username()})
     try:
@@ -273,15 +272,16 @@ def passkey_sign_in(request):
 
 
 def _registering(request):
-    """Who adds a passkey: a staff person signed in with their second factor, or one at their
-    first enrolment (a pending sign-in without any device), with the pending sign-in."""
+    """Who adds a passkey, or None: a staff person signed in with their second factor (the gate
+    of accounts/middleware.py saw to it), or one at their first enrolment (a pending sign-in
+    without any device), with the pending sign-in."""
     if request.user.is_authenticated:
         if not two_factor.needs_second_factor(request.user):
-            raise PermissionDenied
+            return None, None
         return request.user, None
     pending, user = _pending(request)
     if user is None or two_factor.is_enrolled(user):
-        raise Refused(*passkeys.START_AGAIN)
+        return None, None
     return user, pending
 
 
@@ -289,10 +289,9 @@ def _registering(request):
 @csrf_protect
 @never_cache
 def passkey_register_options(request):
-    try:
-        user, _ = _registering(request)
-    except Refused as exc:
-        return _json_refusal(exc)
+    user, _ = _registering(request)
+    if user is None:
+        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
     return JsonResponse(passkeys.registration_options(request, user))
 
 
@@ -301,8 +300,10 @@ def passkey_register_options(request):
 @never_cache
 def passkey_register(request):
     """Keep the new passkey; at a first enrolment it also signs the person in."""
+    user, pending = _registering(request)
+    if user is None:
+        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
     try:
-        user, pending = _registering(request)
         body = _body(request)
         device = passkeys.register(request, user, body.get("credential") or {}, body.get("name"))
     except Refused as exc:
