@@ -10,7 +10,6 @@ of sessions without the second factor use `unverified_login`.
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import login
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -45,9 +44,9 @@ def signed_in(client, user, backend=None):
 
 
 def unverified_login(client, user, backend=None):
-    """Django's own force_login: a session with no verified factor and no stamp, as a sign-in
-    that skipped onestop's steps would make."""
+    """A session signed in without the second step, as a new way of signing in that forgot it
+    would make: the stamp recorded, no device verified."""
     request = _request(client)
-    login(request, user, backend or settings.AUTHENTICATION_BACKENDS[-1])
+    sessions.sign_in(request, user, backend=backend or settings.AUTHENTICATION_BACKENDS[-1])
     request.session.save()
     client._set_login_cookies(request)
