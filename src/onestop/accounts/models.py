@@ -87,6 +87,8 @@ class Assignment(models.Model):
         return f"{self.user} · {self.role} {where}".strip()
 
     def save(self, *args, **kwargs):
+        if self.role in ADMINISTRATORS:
+            self._clean_administrator()  # its refusal in both languages, before full_clean's
         self.full_clean()
         super().save(*args, **kwargs)
 
