@@ -3,6 +3,7 @@ stamp's generation, whether a staff role is held, the administrator role held.""
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Subquery
 
 from .models import ADMINISTRATORS, DEPARTMENT_STAFF, REGIONAL_STAFF, Assignment, Role
@@ -48,7 +49,7 @@ def access_of(user) -> Access:
         )
     else:
         row = (
-            with_access(type(user)._default_manager)
+            with_access(get_user_model()._default_manager)
             .filter(pk=user.pk)
             .values("access_generation", "access_staff_role", "access_administrator_role")
             .first()
