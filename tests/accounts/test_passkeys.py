@@ -60,7 +60,7 @@ def test_the_security_administrator_removes_a_lost_passkey(examiner):
     User.objects.filter(pk=security.pk).update(is_staff=True)
     admin = signed_in(User.objects.get(pk=security.pk))
     page = admin.get(f"/admin/django_otp_webauthn/webauthncredential/{key.pk}/change/")
-    assert page.status_code == 200 and "cose".encode().hex() not in page.content.decode()
+    assert page.status_code == 200 and b"cose".hex() not in page.content.decode()
     admin.post(f"/admin/django_otp_webauthn/webauthncredential/{key.pk}/delete/", {"post": "yes"})
     assert not WebAuthnCredential.objects.filter(pk=key.pk).exists()
     assert AuditEntry.objects.filter(
