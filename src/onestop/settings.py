@@ -40,6 +40,8 @@ ONESTOP_SIGN_IN_LOCKOUT_MINUTES how long that lockout lasts, default 15
 ONESTOP_STAFF_IDLE_MINUTES      a staff session ends after this long without a request, default 30
 ONESTOP_STAFF_SESSION_HOURS     and this long after signing in whatever the activity, default 8
 ONESTOP_APPLICANT_SESSION_DAYS  other sessions last this long after their last change, default 14
+ONESTOP_SUPERUSER_SIGN_IN       "1" lets superusers sign in; default on without ONESTOP_HTTPS, off
+                                with it (production uses the three administrator roles)
 """
 
 import base64
@@ -71,7 +73,9 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the site of accounts/admin_site.py: administrators' rights by role,
+    # every read audited.
+    "onestop.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,6 +84,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # passkeys: a second factor beside TOTP (accounts/passkeys.py)
     "ninja",  # the API docs page from local static files, which the CSP allows (no CDN)
     "onestop.catalog",
     "onestop.workdays",
@@ -102,8 +107,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session's factor
     "django.contrib.messages.middleware.MessageMiddleware",
-    "onestop.accounts.middleware.SessionLifetimeMiddleware",
+    # Every signed-in request: the person's sessions end when their roles, flags or devices
+    # change; staff need the verified second factor and the staff session limits.
+    "onestop.accounts.middleware.SessionGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "onestop.web.middleware.PermissionsPolicyMiddleware",
@@ -180,7 +188,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading with the user what each request's check needs, and giving
+    # administrators the permissions of their role (accounts/backends.py).
+    "onestop.accounts.backends.AccountBackend",
 ]
 
 # Lockout (accounts/lockout.py): failures per username and address together, never per address
@@ -199,6 +209,26 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]  # ma
 ONESTOP_SIGN_IN_STEP_SECONDS = 5 * 60
 OTP_TOTP_ISSUER = "onestop"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin deletes a lost device; it never shows a key
+# Passkeys (WebAuthn, accounts/passkeys.py): a second factor after the password, never instead of
+# it. The relying party is the host of ONESTOP_SITE_URL, or of the request (ALLOWED_HOSTS); the
+# origins below only satisfy django-otp-webauthn's own checks, passkeys.py decides.
+OTP_WEBAUTHN_RP_NAME = "onestop"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "onestop.accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "onestop.accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    os.environ.get("ONESTOP_SITE_URL", "").rstrip("/") or "http://localhost"
+]
+# Superusers pass every permission check, so one of them is system, security and audit
+# administrator at once (GB/T 22239-2019 8.1.4.2 d). They may sign in only where this is on:
+# by default without ONESTOP_HTTPS (development, tests, demos), never in production unless
+# set to "1" (`check --deploy` then warns: onestop.W002). accounts/administrators.py.
+ONESTOP_SUPERUSER_SIGN_IN = (
+    os.environ.get(
+        "ONESTOP_SUPERUSER_SIGN_IN", "0" if os.environ.get("ONESTOP_HTTPS") == "1" else "1"
+    )
+    == "1"
+)
 
 # Session lifetimes (accounts/session_policy.py), set at sign-in by role.
 ONESTOP_STAFF_IDLE_SECONDS = 60 * int(os.environ.get("ONESTOP_STAFF_IDLE_MINUTES", "30"))

@@ -12,6 +12,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("object_ref",)
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
     ordering = ("-sequence",)
+    # A link to the chain's verification (accounts/admin_site.py), for the audit administrator.
+    change_list_template = "accounts/admin/audit_change_list.html"
 
     def has_add_permission(self, request, obj=None):
         return False
