@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
+    "onestop.unavailable.DatabaseUnavailableMiddleware",  # outside all that reads the database
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
