@@ -13,7 +13,8 @@ got_request_exception); both end in the same answer. Place this middleware outsi
 that may touch the database: after SecurityMiddleware and the API's JsonErrorsMiddleware,
 before the sessions' (settings.MIDDLEWARE).
 
-ASVS 4.0.3 7.4.1 (a generic message, no stack trace), 11.1.7; GB/T 22239-2019 8.1.4.4 f.
+ASVS 4.0.3 7.4.1 (a generic message, no stack trace) and 7.1.1 (the path, which may carry an
+application number, is not logged).
 """
 
 import json
