@@ -37,6 +37,10 @@ Signing in (docs/security.md, "Authentication"):
 ONESTOP_SIGN_IN_FAILURES        failed sign-ins (password or code) per username and address
                                 before a lockout, default 5
 ONESTOP_SIGN_IN_LOCKOUT_MINUTES how long that lockout lasts, default 15
+ONESTOP_SIGN_IN_USERNAME_FAILURES failed sign-ins of one username from all addresses within
+                                that time before signing in as it pauses, default 10
+ONESTOP_SIGN_IN_USERNAME_WAIT_SECONDS the first such pause, doubled for each further failure,
+                                default 60
 ONESTOP_STAFF_IDLE_MINUTES      a staff session ends after this long without a request, default 30
 ONESTOP_STAFF_SESSION_HOURS     and this long after signing in whatever the activity, default 8
 ONESTOP_APPLICANT_SESSION_DAYS  other sessions last this long after their last change, default 14
@@ -101,6 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
+    "onestop.unavailable.DatabaseUnavailableMiddleware",  # outside all that reads the database
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -194,7 +199,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Lockout (accounts/lockout.py): failures per username and address together, never per address
-# alone, so one person cannot lock out an office behind one address.
+# alone, so one person cannot lock out an office behind one address; and per username across
+# all addresses, with a higher limit and a short, growing pause (the handler), against guessing
+# one account from many addresses.
+AXES_HANDLER = "onestop.accounts.lockout.SignInHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("ONESTOP_SIGN_IN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ONESTOP_SIGN_IN_LOCKOUT_MINUTES", "15")))
@@ -203,6 +211,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page names
 AXES_LOCKOUT_CALLABLE = "onestop.web.sign_in.locked_out"
 AXES_CLIENT_IP_CALLABLE = "onestop.applications.throttle.client_ip"  # ONESTOP_TRUSTED_PROXY
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]  # masked in its logs
+ONESTOP_SIGN_IN_USERNAME_FAILURES = int(os.environ.get("ONESTOP_SIGN_IN_USERNAME_FAILURES", "10"))
+ONESTOP_SIGN_IN_USERNAME_WAIT_SECONDS = int(
+    os.environ.get("ONESTOP_SIGN_IN_USERNAME_WAIT_SECONDS", "60")
+)
 
 # Second factor of staff (accounts/two_factor.py): the pending sign-in between the password and
 # the code lasts this long; the issuer names the account in authenticator apps.
