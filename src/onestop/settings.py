@@ -36,6 +36,9 @@ ONESTOP_SIGN_IN_LOCKOUT_MINUTES how long that lockout lasts, default 15
 ONESTOP_STAFF_IDLE_MINUTES      a staff session ends after this long without a request, default 30
 ONESTOP_STAFF_SESSION_HOURS     and this long after signing in whatever the activity, default 8
 ONESTOP_APPLICANT_SESSION_DAYS  other sessions last this long after their last change, default 14
+
+Stored data, backups and logs (docs/personal-data.md, docs/operations.md, docs/audit.md):
+ONESTOP_CRYPTO_SUITE        "international" (Fernet, SHA-256; default) or "sm" (SM4-GCM, SM3)
 """
 
 import base64
@@ -268,6 +271,15 @@ def _data_keys() -> tuple[list[str], bool]:
 
 
 ONESTOP_DATA_KEYS, ONESTOP_DATA_KEYS_FROM_ENVIRONMENT = _data_keys()
+
+# The algorithms of stored data (crypto_suite.py): "international" (Fernet, SHA-256) or "sm"
+# (SM4-GCM, SM3; GB/T 39786-2021). What is written next follows it; what was written before
+# names its own algorithm and still reads (docs/personal-data.md says how to switch).
+ONESTOP_CRYPTO_SUITE = os.environ.get("ONESTOP_CRYPTO_SUITE", "international").strip().lower()
+if ONESTOP_CRYPTO_SUITE not in ("international", "sm"):
+    raise ImproperlyConfigured(
+        f"ONESTOP_CRYPTO_SUITE must be 'international' or 'sm', not {ONESTOP_CRYPTO_SUITE!r}."
+    )
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
