@@ -39,6 +39,9 @@ ONESTOP_APPLICANT_SESSION_DAYS  other sessions last this long after their last c
 
 Stored data, backups and logs (docs/personal-data.md, docs/operations.md, docs/audit.md):
 ONESTOP_CRYPTO_SUITE        "international" (Fernet, SHA-256; default) or "sm" (SM4-GCM, SM3)
+ONESTOP_BACKUP_KEYS         comma-separated keys signing backups, newest first
+                            (`onestop manage new_backup_key`); or ONESTOP_BACKUP_KEYS_FILE, a file
+                            of them, one a line; default: a key made in ONESTOP_VAR_DIR/backup_key
 """
 
 import base64
@@ -280,6 +283,14 @@ if ONESTOP_CRYPTO_SUITE not in ("international", "sm"):
     raise ImproperlyConfigured(
         f"ONESTOP_CRYPTO_SUITE must be 'international' or 'sm', not {ONESTOP_CRYPTO_SUITE!r}."
     )
+
+# Keys that sign backups (operations/signing.py), newest first: the newest signs, all verify.
+# From the environment, or a file outside MEDIA_ROOT (one key a line); else a key made on the
+# first backup in ONESTOP_VAR_DIR/backup_key, which `check --deploy` warns about.
+ONESTOP_BACKUP_KEYS = [
+    k.strip() for k in os.environ.get("ONESTOP_BACKUP_KEYS", "").split(",") if k.strip()
+]
+ONESTOP_BACKUP_KEYS_FILE = os.environ.get("ONESTOP_BACKUP_KEYS_FILE", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
