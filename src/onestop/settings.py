@@ -42,6 +42,7 @@ ONESTOP_CRYPTO_SUITE        "international" (Fernet, SHA-256; default) or "sm" (
 ONESTOP_BACKUP_KEYS         comma-separated keys signing backups, newest first
                             (`onestop manage new_backup_key`); or ONESTOP_BACKUP_KEYS_FILE, a file
                             of them, one a line; default: a key made in ONESTOP_VAR_DIR/backup_key
+ONESTOP_LOG_RETENTION_DAYS  sign-in records kept this long, at least (and by default) 180
 """
 
 import base64
@@ -291,6 +292,22 @@ ONESTOP_BACKUP_KEYS = [
     k.strip() for k in os.environ.get("ONESTOP_BACKUP_KEYS", "").split(",") if k.strip()
 ]
 ONESTOP_BACKUP_KEYS_FILE = os.environ.get("ONESTOP_BACKUP_KEYS_FILE", "")
+
+# Logs are kept at least 6 months (网络安全法 第二十一条: 留存相关的网络日志不少于六个月): audit
+# entries are never deleted, and sign-in records not before this many days (audit/retention.py).
+# A smaller value is refused here; code that is handed one anyway keeps 180 and says so.
+ONESTOP_LOG_RETENTION_DAYS = int(os.environ.get("ONESTOP_LOG_RETENTION_DAYS", "180"))
+if ONESTOP_LOG_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"ONESTOP_LOG_RETENTION_DAYS={ONESTOP_LOG_RETENTION_DAYS}: logs are kept at least 180 "
+        "days (Cybersecurity Law art. 21: six months). / "
+        f"ONESTOP_LOG_RETENTION_DAYS={ONESTOP_LOG_RETENTION_DAYS}：日志至少留存180日"
+        "（网络安全法第二十一条：不少于六个月）。"
+    )
+# Failed sign-ins are recorded (axes' AccessFailureLog) beside successful ones (AccessLog), and
+# neither axes' clean-up commands nor its per-user limit delete a record younger than that.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HANDLER = "onestop.audit.retention.RetainingAxesHandler"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

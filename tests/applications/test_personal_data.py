@@ -8,6 +8,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessFailureLog, AccessLog
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,6 +28,8 @@ from onestop.applications.models import Application, Status, Upload
 from onestop.applications.personal_data import purge
 from onestop.applications.progress import progress_for
 from onestop.applications.protected_files import FIRST_MARKER, MARKER, seal, unseal
+from onestop.audit import chain
+from onestop.audit.models import AuditEntry
 from onestop.notifications.models import Outbox
 from onestop.notifications.models import Status as OutboxStatus
 from tests.applications.test_one_window_flow import FORM, as_, file_two_permits, profile
@@ -375,7 +378,55 @@ def test_purge_erases_sent_notices_after_90_days(handler_x):
 def test_the_purge_command_prints_each_rule_with_its_source(capsys):
     call_command("purge_personal_data", "--dry-run")
     out = capsys.readouterr().out
-    assert out.count("PIPL Art. 19") == 3 and "would purge" in out
+    assert out.count("PIPL Art. 19") == 4 and "would purge" in out
+    assert "Sign-in records (successful and failed): deleted 180 days after" in out
+    assert "[Cybersecurity Law Art. 21; PIPL Art. 19]" in out
+
+
+def sign_in_record(model, *, days_before, moment, username="handler.x"):
+    record = model.objects.create(
+        username=username, ip_address="192.0.2.1", user_agent="test", http_accept="*/*"
+    )
+    model.objects.filter(pk=record.pk).update(attempt_time=moment - timedelta(days=days_before))
+    return record
+
+
+def test_the_purge_keeps_logs_younger_than_180_days_even_when_told_30(
+    handler_x, clerk, settings, caplog
+):
+    """Cybersecurity Law art. 21: network logs kept six months at least. The setting below 180
+    is refused at start (tests/audit/test_retention.py); handed one anyway, the purge keeps 180
+    days and says so."""
+    settings.ONESTOP_LOG_RETENTION_DAYS = 30
+    draft, _ = draft_with_file(handler_x, days_ago=100)
+    number = file_two_permits(handler_x)["number"]
+    read = chain.append(
+        "read.application",
+        actor=clerk,
+        actor_role="window_clerk",
+        object_type="application",
+        object_ref=number,
+    )
+    entries = AuditEntry.objects.count()
+    moment = timezone.now() + timedelta(days=100)  # the purge runs when the entry is 100 days old
+    kept = [
+        sign_in_record(model, days_before=100, moment=moment)
+        for model in (AccessLog, AccessFailureLog)
+    ]
+    gone = [
+        sign_in_record(model, days_before=181, moment=moment)
+        for model in (AccessLog, AccessFailureLog)
+    ]
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        counts = purge(now=moment)
+
+    assert counts["abandoned_draft"] >= 1 and not Application.objects.filter(pk=draft.pk).exists()
+    assert AuditEntry.objects.count() == entries and AuditEntry.objects.filter(pk=read.pk).exists()
+    assert counts["sign_in_record"] == 2
+    assert all(type(r).objects.filter(pk=r.pk).exists() for r in kept)
+    assert not any(type(r).objects.filter(pk=r.pk).exists() for r in gone)
+    assert "kept 180 days" in caplog.text
 
 
 def test_a_person_downloads_their_own_data_and_nobody_elses(handler_x, handler_y):
