@@ -19,6 +19,11 @@ def encrypt_existing(apps, schema_editor):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, form, profile FROM {table}")  # noqa: S608
         rows = cursor.fetchall()
+        if rows and connection.vendor == "postgresql":
+            # The column type changes above rewrote the table in this transaction, so each
+            # UPDATE below queues its foreign-key checks; checked at once, none is left pending
+            # when the index on passport_index is created at the end of the migration.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for pk, *stored in rows:
         values = {}
         for name, value in zip(("form", "profile"), stored):
