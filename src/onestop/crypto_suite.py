@@ -6,10 +6,11 @@ ONESTOP_CRYPTO_SUITE.
     sm              SM4-GCM                             SM3       HMAC-SM3
 
 SM3 is GB/T 32905-2016, SM4 GB/T 32907-2016, GCM over SM4 as RFC 8998 uses it, HMAC as
-GB/T 15852.2-2012 (the RFC 2104 construction) over SM3. GB/T 39786-2021 (commercial
-cryptography for information systems, level 3) asks that important data be kept confidential and
-whole in storage with these approved algorithms; GB/T 22239-2019 8.1.4.7 and 8.1.4.8 ask the
-same of integrity and confidentiality. All come from the `cryptography` package (OpenSSL).
+GB/T 15852.2-2012 (the RFC 2104 construction) over SM3. GB/T 39786-2021 8.4 (application and
+data security at level 3) asks that important data be kept confidential and whole in storage
+with cryptography, the commercial (SM) algorithms being the approved ones; GB/T 22239-2019
+8.1.4.7 and 8.1.4.8 ask the same of integrity and confidentiality. All come from the
+`cryptography` package (OpenSSL).
 
 Every stored value, file, audit entry and backup names the algorithm that made it, so changing
 the suite changes only what is written next: what was written before still reads and verifies.

@@ -21,9 +21,10 @@ ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (30
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 
 Documents and uploads (docs/documents.md):
-ONESTOP_DATA_KEYS       comma-separated Fernet keys encrypting personal data at rest, newest first
-                        (`onestop manage new_data_key` makes one); when unset, a key is made
-                        once in ONESTOP_VAR_DIR/data_key (check --deploy warns)
+ONESTOP_DATA_KEYS       comma-separated keys (32 random bytes, base64url) encrypting personal data
+                        at rest, newest first (`onestop manage new_data_key` makes one); when
+                        unset, a key is made once in ONESTOP_VAR_DIR/data_key (check --deploy
+                        warns)
 ONESTOP_CJK_FONT        a TrueType (glyf) CJK font file or collection for PDFs; default: the first
                         found of WenQuanYi Zen Hei / Micro Hei / AR PL UMing (Debian packages)
 ONESTOP_UPLOAD_SCANNER  dotted path of a callable(bytes, content_type) -> None | reason, e.g. a
@@ -253,7 +254,7 @@ ONESTOP_UPLOAD_SCANNER = os.environ.get("ONESTOP_UPLOAD_SCANNER", "")
 ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
 
-# Fernet keys of personal data at rest (applications/protected.py), newest first. Without them
+# Keys of personal data at rest (applications/protected.py), newest first. Without them
 # from the environment, a key kept in ONESTOP_VAR_DIR (made once, readable by the owner only);
 # `check --deploy` warns about that: production keeps keys away from the data they protect.
 def _data_keys() -> tuple[list[str], bool]:
