@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessFailureLog, AccessLog
 from cryptography.fernet import Fernet
+from django.core import serializers
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -102,6 +103,21 @@ def test_a_value_that_is_not_encrypted_is_refused_not_returned(handler_x, plain)
 
     with pytest.raises(ImproperlyConfigured, match="not encrypted"):  # NotDecryptable
         Application.objects.get(number=number)
+
+
+def test_dumpdata_and_loaddata_carry_the_plain_values_through_the_field(handler_x):
+    """Django's serialisers give the field its plain JSON (value_to_string): that input is not
+    a stored value, and is written back encrypted."""
+    number = file_two_permits(handler_x)["number"]
+    dumped = serializers.serialize("json", Application.objects.filter(number=number))
+    assert "E00000001" in dumped
+
+    for loaded in serializers.deserialize("json", dumped):
+        loaded.save()
+
+    application = Application.objects.get(number=number)
+    assert application.form["passport_number"] == "E00000001"
+    assert stored(application, "form").startswith("fernet:")
 
 
 def test_values_of_the_first_format_without_a_key_id_still_read(handler_x, settings):

@@ -188,9 +188,14 @@ class EncryptedJSONField(models.TextField):
         return None if value is None else decrypt(value, self.purpose)
 
     def to_python(self, value):
+        """A value given to the field (a form, `loaddata`), never one read from the column
+        (from_db_value): value_to_string() serialises the plain JSON, so plain JSON comes back
+        here; a ciphertext is decrypted as from the column."""
         if value is None or isinstance(value, dict | list):
             return value
-        return decrypt(value, self.purpose)
+        if is_encrypted(value):
+            return decrypt(value, self.purpose)
+        return json.loads(value)
 
     def get_prep_value(self, value):
         return None if value is None else encrypt(value, self.purpose)

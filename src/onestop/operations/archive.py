@@ -38,12 +38,12 @@ CHUNK = 1024 * 1024
 
 
 class _Hashing:
-    """A stream that hashes (with both digests: the manifest, read last, says which it used) and
-    counts what is read through it."""
+    """A stream that hashes and counts what is read through it. Unpacking hashes with both
+    digests, since the manifest that says which one was used comes after the parts."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, algorithms: tuple[str, ...] = DIGESTS):
         self.stream, self.size = stream, 0
-        self.digests = {name: crypto_suite.Digest(name) for name in DIGESTS}
+        self.digests = {name: crypto_suite.Digest(name) for name in algorithms}
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.stream.read(size)
@@ -92,7 +92,7 @@ def write(path: Path, manifest: dict, parts: dict[str, Path]) -> dict:
             info.size = source.stat().st_size
             info.mode, info.mtime = 0o600, int(source.stat().st_mtime)
             with source.open("rb") as stream:
-                hashing = _Hashing(stream)
+                hashing = _Hashing(stream, (algorithm,))
                 archive.addfile(info, hashing)
             found = hashing.parts()
             manifest["parts"][name] = {algorithm: found[algorithm], "bytes": found["bytes"]}
