@@ -94,8 +94,7 @@ def write(path: Path, manifest: dict, parts: dict[str, Path]) -> dict:
             with source.open("rb") as stream:
                 hashing = _Hashing(stream, (algorithm,))
                 archive.addfile(info, hashing)
-            found = hashing.parts()
-            manifest["parts"][name] = {algorithm: found[algorithm], "bytes": found["bytes"]}
+            manifest["parts"][name] = hashing.parts()
         raw = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
         for name, content in ((MANIFEST, raw), (signing.SIGNATURE, signing.sign(raw))):
             info = tarfile.TarInfo(name)
