@@ -21,9 +21,10 @@ ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (30
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 
 Documents and uploads (docs/documents.md):
-ONESTOP_DATA_KEYS       comma-separated Fernet keys encrypting personal data at rest, newest first
-                        (`onestop manage new_data_key` makes one); when unset, a key is made
-                        once in ONESTOP_VAR_DIR/data_key (check --deploy warns)
+ONESTOP_DATA_KEYS       comma-separated keys (32 random bytes, base64url) encrypting personal data
+                        at rest, newest first (`onestop manage new_data_key` makes one); when
+                        unset, a key is made once in ONESTOP_VAR_DIR/data_key (check --deploy
+                        warns)
 ONESTOP_CJK_FONT        a TrueType (glyf) CJK font file or collection for PDFs; default: the first
                         found of WenQuanYi Zen Hei / Micro Hei / AR PL UMing (Debian packages)
 ONESTOP_UPLOAD_SCANNER  dotted path of a callable(bytes, content_type) -> None | reason, e.g. a
@@ -46,6 +47,13 @@ ONESTOP_STAFF_SESSION_HOURS     and this long after signing in whatever the acti
 ONESTOP_APPLICANT_SESSION_DAYS  other sessions last this long after their last change, default 14
 ONESTOP_SUPERUSER_SIGN_IN       "1" lets superusers sign in; default on without ONESTOP_HTTPS, off
                                 with it (production uses the three administrator roles)
+
+Stored data, backups and logs (docs/personal-data.md, docs/operations.md, docs/audit.md):
+ONESTOP_CRYPTO_SUITE        "international" (Fernet, SHA-256; default) or "sm" (SM4-GCM, SM3)
+ONESTOP_BACKUP_KEYS         comma-separated keys signing backups, newest first
+                            (`onestop manage new_backup_key`); or ONESTOP_BACKUP_KEYS_FILE, a file
+                            of them, one a line; default: a key made in ONESTOP_VAR_DIR/backup_key
+ONESTOP_LOG_RETENTION_DAYS  sign-in records kept this long, at least (and by default) 180
 """
 
 import base64
@@ -300,7 +308,7 @@ ONESTOP_IMAGE_DECODE_WAIT_SECONDS = float(os.environ.get("ONESTOP_IMAGE_DECODE_W
 ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
 
-# Fernet keys of personal data at rest (applications/protected.py), newest first. Without them
+# Keys of personal data at rest (applications/protected.py), newest first. Without them
 # from the environment, a key kept in ONESTOP_VAR_DIR (made once, readable by the owner only);
 # `check --deploy` warns about that: production keeps keys away from the data they protect.
 def _data_keys() -> tuple[list[str], bool]:
@@ -322,6 +330,39 @@ def _data_keys() -> tuple[list[str], bool]:
 
 
 ONESTOP_DATA_KEYS, ONESTOP_DATA_KEYS_FROM_ENVIRONMENT = _data_keys()
+
+# The algorithms of stored data (crypto_suite.py): "international" (Fernet, SHA-256) or "sm"
+# (SM4-GCM, SM3; GB/T 39786-2021). What is written next follows it; what was written before
+# names its own algorithm and still reads (docs/personal-data.md says how to switch).
+ONESTOP_CRYPTO_SUITE = os.environ.get("ONESTOP_CRYPTO_SUITE", "international").strip().lower()
+if ONESTOP_CRYPTO_SUITE not in ("international", "sm"):
+    raise ImproperlyConfigured(
+        f"ONESTOP_CRYPTO_SUITE must be 'international' or 'sm', not {ONESTOP_CRYPTO_SUITE!r}."
+    )
+
+# Keys that sign backups (operations/signing.py), newest first: the newest signs, all verify.
+# From the environment, or a file outside MEDIA_ROOT (one key a line); else a key made on the
+# first backup in ONESTOP_VAR_DIR/backup_key, which `check --deploy` warns about.
+ONESTOP_BACKUP_KEYS = [
+    k.strip() for k in os.environ.get("ONESTOP_BACKUP_KEYS", "").split(",") if k.strip()
+]
+ONESTOP_BACKUP_KEYS_FILE = os.environ.get("ONESTOP_BACKUP_KEYS_FILE", "")
+
+# Logs are kept at least 6 months (网络安全法 第二十一条: 留存相关的网络日志不少于六个月): audit
+# entries are never deleted, and sign-in records not before this many days (audit/retention.py).
+# A smaller value is refused here; code that is handed one anyway keeps 180 and says so.
+ONESTOP_LOG_RETENTION_DAYS = int(os.environ.get("ONESTOP_LOG_RETENTION_DAYS", "180"))
+if ONESTOP_LOG_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"ONESTOP_LOG_RETENTION_DAYS={ONESTOP_LOG_RETENTION_DAYS}: logs are kept at least 180 "
+        "days (Cybersecurity Law art. 21: six months). / "
+        f"ONESTOP_LOG_RETENTION_DAYS={ONESTOP_LOG_RETENTION_DAYS}：日志至少留存180日"
+        "（网络安全法第二十一条：不少于六个月）。"
+    )
+# Failed sign-ins are recorded (axes' AccessFailureLog) beside successful ones (AccessLog), and
+# neither axes' clean-up commands nor its per-user limit delete a record younger than that
+# (accounts/lockout.py: SignInHandler is audit/retention.py's RetainingAxesHandler).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

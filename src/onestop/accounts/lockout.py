@@ -28,13 +28,14 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt, AccessLog
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
+
+from onestop.audit.retention import RetainingAxesHandler
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,10 @@ def lockout_of(request, credentials: dict | None = None) -> Lockout:
     return max(found, key=lambda lockout: lockout.until)
 
 
-class SignInHandler(AxesDatabaseHandler):
+class SignInHandler(RetainingAxesHandler):
     """axes' database handler (settings.AXES_HANDLER), which also pauses a username failed too
-    often across all addresses (username_lockout)."""
+    often across all addresses (username_lockout), and whose clean-ups keep every sign-in record
+    younger than the log retention (audit/retention.py)."""
 
     def is_locked(self, request, credentials: dict | None = None) -> bool:
         return (

@@ -1,5 +1,8 @@
-"""The audit log in the admin: read only. Nothing is added, changed or deleted here."""
+"""The audit log and the sign-in records in the admin: read only. Nothing is added, changed or
+deleted here."""
 
+from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 
 from .models import AuditEntry
@@ -23,3 +26,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Sign-in records are logs kept six months at least (retention.py): the admin shows them and
+# deletes none; `purge_personal_data` deletes them once they are old enough.
+class KeptAccessLogAdmin(AccessLogAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class KeptAccessFailureLogAdmin(AccessFailureLogAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for model, model_admin in (
+    (AccessLog, KeptAccessLogAdmin),
+    (AccessFailureLog, KeptAccessFailureLogAdmin),
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, model_admin)
