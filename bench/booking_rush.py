@@ -1,6 +1,7 @@
 """A booking rush: bookings per second through appointments.booking.book() next to a bare
 conditional UPDATE (the seat alone, no booking row), the same processes on the same slots, and
-the overbooking each leaves behind, which must be 0.
+the overbooking each leaves behind, which must be 0. Each person books for their own submitted
+application, as a booking must (000 §十一 4).
 
 Run: .venv/bin/python bench/booking_rush.py [--processes 8] [--clients 400] [--slots 40]
                                             [--capacity 5] [--rounds 3] [--engine sqlite]
@@ -44,8 +45,9 @@ def _prepare(args) -> tuple[list[int], list[int]]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
 
+    from onestop.applications.models import Application, Status
     from onestop.appointments.models import Slot
-    from onestop.catalog.models import Hall
+    from onestop.catalog.models import Hall, Matter, Region
 
     engines.prepare_database()
     hall = Hall.objects.get(code=HALL)
@@ -59,8 +61,21 @@ def _prepare(args) -> tuple[list[int], list[int]]:
         )
         for n in range(args.slots)
     )
-    people = User.objects.bulk_create(
+    User.objects.bulk_create(
         User(username=f"rush.{n:05d}", password=make_password(None)) for n in range(args.clients)
+    )
+    people = list(User.objects.filter(username__startswith="rush.").order_by("pk"))
+    region, matter = Region.objects.get(code="beijing"), Matter.objects.get(code=MATTER)
+    Application.objects.bulk_create(
+        Application(
+            region=region,
+            matter=matter,
+            status=Status.SUBMITTED,
+            applicant=person,
+            created_by=person,
+            number=f"RUSH{n:06d}",
+        )
+        for n, person in enumerate(people)
     )
     return [s.pk for s in slots], [p.pk for p in people]
 
@@ -68,13 +83,20 @@ def _prepare(args) -> tuple[list[int], list[int]]:
 def _book_all(clients: list[tuple[int, int]]) -> dict:
     from django.contrib.auth.models import User
 
+    from onestop.applications.models import Application
     from onestop.appointments.booking import SlotFull, book
 
     people = User.objects.in_bulk([person for person, _ in clients])
+    applications = {
+        a.applicant_id: a
+        for a in Application.objects.filter(applicant__in=list(people)).select_related(
+            "region", "matter", "bundle"
+        )
+    }
     found = {"booked": 0, "full": 0, "errors": []}
     for person, slot in clients:
         try:
-            book(people[person], slot, matter=MATTER)
+            book(people[person], slot, matter=MATTER, application=applications[person])
             found["booked"] += 1
         except SlotFull:
             found["full"] += 1

@@ -8,13 +8,19 @@ from .people import person
 
 def pytest_configure(config):
     from django.conf import settings
+    from django.test import Client
 
     from onestop.locale_build import compile_messages
+
+    from .signing_in import signed_in
 
     compile_messages()
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there
     # Test users need no costly hashing; production keeps Django's default hashers.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # `client.force_login(user)` (and client.login) signs in as the sign-in pages would: staff
+    # with a confirmed device and the verified second factor (tests/signing_in.py).
+    Client._login = signed_in
 
 
 @pytest.fixture(scope="session")

@@ -65,5 +65,7 @@ def test_prepare_creates_demo_accounts_only_when_asked(tmp_path, monkeypatch, ca
     assert not User.objects.filter(username__in=["admin", "clerk"]).exists()
     assert "demo accounts" not in capsys.readouterr().out
     assert main(["prepare", "--demo"]) == 0
-    assert User.objects.filter(username="admin", is_superuser=True).exists()
+    # The demo administrators are separated, none a superuser (accounts/administrators.py).
+    admin = User.objects.get(username="admin", is_staff=True, is_superuser=False)
+    assert admin.assignments.get().role == "system_administrator"
     assert "demo accounts admin" in capsys.readouterr().out

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.appointments.rush_entry import application_number
 from tests.processes import fresh_database
 
 pytestmark = pytest.mark.process
@@ -205,7 +206,11 @@ def test_bookings_through_two_nodes_at_once_fill_the_slot_exactly(deployment):
             port,
             "POST",
             "/api/v1/appointments",
-            body={"slot": slot, "matter": "residence_permit.issue"},
+            body={
+                "slot": slot,
+                "matter": "residence_permit.issue",
+                "application": application_number(person),
+            },
             session=sessions[person],
         )
         with lock:

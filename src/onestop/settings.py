@@ -26,21 +26,39 @@ ONESTOP_MAX_REQUEST_BYTES         the largest request body, default 1 MB (104857
 ONESTOP_MAX_UPLOAD_REQUEST_BYTES  the largest body of a page that takes files, default 11 MB
 
 Documents and uploads (docs/documents.md):
-ONESTOP_DATA_KEYS       comma-separated Fernet keys encrypting personal data at rest, newest first
-                        (`onestop manage new_data_key` makes one); when unset, a key is made
-                        once in ONESTOP_VAR_DIR/data_key (check --deploy warns)
+ONESTOP_DATA_KEYS       comma-separated keys (32 random bytes, base64url) encrypting personal data
+                        at rest, newest first (`onestop manage new_data_key` makes one); when
+                        unset, a key is made once in ONESTOP_VAR_DIR/data_key (check --deploy
+                        warns)
 ONESTOP_CJK_FONT        a TrueType (glyf) CJK font file or collection for PDFs; default: the first
                         found of WenQuanYi Zen Hei / Micro Hei / AR PL UMing (Debian packages)
 ONESTOP_UPLOAD_SCANNER  dotted path of a callable(bytes, content_type) -> None | reason, e.g. a
                         ClamAV client; default: no scanner (a deployment must add one)
+ONESTOP_IMAGE_DECODES   uploaded images decoded at once in one process, default 1 (each may
+                        hold up to 320 MB while it is cleaned)
+ONESTOP_IMAGE_DECODE_WAIT_SECONDS  how long an upload waits for its turn before it is refused
+                        with "try again", default 30
 
 Signing in (docs/security.md, "Authentication"):
 ONESTOP_SIGN_IN_FAILURES        failed sign-ins (password or code) per username and address
                                 before a lockout, default 5
 ONESTOP_SIGN_IN_LOCKOUT_MINUTES how long that lockout lasts, default 15
+ONESTOP_SIGN_IN_USERNAME_FAILURES failed sign-ins of one username from all addresses within
+                                that time before signing in as it pauses, default 10
+ONESTOP_SIGN_IN_USERNAME_WAIT_SECONDS the first such pause, doubled for each further failure,
+                                default 60
 ONESTOP_STAFF_IDLE_MINUTES      a staff session ends after this long without a request, default 30
 ONESTOP_STAFF_SESSION_HOURS     and this long after signing in whatever the activity, default 8
 ONESTOP_APPLICANT_SESSION_DAYS  other sessions last this long after their last change, default 14
+ONESTOP_SUPERUSER_SIGN_IN       "1" lets superusers sign in; default on without ONESTOP_HTTPS, off
+                                with it (production uses the three administrator roles)
+
+Stored data, backups and logs (docs/personal-data.md, docs/operations.md, docs/audit.md):
+ONESTOP_CRYPTO_SUITE        "international" (Fernet, SHA-256; default) or "sm" (SM4-GCM, SM3)
+ONESTOP_BACKUP_KEYS         comma-separated keys signing backups, newest first
+                            (`onestop manage new_backup_key`); or ONESTOP_BACKUP_KEYS_FILE, a file
+                            of them, one a line; default: a key made in ONESTOP_VAR_DIR/backup_key
+ONESTOP_LOG_RETENTION_DAYS  sign-in records kept this long, at least (and by default) 180
 """
 
 import base64
@@ -72,7 +90,9 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the site of accounts/admin_site.py: administrators' rights by role,
+    # every read audited.
+    "onestop.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +101,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # passkeys: a second factor beside TOTP (accounts/passkeys.py)
     "ninja",  # the API docs page from local static files, which the CSP allows (no CDN)
     "onestop.catalog",
     "onestop.workdays",
@@ -102,14 +123,18 @@ MIDDLEWARE = [
     # off even before Django; this answers in both languages.
     "onestop.request_size.RequestSizeMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
+    "onestop.unavailable.DatabaseUnavailableMiddleware",  # outside all that reads the database
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session's factor
     "django.contrib.messages.middleware.MessageMiddleware",
-    "onestop.accounts.middleware.SessionLifetimeMiddleware",
+    # Every signed-in request: the person's sessions end when their roles, flags or devices
+    # change; staff need the verified second factor and the staff session limits.
+    "onestop.accounts.middleware.SessionGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "onestop.web.middleware.PermissionsPolicyMiddleware",
@@ -187,11 +212,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading with the user what each request's check needs, and giving
+    # administrators the permissions of their role (accounts/backends.py).
+    "onestop.accounts.backends.AccountBackend",
 ]
 
 # Lockout (accounts/lockout.py): failures per username and address together, never per address
-# alone, so one person cannot lock out an office behind one address.
+# alone, so one person cannot lock out an office behind one address; and per username across
+# all addresses, with a higher limit and a short, growing pause (the handler), against guessing
+# one account from many addresses.
+AXES_HANDLER = "onestop.accounts.lockout.SignInHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("ONESTOP_SIGN_IN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ONESTOP_SIGN_IN_LOCKOUT_MINUTES", "15")))
@@ -200,12 +230,36 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page names
 AXES_LOCKOUT_CALLABLE = "onestop.web.sign_in.locked_out"
 AXES_CLIENT_IP_CALLABLE = "onestop.applications.throttle.client_ip"  # ONESTOP_TRUSTED_PROXY
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]  # masked in its logs
+ONESTOP_SIGN_IN_USERNAME_FAILURES = int(os.environ.get("ONESTOP_SIGN_IN_USERNAME_FAILURES", "10"))
+ONESTOP_SIGN_IN_USERNAME_WAIT_SECONDS = int(
+    os.environ.get("ONESTOP_SIGN_IN_USERNAME_WAIT_SECONDS", "60")
+)
 
 # Second factor of staff (accounts/two_factor.py): the pending sign-in between the password and
 # the code lasts this long; the issuer names the account in authenticator apps.
 ONESTOP_SIGN_IN_STEP_SECONDS = 5 * 60
 OTP_TOTP_ISSUER = "onestop"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin deletes a lost device; it never shows a key
+# Passkeys (WebAuthn, accounts/passkeys.py): a second factor after the password, never instead of
+# it. The relying party is the host of ONESTOP_SITE_URL, or of the request (ALLOWED_HOSTS); the
+# origins below only satisfy django-otp-webauthn's own checks, passkeys.py decides.
+OTP_WEBAUTHN_RP_NAME = "onestop"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "onestop.accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "onestop.accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    os.environ.get("ONESTOP_SITE_URL", "").rstrip("/") or "http://localhost"
+]
+# Superusers pass every permission check, so one of them is system, security and audit
+# administrator at once (GB/T 22239-2019 8.1.4.2 d). They may sign in only where this is on:
+# by default without ONESTOP_HTTPS (development, tests, demos), never in production unless
+# set to "1" (`check --deploy` then warns: onestop.W002). accounts/administrators.py.
+ONESTOP_SUPERUSER_SIGN_IN = (
+    os.environ.get(
+        "ONESTOP_SUPERUSER_SIGN_IN", "0" if os.environ.get("ONESTOP_HTTPS") == "1" else "1"
+    )
+    == "1"
+)
 
 # Session lifetimes (accounts/session_policy.py), set at sign-in by role.
 ONESTOP_STAFF_IDLE_SECONDS = 60 * int(os.environ.get("ONESTOP_STAFF_IDLE_MINUTES", "30"))
@@ -263,11 +317,19 @@ ONESTOP_MAX_REQUEST_BYTES = int(os.environ.get("ONESTOP_MAX_REQUEST_BYTES", str(
 # Whatever the process's umask (cli.py sets 077 at the entry points): the owner's alone.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Django's two handlers; the one writing to a temporary file is given a bounded name
+# (web/upload_handlers.py), as a name's long "extension" is otherwise the temporary file's.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "onestop.web.upload_handlers.TemporaryFileUploadHandler",
+]
 ONESTOP_UPLOAD_SCANNER = os.environ.get("ONESTOP_UPLOAD_SCANNER", "")
+ONESTOP_IMAGE_DECODES = int(os.environ.get("ONESTOP_IMAGE_DECODES", "1"))
+ONESTOP_IMAGE_DECODE_WAIT_SECONDS = float(os.environ.get("ONESTOP_IMAGE_DECODE_WAIT_SECONDS", "30"))
 ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
 
-# Fernet keys of personal data at rest (applications/protected.py), newest first. Without them
+# Keys of personal data at rest (applications/protected.py), newest first. Without them
 # from the environment, a key kept in ONESTOP_VAR_DIR (made once, readable by the owner only);
 # `check --deploy` warns about that: production keeps keys away from the data they protect.
 def _data_keys() -> tuple[list[str], bool]:
@@ -289,6 +351,39 @@ def _data_keys() -> tuple[list[str], bool]:
 
 
 ONESTOP_DATA_KEYS, ONESTOP_DATA_KEYS_FROM_ENVIRONMENT = _data_keys()
+
+# The algorithms of stored data (crypto_suite.py): "international" (Fernet, SHA-256) or "sm"
+# (SM4-GCM, SM3; GB/T 39786-2021). What is written next follows it; what was written before
+# names its own algorithm and still reads (docs/personal-data.md says how to switch).
+ONESTOP_CRYPTO_SUITE = os.environ.get("ONESTOP_CRYPTO_SUITE", "international").strip().lower()
+if ONESTOP_CRYPTO_SUITE not in ("international", "sm"):
+    raise ImproperlyConfigured(
+        f"ONESTOP_CRYPTO_SUITE must be 'international' or 'sm', not {ONESTOP_CRYPTO_SUITE!r}."
+    )
+
+# Keys that sign backups (operations/signing.py), newest first: the newest signs, all verify.
+# From the environment, or a file outside MEDIA_ROOT (one key a line); else a key made on the
+# first backup in ONESTOP_VAR_DIR/backup_key, which `check --deploy` warns about.
+ONESTOP_BACKUP_KEYS = [
+    k.strip() for k in os.environ.get("ONESTOP_BACKUP_KEYS", "").split(",") if k.strip()
+]
+ONESTOP_BACKUP_KEYS_FILE = os.environ.get("ONESTOP_BACKUP_KEYS_FILE", "")
+
+# Logs are kept at least 6 months (网络安全法 第二十一条: 留存相关的网络日志不少于六个月): audit
+# entries are never deleted, and sign-in records not before this many days (audit/retention.py).
+# A smaller value is refused here; code that is handed one anyway keeps 180 and says so.
+ONESTOP_LOG_RETENTION_DAYS = int(os.environ.get("ONESTOP_LOG_RETENTION_DAYS", "180"))
+if ONESTOP_LOG_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"ONESTOP_LOG_RETENTION_DAYS={ONESTOP_LOG_RETENTION_DAYS}: logs are kept at least 180 "
+        "days (Cybersecurity Law art. 21: six months). / "
+        f"ONESTOP_LOG_RETENTION_DAYS={ONESTOP_LOG_RETENTION_DAYS}：日志至少留存180日"
+        "（网络安全法第二十一条：不少于六个月）。"
+    )
+# Failed sign-ins are recorded (axes' AccessFailureLog) beside successful ones (AccessLog), and
+# neither axes' clean-up commands nor its per-user limit delete a record younger than that
+# (accounts/lockout.py: SignInHandler is audit/retention.py's RetainingAxesHandler).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import CommandError, call_command
-from django.db.models import F
+from django.db.models import F, Sum
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -136,6 +136,100 @@ def test_the_lockout_message_names_the_time_and_minutes():
     assert lockout.minutes == 15 and "(in 15 minutes)" in lockout.message_en
     assert "约15分钟后" in lockout.message_zh
     assert "(in 1 minute)" in Lockout(timezone.now() + timedelta(seconds=20)).message_en
+
+
+# Guessing one username's password from many addresses: after ONESTOP_SIGN_IN_USERNAME_FAILURES
+# (10) failures from anywhere, a pause of 60 s that doubles with each further failure, except
+# from an address the person signed in from before (ASVS 2.2.1; GB/T 22239-2019 8.1.4.1 b).
+
+GUESSED = "applicant.guessed"
+USUAL = "192.0.2.10"  # where the person signed in before
+ELSEWHERE = "203.0.113.5"  # a network the person never used
+
+
+@pytest.fixture
+def guessed():
+    return User.objects.create_user(GUESSED, password=PASSWORD)
+
+
+def guesses(client, count: int, first: int = 0) -> list[int]:
+    """`count` wrong passwords for GUESSED, each from an address of its own."""
+    return [
+        password_step(
+            client, GUESSED, "not-the-password", REMOTE_ADDR=f"198.51.100.{n}"
+        ).status_code
+        for n in range(first, first + count)
+    ]
+
+
+def checked_failures() -> int:
+    """Failures whose password was checked (refused attempts are not counted)."""
+    return AccessAttempt.objects.filter(username=GUESSED).aggregate(n=Sum("failures_since_start"))[
+        "n"
+    ]
+
+
+def earlier(seconds: int) -> None:
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(seconds=seconds))
+
+
+def test_a_hundred_guesses_from_a_hundred_addresses_are_stopped_at_the_tenth(client, guessed):
+    answers = guesses(client, 100)
+    assert answers == [200] * 9 + [429] * 91
+    assert checked_failures() == 10  # the 90 others were refused without trying the password
+    assert password_step(client, GUESSED, REMOTE_ADDR=ELSEWHERE).status_code == 429
+
+
+def test_the_pause_says_until_when_and_what_to_do_in_both_languages(client, guessed):
+    guesses(client, 9)
+    response = password_step(client, GUESSED, "not-the-password", REMOTE_ADDR=ELSEWHERE)
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert 55 <= int(response["Retry-After"]) <= 60  # ONESTOP_SIGN_IN_USERNAME_WAIT_SECONDS
+    clock = timezone.localtime(timezone.now() + timedelta(seconds=60)).strftime("%H:%M")
+    assert f"try again after {clock} Beijing time" in page
+    assert "sign in from a network you have signed in from before" in page
+    assert f"请于北京时间{clock}之后再试" in page and "在您以前登录过的网络中登录" in page
+
+
+def test_the_rightful_person_from_their_usual_address_gets_in_during_the_pause(client, guessed):
+    assert password_step(client, GUESSED, REMOTE_ADDR=USUAL).status_code == 302
+    client.post("/accounts/logout/")
+    guesses(client, 30)
+    assert password_step(client, GUESSED, REMOTE_ADDR=ELSEWHERE).status_code == 429
+    assert password_step(Client(), GUESSED, REMOTE_ADDR=USUAL).status_code == 302
+
+
+def test_after_the_pause_the_rightful_person_gets_in_from_anywhere(client, guessed):
+    guesses(client, 10)
+    assert password_step(client, GUESSED, REMOTE_ADDR=ELSEWHERE).status_code == 429
+    earlier(61)
+    assert password_step(client, GUESSED, REMOTE_ADDR=ELSEWHERE).status_code == 302
+
+
+def test_each_guess_let_through_after_a_pause_doubles_the_next_pause(client, guessed):
+    guesses(client, 10)  # paused 60 s
+    earlier(61)
+    eleventh = guesses(client, 1, first=10)
+    assert eleventh == [429] and checked_failures() == 11  # checked, and paused 120 s
+    earlier(61)
+    assert guesses(client, 1, first=11) == [429] and checked_failures() == 11  # not yet
+    earlier(60)
+    assert guesses(client, 1, first=12) == [429] and checked_failures() == 12  # now 240 s
+    response = password_step(client, GUESSED, REMOTE_ADDR=ELSEWHERE)
+    assert 235 <= int(response["Retry-After"]) <= 240
+
+
+def test_one_stranger_at_one_address_cannot_pause_the_person(client, guessed):
+    for _ in range(20):
+        password_step(client, GUESSED, "not-the-password", REMOTE_ADDR="198.51.100.1")
+    assert checked_failures() == 5  # that address was locked out at the fifth
+    assert password_step(client, GUESSED, REMOTE_ADDR=ELSEWHERE).status_code == 302
+
+
+def test_the_pause_of_one_username_leaves_the_others_alone(client, guessed, handler_x):
+    guesses(client, 10)
+    assert password_step(client, "handler.x", REMOTE_ADDR=ELSEWHERE).status_code == 302
 
 
 # Password rules (ASVS 2.1.1, 2.1.2, 2.1.7; GB/T 22239-2019 8.1.4.1 a).

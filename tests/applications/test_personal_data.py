@@ -8,21 +8,29 @@ import os
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessFailureLog, AccessLog
 from cryptography.fernet import Fernet
+from django.core import serializers
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pypdf import PdfWriter
 
+from onestop import crypto_suite
 from onestop.applications import protected
 from onestop.applications.drafts import add_upload, create_draft, materials_of
 from onestop.applications.models import Application, Status, Upload
 from onestop.applications.personal_data import purge
 from onestop.applications.progress import progress_for
-from onestop.applications.protected_files import MARKER
+from onestop.applications.protected_files import FIRST_MARKER, MARKER, seal, unseal
+from onestop.audit import chain
+from onestop.audit.models import AuditEntry
 from onestop.notifications.models import Outbox
 from onestop.notifications.models import Status as OutboxStatus
 from tests.applications.test_one_window_flow import FORM, as_, file_two_permits, profile
@@ -59,15 +67,66 @@ def stored(application, column):
         return cursor.fetchone()[0]
 
 
+def write_raw(application, column, value):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE applications_application SET {column} = %s WHERE id = %s",  # noqa: S608
+            [value, application.pk],
+        )
+
+
 def test_the_form_and_profile_are_stored_encrypted_and_read_back_plain(handler_x):
     number = file_two_permits(handler_x)["number"]
     application = Application.objects.get(number=number)
     for column in ("form", "profile"):
         raw = stored(application, column)
-        assert raw.startswith("fernet:")
+        assert raw.startswith(f"fernet:{protected.newest_key().id}:")  # algorithm and key named
         assert "E00000001" not in raw and "Wilson" not in raw and "1990-08-20" not in raw
     assert application.form["passport_number"] == "E00000001"
     assert application.profile["date_of_birth"] == "1990-08-20"
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        pytest.param('{"passport_number": "E99999999", "surname": "Planted"}', id="plain JSON"),
+        pytest.param("{}", id="an empty object"),
+        pytest.param("fernet", id="a bare algorithm name"),
+    ],
+)
+def test_a_value_that_is_not_encrypted_is_refused_not_returned(handler_x, plain):
+    """The review's finding: decrypt returned a value without the prefix as it was, so anyone
+    able to write the column could plant a form that the platform then trusted."""
+    number = file_two_permits(handler_x)["number"]
+    application = Application.objects.get(number=number)
+    write_raw(application, "form", plain)
+
+    with pytest.raises(ImproperlyConfigured, match="not encrypted"):  # NotDecryptable
+        Application.objects.get(number=number)
+
+
+def test_dumpdata_and_loaddata_carry_the_plain_values_through_the_field(handler_x):
+    """Django's serialisers give the field its plain JSON (value_to_string): that input is not
+    a stored value, and is written back encrypted."""
+    number = file_two_permits(handler_x)["number"]
+    dumped = serializers.serialize("json", Application.objects.filter(number=number))
+    assert "E00000001" in dumped
+
+    for loaded in serializers.deserialize("json", dumped):
+        loaded.save()
+
+    application = Application.objects.get(number=number)
+    assert application.form["passport_number"] == "E00000001"
+    assert stored(application, "form").startswith("fernet:")
+
+
+def test_values_of_the_first_format_without_a_key_id_still_read(handler_x, settings):
+    number = file_two_permits(handler_x)["number"]
+    application = Application.objects.get(number=number)
+    token = Fernet(settings.ONESTOP_DATA_KEYS[0]).encrypt(b'{"surname": "Earlier"}').decode()
+    write_raw(application, "form", f"fernet:{token}")
+
+    assert Application.objects.get(number=number).form == {"surname": "Earlier"}
 
 
 def test_the_passport_number_is_found_by_its_blind_index_only(handler_x):
@@ -91,8 +150,45 @@ def test_the_blind_index_depends_on_the_key(keys):
 def test_a_wrong_key_fails_loudly_instead_of_reading_garbage(handler_x, keys):
     number = file_two_permits(handler_x)["number"]
     keys(Fernet.generate_key().decode())
-    with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+    with pytest.raises(ImproperlyConfigured, match="not in ONESTOP_DATA_KEYS"):
         Application.objects.get(number=number)
+
+
+@pytest.mark.parametrize("suite", ["international", "sm"])
+def test_a_changed_byte_fails_loudly(handler_x, settings, suite):
+    settings.ONESTOP_CRYPTO_SUITE = suite
+    number = file_two_permits(handler_x)["number"]
+    application = Application.objects.get(number=number)
+    raw = stored(application, "form")
+    flipped = raw[:-6] + ("A" if raw[-6] != "A" else "B") + raw[-5:]
+    write_raw(application, "form", flipped)
+
+    with pytest.raises(protected.NotDecryptable, match="cannot be decrypted"):
+        Application.objects.get(number=number)
+
+
+def test_under_sm4_gcm_a_value_moved_to_another_column_does_not_open(handler_x, settings):
+    """The column is the associated data of each SM4-GCM value: a profile pasted over the form
+    (both valid ciphertexts under the same key) is refused."""
+    settings.ONESTOP_CRYPTO_SUITE = "sm"
+    number = file_two_permits(handler_x)["number"]
+    application = Application.objects.get(number=number)
+    assert stored(application, "form").startswith(f"sm4-gcm:{protected.newest_key().id}:")
+    write_raw(application, "form", stored(application, "profile"))
+
+    with pytest.raises(protected.NotDecryptable, match="cannot be decrypted"):
+        Application.objects.get(number=number)
+
+
+def test_the_blind_index_follows_the_suite(handler_x, settings):
+    international = protected.blind_index("E00000001")
+    settings.ONESTOP_CRYPTO_SUITE = "sm"
+    index_key = crypto_suite.mac("sm3", protected.newest_key().raw, b"blind-index")
+
+    assert protected.blind_index(" e00000001 ") == (
+        crypto_suite.mac("sm3", index_key, b"E00000001").hex()
+    )
+    assert protected.blind_index("E00000001") != international
 
 
 def test_keys_rotate_without_losing_data(handler_x, keys, settings):
@@ -129,11 +225,22 @@ def test_uploaded_files_are_stored_encrypted_and_read_back_plain(handler_x, clie
 def test_a_file_cannot_be_read_with_a_wrong_key(handler_x, keys):
     _, upload = draft_with_file(handler_x, days_ago=0)
     keys(Fernet.generate_key().decode())
-    with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+    with pytest.raises(ImproperlyConfigured, match="not in ONESTOP_DATA_KEYS"):
         upload.file.open("rb")
 
 
-def test_files_from_before_encryption_are_read_and_encrypted_by_the_rotation(
+def test_a_file_without_its_marker_is_refused_not_returned(handler_x):
+    """The review's finding: a file without the marker was served as it was, so a file replaced
+    on disk reached staff as if the applicant had uploaded it."""
+    _, upload = draft_with_file(handler_x, days_ago=0)
+    with open(upload.file.path, "wb") as f:
+        f.write(blank_pdf())
+
+    with pytest.raises(ImproperlyConfigured, match="not encrypted"):  # NotDecryptable
+        Upload.objects.get(pk=upload.pk).file.open("rb")
+
+
+def test_the_rotation_encrypts_files_from_before_encryption_only_when_asked(
     handler_x, keys, settings
 ):
     old = settings.ONESTOP_DATA_KEYS[0]
@@ -142,16 +249,78 @@ def test_files_from_before_encryption_are_read_and_encrypted_by_the_rotation(
     _, plain = draft_with_file(handler_x, days_ago=0)
     with open(plain.file.path, "wb") as f:
         f.write(blank_pdf())  # as written before files were encrypted
-    assert Upload.objects.get(pk=plain.pk).file.open("rb").read().startswith(b"%PDF")
     new = Fernet.generate_key().decode()
     keys(new, old)
+
+    with pytest.raises(CommandError, match="1 uploaded files could not be read"):
+        call_command("reencrypt_personal_data", stdout=io.StringIO(), stderr=io.StringIO())
+    assert on_disk(plain).startswith(b"%PDF")  # left as it was
     out = io.StringIO()
-    call_command("reencrypt_personal_data", stdout=out)
+    call_command("reencrypt_personal_data", "--encrypt-plain-files", stdout=out)
+
     assert "2 uploaded files" in out.getvalue()
     keys(new)  # the old key gone: every file must now be under the new one
     for each in (upload, plain):
         assert on_disk(each).startswith(MARKER)
         assert Upload.objects.get(pk=each.pk).file.open("rb").read().startswith(b"%PDF")
+
+
+def test_files_of_the_first_format_still_read(handler_x, settings):
+    _, upload = draft_with_file(handler_x, days_ago=0)
+    token = Fernet(settings.ONESTOP_DATA_KEYS[0]).encrypt(blank_pdf())
+    with open(upload.file.path, "wb") as f:
+        f.write(FIRST_MARKER + token)
+
+    assert Upload.objects.get(pk=upload.pk).file.open("rb").read().startswith(b"%PDF")
+
+
+def test_rotation_moves_values_and_files_between_fernet_and_sm4_and_back(handler_x, keys, settings):
+    """Each value and file names its algorithm and key, so a rotation can change both: Fernet
+    under key A, then SM4-GCM under key B, then Fernet under key C, each time with only the
+    newest key left afterwards."""
+    a, b, c = (Fernet.generate_key().decode() for _ in range(3))
+    keys(a)
+    number = file_two_permits(handler_x)["number"]
+    _, upload = draft_with_file(handler_x, days_ago=0)
+    for suite, newest, previous, algorithm in (
+        ("sm", b, a, "sm4-gcm"),
+        ("international", c, b, "fernet"),
+    ):
+        settings.ONESTOP_CRYPTO_SUITE = suite
+        keys(newest, previous)
+        out = io.StringIO()
+        call_command("reencrypt_personal_data", stdout=out)
+        assert f"with {algorithm} under key {protected.newest_key().id}" in out.getvalue()
+        keys(newest)
+        application = Application.objects.get(number=number)
+        assert stored(application, "form").startswith(f"{algorithm}:{protected.newest_key().id}:")
+        assert application.form["surname"] == "Wilson"
+        assert application.passport_index == protected.blind_index("E00000001")
+        assert on_disk(upload).startswith(MARKER + f"{algorithm}:".encode())
+        assert Upload.objects.get(pk=upload.pk).file.open("rb").read().startswith(b"%PDF")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(suite=st.sampled_from(["international", "sm"]), value=JSON_VALUES, purpose=st.text())
+def test_any_json_value_round_trips_under_either_suite(suite, value, purpose):
+    with override_settings(ONESTOP_CRYPTO_SUITE=suite):
+        sealed = protected.encrypt(value, purpose)
+        assert sealed.startswith(f"{protected.ALGORITHM_OF_SUITE[suite]}:")
+        assert protected.decrypt(sealed, purpose) == value
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(suite=st.sampled_from(["international", "sm"]), data=st.binary(max_size=4096))
+def test_any_file_round_trips_under_either_suite(suite, data):
+    with override_settings(ONESTOP_CRYPTO_SUITE=suite):
+        assert unseal(seal(data)) == data
 
 
 def draft_with_file(handler, *, days_ago: int, status=Status.DRAFT):
@@ -225,7 +394,55 @@ def test_purge_erases_sent_notices_after_90_days(handler_x):
 def test_the_purge_command_prints_each_rule_with_its_source(capsys):
     call_command("purge_personal_data", "--dry-run")
     out = capsys.readouterr().out
-    assert out.count("PIPL Art. 19") == 3 and "would purge" in out
+    assert out.count("PIPL Art. 19") == 4 and "would purge" in out
+    assert "Sign-in records (successful and failed): deleted 180 days after" in out
+    assert "[Cybersecurity Law Art. 21; PIPL Art. 19]" in out
+
+
+def sign_in_record(model, *, days_before, moment, username="handler.x"):
+    record = model.objects.create(
+        username=username, ip_address="192.0.2.1", user_agent="test", http_accept="*/*"
+    )
+    model.objects.filter(pk=record.pk).update(attempt_time=moment - timedelta(days=days_before))
+    return record
+
+
+def test_the_purge_keeps_logs_younger_than_180_days_even_when_told_30(
+    handler_x, clerk, settings, caplog
+):
+    """Cybersecurity Law art. 21: network logs kept six months at least. The setting below 180
+    is refused at start (tests/audit/test_retention.py); handed one anyway, the purge keeps 180
+    days and says so."""
+    settings.ONESTOP_LOG_RETENTION_DAYS = 30
+    draft, _ = draft_with_file(handler_x, days_ago=100)
+    number = file_two_permits(handler_x)["number"]
+    read = chain.append(
+        "read.application",
+        actor=clerk,
+        actor_role="window_clerk",
+        object_type="application",
+        object_ref=number,
+    )
+    entries = AuditEntry.objects.count()
+    moment = timezone.now() + timedelta(days=100)  # the purge runs when the entry is 100 days old
+    kept = [
+        sign_in_record(model, days_before=100, moment=moment)
+        for model in (AccessLog, AccessFailureLog)
+    ]
+    gone = [
+        sign_in_record(model, days_before=181, moment=moment)
+        for model in (AccessLog, AccessFailureLog)
+    ]
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        counts = purge(now=moment)
+
+    assert counts["abandoned_draft"] >= 1 and not Application.objects.filter(pk=draft.pk).exists()
+    assert AuditEntry.objects.count() == entries and AuditEntry.objects.filter(pk=read.pk).exists()
+    assert counts["sign_in_record"] == 2
+    assert all(type(r).objects.filter(pk=r.pk).exists() for r in kept)
+    assert not any(type(r).objects.filter(pk=r.pk).exists() for r in gone)
+    assert "kept 180 days" in caplog.text
 
 
 def test_a_person_downloads_their_own_data_and_nobody_elses(handler_x, handler_y):

@@ -1,7 +1,8 @@
 """A small entry for the tests that book as real processes, on their own database.
 
 python -m tests.appointments.rush_entry prepare PEOPLE CAPACITY [SLOTS]
-    schema, catalog, SLOTS slots (1) of CAPACITY seats and PEOPLE people; prints the slots' ids
+    schema, catalog, SLOTS slots (1) of CAPACITY seats and PEOPLE people, each with a submitted
+    application to book for (rush.0007's is RUSH000007); prints the slots' ids
 python -m tests.appointments.rush_entry rush SLOT WORKERS EACH
     WORKERS processes released together, EACH clients apiece, each client a different person
     booking SLOT once; prints every answer (JSON)
@@ -23,19 +24,38 @@ MATTER = "residence_permit.issue"  # handled by HALL
 PREFIX = "rush."
 
 
+def application_number(username: str) -> str:
+    """The number of the application `username` books for (a booking needs one, 000 §十一 4)."""
+    return f"RUSH{int(username.removeprefix(PREFIX)):06d}"
+
+
 def prepare(people: int, capacity: int, slots: int = 1) -> list[int]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
+    from onestop.applications.models import Application, Status
     from onestop.appointments.models import Slot
     from onestop.catalog.loader import load
-    from onestop.catalog.models import Hall
+    from onestop.catalog.models import Hall, Matter, Region
 
     call_command("migrate", interactive=False, verbosity=0)
     load()
     User.objects.bulk_create(
         User(username=f"{PREFIX}{n:04d}", password=make_password(None)) for n in range(people)
+    )
+    # Each person's own submitted application of the matter: what a booking belongs to.
+    region, matter = Region.objects.get(code="beijing"), Matter.objects.get(code=MATTER)
+    Application.objects.bulk_create(
+        Application(
+            region=region,
+            matter=matter,
+            status=Status.SUBMITTED,
+            applicant=user,
+            created_by=user,
+            number=application_number(user.username),
+        )
+        for user in User.objects.filter(username__startswith=PREFIX)
     )
     hall = Hall.objects.get(code=HALL)
     return [
@@ -83,15 +103,22 @@ def _clients(barrier, answers, slot_id: int, person_ids: list[int]) -> None:
     from django.contrib.auth.models import User
     from django.db import connection
 
+    from onestop.applications.models import Application
     from onestop.appointments.booking import SlotFull, book
 
     found = []
     try:
         people = list(User.objects.filter(pk__in=person_ids).order_by("pk"))
+        applications = {
+            a.applicant_id: a
+            for a in Application.objects.filter(applicant__in=people).select_related(
+                "region", "matter", "bundle"
+            )
+        }
         barrier.wait(timeout=120)
         for person in people:
             try:
-                made = book(person, slot_id, matter=MATTER)
+                made = book(person, slot_id, matter=MATTER, application=applications[person.pk])
             except SlotFull as exc:
                 found.append({"person": person.username, "answer": "full", "says": exc.messages})
             except Exception as exc:  # any other answer is what the test reports
@@ -141,11 +168,13 @@ def _mover(barrier, answers, person_id: int, slots: tuple[int, int], rounds: int
 def swap(first: int, second: int, workers: int, rounds: int) -> list[dict]:
     from django.contrib.auth.models import User
 
+    from onestop.applications.models import Application
     from onestop.appointments.booking import book
 
     ids = _people(workers)
     for n, person in enumerate(User.objects.filter(pk__in=ids).order_by("pk")):
-        book(person, (first, second)[n % 2], matter=MATTER)
+        application = Application.objects.get(applicant=person)
+        book(person, (first, second)[n % 2], matter=MATTER, application=application)
     return _in_processes(_mover, [(pk, (first, second), rounds) for pk in ids])
 
 

@@ -1,15 +1,20 @@
-"""GET /api/v1/halls/{hall}/slots, POST /api/v1/appointments, cancel, reschedule."""
+"""GET /api/v1/halls/{hall}/slots, POST /api/v1/appointments, cancel, reschedule. A booking is
+made for one of the booker's filed applications (000 §十一 4), one active booking each."""
 
 import json
 from datetime import date
 
 import pytest
+from django.db.models import Sum
 from django.utils import timezone
 
+from onestop.appointments.models import Booking, Slot
+from onestop.catalog.models import Hall
 from onestop.workdays.selectors import calendar_for
 
 from ..applications.test_one_window_flow import as_, post
 from ..people import person
+from .filed import filed
 
 pytestmark = pytest.mark.django_db
 HALL = "bj_government_service_centre"  # Mon-Fri 9:00-12:00, 13:30-17:00; Sat 9:00-13:00
@@ -37,24 +42,29 @@ def test_slots_of_a_working_day_skip_the_lunch_break(client):
     assert all(s["remaining"] == s["capacity"] for s in response.json())
 
 
+def appointment(client, slot, application, matter="residence_permit.issue"):
+    body = {"slot": slot["id"], "matter": matter}
+    if application is not None:
+        body["application"] = application.number
+    return post(client, "/api/v1/appointments", body)
+
+
 def test_book_cancel_and_reschedule():
     applicant = person("booker")
+    application = filed(applicant)
     client = as_(applicant)
     day = next_working_day()
     first, second = slots(client, day).json()[:2]
-    made = post(
-        client, "/api/v1/appointments", {"slot": first["id"], "matter": "residence_permit.issue"}
-    )
+    made = appointment(client, first, application)
     assert made.status_code == 201
+    assert made.json()["application"] == application.number
     code = made.json()["code"]
     assert len(code) == 8
-    again = post(
-        client, "/api/v1/appointments", {"slot": second["id"], "matter": "residence_permit.issue"}
-    )
-    assert again.status_code == 409  # one active booking per person and matter
+    again = appointment(client, second, application)
+    assert again.status_code == 409  # one active booking per application
     (refusal,) = again.json()["errors"]
-    assert refusal["message_en"].startswith("You already have an active booking")
-    assert refusal["message_zh"] == "您已有该事项的有效预约：请先取消或改约。"  # Chinese only
+    assert refusal["message_en"].startswith("This application already has an active booking")
+    assert refusal["message_zh"] == "该申请已有有效预约：请改约或取消。"  # Chinese only
     moved = post(client, f"/api/v1/appointments/{code}/reschedule", {"slot": second["id"]})
     assert moved.status_code == 200 and moved.json()["starts"] == second["starts"]
     remaining = {s["id"]: s["remaining"] for s in slots(client, day).json()}
@@ -72,17 +82,10 @@ def test_a_full_slot_answers_full_in_both_languages():
     day = next_working_day()
     slot = slots(as_(person("looker")), day).json()[0]
     for index in range(slot["capacity"]):
-        made = post(
-            as_(person(f"p{index}")),
-            "/api/v1/appointments",
-            {"slot": slot["id"], "matter": "residence_permit.issue"},
-        )
-        assert made.status_code == 201
-    full = post(
-        as_(person("late")),
-        "/api/v1/appointments",
-        {"slot": slot["id"], "matter": "residence_permit.issue"},
-    )
+        booker = person(f"p{index}")
+        assert appointment(as_(booker), slot, filed(booker)).status_code == 201
+    late = person("late")
+    full = appointment(as_(late), slot, filed(late))
     assert full.status_code == 409
     assert full.json()["errors"][0]["message_zh"] == "该时段已约满，请选择其他时段。"
 
@@ -100,3 +103,32 @@ def test_booking_needs_a_signed_in_person(client):
         content_type="application/json",
     )
     assert response.status_code == 401
+
+
+def test_one_account_holds_no_seat_without_an_application_whatever_the_matter():
+    """The seat hoarding of the review: one account, one booking per matter code the hall
+    handles, no application at all. Now none is made (000 §十一 4)."""
+    hoarder = as_(person("hoarder"))
+    slot = slots(hoarder, next_working_day()).json()[0]
+    for matter in Hall.objects.get(code=HALL).matters:
+        refused = appointment(hoarder, slot, None, matter=matter)
+        assert refused.status_code == 400
+        (reason,) = refused.json()["errors"]
+        assert reason["field"] == "application"
+        assert (
+            "000 §十一 4" in reason["message_en"] and "先填写并提交申请表" in reason["message_zh"]
+        )
+    assert not Booking.objects.exists()
+    assert Slot.objects.aggregate(seats=Sum("booked"))["seats"] == 0
+
+
+def test_one_account_holds_one_booking_per_application_and_none_for_anothers():
+    applicant, other = person("booker.one"), person("booker.other")
+    mine, theirs = filed(applicant), filed(other)
+    client = as_(applicant)
+    first, second, third = slots(client, next_working_day()).json()[:3]
+    assert appointment(client, first, mine).status_code == 201
+    assert appointment(client, second, mine).status_code == 409
+    assert appointment(client, third, theirs).status_code == 404  # not theirs to see
+    assert Booking.objects.filter(person=applicant).count() == 1
+    assert Slot.objects.aggregate(seats=Sum("booked"))["seats"] == 1

@@ -1,14 +1,16 @@
 """Reminders the day before a booked visit: once per booking, for the next working day only."""
 
+import uuid
 from datetime import date, time
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from onestop.applications.models import Application
 from onestop.applications.pre_examination import pass_pre_examination
 from onestop.appointments import booking
-from onestop.appointments.models import BookingStatus, Slot
+from onestop.appointments.models import Booking, BookingStatus, Slot
 from onestop.appointments.reminders import send_reminders
 from onestop.catalog.models import Hall
 from onestop.notifications.models import Kind, Outbox
@@ -34,7 +36,15 @@ def slot_on(day: date, starts=time(9)) -> Slot:
 
 
 def booked(user, day: date, matter="residence_permit.issue", application=None):
-    return booking.book(user, slot_on(day).pk, matter=matter, application=application)
+    """A booking on `day`: for the application, through booking.book(); without one, as
+    bookings were made before they needed an application, which databases still hold and
+    which are reminded at the account's e-mail."""
+    if application is not None:
+        return booking.book(user, slot_on(day).pk, matter=matter, application=application)
+    slot = slot_on(day)
+    Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+    code = uuid.uuid4().hex[:8].upper()
+    return Booking.objects.create(code=code, slot=slot, person=user, matter=matter)
 
 
 @pytest.fixture

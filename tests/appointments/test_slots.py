@@ -1,5 +1,6 @@
 """Slots from the packaged halls' hours and the calendar, and the rules of booking them."""
 
+import contextlib
 import copy
 from datetime import date, datetime, time, timedelta
 
@@ -12,7 +13,14 @@ from hypothesis import strategies as st
 
 from onestop.applications.models import Application
 from onestop.applications.pre_examination import pass_pre_examination
-from onestop.appointments.booking import SlotFull, book, cancel, record_visit, reschedule
+from onestop.appointments.booking import (
+    NeedsApplication,
+    SlotFull,
+    book,
+    cancel,
+    record_visit,
+    reschedule,
+)
 from onestop.appointments.models import Booking, BookingStatus, HallBooking, Slot
 from onestop.appointments.slots import open_window, slot_times
 from onestop.catalog.loader import load
@@ -23,6 +31,7 @@ from onestop.workdays.selectors import calendar_for
 
 from ..applications.test_one_window_flow import file_two_permits
 from ..people import person
+from .filed import filed
 
 FIRST, LAST = date(2025, 1, 1), date(2027, 12, 31)
 # 9–15 March 2026: no day off and no adjusted working day, so each day has its weekday's hours.
@@ -241,6 +250,17 @@ def new_slot(hall, starts=time(9), capacity=5, closed=False) -> Slot:
     )
 
 
+def application_of(who, matter=MATTER) -> Application:
+    """`who`'s filed application of `matter`, the same one each time it is asked for."""
+    found = Application.objects.filter(created_by=who, matter__code=matter).first()
+    return found or filed(who, matter)
+
+
+def booked(who, slot_id, matter=MATTER):
+    """A booking for `who`'s own application of `matter` (000 §十一 4)."""
+    return book(who, slot_id, matter=matter, application=application_of(who, matter))
+
+
 def seats(slot) -> int:
     slot.refresh_from_db()
     return slot.booked
@@ -249,38 +269,38 @@ def seats(slot) -> int:
 @pytest.mark.django_db
 def test_a_booking_takes_one_seat(hall):
     slot = new_slot(hall)
-    made = book(person("ann"), slot.pk, matter=MATTER)
+    made = booked(person("ann"), slot.pk)
     assert (made.status, made.slot, seats(slot)) == (BookingStatus.ACTIVE, slot, 1)
     assert len(made.code) == 8
 
 
 @pytest.mark.django_db
-def test_one_active_booking_per_person_and_matter(hall):
+def test_one_active_booking_per_application(hall):
     ann = person("ann")
     first, second = new_slot(hall), new_slot(hall, time(10))
-    book(ann, first.pk, matter=MATTER)
-    with pytest.raises(ValidationError, match="already have an active booking") as refused:
-        book(ann, second.pk, matter=MATTER)
+    booked(ann, first.pk)
+    with pytest.raises(ValidationError, match="already has an active booking") as refused:
+        booked(ann, second.pk)
     assert not isinstance(refused.value, SlotFull)
     assert (seats(first), seats(second)) == (1, 0)
     assert Booking.objects.filter(person=ann).count() == 1
 
 
 @pytest.mark.django_db
-def test_the_same_person_may_book_another_matter(hall):
+def test_the_same_person_may_book_for_another_application(hall):
     ann = person("ann")
     slot = new_slot(hall)
-    book(ann, slot.pk, matter=MATTER)
-    book(ann, slot.pk, matter="residence_permit.renew")
+    booked(ann, slot.pk)
+    booked(ann, slot.pk, "residence_permit.renew")
     assert seats(slot) == 2
 
 
 @pytest.mark.django_db
 def test_a_full_slot_answers_full_and_takes_no_seat(hall):
     slot = new_slot(hall, capacity=1)
-    book(person("ann"), slot.pk, matter=MATTER)
+    booked(person("ann"), slot.pk)
     with pytest.raises(SlotFull, match="full"):
-        book(person("bob"), slot.pk, matter=MATTER)
+        booked(person("bob"), slot.pk)
     assert seats(slot) == 1
     assert Booking.objects.count() == 1
 
@@ -289,12 +309,12 @@ def test_a_full_slot_answers_full_and_takes_no_seat(hall):
 def test_a_cancelled_seat_is_free_again(hall):
     ann, bob = person("ann"), person("bob")
     slot = new_slot(hall, capacity=1)
-    made = book(ann, slot.pk, matter=MATTER)
+    made = booked(ann, slot.pk)
     with pytest.raises(SlotFull):
-        book(bob, slot.pk, matter=MATTER)
+        booked(bob, slot.pk)
     assert cancel(made, ann).status == BookingStatus.CANCELLED
     assert seats(slot) == 0
-    book(bob, slot.pk, matter=MATTER)
+    booked(bob, slot.pk)
     assert seats(slot) == 1
 
 
@@ -302,15 +322,15 @@ def test_a_cancelled_seat_is_free_again(hall):
 def test_after_cancelling_the_person_may_book_the_matter_again(hall):
     ann = person("ann")
     slot = new_slot(hall)
-    cancel(book(ann, slot.pk, matter=MATTER), ann)
-    again = book(ann, slot.pk, matter=MATTER)
+    cancel(booked(ann, slot.pk), ann)
+    again = booked(ann, slot.pk)
     assert again.status == BookingStatus.ACTIVE and seats(slot) == 1
 
 
 @pytest.mark.django_db
 def test_only_the_person_who_booked_may_cancel(hall):
     slot = new_slot(hall)
-    made = book(person("ann"), slot.pk, matter=MATTER)
+    made = booked(person("ann"), slot.pk)
     with pytest.raises(PermissionDenied):
         cancel(made, person("bob"))
     assert seats(slot) == 1
@@ -320,8 +340,8 @@ def test_only_the_person_who_booked_may_cancel(hall):
 def test_cancelling_twice_frees_one_seat_only(hall):
     ann = person("ann")
     slot = new_slot(hall)
-    book(person("bob"), slot.pk, matter=MATTER)
-    made = book(ann, slot.pk, matter=MATTER)
+    booked(person("bob"), slot.pk)
+    made = booked(ann, slot.pk)
     cancel(made, ann)
     with pytest.raises(ValidationError, match="not active"):
         cancel(made, ann)
@@ -332,7 +352,7 @@ def test_cancelling_twice_frees_one_seat_only(hall):
 def test_rescheduling_moves_the_seat(hall):
     ann = person("ann")
     old, new = new_slot(hall), new_slot(hall, time(10))
-    made = book(ann, old.pk, matter=MATTER)
+    made = booked(ann, old.pk)
     moved = reschedule(made, ann, new.pk)
     made.refresh_from_db()
     assert (made.status, moved.status, moved.slot) == (
@@ -347,8 +367,8 @@ def test_rescheduling_moves_the_seat(hall):
 def test_rescheduling_into_a_full_slot_keeps_the_old_booking(hall):
     ann = person("ann")
     old, full = new_slot(hall), new_slot(hall, time(10), capacity=1)
-    made = book(ann, old.pk, matter=MATTER)
-    book(person("bob"), full.pk, matter=MATTER)
+    made = booked(ann, old.pk)
+    booked(person("bob"), full.pk)
     with pytest.raises(SlotFull):
         reschedule(made, ann, full.pk)
     made.refresh_from_db()
@@ -361,7 +381,7 @@ def test_rescheduling_into_a_full_slot_keeps_the_old_booking(hall):
 def test_a_closed_slot_cannot_be_booked(hall):
     slot = new_slot(hall, closed=True)
     with pytest.raises(ValidationError):
-        book(person("ann"), slot.pk, matter=MATTER)
+        booked(person("ann"), slot.pk)
     assert seats(slot) == 0
     assert not Booking.objects.exists()
 
@@ -369,16 +389,17 @@ def test_a_closed_slot_cannot_be_booked(hall):
 @pytest.mark.django_db
 def test_a_slot_that_does_not_exist_is_named_so(hall):
     with pytest.raises(ValidationError, match="No such slot") as refused:
-        book(person("ann"), new_slot(hall).pk + 1000, matter=MATTER)
+        booked(person("ann"), new_slot(hall).pk + 1000)
     assert not isinstance(refused.value, SlotFull)
 
 
 @pytest.mark.django_db
-def test_a_hall_that_does_not_handle_the_matter_is_refused_with_no_seat_taken(hall):
-    assert "work_permit.issue" not in hall.matters
+def test_a_hall_that_does_not_handle_the_matter_is_refused_with_no_seat_taken():
+    hall = Hall.objects.get(code="bj_chaoyang")
+    assert "permanent_residence.apply" not in hall.matters
     slot = new_slot(hall)
     with pytest.raises(ValidationError, match="does not handle"):
-        book(person("ann"), slot.pk, matter="work_permit.issue")
+        booked(person("ann"), slot.pk, "permanent_residence.apply")
     assert seats(slot) == 0
     assert not Booking.objects.exists()
 
@@ -438,7 +459,7 @@ def test_only_someone_acting_for_the_application_may_book_for_it(hall, handler_x
 )
 def test_a_window_clerk_of_the_region_records_the_visit(hall, clerk, came, status):
     slot = new_slot(hall)
-    made = book(person("ann"), slot.pk, matter=MATTER)
+    made = booked(person("ann"), slot.pk)
     assert record_visit(made, clerk, came=came).status == status
     with pytest.raises(ValidationError, match="not active"):
         record_visit(made, clerk, came=not came)
@@ -448,7 +469,7 @@ def test_a_window_clerk_of_the_region_records_the_visit(hall, clerk, came, statu
 @pytest.mark.django_db
 def test_a_clerk_of_another_region_or_the_person_cannot_record_the_visit(hall, qingdao_clerk):
     ann = person("ann")
-    made = book(ann, new_slot(hall).pk, matter=MATTER)
+    made = booked(ann, new_slot(hall).pk)
     for who in (qingdao_clerk, ann):
         with pytest.raises(PermissionDenied):
             record_visit(made, who, came=True)
@@ -459,7 +480,66 @@ def test_a_clerk_of_another_region_or_the_person_cannot_record_the_visit(hall, q
 @pytest.mark.django_db
 def test_a_cancelled_booking_cannot_be_recorded_as_a_visit(hall, clerk):
     ann = person("ann")
-    made = book(ann, new_slot(hall).pk, matter=MATTER)
+    made = booked(ann, new_slot(hall).pk)
     cancel(made, ann)
     with pytest.raises(ValidationError, match="not active"):
         record_visit(made, clerk, came=True)
+
+
+@pytest.mark.django_db
+def test_without_an_application_no_seat_is_taken_for_any_matter(hall):
+    """One account, a seat per matter code of the hall, no application: none (000 §十一 4)."""
+    slot = new_slot(hall)
+    ann = person("ann")
+    for matter in hall.matters:
+        with pytest.raises(NeedsApplication, match="000 §十一 4"):
+            book(ann, slot.pk, matter=matter)
+    assert seats(slot) == 0 and not Booking.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_holds_no_seat(hall):
+    ann = person("ann")
+    slot = new_slot(hall)
+    with pytest.raises(ValidationError, match="a draft cannot be booked"):
+        book(ann, slot.pk, matter=MATTER, application=filed(ann, MATTER, submit=False))
+    assert seats(slot) == 0
+
+
+@pytest.mark.django_db
+def test_an_application_dealt_with_at_the_window_is_not_booked(hall):
+    ann = person("ann")
+    slot = new_slot(hall)
+    accepted = application_of(ann)
+    Application.objects.filter(pk=accepted.pk).update(status="accepted")
+    accepted.refresh_from_db()
+    with pytest.raises(ValidationError, match="dealt with at the window"):
+        book(ann, slot.pk, matter=MATTER, application=accepted)
+    assert seats(slot) == 0
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None)
+@given(tries=st.lists(st.sampled_from(["first", "second", "none"]), min_size=1, max_size=12))
+def test_however_often_one_person_books_each_application_holds_one_seat(tries):
+    """Any sequence of bookings by one person, for their two applications or for none: one
+    active booking, and one seat, for each application tried; none without one."""
+    with transaction.atomic():
+        hall = Hall.objects.get(code=HALL)
+        ann = person("ann")
+        mine = {
+            "first": application_of(ann),
+            "second": application_of(ann, "residence_permit.renew"),
+        }
+        slots = [new_slot(hall, time(9 + n)) for n in range(3)]
+        for n, which in enumerate(tries):
+            application = mine.get(which)
+            matter = application.subject_code if application else MATTER
+            with contextlib.suppress(ValidationError):
+                book(ann, slots[n % 3].pk, matter=matter, application=application)
+        active = Booking.objects.filter(person=ann, status=BookingStatus.ACTIVE)
+        assert not active.filter(application=None).exists()
+        for which, application in mine.items():
+            assert active.filter(application=application).count() == (which in tries)
+        assert sum(seats(s) for s in slots) == active.count()
+        transaction.set_rollback(True)

@@ -1,7 +1,9 @@
 """The hash chain: verify_audit finds the first broken link after any change to the table made
 around the model, and appends stay gap-free whatever is rolled back."""
 
+import hashlib
 import importlib
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -10,12 +12,14 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from onestop import crypto_suite
 from onestop.audit import chain
-from onestop.audit.models import AuditEntry
+from onestop.audit.models import AuditEntry, AuditHead
 
 pytestmark = pytest.mark.django_db
 
 TRIGGERS = importlib.import_module("onestop.audit.migrations.0002_append_only_triggers")
+HEAD_GUARD = importlib.import_module("onestop.audit.migrations.0003_entry_algorithm_head_guard")
 
 
 def read(user, number: str):
@@ -36,17 +40,18 @@ def five(clerk):
 
 
 def tamper(sql: str, params=None) -> None:
-    """Change the table as a database superuser could: around the model, with the append-only
-    trigger switched off."""
+    """Change the tables as a database superuser could: around the model, with the append-only
+    trigger and the head's guards switched off."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
             cursor.execute(sql, params)
             cursor.execute("SET LOCAL session_replication_role = origin")
         else:
-            cursor.execute("DROP TRIGGER audit_entry_append_only")
+            for statement in ["DROP TRIGGER audit_entry_append_only", *HEAD_GUARD.SQLITE_UNDO]:
+                cursor.execute(statement)
             cursor.execute(sql, params)
-            for statement in TRIGGERS.SQLITE:
+            for statement in [*TRIGGERS.SQLITE, *HEAD_GUARD.SQLITE]:
                 cursor.execute(statement)
 
 
@@ -59,16 +64,23 @@ def verify_audit() -> tuple[str, int]:
     return out.getvalue(), 0
 
 
-def test_a_real_chain_is_intact(five):
+def test_a_real_chain_is_intact_and_its_head_is_printed_for_anchoring(five):
     out, code = verify_audit()
     assert code == 0
-    assert out.splitlines() == ["checked 5 audit entries", "chain intact"]
+    assert out.splitlines() == [
+        "checked 5 audit entries",
+        "chain intact",
+        f"head 5:{five[-1].hash}",
+    ]
     assert five[0].previous_hash == chain.GENESIS
     assert [e.previous_hash for e in five[1:]] == [e.hash for e in five[:-1]]
 
 
 def test_an_empty_chain_is_intact():
-    assert verify_audit() == ("checked 0 audit entries\nchain intact\n", 0)
+    assert verify_audit() == (
+        f"checked 0 audit entries\nchain intact\nhead 0:{chain.GENESIS}\n",
+        0,
+    )
 
 
 def _forged(entry: AuditEntry) -> str:
@@ -86,6 +98,9 @@ def _forged(entry: AuditEntry) -> str:
         ("detail and its hash recomputed", 4, "previous_hash mismatch"),
         ("middle row deleted", 3, "gap in sequence: entry 3 is missing, the next is 4"),
         ("last row deleted", 5, "head mismatch: the head names entry 5, the chain ends at 4"),
+        # The review's finding: the head removed with the tail left a shorter chain that passed.
+        ("last rows and the head deleted", 4, "head missing: the chain ends at 3"),
+        ("the head deleted", 6, "head missing: the chain ends at 5"),
     ],
 )
 def test_tampering_is_found_at_the_first_broken_link(five, examiner, change, broken_at, what):
@@ -107,8 +122,13 @@ def test_tampering_is_found_at_the_first_broken_link(five, examiner, change, bro
         )
     elif change == "middle row deleted":
         tamper("DELETE FROM audit_auditentry WHERE id = %s", [third.pk])
-    else:
+    elif change == "last row deleted":
         tamper("DELETE FROM audit_auditentry WHERE id = %s", [five[-1].pk])
+    elif change == "last rows and the head deleted":
+        tamper("DELETE FROM audit_auditentry WHERE sequence > 3")
+        tamper("DELETE FROM audit_audithead")
+    else:
+        tamper("DELETE FROM audit_audithead")
     out, code = verify_audit()
     assert code == 1
     lines = out.splitlines()
@@ -192,3 +212,162 @@ def test_only_codes_statuses_and_numbers_go_into_the_detail(clerk, detail, refus
             detail=detail,
         )
         assert AuditEntry.objects.get(pk=entry.pk).detail == detail
+
+
+# The head of the chain and anchors kept elsewhere.
+
+
+def verify_audit_with(*arguments) -> tuple[str, int]:
+    out = StringIO()
+    try:
+        call_command("verify_audit", *arguments, stdout=out)
+    except CommandError as exc:
+        return out.getvalue(), exc.returncode
+    return out.getvalue(), 0
+
+
+def test_an_anchor_the_chain_still_holds_is_confirmed(five):
+    out, code = verify_audit_with("--anchor", f"3:{five[2].hash}", "--anchor", f"5:{five[4].hash}")
+    assert code == 0
+    assert out.splitlines()[1:4] == ["anchor 3 holds", "anchor 5 holds", "chain intact"]
+
+
+def test_a_chain_cut_below_an_anchor_is_broken_even_with_its_head_moved_back(five):
+    """Whoever can switch the triggers off can cut the tail and move the head back onto the new
+    last entry: the chain then looks whole, and only an anchor taken before shows the cut."""
+    anchor = f"5:{five[4].hash}"
+    tamper("DELETE FROM audit_auditentry WHERE sequence > 3")
+    tamper("UPDATE audit_audithead SET sequence = 3, hash = %s", [five[2].hash])
+    assert verify_audit()[1] == 0  # without the anchor: indistinguishable from a shorter chain
+
+    out, code = verify_audit_with("--anchor", anchor)
+
+    assert code == 1
+    assert out.splitlines()[1] == (
+        "first broken link at sequence 4: cut below an anchor: the chain ends at 3, the anchor "
+        "names entry 5"
+    )
+
+
+def test_an_anchor_whose_entry_was_rewritten_is_broken(five):
+    anchor = f"3:{five[2].hash}"
+    entries = list(AuditEntry.objects.order_by("sequence"))
+    previous = entries[1].hash
+    # A forger rebuilds the chain from entry 3 on, consistent with itself and with its head.
+    for entry in entries[2:]:
+        entry.detail = {"status": "withdrawn"}
+        entry.previous_hash = previous
+        entry.hash = chain.entry_hash(entry)
+        tamper(
+            "UPDATE audit_auditentry SET detail = %s, previous_hash = %s, hash = %s WHERE id = %s",
+            ['{"status": "withdrawn"}', entry.previous_hash, entry.hash, entry.pk],
+        )
+        previous = entry.hash
+    tamper("UPDATE audit_audithead SET hash = %s", [previous])
+    assert verify_audit()[1] == 0
+
+    out, code = verify_audit_with("--anchor", anchor)
+
+    assert code == 1
+    assert "first broken link at sequence 3: anchor mismatch" in out
+
+
+def test_an_anchor_is_sequence_colon_hash():
+    with pytest.raises(CommandError, match="SEQUENCE:HASH"):
+        call_command("verify_audit", "--anchor", "5-abc", stdout=StringIO())
+
+
+def test_nothing_is_appended_to_a_chain_without_its_head(five, clerk):
+    tamper("DELETE FROM audit_audithead")
+
+    with pytest.raises(chain.HeadMissing):
+        read(clerk, "BJ20260000006")
+
+    assert AuditEntry.objects.count() == 5
+
+
+def test_after_a_flush_an_empty_chain_starts_again_but_not_after_a_migration(clerk):
+    tamper("DELETE FROM audit_audithead")
+    chain.start_after_flush(sender=None, plan=[])  # `migrate`: a missing head stays missing
+    assert not AuditHead.objects.exists()
+    assert verify_audit()[1] == 1
+
+    chain.start_after_flush(sender=None)  # `flush`: no plan
+
+    assert AuditHead.objects.get().sequence == 0
+    assert read(clerk, "BJ20260000001").sequence == 1
+    assert chain.verify().intact
+
+
+# Each entry names its digest: SHA-256, or SM3 under the SM suite.
+
+
+def test_sha256_entries_hash_the_bytes_they_hashed_before_entries_named_their_algorithm():
+    """Chains written before keep verifying: no "algorithm" among a SHA-256 entry's fields."""
+    entry = AuditEntry(
+        sequence=7,
+        at=datetime(2026, 3, 1, 8, 30, 0, 123456, tzinfo=UTC),
+        actor_id=42,
+        actor_role="window_clerk",
+        action="read.application",
+        object_type="application",
+        object_ref="BJ20260000007",
+        region="beijing",
+        department="",
+        detail={"status": "accepted"},
+        previous_hash="a" * 64,
+    )
+    before = (
+        '{"action":"read.application","actor":42,"actor_role":"window_clerk",'
+        '"at":"2026-03-01T08:30:00.123456+00:00","department":"","detail":{"status":"accepted"},'
+        '"object_ref":"BJ20260000007","object_type":"application","previous_hash":"'
+        + "a" * 64
+        + '","region":"beijing","sequence":7}'
+    )
+    assert entry.algorithm == "sha256"
+    assert chain.entry_hash(entry) == hashlib.sha256(before.encode()).hexdigest()
+
+
+def test_under_the_sm_suite_entries_are_hashed_with_sm3_and_name_it(clerk, settings):
+    settings.ONESTOP_CRYPTO_SUITE = "sm"
+
+    entry = read(clerk, "BJ20260000001")
+
+    assert entry.algorithm == "sm3"
+    assert '"algorithm":"sm3"' in chain.canonical(entry).decode()
+    assert entry.hash == crypto_suite.hexdigest("sm3", chain.canonical(entry))
+    assert entry.hash != hashlib.sha256(chain.canonical(entry)).hexdigest()
+
+
+def test_a_chain_changes_algorithm_at_a_recorded_sequence_and_keeps_verifying(clerk, settings):
+    for suite in ("international", "sm", "sm", "international", "sm"):
+        settings.ONESTOP_CRYPTO_SUITE = suite
+        read(clerk, "BJ20260000001")
+
+    algorithms = list(AuditEntry.objects.values_list("algorithm", flat=True))
+    assert algorithms == ["sha256", "sm3", "sm3", "sha256", "sm3"]
+    assert chain.verify().intact
+
+
+@pytest.mark.parametrize(
+    ("change", "what"),
+    [
+        ("detail", "hash mismatch"),
+        ("algorithm named sha256 instead", "hash mismatch"),
+        ("algorithm unknown", "unknown algorithm 'md5'"),
+    ],
+)
+def test_a_changed_sm3_entry_is_found(clerk, settings, change, what):
+    settings.ONESTOP_CRYPTO_SUITE = "sm"
+    entries = [read(clerk, f"BJ2026000000{i}") for i in range(1, 4)]
+    column, value = {
+        "detail": ("detail", '{"status": "withdrawn"}'),
+        "algorithm named sha256 instead": ("algorithm", "sha256"),
+        "algorithm unknown": ("algorithm", "md5"),
+    }[change]
+    tamper(f"UPDATE audit_auditentry SET {column} = %s WHERE id = %s", [value, entries[1].pk])
+
+    broken = chain.verify().broken
+
+    assert (broken.sequence, broken.message.split(":")[0]) == (2, what.split(":")[0])
+    assert broken.message.startswith(what)

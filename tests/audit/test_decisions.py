@@ -84,7 +84,7 @@ def test_a_refused_decision_leaves_no_entry(handler_x, examiner, clerk, ps_handl
     residence = accepted(handler_x, examiner, clerk)["residence_permit"]
     before = AuditEntry.objects.count()
     with pytest.raises(Exception, match="reasons"):
-        decisions.reject(residence, ps_handler, reasons="  ")
+        decisions.propose_refusal(residence, ps_handler, reasons="  ")
     assert AuditEntry.objects.count() == before
 
 

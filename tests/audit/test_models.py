@@ -1,11 +1,14 @@
 """Audit entries are appended, never changed or deleted: the model refuses, and the database
-refuses raw SQL too (a trigger on PostgreSQL for UPDATE and DELETE, on SQLite for UPDATE)."""
+refuses raw SQL too (a trigger on PostgreSQL for UPDATE and DELETE, on SQLite for UPDATE). The
+head row moves only forward onto a new entry, is made only for an empty chain, and PostgreSQL
+refuses to delete it."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from onestop.audit.chain import append
-from onestop.audit.models import AppendOnly, AuditEntry
+from onestop.audit.models import AppendOnly, AuditEntry, AuditHead
+from tests.audit.test_chain import tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +64,43 @@ def test_postgresql_refuses_a_raw_delete(entry):
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+# The head row: the database keeps it where the chain ends (migration 0003).
+
+
+def test_the_database_refuses_to_move_the_head_back_onto_a_shorter_chain(entry, examiner):
+    second = append(
+        "read.application",
+        actor=examiner,
+        actor_role="pre_examiner",
+        object_type="application",
+        object_ref="BJ20260000002",
+    )
+    refused = pytest.raises(DatabaseError, match="moves only onto the entry appended")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_audithead SET sequence = %s, hash = %s", [entry.sequence, entry.hash]
+        )
+    assert AuditHead.objects.get().sequence == second.sequence
+
+
+def test_the_database_refuses_a_new_head_for_a_chain_with_entries(entry):
+    tamper("DELETE FROM audit_audithead")
+    refused = pytest.raises(DatabaseError, match="only for an empty chain")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_audithead (id, sequence, hash) VALUES (1, %s, %s)",
+            [entry.sequence, entry.hash],
+        )
+    assert not AuditHead.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite keeps DELETE for the test flush"
+)
+def test_postgresql_refuses_to_delete_the_head(entry):
+    refused = pytest.raises(DatabaseError, match="never deleted")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_audithead")
+    assert AuditHead.objects.get().sequence == entry.sequence

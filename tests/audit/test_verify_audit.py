@@ -1,6 +1,7 @@
 """`onestop manage verify_audit` as an operator runs it: real processes append at once to a
-SQLite file (IMMEDIATE transactions serialise them), the chain is intact and gap-free, and after
-a row is deleted around the model the command names the first broken link and exits 1."""
+SQLite file (IMMEDIATE transactions serialise them), the chain is intact and gap-free with its
+head printed, and after rows (and the head) are deleted around the model the command names the
+first broken link and exits 1."""
 
 import os
 import sqlite3
@@ -73,10 +74,28 @@ def test_concurrent_processes_append_a_chain_that_verify_audit_checks(tmp_path):
 
     intact = onestop(env, "verify_audit")
     total = PROCESSES * APPENDS_EACH
+    with sqlite3.connect(database) as connection:
+        (last,) = connection.execute(
+            "SELECT hash FROM audit_auditentry WHERE sequence = ?", [total]
+        ).fetchone()
     assert intact.returncode == 0, intact.stderr
-    assert intact.stdout.splitlines() == [f"checked {total} audit entries", "chain intact"]
+    assert intact.stdout.splitlines() == [
+        f"checked {total} audit entries",
+        "chain intact",
+        f"head {total}:{last}",
+    ]
 
-    with sqlite3.connect(database) as connection:  # around the model: no trigger stops DELETE
+    # Around the model, the tail and the head: SQLite's triggers do not stop DELETE.
+    with sqlite3.connect(database) as connection:
+        connection.execute("DELETE FROM audit_auditentry WHERE sequence > 90")
+        connection.execute("DELETE FROM audit_audithead")
+    cut = onestop(env, "verify_audit")
+    assert cut.returncode == 1
+    assert cut.stdout.splitlines()[1].startswith(
+        "first broken link at sequence 91: head missing: the chain ends at 90"
+    )
+
+    with sqlite3.connect(database) as connection:
         connection.execute("DELETE FROM audit_auditentry WHERE sequence = 50")
     broken = onestop(env, "verify_audit")
     assert broken.returncode == 1

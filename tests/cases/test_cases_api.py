@@ -48,7 +48,7 @@ def test_queue_and_decisions_through_the_api(accepted_two_permits):  # noqa: F81
 def test_each_refusal_comes_with_its_own_chinese(accepted_two_permits):  # noqa: F811
     residence = accepted_two_permits["residence_permit"]
     handler = staff("ps.handler", Role.DEPARTMENT_HANDLER, "public_security")
-    refused = decide(handler, residence, action="reject", reasons="  ")
+    refused = decide(handler, residence, action="propose_refusal", reasons="  ")
     assert refused.status_code == 409
     (reason,) = refused.json()["errors"]
     assert reason["message_en"] == "A refusal needs its reasons."

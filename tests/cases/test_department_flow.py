@@ -97,10 +97,12 @@ def test_another_department_cannot_act_on_the_case(accepted_two_permits):
 
 def test_a_refusal_needs_its_reasons(accepted_two_permits):
     ps_handler = staff("ps.handler", Role.DEPARTMENT_HANDLER, "public_security")
+    ps_leader = staff("ps.leader", Role.DEPARTMENT_LEADER, "public_security")
     residence = accepted_two_permits["residence_permit"]
     with pytest.raises(ValidationError):
-        decisions.reject(residence, ps_handler, reasons="  ")
-    decisions.reject(residence, ps_handler, reasons="The employer letter is forged")
+        decisions.propose_refusal(residence, ps_handler, reasons="  ")
+    decisions.propose_refusal(residence, ps_handler, reasons="The employer letter is forged")
+    decisions.reject(residence, ps_leader)
     event = CaseEvent.objects.get(case=residence, kind="reject")
     assert event.reason == "The employer letter is forged"
 

@@ -62,7 +62,10 @@ def test_a_refusal_tells_its_reasons_in_the_applicants_language(accepted_two_per
     application.language = "zh-hans"
     application.save(update_fields=["language"])
     handler = staff("ps.h", Role.DEPARTMENT_HANDLER, "public_security")
-    decisions.reject(residence, handler, reasons="雇主函件不真实")
+    leader = staff("ps.l", Role.DEPARTMENT_LEADER, "public_security")
+    decisions.propose_refusal(residence, handler, reasons="雇主函件不真实")
+    assert not Outbox.objects.filter(application=application, kind="decision").exists()
+    decisions.reject(residence, leader)
     notice = Outbox.objects.get(application=application, kind="decision", channel="sms")
     assert notice.language == "zh-hans"
     assert "雇主函件不真实" in notice.body and "工作类居留许可签发" in notice.body

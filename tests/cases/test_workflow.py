@@ -29,12 +29,12 @@ def test_each_action_from_each_step(action, status, accepted_two_permits, clerk)
     actor = people[ACTORS[TRANSITIONS[action].roles[0]]]
     events = CaseEvent.objects.filter(case=case).count()
     if status in TRANSITIONS[action].sources:
-        transition(case, action, actor)
+        transition(case, action, actor, reason="Reasons given")
         assert Case.objects.get(pk=case.pk).status == TRANSITIONS[action].target
         assert CaseEvent.objects.filter(case=case).count() == events + 1
     else:
         with pytest.raises((ValidationError, PermissionDenied)):
-            transition(case, action, actor)
+            transition(case, action, actor, reason="Reasons given")
         assert Case.objects.get(pk=case.pk).status == status
         assert CaseEvent.objects.filter(case=case).count() == events
 

@@ -102,7 +102,9 @@ def decided(cases: dict) -> dict:
     decisions.produce(
         work, st_handler, number="WP-001", valid_from=today, valid_until=today + timedelta(730)
     )
-    decisions.reject(residence, ps_handler, reasons="The employer's letter is not signed")
+    ps_leader = staff("ps.leader", Role.DEPARTMENT_LEADER, "public_security")
+    decisions.propose_refusal(residence, ps_handler, reasons="The employer's letter is not signed")
+    decisions.reject(residence, ps_leader)
     work.refresh_from_db()
     residence.refresh_from_db()
     return {"work_permit": work, "residence_permit": residence}

@@ -6,6 +6,7 @@ python -m tests.operations.ops_entry change   # rows changed, added and deleted;
                                               # and added
 python -m tests.operations.ops_entry state    # rows and a digest of them per table, the sha256 of
                                               # every file under MEDIA_ROOT (JSON)
+python -m tests.operations.ops_entry session  # a signed-in session of ops.someone; prints its key
 """
 
 import hashlib
@@ -90,6 +91,20 @@ def change() -> None:
     (media / "stray" / f"{uuid.uuid4().hex}.bin").write_bytes(b"not in the backup")
 
 
+def session() -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = User.objects.get(username="ops.someone")
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def state() -> dict:
     from django.conf import settings
     from django.db import connection
@@ -119,5 +134,7 @@ if __name__ == "__main__":
         print(make())
     elif sys.argv[1] == "change":
         change()
+    elif sys.argv[1] == "session":
+        print(session())
     else:
         print(json.dumps(state()))

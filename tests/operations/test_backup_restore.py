@@ -1,22 +1,41 @@
 """`onestop manage backup` and `restore`: a round trip on a real database and real files, and
-archives that are refused with nothing changed.
+archives that are refused with nothing changed: damaged, changed, unsigned, signed with a key not
+held here, or repacked with a planted superuser and recomputed digests.
 
 The round trips run the commands as real processes on a prepared database of each engine (a
 SQLite file; a fresh PostgreSQL database, see tests/processes.py). The refusals that
 need no database run in the test process on hand-made archives.
 """
 
+import hashlib
 import io
 import json
+import shutil
+import sqlite3
+import subprocess
 import tarfile
 from pathlib import Path
 
+import psycopg
 import pytest
+from django.core.checks import run_checks
 
-from onestop.operations import archive, restore
+from onestop import crypto_suite
+from onestop.operations import archive, restore, signing
 from onestop.operations.archive import Refused
 from onestop.operations.backup import backup
 from tests.processes import ENGINES, environment, fresh_database, run
+
+# Backup keys of the tests only: the deployment's, an older one, and one never given to it.
+BACKUP_KEY = "tests-backup-key-" + "q7Lm2Zr9Tv4Kw8Yc1Nb6Hd3Jf5Gs0Px"
+OLDER_BACKUP_KEY = "tests-older-backup-key-" + "Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8"
+STRANGER_KEY = "tests-stranger-backup-key-" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3"
+
+
+@pytest.fixture(autouse=True)
+def _backup_keys(settings):
+    """Archives made in this process are signed with the tests' key, never a key file in var/."""
+    settings.ONESTOP_BACKUP_KEYS = [BACKUP_KEY]
 
 
 def entry(env, command: str) -> str:
@@ -40,7 +59,7 @@ def deployment(request, tmp_path_factory):
     """An installation with one accepted application, its uploaded file and its cases."""
     folder = tmp_path_factory.mktemp(f"deployment-{request.param}")
     with fresh_database(request.param, folder, "operations") as database_url:
-        env = environment(database_url, folder / "var")
+        env = environment(database_url, folder / "var", ONESTOP_BACKUP_KEYS=BACKUP_KEY)
         entry(env, "make")
         yield env
 
@@ -70,7 +89,10 @@ def test_the_manifest_names_every_part_with_its_hash_and_every_table_with_its_ro
 
     with tarfile.open(made, "r:gz") as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
-        names = {m.name for m in tar.getmembers()} - {"manifest.json"}
+        signature = json.load(tar.extractfile("manifest.mac"))
+        names = {m.name for m in tar.getmembers()} - {"manifest.json", "manifest.mac"}
+    assert signature["algorithm"] == "hmac-sha256"
+    assert signature["key"] == archive.key_fingerprint(BACKUP_KEY)
     engine = "sqlite" if deployment["DATABASE_URL"].startswith("sqlite") else "postgresql"
     assert manifest["database"] == {"engine": engine, "part": archive.DATABASE_PARTS[engine]}
     assert manifest["onestop_version"] and manifest["django_version"]
@@ -119,6 +141,193 @@ def test_an_archive_with_a_part_changed_is_refused_and_nothing_is_changed(deploy
     assert refused.returncode != 0
     assert "does not match its sha256" in refused.stderr
     assert state(deployment) == before
+
+
+def members_of(path: Path) -> dict[str, bytes]:
+    with tarfile.open(path, "r:gz") as tar:
+        return {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+
+
+def repack(path: Path, members: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(content), 0o600
+            tar.addfile(info, io.BytesIO(content))
+    return path
+
+
+PLANT = (
+    "INSERT INTO auth_user (password, last_login, is_superuser, username, first_name, last_name,"
+    " email, is_staff, is_active, date_joined) VALUES ('!', NULL, {true}, 'planted', '', '', '',"
+    " {true}, {true}, '2025-01-01 00:00:00')"
+)
+
+
+def planted(database: bytes, engine: str, folder: Path) -> bytes:
+    """The database part with a superuser added, as the review's attacker made it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if engine == "sqlite":
+        path = folder / "database.sqlite3"
+        path.write_bytes(database)
+        with sqlite3.connect(path) as db:
+            db.execute(PLANT.format(true=1))
+        return path.read_bytes()
+    dump, again = folder / "database.pgdump", folder / "planted.pgdump"
+    dump.write_bytes(database)
+    with fresh_database("postgresql", folder, "forge") as url:
+        subprocess.run(
+            [shutil.which("pg_restore"), "--no-owner", f"--dbname={url}", str(dump)], check=True
+        )
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute(PLANT.format(true="true"))
+        subprocess.run(
+            [shutil.which("pg_dump"), "--format=custom", f"--dbname={url}", f"--file={again}"],
+            check=True,
+        )
+    return again.read_bytes()
+
+
+def forged(made: Path, folder: Path, engine: str) -> tuple[dict[str, bytes], dict]:
+    """The archive's members with a superuser planted in the database and the manifest's digest,
+    size and row count recomputed to match: what a checksum alone cannot tell from a backup."""
+    members = members_of(made)
+    manifest = json.loads(members["manifest.json"])
+    part = archive.DATABASE_PARTS[engine]
+    members[part] = planted(members[part], engine, folder / "forge")
+    (algorithm,) = set(manifest["parts"][part]) - {"bytes"}
+    manifest["parts"][part] = {
+        algorithm: hashlib.new(algorithm, members[part]).hexdigest(),
+        "bytes": len(members[part]),
+    }
+    manifest["tables"]["auth_user"] += 1
+    members["manifest.json"] = json.dumps(manifest, indent=2, sort_keys=True).encode()
+    return members, manifest
+
+
+def engine_of(env) -> str:
+    return "sqlite" if env["DATABASE_URL"].startswith("sqlite") else "postgresql"
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("signature", ["dropped", "kept from the real backup"])
+def test_an_archive_repacked_with_a_planted_superuser_and_recomputed_digests_is_refused(
+    deployment, tmp_path, signature
+):
+    """The review's attack: the manifest was a checksum anyone recomputes, so this restored."""
+    made = back_up(deployment, tmp_path / "backups")
+    before = state(deployment)
+    members, _ = forged(made, tmp_path, engine_of(deployment))
+    if signature == "dropped":
+        members.pop("manifest.mac", None)
+    attack = repack(tmp_path / "attack.tar.gz", members)
+
+    refused = manage(deployment, "restore", "--noinput", str(attack), check=False)
+
+    assert refused.returncode != 0
+    assert "Traceback" not in refused.stderr
+    message = refused.stderr.strip().splitlines()[-1]
+    if signature == "dropped":
+        assert "The archive carries no signature" in message
+        assert "备份文件没有签名" in message
+    else:
+        assert "The archive's signature does not match its contents" in message
+        assert "备份文件的签名与内容不符" in message
+    assert "nothing was changed" in message and "未做任何更改" in message
+    assert state(deployment) == before
+
+
+@pytest.mark.process
+def test_the_same_forgery_signed_with_the_backup_key_would_pass(deployment, tmp_path):
+    """The forgery above is a whole archive: only the key stands between it and a restore."""
+    made = back_up(deployment, tmp_path / "backups")
+    members, _ = forged(made, tmp_path, engine_of(deployment))
+    members["manifest.mac"] = signing.signature(members["manifest.json"], BACKUP_KEY, "hmac-sha256")
+    resigned = repack(tmp_path / "resigned.tar.gz", members)
+
+    checked = manage(deployment, "restore", "--check", str(resigned), check=False)
+
+    assert checked.returncode == 0, checked.stderr
+    assert "verified:" in checked.stdout
+
+
+@pytest.mark.process
+def test_an_archive_signed_with_an_older_key_restores_while_that_key_is_listed(
+    deployment, tmp_path
+):
+    before = state(deployment)
+    older = {**deployment, "ONESTOP_BACKUP_KEYS": OLDER_BACKUP_KEY}
+    made = back_up(older, tmp_path / "backups")
+    rotated = {**deployment, "ONESTOP_BACKUP_KEYS": f"{BACKUP_KEY},{OLDER_BACKUP_KEY}"}
+    dropped = {**deployment, "ONESTOP_BACKUP_KEYS": BACKUP_KEY}
+    entry(deployment, "change")
+
+    refused = manage(dropped, "restore", "--noinput", str(made), check=False)
+    changed = state(deployment)
+    restored = manage(rotated, "restore", "--noinput", str(made))
+
+    assert refused.returncode != 0
+    fingerprint = archive.key_fingerprint(OLDER_BACKUP_KEY)
+    assert f"signed with backup key {fingerprint}, which is not among" in refused.stderr
+    assert changed != before
+    assert "restored:" in restored.stdout and state(deployment) == before
+    with tarfile.open(back_up(rotated, tmp_path / "newer"), "r:gz") as tar:
+        newest_signs = json.load(tar.extractfile("manifest.mac"))["key"]
+    assert newest_signs == archive.key_fingerprint(BACKUP_KEY)
+
+
+@pytest.mark.process
+def test_sessions_are_left_out_and_a_restored_database_has_none(deployment, tmp_path):
+    key = entry(deployment, "session").splitlines()[-1]
+    assert state(deployment)["tables"]["django_session"]["rows"] >= 1
+    made = back_up(deployment, tmp_path / "backups")
+
+    members = members_of(made)
+    manifest = json.loads(members["manifest.json"])
+    assert manifest["tables"]["django_session"] == 0
+    assert manifest["rows_left_out"] == ["django_session"]
+    database = members[archive.DATABASE_PARTS[engine_of(deployment)]]
+    if engine_of(deployment) == "sqlite":
+        copy = tmp_path / "copy.sqlite3"
+        copy.write_bytes(database)
+        with sqlite3.connect(copy) as db:
+            assert db.execute("SELECT count(*) FROM django_session").fetchone() == (0,)
+            assert db.execute("SELECT count(*) FROM auth_user").fetchone()[0] >= 4
+        # Not even in a free page of the file: the copy was rebuilt after the delete.
+        assert key.encode() not in database
+    else:
+        dump = tmp_path / "copy.pgdump"
+        dump.write_bytes(database)
+        plain = subprocess.run(
+            [shutil.which("pg_restore"), "--data-only", "--file=-", str(dump)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "ops.someone" in plain and key not in plain
+        assert "COPY public.django_session" not in plain
+
+    manage(deployment, "restore", "--noinput", str(made))
+
+    assert state(deployment)["tables"]["django_session"]["rows"] == 0
+
+
+@pytest.mark.process
+def test_under_the_sm_suite_a_backup_is_signed_with_hmac_sm3_and_restores(deployment, tmp_path):
+    before = state(deployment)
+    sm = {**deployment, "ONESTOP_CRYPTO_SUITE": "sm"}
+    made = back_up(sm, tmp_path / "backups")
+    members = members_of(made)
+    manifest = json.loads(members["manifest.json"])
+    entry(deployment, "change")
+
+    restored = manage(deployment, "restore", "--noinput", str(made))  # either suite verifies
+
+    assert json.loads(members["manifest.mac"])["algorithm"] == "hmac-sm3"
+    assert all(set(part) == {"sm3", "bytes"} for part in manifest["parts"].values())
+    part = archive.DATABASE_PARTS[engine_of(deployment)]
+    assert manifest["parts"][part]["sm3"] == hashlib.new("sm3", members[part]).hexdigest()
+    assert "restored:" in restored.stdout and state(deployment) == before
 
 
 # Refusals decided before the database is touched: hand-made archives, in this process.
@@ -228,3 +437,154 @@ def test_a_backup_inside_the_uploaded_files_is_refused(settings):
 
     assert "备份会相互包含" in refused.value.message_zh
     assert not (Path(settings.MEDIA_ROOT) / "backups").exists()
+
+
+# Signatures, decided before anything in the archive is trusted.
+
+
+def engine_here(settings) -> str:
+    return "sqlite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "postgresql"
+
+
+def signed_here(tmp_path, settings) -> Path:
+    engine = engine_here(settings)
+    return hand_made(
+        tmp_path,
+        members={archive.DATABASE_PARTS[engine]: b"database"},
+        database={"engine": engine, "part": archive.DATABASE_PARTS[engine]},
+    )
+
+
+def with_members(path: Path, changes: dict[str, bytes | None]) -> Path:
+    """The archive with members replaced, or dropped where the change is None."""
+    members = members_of(path)
+    for name, content in changes.items():
+        members.pop(name)
+        if content is not None:
+            members[name] = content
+    return repack(path.with_name("changed.tar.gz"), members)
+
+
+def test_a_signed_archive_verifies(tmp_path, settings):
+    assert restore.check(signed_here(tmp_path, settings)).manifest["format"] == archive.FORMAT
+
+
+@pytest.mark.parametrize(
+    ("signature", "refusal_en", "refusal_zh"),
+    [
+        (None, "The archive carries no signature", "备份文件没有签名"),
+        (b"not json", "The archive's signature cannot be read", "无法读取备份文件的签名"),
+        (
+            signing.signature(b"{}", STRANGER_KEY, "hmac-sha256"),
+            f"signed with backup key {archive.key_fingerprint(STRANGER_KEY)}, which is not among",
+            "本机的备份密钥（ONESTOP_BACKUP_KEYS）中没有该密钥",
+        ),
+        (
+            signing.signature(b"another manifest", BACKUP_KEY, "hmac-sha256"),
+            "The archive's signature does not match its contents",
+            "备份文件的签名与内容不符",
+        ),
+        (
+            signing.signature(b"another manifest", BACKUP_KEY, "hmac-sm3"),
+            "The archive's signature does not match its contents",
+            "备份文件的签名与内容不符",
+        ),
+    ],
+)
+def test_an_archive_without_a_right_signature_is_refused(
+    tmp_path, settings, signature, refusal_en, refusal_zh
+):
+    path = with_members(signed_here(tmp_path, settings), {"manifest.mac": signature})
+
+    with pytest.raises(Refused) as refused:
+        restore.check(path)
+
+    assert refusal_en in refused.value.message_en and refusal_zh in refused.value.message_zh
+    assert "nothing was changed" in refused.value.message_en
+    assert "未做任何更改" in refused.value.message_zh
+
+
+def test_an_unsigned_archive_of_the_first_format_is_refused(tmp_path, settings):
+    first_format = json.dumps({"format": 1, "parts": {}}).encode()
+    path = with_members(
+        signed_here(tmp_path, settings), {"manifest.json": first_format, "manifest.mac": None}
+    )
+
+    with pytest.raises(Refused, match="carries no signature"):
+        restore.check(path)
+
+
+def test_under_the_sm_suite_archives_use_sm3_and_hmac_sm3_and_verify_under_either(
+    tmp_path, settings
+):
+    settings.ONESTOP_CRYPTO_SUITE = "sm"
+    path = signed_here(tmp_path, settings)
+    members = members_of(path)
+    part = archive.DATABASE_PARTS[engine_here(settings)]
+
+    assert json.loads(members["manifest.mac"])["algorithm"] == "hmac-sm3"
+    assert json.loads(members["manifest.json"])["parts"][part] == {
+        "sm3": crypto_suite.hexdigest("sm3", b"database"),
+        "bytes": 8,
+    }
+    settings.ONESTOP_CRYPTO_SUITE = "international"
+    assert restore.check(path).manifest["format"] == archive.FORMAT
+
+
+def test_the_newest_backup_key_signs_and_every_listed_key_verifies(tmp_path, settings):
+    settings.ONESTOP_BACKUP_KEYS = [OLDER_BACKUP_KEY]
+    path = signed_here(tmp_path, settings)
+    settings.ONESTOP_BACKUP_KEYS = [BACKUP_KEY, OLDER_BACKUP_KEY]
+    restore.check(path)
+
+    again = signed_here(tmp_path / "again", settings)
+
+    key = json.loads(members_of(again)["manifest.mac"])["key"]
+    assert key == archive.key_fingerprint(BACKUP_KEY)
+
+
+def test_backup_keys_come_from_a_file_outside_the_uploaded_files(tmp_path, settings):
+    settings.ONESTOP_BACKUP_KEYS = []
+    keys = tmp_path / "keys" / "backup_keys"
+    keys.parent.mkdir()
+    keys.write_text(f"# newest first\n{BACKUP_KEY}\n{OLDER_BACKUP_KEY}\n")
+    settings.ONESTOP_BACKUP_KEYS_FILE = str(keys)
+
+    path = signed_here(tmp_path, settings)
+
+    assert json.loads(members_of(path)["manifest.mac"])["key"] == archive.key_fingerprint(
+        BACKUP_KEY
+    )
+    inside = Path(settings.MEDIA_ROOT) / "backup_keys"
+    inside.parent.mkdir(parents=True, exist_ok=True)
+    inside.write_text(BACKUP_KEY)
+    settings.ONESTOP_BACKUP_KEYS_FILE = str(inside)
+    with pytest.raises(Refused, match="lies under MEDIA_ROOT") as refused:
+        backup(tmp_path / "backups")
+    assert "会被一同备份" in refused.value.message_zh
+
+
+def test_without_a_configured_key_one_is_made_outside_the_archive(tmp_path, settings):
+    settings.ONESTOP_BACKUP_KEYS = []
+    settings.VAR_DIR = tmp_path / "var"
+
+    path = signed_here(tmp_path, settings)
+
+    made = tmp_path / "var" / "backup_key"
+    assert made.stat().st_mode & 0o077 == 0
+    key = made.read_text().strip()
+    assert json.loads(members_of(path)["manifest.mac"])["key"] == archive.key_fingerprint(key)
+    assert "backup_key" not in members_of(path)
+
+
+def test_a_short_backup_key_is_refused(tmp_path, settings):
+    settings.ONESTOP_BACKUP_KEYS = ["short"]
+    with pytest.raises(Refused, match="at least 32 characters"):
+        signed_here(tmp_path, settings)
+
+
+def test_check_deploy_warns_when_backups_are_signed_with_a_key_made_here(settings):
+    settings.ONESTOP_BACKUP_KEYS, settings.ONESTOP_BACKUP_KEYS_FILE = [], ""
+    assert "onestop.W020" in [m.id for m in run_checks(include_deployment_checks=True)]
+    settings.ONESTOP_BACKUP_KEYS = [BACKUP_KEY]
+    assert "onestop.W020" not in [m.id for m in run_checks(include_deployment_checks=True)]

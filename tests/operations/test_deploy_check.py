@@ -18,6 +18,7 @@ def check_deploy(tmp_path, **changes):
             "ONESTOP_SECRET_KEY": secrets.token_urlsafe(64),
             "ONESTOP_HTTPS": "1",
             "ONESTOP_ALLOWED_HOSTS": "onestop.example.gov.cn",
+            "ONESTOP_BACKUP_KEYS": secrets.token_urlsafe(32),
             **changes,
         }
     )

@@ -36,6 +36,7 @@ from .world import (
     OWN,
     RELATIONS,
     ROLES,
+    STAFF,
     World,
 )
 
@@ -125,6 +126,14 @@ EXPECTED = {
     # A staff person's second step: without a password given a moment ago, back to it.
     "web:sign-in-code": Rule(get=NOBODY, post=NOBODY),
     "web:sign-in-enrol": Rule(get=NOBODY, post=NOBODY),
+    # Passkeys (JSON, POST only): signing in with one needs the password given a moment ago;
+    # adding one, a staff person signed in with their second factor.
+    "web:sign-in-passkey-options": Rule(get=NOBODY, post=NOBODY),
+    "web:sign-in-passkey": Rule(get=NOBODY, post=NOBODY),
+    "web:passkey-new-options": Rule(get=NOBODY, post=roles(*STAFF)),
+    "web:passkey-new": Rule(get=NOBODY, post=roles(*STAFF)),  # empty: a 400, past the gate
+    # A staff person's own passkeys; an empty POST names none of them (404 for everyone).
+    "web:passkeys": Rule(get=roles(*STAFF), post=NOBODY),
     # A person's own pages: what they see is their own.
     "web:my-data": Rule(get=SIGNED_IN),
     "web:my-applications": Rule(get=SIGNED_IN),

@@ -1,5 +1,5 @@
 """The applicant's appointment pages and the clerk's lookup of a booking code (000 §十一 4,
-002 §4b)."""
+002 §4b). A booking is made for one of the person's filed applications."""
 
 import re
 
@@ -16,6 +16,7 @@ from onestop.appointments.slots import open_window
 from onestop.catalog.models import Hall, Region
 
 from ..applications.test_one_window_flow import as_, file_two_permits
+from ..appointments.filed import filed
 from ..people import person
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +31,14 @@ def applicant():
     return person("applicant.booking")
 
 
-def slots_page(client, hall=HALL, matter=MATTER, **query):
-    return client.get(NEW, {"hall": hall, "matter": matter, **query})
+@pytest.fixture
+def application(applicant):
+    """The applicant's residence permit application, submitted (000 §十一 4)."""
+    return filed(applicant, MATTER)
+
+
+def slots_page(client, application, hall=HALL):
+    return client.get(NEW, {"hall": hall, "application": application.public_id})
 
 
 def open_slot(hall=HALL) -> Slot:
@@ -43,19 +50,19 @@ def open_slot(hall=HALL) -> Slot:
     )
 
 
-def book(client, slot, hall=HALL, matter=MATTER, **query):
-    url = f"{NEW}?hall={hall}&matter={matter}" + "".join(f"&{k}={v}" for k, v in query.items())
-    return client.post(url, {"slot": slot.pk})
+def book(client, slot, application, hall=HALL):
+    return client.post(f"{NEW}?hall={hall}&application={application.public_id}", {"slot": slot.pk})
 
 
-def test_booking_through_the_page_shows_the_code_and_a_qr_code_in_svg(applicant):
+def test_booking_through_the_page_shows_the_code_and_a_qr_code_in_svg(applicant, application):
     client = as_(applicant)
-    page = slots_page(client).content.decode()
+    page = slots_page(client, application).content.decode()
     slot = open_slot()
     assert f'id="slot-{slot.pk}"' in page and "5 places left" in page
 
-    response = book(client, slot)
+    response = book(client, slot, application)
     made = Booking.objects.get(person=applicant)
+    assert made.application == application
     assert response.status_code == 302
     assert response["Location"] == f"/my/appointments/{made.code}/"
     slip = client.get(response["Location"]).content.decode()
@@ -68,51 +75,89 @@ def test_booking_through_the_page_shows_the_code_and_a_qr_code_in_svg(applicant)
     assert Slot.objects.get(pk=slot.pk).booked == 1
 
 
-def test_a_full_slot_is_shown_full_and_cannot_be_chosen(applicant):
+def test_a_full_slot_is_shown_full_and_cannot_be_chosen(applicant, application):
     client = as_(applicant)
-    slots_page(client)
+    slots_page(client, application)
     slot = open_slot()
     Slot.objects.filter(pk=slot.pk).update(booked=slot.capacity)
-    page = slots_page(client).content.decode()
+    page = slots_page(client, application).content.decode()
     choice = re.search(rf'<li class="full">\s*<input[^>]*id="slot-{slot.pk}"[^>]*>', page)
     assert choice and "disabled" in choice.group(0)
     assert "full" in page[choice.end() : page.index("</li>", choice.end())]
 
-    refused = book(client, slot)
+    refused = book(client, slot, application)
     assert refused.status_code == 400
     assert "This slot is full; choose another." in refused.content.decode()
     assert "该时段已约满" in refused.content.decode()
     assert not Booking.objects.filter(person=applicant).exists()
 
 
-def test_sending_without_a_time_asks_for_one(applicant):
+def test_sending_without_a_time_asks_for_one(applicant, application):
     client = as_(applicant)
-    response = client.post(f"{NEW}?hall={HALL}&matter={MATTER}", {})
+    response = client.post(f"{NEW}?hall={HALL}&application={application.public_id}", {})
     assert response.status_code == 400
     assert "Choose a time first." in response.content.decode()
     assert not Booking.objects.exists()
 
 
-def test_one_active_booking_per_person_and_matter_keeps_the_first_and_the_choice(applicant):
+def test_one_active_booking_per_application_keeps_the_first_and_the_choice(applicant, application):
     client = as_(applicant)
-    slots_page(client)
+    slots_page(client, application)
     first, second = Slot.objects.filter(hall__code=HALL, date__gt=timezone.localdate())[:2]
-    book(client, first)
-    again = book(client, second)
+    book(client, first, application)
+    again = book(client, second, application)
     page = again.content.decode()
     assert again.status_code == 400
-    assert "You already have an active booking for this matter" in page
-    assert "您已有该事项的有效预约" in page
+    assert "This application already has an active booking" in page
+    assert "该申请已有有效预约" in page
     assert re.search(rf'id="slot-{second.pk}"[^>]*checked', page)  # nothing chosen is lost
     assert Booking.objects.filter(person=applicant, status=BookingStatus.ACTIVE).count() == 1
     assert Slot.objects.get(pk=second.pk).booked == 0
 
 
-def test_cancelling_frees_the_seat(applicant):
+def test_a_booking_without_an_application_is_not_made_on_the_page(applicant):
+    """The seat hoarding of the review: a seat per matter code, no application (000 §十一 4)."""
     client = as_(applicant)
-    slots_page(client)
+    open_window(Hall.objects.get(code=HALL), timezone.localdate())
+    for matter in Hall.objects.get(code=HALL).matters:
+        response = client.post(f"{NEW}?hall={HALL}&matter={matter}", {"slot": open_slot().pk})
+        assert response.status_code == 302 and response["Location"] == "/my/appointments/"
+    listed = client.get("/my/appointments/").content.decode()
+    assert "Book for one of your applications" in listed and "先填写并提交申请表" in listed
+    assert not Booking.objects.exists()
+    assert not Slot.objects.filter(booked__gt=0).exists()
+
+
+def test_a_draft_holds_no_seat_on_the_page(applicant):
+    draft = filed(applicant, MATTER, submit=False)
+    client = as_(applicant)
+    page = slots_page(client, draft).content.decode()
+    assert "Submit the application first: a draft cannot be booked" in page
+    assert "草稿不能预约" in page and 'name="slot"' not in page
+    open_window(Hall.objects.get(code=HALL), timezone.localdate())
+    refused = book(client, open_slot(), draft)
+    assert refused.status_code == 400
+    assert not Booking.objects.exists() and not Slot.objects.filter(booked__gt=0).exists()
+    listed = client.get("/my/appointments/").content.decode()
+    assert f"application={draft.public_id}" not in listed  # only filed ones are offered
+
+
+def test_the_list_offers_the_filed_application_once_until_it_is_booked(applicant, application):
+    client = as_(applicant)
+    assert (
+        f"application={application.public_id}" in client.get("/my/appointments/").content.decode()
+    )
+    slots_page(client, application)
+    book(client, open_slot(), application)
+    listed = client.get("/my/appointments/").content.decode()
+    assert f"application={application.public_id}" not in listed
+
+
+def test_cancelling_frees_the_seat(applicant, application):
+    client = as_(applicant)
+    slots_page(client, application)
     slot = open_slot()
-    book(client, slot)
+    book(client, slot, application)
     made = Booking.objects.get(person=applicant)
     response = client.post(f"/my/appointments/{made.code}/cancel/")
     assert response["Location"] == "/my/appointments/"
@@ -123,11 +168,11 @@ def test_cancelling_frees_the_seat(applicant):
     assert made.code in listed and "Cancelled" in listed
 
 
-def test_rescheduling_moves_the_seat_and_gives_a_new_code(applicant):
+def test_rescheduling_moves_the_seat_and_gives_a_new_code(applicant, application):
     client = as_(applicant)
-    slots_page(client)
+    slots_page(client, application)
     first, second = Slot.objects.filter(hall__code=HALL, date__gt=timezone.localdate())[:2]
-    book(client, first)
+    book(client, first, application)
     old = Booking.objects.get(person=applicant)
     page = client.get(f"/my/appointments/{old.code}/reschedule/").content.decode()
     assert f'id="slot-{first.pk}"' not in page and f'id="slot-{second.pk}"' in page
@@ -139,10 +184,10 @@ def test_rescheduling_moves_the_seat_and_gives_a_new_code(applicant):
     assert Slot.objects.get(pk=second.pk).booked == 1
 
 
-def test_someone_elses_booking_is_404_like_one_that_does_not_exist(applicant):
+def test_someone_elses_booking_is_404_like_one_that_does_not_exist(applicant, application):
     client = as_(applicant)
-    slots_page(client)
-    book(client, open_slot())
+    slots_page(client, application)
+    book(client, open_slot(), application)
     made = Booking.objects.get(person=applicant)
     stranger = as_(person("someone.else"))
     for url in (f"/my/appointments/{made.code}/", f"/my/appointments/{made.code}/reschedule/"):
@@ -161,11 +206,11 @@ def test_the_pages_ask_to_sign_in_first(client):
         assert response["Location"].startswith("/accounts/login/?next=")
 
 
-def test_the_list_shows_code_hall_date_time_and_status(applicant):
+def test_the_list_shows_code_hall_date_time_and_status(applicant, application):
     client = as_(applicant)
-    slots_page(client)
+    slots_page(client, application)
     slot = open_slot()
-    book(client, slot)
+    book(client, slot, application)
     made = Booking.objects.get(person=applicant)
     page = client.get("/my/appointments/").content.decode()
     for text in (
@@ -180,14 +225,15 @@ def test_the_list_shows_code_hall_date_time_and_status(applicant):
         assert text in page, text
 
 
-def test_the_list_asks_the_same_queries_for_one_booking_or_three(applicant):
+def test_the_list_asks_the_same_queries_for_one_booking_or_three(applicant, application):
     client = as_(applicant)
-    slots_page(client)
-    book(client, open_slot())
+    slots_page(client, application)
+    book(client, open_slot(), application)
+    others = [filed(applicant, m) for m in ("residence_permit.renew", "residence_permit.reissue")]
     with CaptureQueriesContext(connection) as one:
         client.get("/my/appointments/")
-    for matter in ("residence_permit.renew", "residence_permit.reissue"):
-        book(client, open_slot(), matter=matter)
+    for other in others:
+        book(client, open_slot(), other)
     with CaptureQueriesContext(connection) as three:
         page = client.get("/my/appointments/").content.decode()
     assert page.count("/reschedule/") == 3
@@ -199,7 +245,7 @@ def test_category_a_is_told_no_appointment_is_needed(handler_x):
     filed = file_two_permits(handler_x, "A")
     public_id = Application.objects.get(number=filed["number"]).public_id
     client = as_(handler_x)
-    page = slots_page(client, matter="", application=public_id).content.decode()
+    page = client.get(NEW, {"hall": HALL, "application": public_id}).content.decode()
     assert "No appointment is needed: come to the window directly (002 §4b)." in page
     assert "无需预约" in page
     assert 'name="slot"' not in page
@@ -218,8 +264,8 @@ def test_category_b_books_for_the_application_at_a_hall_of_a_member_matter(handl
     client = as_(handler_x)
     halls = client.get(NEW, {"application": application.public_id}).content.decode()
     assert f"?hall={HALL}&amp;application={application.public_id}" in halls
-    slots_page(client, matter="", application=application.public_id)
-    response = book(client, open_slot(), matter="", application=application.public_id)
+    slots_page(client, application)
+    response = book(client, open_slot(), application)
     made = Booking.objects.get(person=handler_x)
     assert response["Location"] == f"/my/appointments/{made.code}/"
     assert made.application == application and made.matter == "two_permits"
@@ -227,9 +273,8 @@ def test_category_b_books_for_the_application_at_a_hall_of_a_member_matter(handl
 
 
 def test_a_hall_that_does_not_handle_the_matter_says_so_in_both_languages(applicant):
-    page = slots_page(
-        as_(applicant), hall="bj_chaoyang", matter="permanent_residence.apply"
-    ).content.decode()
+    residence = filed(applicant, "permanent_residence.apply")
+    page = slots_page(as_(applicant), residence, hall="bj_chaoyang").content.decode()
     assert "This hall does not handle that matter." in page
     assert "该大厅不办理此事项。" in page
     assert 'name="slot"' not in page
@@ -240,8 +285,9 @@ def test_a_hall_that_does_not_handle_the_matter_says_so_in_both_languages(applic
 
 def booked_by(user) -> Booking:
     client = as_(user)
-    slots_page(client)
-    book(client, open_slot())
+    application = filed(user, MATTER)
+    slots_page(client, application)
+    book(client, open_slot(), application)
     return Booking.objects.get(person=user)
 
 
@@ -269,8 +315,8 @@ def test_the_booking_links_to_the_window_page_of_its_application(handler_x, cler
     filed = file_two_permits(handler_x, "B")
     application = pass_pre_examination(Application.objects.get(number=filed["number"]), examiner)
     client = as_(handler_x)
-    slots_page(client, matter="", application=application.public_id)
-    book(client, open_slot(), matter="", application=application.public_id)
+    slots_page(client, application)
+    book(client, open_slot(), application)
     made = Booking.objects.get(person=handler_x)
     page = as_(clerk).get("/staff/window/", {"number": made.code}).content.decode()
     assert f'href="/staff/applications/{filed["number"]}/window/"' in page

@@ -191,9 +191,89 @@ def test_the_reviewer_holding_both_roles_is_refused_the_approval_on_the_page(cas
 
 def test_a_refusal_without_reasons_is_refused_on_the_page(cases, ps_handler):
     residence = cases["residence_permit"]
-    page = as_(ps_handler).post(url(residence), {"action": "reject", "reasons": "  "})
+    page = as_(ps_handler).post(
+        url(residence), {"action": "propose_refusal", "proposal_reasons": "  "}
+    )
     assert "A refusal needs its reasons" in page.content.decode()
     assert Case.objects.get(pk=residence.pk).status == CaseStatus.REVIEW
+
+
+REASONS = "The employer's letter is not signed"
+
+
+def test_a_handler_alone_cannot_refuse_on_the_page(cases, ps_handler):
+    residence = cases["residence_permit"]
+    reader = as_(ps_handler)
+    page = reader.get(url(residence)).content.decode()
+    assert 'value="propose_refusal"' in page and 'value="reject"' not in page
+    response = reader.post(url(residence), {"action": "reject", "reasons": REASONS})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Your roles do not allow this on this case." in page
+    assert "您的角色无权对此案件执行此操作。" in page
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.REVIEW
+    assert not CaseEvent.objects.filter(case=residence, kind="reject").exists()
+
+
+def test_the_leader_sees_a_proposed_refusal_and_refuses_it_on_the_page(
+    cases, ps_handler, ps_leader
+):
+    residence = cases["residence_permit"]
+    proposing = as_(ps_handler).post(
+        url(residence), {"action": "propose_refusal", "proposal_reasons": REASONS}, follow=True
+    )
+    assert "Done: Refusal proposed" in proposing.content.decode()
+    page = as_(ps_leader).get(url(residence)).content.decode()
+    assert "Refusal proposed at review" in page and "Refuse as proposed" in page
+    assert 'value="approve"' not in page and 'value="send_back"' in page
+    assert f">{REASONS.replace(chr(39), '&#x27;')}</textarea>" in page  # filled in to decide on
+    refused = as_(ps_leader).post(url(residence), {"action": "reject", "reasons": REASONS})
+    assert refused.status_code == 302
+    case = Case.objects.get(pk=residence.pk)
+    assert case.status == CaseStatus.REJECTED and case.refusal_reasons == REASONS
+    history = as_(ps_leader).get(url(residence)).content.decode()
+    assert "Refusal proposed" in history and "Department handler" in history
+    assert "ps.handler" not in history and "ps.leader" not in history
+
+
+def test_the_leader_sends_a_proposed_refusal_back_on_the_page(cases, ps_handler, ps_leader):
+    residence = cases["residence_permit"]
+    decisions.propose_refusal(residence, ps_handler, reasons=REASONS)
+    response = as_(ps_leader).post(
+        url(residence), {"action": "send_back", "send_back_note": "Signed on page 2"}, follow=True
+    )
+    assert "Done: Sent back to review" in response.content.decode()
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.REVIEW
+    page = as_(ps_handler).get(url(residence)).content.decode()
+    assert "Signed on page 2" in page and 'value="review"' in page
+
+
+def test_the_proposer_holding_both_roles_cannot_decide_their_own_on_the_page(cases, ps_handler):
+    residence = cases["residence_permit"]
+    Assignment.objects.create(
+        user=ps_handler,
+        role=Role.DEPARTMENT_LEADER,
+        region=residence.region,
+        department=residence.department,
+    )
+    reader = as_(ps_handler)
+    reader.post(url(residence), {"action": "propose_refusal", "proposal_reasons": REASONS})
+    assert "another leader must decide it" in reader.get(url(residence)).content.decode()
+    response = reader.post(url(residence), {"action": "reject", "reasons": REASONS})
+    page = response.content.decode()
+    assert "proposed its refusal cannot decide it" in page
+    assert "提出不予批准意见的人不得对同一案件作出决定" in page
+    assert Case.objects.get(pk=residence.pk).status == CaseStatus.APPROVAL
+
+
+def test_a_proposed_refusal_reads_in_chinese(cases, ps_handler, ps_leader):
+    residence = cases["residence_permit"]
+    decisions.propose_refusal(residence, ps_handler, reasons="雇主函件未签字")
+    reader = as_(ps_leader)
+    reader.cookies["onestop_language"] = "zh-hans"
+    page = reader.get(url(residence)).content.decode()
+    assert "审查意见：不予批准" in page and "雇主函件未签字" in page
+    assert "退回重新审查" in page
 
 
 def test_a_too_long_validity_shows_the_error_and_keeps_what_was_entered(

@@ -1,6 +1,7 @@
 """Demo accounts for a fresh platform: one person per role, each with only what the role needs
-(an administrator, a catalog editor, an employer's handler, Beijing's pre-examiner and window
-clerk, and the Beijing exit-entry department's handler and leader).
+(the system, security and audit administrators, a catalog editor, an employer's handler,
+Beijing's pre-examiner and window clerk, and the Beijing exit-entry department's handler and
+leader).
 
 Passwords are never in the code: ONESTOP_DEMO_PASSWORD sets them, otherwise a random one is
 generated once and written to var/demo-accounts.txt (readable by the owner only). Either way they
@@ -24,8 +25,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 CATALOG_EDITORS = "catalog editors"
 DEMO_DEVICE = "demo account"
 DEMO_USERS = (
-    # username, is_superuser, is_staff, groups
-    ("admin", True, True, ()),
+    # username, is_superuser, is_staff, groups. The administrators are separated
+    # (accounts/administrators.py): none is a superuser, each holds one administrator role.
+    ("admin", False, True, ()),
+    ("security.admin", False, True, ()),
+    ("audit.admin", False, True, ()),
     ("catalog.editor", False, True, (CATALOG_EDITORS,)),
     ("handler", False, False, ()),
     ("examiner", False, False, ()),
@@ -46,6 +50,13 @@ def _roles(username: str) -> list[dict]:
 
     from .models import Employer, Role
 
+    administrator = {
+        "admin": Role.SYSTEM_ADMINISTRATOR,
+        "security.admin": Role.SECURITY_ADMINISTRATOR,
+        "audit.admin": Role.AUDIT_ADMINISTRATOR,
+    }.get(username)
+    if administrator:
+        return [{"role": administrator}]
     beijing = Region.objects.filter(code="beijing").first()
     if beijing is None:
         return []

@@ -1,4 +1,5 @@
-"""Employers and the roles people hold, each bound to a region, a department or an employer."""
+"""Employers and the roles people hold, each bound to a region, a department or an employer;
+the security stamp that ends a person's sessions when what they may do changes."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.models import Department, Region
+from onestop.refusals import Refused
 
 
 class Employer(models.Model):
@@ -34,12 +36,19 @@ class Role(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", _("Department handler")
     DEPARTMENT_LEADER = "department_leader", _("Department leader")
     SUPERVISOR = "supervisor", _("Supervisor")
+    # Reads every region's records and supervision (a superuser acts in this role too).
     ADMINISTRATOR = "administrator", _("Administrator")
+    # The three separated administrators of GB/T 22239-2019 8.1.5.1-8.1.5.3 (accounts/
+    # administrators.py): 系统管理员, 安全管理员, 审计管理员. Nobody holds two of them.
+    SYSTEM_ADMINISTRATOR = "system_administrator", _("System administrator")
+    SECURITY_ADMINISTRATOR = "security_administrator", _("Security administrator")
+    AUDIT_ADMINISTRATOR = "audit_administrator", _("Audit administrator")
 
 
 APPLICANT_SIDE = (Role.APPLICANT, Role.EMPLOYER_HANDLER, Role.AGENT)
 REGIONAL_STAFF = (Role.PRE_EXAMINER, Role.WINDOW_CLERK, Role.SUPERVISOR)
 DEPARTMENT_STAFF = (Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER)
+ADMINISTRATORS = (Role.SYSTEM_ADMINISTRATOR, Role.SECURITY_ADMINISTRATOR, Role.AUDIT_ADMINISTRATOR)
 
 
 class Assignment(models.Model):
@@ -64,6 +73,13 @@ class Assignment(models.Model):
                 name="assignment_unique",
                 nulls_distinct=False,
             ),
+            # Separation of administrators (GB/T 22239-2019 8.1.4.2 d): at most one of the three
+            # per person, kept by the database whatever code writes the row.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(role__in=ADMINISTRATORS),
+                name="one_administrator_role",
+            ),
         ]
 
     def __str__(self):
@@ -71,6 +87,8 @@ class Assignment(models.Model):
         return f"{self.user} · {self.role} {where}".strip()
 
     def save(self, *args, **kwargs):
+        if self.role in ADMINISTRATORS:
+            self._clean_administrator()  # its refusal in both languages, before full_clean's
         self.full_clean()
         super().save(*args, **kwargs)
 
@@ -81,3 +99,56 @@ class Assignment(models.Model):
             raise ValidationError(_("Department roles name their department."))
         if self.role == Role.EMPLOYER_HANDLER and self.employer_id is None:
             raise ValidationError(_("An employer's handler names the employer."))
+        if self.role in ADMINISTRATORS:
+            self._clean_administrator()
+
+    def _clean_administrator(self):
+        """The three administrators are separate people (GB/T 22239-2019 8.1.4.2 d, 8.1.5)."""
+        if self.region_id or self.department_id or self.employer_id:
+            raise Refused(
+                "An administrator role holds for the whole platform: leave region, department "
+                "and employer empty.",
+                "管理员角色适用于整个平台：地区、部门和用人单位请留空。",
+            )
+        other = (
+            Assignment.objects.filter(user_id=self.user_id, role__in=ADMINISTRATORS)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if other is not None:
+            en, zh = ADMINISTRATOR_NAMES[other.role]
+            raise Refused(
+                f"This person is already the {en}: the system, security and audit "
+                "administrators must be three different people.",
+                f"此人已是{zh}：系统管理员、安全管理员和审计管理员须由不同的人担任。",
+            )
+
+
+ADMINISTRATOR_NAMES = {
+    Role.SYSTEM_ADMINISTRATOR: ("system administrator", "系统管理员"),
+    Role.SECURITY_ADMINISTRATOR: ("security administrator", "安全管理员"),
+    Role.AUDIT_ADMINISTRATOR: ("audit administrator", "审计管理员"),
+}
+
+
+class SecurityStamp(models.Model):
+    """A number that changes whenever what a person may do, or how they prove who they are,
+    changes: their role assignments, their `is_staff` / `is_superuser` / `is_active` flags,
+    their groups and permissions, their second-factor devices.
+
+    A session keeps the number it was signed in with; a session whose number is no longer the
+    person's is over (accounts/sessions.py). Database triggers (migration 0002) keep it, so a
+    change made anywhere — the admin, a command, code, even a bulk update or plain SQL — ends
+    every session of that person. Every user has one row, made by a trigger when the user is.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="security_stamp",
+    )
+    generation = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self):
+        return f"{self.user_id} #{self.generation}"

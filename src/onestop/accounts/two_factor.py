@@ -5,8 +5,10 @@ role, a member of the admin (`is_staff`, such as the catalog editors) and a supe
 22239-2019 8.1.4.1 d: two kinds of authentication, one of them cryptographic; ASVS 4.0.3 V2.8).
 Applicants, employers' handlers and agents sign in with their password only.
 
-The sign-in view (web/sign_in.py) calls `login()` only after `verify` or `confirm` said yes, so
-no session of such a person is ever authenticated on the password alone.
+The sign-in view (web/sign_in.py) signs the person in only after `verify` or `confirm` (or a
+passkey, accounts/passkeys.py) said yes, and every request checks the verified factor again
+(accounts/sessions.py), so no session of such a person is served on the password alone, however
+it was made and whenever the staff role came.
 """
 
 import re
@@ -16,18 +18,25 @@ from django.db import transaction
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import DEPARTMENT_STAFF, REGIONAL_STAFF, Assignment, Role
+from .access import access_of
+from .passkeys import passkeys_of
 
-STAFF_ROLES = (*REGIONAL_STAFF, *DEPARTMENT_STAFF, Role.ADMINISTRATOR)
 CODE = re.compile(r"\d{6}")
 DEVICE_NAME = "authenticator app"
 
 
 def needs_second_factor(user) -> bool:
-    """Whether `user` signs in with a code as well as the password."""
+    """Whether `user` signs in with a code (or a passkey) as well as the password: any staff
+    role, the admin (`is_staff`), superusers."""
     if user.is_superuser or user.is_staff:
         return True
-    return Assignment.objects.filter(user=user, role__in=STAFF_ROLES).exists()
+    return access_of(user).holds_staff_role
+
+
+def is_enrolled(user) -> bool:
+    """Whether `user` has a confirmed second factor of either kind: an authenticator app or a
+    passkey."""
+    return confirmed_device(user) is not None or passkeys_of(user).exists()
 
 
 def confirmed_device(user) -> TOTPDevice | None:

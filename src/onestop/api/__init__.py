@@ -45,9 +45,10 @@ def _api_error(request, exc: ApiError):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return api.create_response(
-        request, error_body("Sign in first.", None, "Sign in first.", "请先登录。"), status=401
-    )
+    # A staff session without its verified second factor is served as nobody's
+    # (accounts/middleware.py), and told why.
+    en, zh = getattr(request, "onestop_refused", ("Sign in first.", "请先登录。"))
+    return api.create_response(request, error_body(en, None, en, zh), status=401)
 
 
 @api.exception_handler(ValidationError)

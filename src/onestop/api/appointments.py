@@ -48,7 +48,9 @@ class SlotOut(Schema):
 class AppointmentIn(Schema):
     slot: int
     matter: str
-    application: str | None = None  # the application number, once there is one
+    # The number of one of your filed applications, of this matter: without it nothing is
+    # booked (000 §十一 4: the form is submitted, then the hall and time are chosen).
+    application: str | None = None
 
 
 class RescheduleIn(Schema):
@@ -82,6 +84,8 @@ def _out(b: Booking) -> dict:
 def _refused(exc) -> ApiError:
     if isinstance(exc, PermissionDenied):
         return ApiError(403, None, "Your roles do not allow this.", "您的角色无权执行此操作。")
+    if isinstance(exc, booking.NeedsApplication):
+        return ApiError(400, "application", exc.message_en, exc.message_zh)
     if isinstance(exc, booking.Refused):
         field = "slot" if isinstance(exc, booking.SlotFull) else None
         return ApiError(409, field, exc.message_en, exc.message_zh)
@@ -117,7 +121,7 @@ def hall_slots(request, hall: str, query: Query[SlotsQuery]):
     "/appointments",
     response=with_errors({201: AppointmentOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
-    summary="Book a slot; answers a booking code",
+    summary="Book a slot for one of your filed applications; answers a booking code",
 )
 def create_appointment(request, body: AppointmentIn):
     application = None

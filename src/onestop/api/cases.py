@@ -17,7 +17,7 @@ from onestop.audit import reads
 from onestop.cases import decisions, opinions, payments
 from onestop.cases.models import Case, Opinion
 from onestop.cases.queues import queue, with_time_left
-from onestop.cases.workflow import roles_on_case
+from onestop.cases.workflow import refusal_proposed, roles_on_case
 from onestop.refusals import NotAllowed, in_both
 
 from .errors import ApiError, with_errors
@@ -45,6 +45,10 @@ class CaseOut(Schema):
     result: dict[str, Any] | None
     shared_results: dict[str, Any]
     delivery: dict[str, Any] | None
+    # A refusal proposed at review waits for a leader who did not propose it; its reasons, or
+    # those of the refusal once decided (004 附件1; 004 item 36.5).
+    refusal_proposed: bool
+    refusal_reasons: str | None
 
 
 class QueueRow(CaseOut):
@@ -54,8 +58,20 @@ class QueueRow(CaseOut):
 
 
 class DecisionIn(Schema):
-    action: Literal["review", "approve", "reject", "produce", "deliver", "pause", "resume"]
+    action: Literal[
+        "review",
+        "propose_refusal",
+        "approve",
+        "reject",
+        "send_back",
+        "produce",
+        "deliver",
+        "pause",
+        "resume",
+    ]
     note: str = ""
+    # Of a proposed refusal, and of a refusal: the leader refusing what was proposed may leave
+    # them out to keep the proposal's.
     reasons: str = ""
     number: str = ""
     valid_from: date | None = None
@@ -81,6 +97,8 @@ def _out(case: Case) -> dict:
         "result": case.result,
         "shared_results": case.shared_results,
         "delivery": case.delivery,
+        "refusal_proposed": refusal_proposed(case),
+        "refusal_reasons": case.refusal_reasons or None,
     }
 
 
@@ -115,7 +133,8 @@ def _case_for(user, pk: int) -> Case:
     "/cases/{case_id}/decisions",
     response=with_errors({200: list[CaseOut]}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
-    summary="Review, approve, refuse, produce, deliver, pause or resume a case",
+    summary="Review, propose a refusal, approve, refuse, send back, produce, deliver, pause or "
+    "resume a case",
 )
 def decide(request, case_id: int, body: DecisionIn):
     case = _case_for(request.user, case_id)
@@ -125,8 +144,12 @@ def decide(request, case_id: int, body: DecisionIn):
             changed = [decisions.review(case, user, note=body.note)]
         elif body.action == "approve":
             changed = [decisions.approve(case, user, note=body.note)]
+        elif body.action == "propose_refusal":
+            changed = [decisions.propose_refusal(case, user, reasons=body.reasons)]
         elif body.action == "reject":
             changed = [decisions.reject(case, user, reasons=body.reasons)]
+        elif body.action == "send_back":
+            changed = [decisions.send_back(case, user, note=body.note)]
         elif body.action == "produce":
             if body.valid_from is None or body.valid_until is None:
                 raise DjangoValidationError("Give the validity: valid_from and valid_until.")

@@ -223,7 +223,8 @@ def add_upload(
                 }
             ]
         )
-    from onestop.documents import photo, uploads
+    # Imported here: documents/ reads Invalid from this module.
+    from onestop.documents import file_names, photo, uploads
 
     if uploaded_file.size > uploads.MAX_BYTES:  # refused before a byte is read
         raise uploads.too_big(uploads.MAX_BYTES)
@@ -244,7 +245,11 @@ def add_upload(
             application=application,
             matter_code=matter_code,
             material_code=material_code,
-            original_name=_stored_name(uploaded_file.name, kept.extension),
+            original_name=file_names.stored_name(
+                uploaded_file.name,
+                kept.extension,
+                Upload._meta.get_field("original_name").max_length,
+            ),
             content_type=kept.content_type,
             size=len(kept.content),
             sha256=hashlib.sha256(kept.content).hexdigest(),
@@ -267,20 +272,11 @@ def add_upload(
                 "upload": upload.pk,
                 "scanned": upload.scanned,
                 "cleaned": upload.cleaned,
+                "repaired": kept.repaired,
                 "checks": [c["rule"] for c in checks],
             },
         )
     return upload
-
-
-def _stored_name(name: str | None, extension: str) -> str:
-    """The name the file is downloaded under: the given one, ending as its real type does."""
-    stem, dot, suffix = (name or "file").rpartition(".")
-    if not dot:
-        stem = suffix
-    if suffix.lower() not in ({extension, "jpeg"} if extension == "jpg" else {extension}):
-        suffix = extension
-    return f"{stem or 'file'}.{suffix}"[-200:]
 
 
 def materials_of(application: Application) -> list[dict]:

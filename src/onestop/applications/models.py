@@ -149,7 +149,8 @@ class Upload(models.Model):
     # at rest: protected_files.py).
     scanned = models.BooleanField(default=False)  # a virus scanner passed it
     scanner = models.CharField(max_length=200, blank=True)  # which one; "" when none was set
-    cleaned = models.BooleanField(default=False)  # image encoded again without metadata
+    # Written anew: an image without its metadata, a PDF from the object graph that was checked.
+    cleaned = models.BooleanField(default=False)
     # Findings of the photo check (documents/photo.py): shown, never a refusal.
     checks = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(

@@ -4,7 +4,9 @@ PIPL Art. 19: personal information is kept no longer than its purpose needs; Art
 deleted when the purpose is served; Art. 45: a person may obtain a copy of their information.
 The periods below are the platform's readings of those articles (no source document of the
 service fixes them); records of an accepted application belong to the case file and are kept
-under the archives rules of the department, outside this platform's purge.
+under the archives rules of the department, outside this platform's purge. Logs are another
+matter: the audit chain is never purged, and sign-in records go only after the log retention,
+six months at least (audit/retention.py; Cybersecurity Law Art. 21).
 """
 
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.audit import retention
 from onestop.notifications.models import Outbox
 from onestop.notifications.models import Status as OutboxStatus
 
@@ -57,13 +60,30 @@ RETENTION = (
 _DAYS = {r.kind: r.days for r in RETENTION}
 
 
+def rules() -> tuple[Retention, ...]:
+    """Every rule the purge applies: RETENTION, then the sign-in records, kept as long as the
+    log retention (ONESTOP_LOG_RETENTION_DAYS, never under 180 days)."""
+    days = retention.kept_days()
+    return (
+        *RETENTION,
+        Retention(
+            "sign_in_record",
+            days,
+            f"Sign-in records (successful and failed): deleted {days} days after the sign-in.",
+            f"登录记录（成功和失败）：登录{days}日后删除。",
+            retention.SOURCE,
+        ),
+    )
+
+
 def _before(kind: str, now):
     return now - timedelta(days=_DAYS[kind])
 
 
 @transaction.atomic
 def purge(*, now=None, dry_run: bool = False) -> dict[str, int]:
-    """Delete or erase what has outlived its purpose; answers the count per kind."""
+    """Delete or erase what has outlived its purpose; answers the count per kind. Audit entries
+    are never touched, and no sign-in record younger than the log retention."""
     now = now or timezone.now()
     drafts = Application.objects.filter(
         status=Status.DRAFT, updated_at__lt=_before("abandoned_draft", now)
@@ -79,6 +99,7 @@ def purge(*, now=None, dry_run: bool = False) -> dict[str, int]:
         "abandoned_draft": drafts.count(),
         "closed_files": closed_uploads.count(),
         "sent_message": messages.count(),
+        "sign_in_record": retention.purge_sign_in_records(now=now, dry_run=dry_run),
     }
     if dry_run:
         return counts

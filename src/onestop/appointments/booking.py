@@ -1,4 +1,10 @@
-"""Booking a slot: exact under a rush.
+"""Booking a slot: exact under a rush, and only for an application that is filed.
+
+A booking belongs to a submitted application of the booker's (000 §十一 4: the form is filled
+in and submitted, then the hall, the day and the time slot are chosen and the booking code goes
+on the printed form; 002 §4b: two permits book once the online pre-examination has passed). A
+draft holds no seat, and an application holds at most one active booking: a second one is
+refused, to be moved (rescheduled) instead. No source puts booking before filing.
 
 The seat is taken by one conditional UPDATE (`booked = booked + 1 WHERE booked < capacity`): on
 PostgreSQL the row lock makes concurrent updates wait and re-check the condition; on SQLite the
@@ -15,7 +21,13 @@ from django.db.models import F
 
 from onestop import refusals
 from onestop.accounts.models import Role
+from onestop.accounts.roles import holds
 from onestop.applications.access import roles_on
+from onestop.applications.drafts import bundle_version
+from onestop.applications.models import Status
+from onestop.catalog import selectors
+from onestop.rules.checklist import checklist
+from onestop.rules.profile import Profile
 
 from .models import Booking, BookingStatus, Slot
 
@@ -33,11 +45,28 @@ class SlotFull(Refused):
     pass
 
 
+class NeedsApplication(Refused):
+    """Booked without one of the booker's filed applications."""
+
+
 # Each refusal in both languages: pages and the API show these words as they are.
 FULL = ("This slot is full; choose another.", "该时段已约满，请选择其他时段。")
 ALREADY_BOOKED = (
-    "You already have an active booking for this matter: cancel or reschedule it.",
-    "您已有该事项的有效预约：请先取消或改约。",
+    "This application already has an active booking: change its time or cancel it.",
+    "该申请已有有效预约：请改约或取消。",
+)
+NO_APPLICATION = (
+    "Book for one of your applications: fill in and submit the form first, then choose the "
+    "hall and the time (000 §十一 4).",
+    "请为您已提交的申请预约：先填写并提交申请表，再选择大厅和时段（000 §十一 4）。",
+)
+NOT_FILED = (
+    "Submit the application first: a draft cannot be booked (000 §十一 4).",
+    "请先提交申请：草稿不能预约（000 §十一 4）。",
+)
+PAST_THE_WINDOW = (
+    "This application has been dealt with at the window: there is nothing left to book.",
+    "该申请已在窗口办理完毕，无需再预约。",
 )
 NOT_NEEDED = (
     "No appointment is needed: come to the window directly (002 §4b).",
@@ -67,16 +96,24 @@ def _code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
+# Statuses from which the window has decided: no booking is made or moved for them.
+DEALT_WITH = (Status.ACCEPTED, Status.NOT_ACCEPTED, Status.WITHDRAWN)
+
+
 def _check_application(person, application, matter: str) -> None:
+    """The application is the booker's (as applicant, employer's handler or agent), filed and
+    not yet dealt with at the window, of this matter, needs an appointment, and has reached the
+    stage its rules book from."""
     if application is None:
-        return
+        raise NeedsApplication(NO_APPLICATION)
     if not set(roles_on(person, application)) & {Role.APPLICANT, Role.EMPLOYER_HANDLER, Role.AGENT}:
         raise PermissionDenied
+    if application.status == Status.DRAFT:
+        raise Refused(NOT_FILED)
+    if application.status in DEALT_WITH:
+        raise Refused(PAST_THE_WINDOW)
     if application.subject_code != matter:
         raise Refused(OTHER_MATTER)
-    from onestop.rules.checklist import checklist
-    from onestop.rules.profile import Profile
-
     answer = checklist(
         application.region.code,
         Profile.model_validate(application.profile),
@@ -90,25 +127,50 @@ def _check_application(person, application, matter: str) -> None:
         raise Refused(after_pre_examination(stage["source"]))
 
 
+def refusal(person, application) -> Exception | None:
+    """Why `person` cannot book for `application` at all, whatever the slot, or None: what the
+    page says before any time is chosen."""
+    try:
+        _check_application(person, application, application.subject_code)
+    except (PermissionDenied, Refused) as exc:
+        return exc
+    return None
+
+
 def _stage_rule(application) -> dict | None:
     """From which status of the application a booking is taken, where the catalog says so."""
-    from onestop.applications.drafts import bundle_version
-
     bundle = bundle_version(application)
     return bundle.content.get("appointment_after") if bundle is not None else None
 
 
 def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
-    """Take one seat of the slot for `person`; SlotFull when none is left."""
+    """Take one seat of the slot for `person` and `application`, one of their filed
+    applications (000 §十一 4; 002 §4b); NeedsApplication without one, SlotFull when no seat
+    is left, ALREADY_BOOKED when the application holds an active booking already."""
     if not person.is_authenticated:
         raise PermissionDenied
+    if application is None:
+        raise NeedsApplication(NO_APPLICATION)
+    slot = _slot(slot_id)
+    if slot.remaining == 0:
+        # Most of a rush arrives after the last seat: they hear so before the application's
+        # rules are evaluated, which cost more than the seat itself. The answer is public
+        # (the slots say it too); the seat is still taken only by the conditional UPDATE.
+        raise SlotFull(FULL)
     _check_application(person, application, matter)
-    # What does not change under a rush is checked before the transaction, so that the seat's
-    # row lock is held for two statements only: the UPDATE and the INSERT.
+    return _seat(person, slot, matter, application)
+
+
+def _slot(slot_id: int) -> Slot:
     try:
-        slot = Slot.objects.select_related("hall").get(pk=slot_id)  # get(): no ORDER BY to build
+        return Slot.objects.select_related("hall").get(pk=slot_id)  # get(): no ORDER BY to build
     except Slot.DoesNotExist:
         raise Refused(NO_SUCH_SLOT) from None
+
+
+def _seat(person, slot: Slot, matter: str, application) -> Booking:
+    # What does not change under a rush is checked before the transaction, so that the seat's
+    # row lock is held for two statements only: the UPDATE and the INSERT.
     if application is not None and application.region_id != slot.hall.region_id:
         raise Refused(OTHER_REGION)
     if not hall_handles(slot.hall, matter):
@@ -134,8 +196,6 @@ def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
 
 def hall_handles(hall, code: str) -> bool:
     """A matter the hall handles, or a bundle one of whose matters it handles."""
-    from onestop.catalog import selectors
-
     if code in hall.matters:
         return True
     for version in selectors.bundle_versions(hall.region):
@@ -168,6 +228,9 @@ def reschedule(booking: Booking, person, slot_id: int) -> Booking:
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     list(Slot.objects.select_for_update().filter(pk__in=[booking.slot_id, slot_id]).order_by("pk"))
     cancel(booking, person)
+    if booking.application_id is None:
+        # Made before bookings needed an application: it may still move, never multiply.
+        return _seat(person, _slot(slot_id), booking.matter, None)
     return book(person, slot_id, matter=booking.matter, application=booking.application)
 
 
@@ -175,8 +238,6 @@ def reschedule(booking: Booking, person, slot_id: int) -> Booking:
 def record_visit(booking: Booking, clerk, *, came: bool) -> Booking:
     """At the window: the person came, or did not (a no-show)."""
     booking = Booking.objects.select_for_update().select_related("slot__hall").get(pk=booking.pk)
-    from onestop.accounts.roles import holds
-
     if not holds(clerk, Role.WINDOW_CLERK, region=booking.slot.hall.region):
         raise PermissionDenied
     if booking.status != BookingStatus.ACTIVE:

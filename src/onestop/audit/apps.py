@@ -8,8 +8,12 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from django.core.signals import request_finished, request_started
+        from django.db.models.signals import post_migrate
 
-        from . import reads
+        from . import chain, reads
+
+        # After `flush` empties the tables (tests that commit), the chain starts again.
+        post_migrate.connect(chain.start_after_flush, sender=self, dispatch_uid="audit-head")
 
         # One read of one object is recorded once per request, however often the request's
         # code asks for it; the scope opens and closes with the request.

@@ -1,19 +1,26 @@
-"""Appending to the audit chain and verifying it (GB/T 22239-2019 security audit: records are
-protected against deletion, change and overwriting).
+"""Appending to the audit chain and verifying it (GB/T 22239-2019 8.1.4.3 security audit:
+records are protected against deletion, change and overwriting).
 
 append() serialises writers on the one AuditHead row: `select_for_update` on PostgreSQL, and on
 SQLite the IMMEDIATE transactions of settings.py, which take the write lock at BEGIN. It joins
 the caller's transaction, so a decision and its entry commit or roll back together. Row locks of
 the caller's records must be taken before its first append: the head is held until commit.
+
+Each entry is hashed with the digest of the configured suite (SHA-256, or SM3 under
+ONESTOP_CRYPTO_SUITE=sm; crypto_suite.py) and names it, so a chain changes algorithm at a
+recorded sequence. The head row always exists (migration 0003); a chain without it is broken,
+since removing the head with the last entries would otherwise leave a shorter chain that looks
+whole.
 """
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
 
 from django.db import transaction
 from django.utils import timezone
+
+from onestop import crypto_suite
 
 from .models import AuditEntry, AuditHead
 
@@ -37,10 +44,14 @@ DETAIL_KEYS = frozenset(
 MAX_DETAIL_TEXT = 80
 
 
+class HeadMissing(RuntimeError):
+    """The chain has entries but no head: it was cut, and nothing more is appended to it."""
+
+
 @dataclass(frozen=True)
 class Break:
     sequence: int
-    kind: str  # "gap", "previous_hash", "hash", "head"
+    kind: str  # "gap", "previous_hash", "hash", "head", "anchor"
     message: str
 
 
@@ -48,6 +59,8 @@ class Break:
 class Verification:
     checked: int
     broken: Break | None
+    # The head's (sequence, hash) when the chain is intact: what to anchor elsewhere.
+    head: tuple[int, str] | None = None
 
     @property
     def intact(self) -> bool:
@@ -56,29 +69,32 @@ class Verification:
 
 def canonical(entry: AuditEntry) -> bytes:
     """The bytes an entry's hash is taken over: every field but the hash, in sorted-key JSON;
-    the time in UTC to the microsecond, as both databases keep it."""
-    return json.dumps(
-        {
-            "sequence": entry.sequence,
-            "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor": entry.actor_id,
-            "actor_role": entry.actor_role,
-            "action": entry.action,
-            "object_type": entry.object_type,
-            "object_ref": entry.object_ref,
-            "region": entry.region,
-            "department": entry.department,
-            "detail": entry.detail,
-            "previous_hash": entry.previous_hash,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode("utf-8")
+    the time in UTC to the microsecond, as both databases keep it. The algorithm is among the
+    fields when it is not SHA-256, the first one, whose entries keep the bytes they were hashed
+    over before entries named their algorithm."""
+    fields = {
+        "sequence": entry.sequence,
+        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": entry.actor_id,
+        "actor_role": entry.actor_role,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_ref": entry.object_ref,
+        "region": entry.region,
+        "department": entry.department,
+        "detail": entry.detail,
+        "previous_hash": entry.previous_hash,
+    }
+    if entry.algorithm != crypto_suite.SHA256:
+        fields["algorithm"] = entry.algorithm
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(canonical(entry)).hexdigest()
+    """The entry's hash with the digest it names (SHA-256 or SM3)."""
+    return crypto_suite.hexdigest(entry.algorithm, canonical(entry))
 
 
 def clean_detail(detail: dict) -> dict:
@@ -97,16 +113,24 @@ def clean_detail(detail: dict) -> dict:
 def _locked_head() -> AuditHead:
     head = AuditHead.objects.select_for_update().filter(pk=HEAD).first()
     if head is None:
-        # First append, or after the test database was flushed: start from the last entry.
-        last = AuditEntry.objects.order_by("-sequence").values("sequence", "hash").first()
-        start = AuditHead(
-            pk=HEAD,
-            sequence=last["sequence"] if last else 0,
-            hash=last["hash"] if last else GENESIS,
+        # Never started again from the last entry: that would make a cut chain look whole.
+        raise HeadMissing(
+            "The audit head is missing: the chain was cut. Nothing is appended until it is "
+            "examined (onestop manage verify_audit)."
         )
-        AuditHead.objects.bulk_create([start], ignore_conflicts=True)
-        head = AuditHead.objects.select_for_update().get(pk=HEAD)
     return head
+
+
+def start_after_flush(sender, *, using="default", plan=None, **kwargs) -> None:
+    """post_migrate: after `flush` (which runs no migration, so `plan` is None) an empty chain
+    starts again from its genesis, as migration 0003 started it. After a migration, a missing
+    head stays missing: a chain emptied around the platform is reported, not restarted."""
+    if plan is not None:
+        return
+    entries = AuditEntry.objects.using(using)
+    heads = AuditHead.objects.using(using)
+    if not heads.exists() and not entries.exists():
+        heads.create(pk=HEAD, sequence=0, hash=GENESIS)
 
 
 def append(
@@ -136,6 +160,7 @@ def append(
             department=department or "",
             detail=detail,
             previous_hash=head.hash,
+            algorithm=crypto_suite.digest_algorithm(),
         )
         entry.hash = entry_hash(entry)
         entry.save(force_insert=True)
@@ -143,11 +168,14 @@ def append(
     return entry
 
 
-def verify(*, chunk_size: int = 2000) -> Verification:
+def verify(*, anchors: tuple[tuple[int, str], ...] = (), chunk_size: int = 2000) -> Verification:
     """Walk the chain from the first entry; stop at the first broken link.
 
     Each entry must follow the one before without a gap, name its hash as previous_hash, and
-    hash to what it records; the head row must name the last entry."""
+    hash to what it records; the head row must exist and name the last entry. Each anchor
+    (sequence, hash), taken earlier from the head and kept elsewhere, must be an entry of the
+    chain with that hash, the chain reaching at least that far."""
+    wanted = dict(anchors)
     checked, expected, previous = 0, 1, GENESIS
     for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=chunk_size):
         if entry.sequence != expected:
@@ -170,6 +198,11 @@ def verify(*, chunk_size: int = 2000) -> Verification:
                     f"entry {entry.sequence - 1} has {previous[:16]}…",
                 ),
             )
+        if entry.algorithm not in (crypto_suite.SHA256, crypto_suite.SM3):
+            return Verification(
+                checked,
+                Break(entry.sequence, "hash", f"unknown algorithm {entry.algorithm[:8]!r}"),
+            )
         computed = entry_hash(entry)
         if computed != entry.hash:
             return Verification(
@@ -181,10 +214,30 @@ def verify(*, chunk_size: int = 2000) -> Verification:
                     f"the entry records {entry.hash[:16]}…",
                 ),
             )
+        if entry.sequence in wanted and wanted[entry.sequence] != entry.hash:
+            return Verification(
+                checked,
+                Break(
+                    entry.sequence,
+                    "anchor",
+                    f"anchor mismatch: entry {entry.sequence} has {entry.hash[:16]}…, "
+                    f"the anchor says {wanted[entry.sequence][:16]}…",
+                ),
+            )
         expected, previous = entry.sequence + 1, entry.hash
-    head = AuditHead.objects.filter(pk=HEAD).first()
     last = expected - 1
-    if head is not None and (head.sequence, head.hash) != (last, previous):
+    head = AuditHead.objects.filter(pk=HEAD).first()
+    if head is None:
+        return Verification(
+            checked,
+            Break(
+                last + 1,
+                "head",
+                f"head missing: the chain ends at {last} and nothing records where it ended; "
+                "entries after it may have been removed",
+            ),
+        )
+    if (head.sequence, head.hash) != (last, previous):
         return Verification(
             checked,
             Break(
@@ -193,4 +246,15 @@ def verify(*, chunk_size: int = 2000) -> Verification:
                 f"head mismatch: the head names entry {head.sequence}, the chain ends at {last}",
             ),
         )
-    return Verification(checked, None)
+    beyond = sorted(sequence for sequence in wanted if sequence > last)
+    if beyond:
+        return Verification(
+            checked,
+            Break(
+                last + 1,
+                "anchor",
+                f"cut below an anchor: the chain ends at {last}, the anchor names entry "
+                f"{beyond[0]}",
+            ),
+        )
+    return Verification(checked, None, (last, previous))

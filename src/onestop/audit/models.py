@@ -2,9 +2,9 @@
 (GB/T 22239-2019 security audit; 004 廉政风险点). Entries are appended by chain.append only.
 
 An entry says who did what to which record, when and in which role: the application number or
-case id, never the data read. `hash` is SHA-256 over the canonical JSON of the entry's fields
-and the previous entry's hash, so changing, removing or inserting any entry breaks every link
-after it (chain.verify, `onestop manage verify_audit`).
+case id, never the data read. `hash` is SHA-256 (or SM3) over the canonical JSON of the entry's
+fields and the previous entry's hash, so changing, removing or inserting any entry breaks every
+link after it (chain.verify, `onestop manage verify_audit`).
 """
 
 from django.conf import settings
@@ -47,6 +47,9 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The digest of `hash`: "sha256", or "sm3" under the SM suite (crypto_suite.py). Each entry
+    # names its own, so a chain changes algorithm at a recorded sequence and keeps verifying.
+    algorithm = models.CharField(max_length=8, default="sha256")
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -75,7 +78,11 @@ class AuditEntry(models.Model):
 class AuditHead(models.Model):
     """The last entry's sequence and hash, in one row: appending locks it, so appends are
     serialised and the chain has no fork or gap. It also lets verify_audit notice entries
-    removed from the end of the chain."""
+    removed from the end of the chain.
+
+    The row exists from migration 0003 on, and a chain without it is broken. The database
+    guards it (migration 0003): it moves only one step forward, onto the entry just appended;
+    it is created only for an empty chain; PostgreSQL refuses to delete it."""
 
     sequence = models.PositiveBigIntegerField()
     hash = models.CharField(max_length=64)

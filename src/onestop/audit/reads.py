@@ -1,6 +1,7 @@
 """Staff reads of personal data: an application, a case or an uploaded file opened by a
 pre-examiner, window clerk, supervisor, department handler or leader, or an administrator
-(GB/T 22239-2019 security audit: every user, important user behaviour; 004 廉政风险点).
+(GB/T 22239-2019 security audit: every user, important user behaviour; 004 廉政风险点); and
+every read of a record in the Django admin, by anyone (`admin_read`).
 
 The access functions call these once they have found the record the reader may see
 (applications.access.get_application_for, the case pages and API, the file downloads). What was
@@ -114,4 +115,19 @@ def upload_read(user, upload) -> None:
                 "material": upload.material_code,
             },
         },
+    )
+
+
+def admin_read(user, role: str, view: str, model, object_id) -> None:
+    """`user` was shown `model`'s records in the Django admin: its list, one object's page, its
+    history or its delete confirmation (`view`), or the chain's verification. Anyone, whatever
+    their role: the admin shows what no other page does. The entry names the model and the
+    object's key (empty for a list), never what was shown (accounts/admin_site.py)."""
+    _read(
+        user,
+        role or "staff",
+        f"read.admin.{view}",
+        model._meta.model_name[:20],
+        str(object_id or ""),
+        dict,
     )

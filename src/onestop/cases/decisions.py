@@ -1,6 +1,6 @@
-"""Department decisions on a case: review, approve, refuse, produce (and share the result),
-deliver, pause and resume. Every function acts through workflow.transition or records its own
-event, in one transaction."""
+"""Department decisions on a case: review, approve, propose a refusal and refuse, send back,
+produce (and share the result), deliver, pause and resume. Every function acts through
+workflow.transition or records its own event, in one transaction."""
 
 import hashlib
 import json
@@ -43,14 +43,27 @@ def approve(case: Case, leader, *, note: str = "") -> Case:
     return case
 
 
+def propose_refusal(case: Case, handler, *, reasons: str) -> Case:
+    """The handler's review concludes for a refusal, with its reasons (mandatory, 004 item
+    36.5); the case goes to the leader's approval step, where another person decides it (004
+    附件1 承办人审查 / 负责人审批; 004 廉政风险点). The applicant hears only the decision."""
+    return transition(case, "propose_refusal", handler, reason=reasons)
+
+
 @transaction.atomic
-def reject(case: Case, actor, *, reasons: str) -> Case:
-    """Refusal: the reasons are mandatory (004 item 36.5) and go to the applicant."""
-    if not reasons.strip():
-        raise Refused("A refusal needs its reasons.", "不予批准须说明理由。")
-    case = transition(case, "reject", actor, reason=reasons)
-    _tell(case, Kind.DECISION, approved=False, reasons=reasons)
+def reject(case: Case, leader, *, reasons: str = "") -> Case:
+    """The leader's refusal at approval (004 附件1 负责人审批), never by whoever reviewed the
+    case or proposed the refusal (004 廉政风险点). The reasons are mandatory (004 item 36.5):
+    those given, else those proposed at review; they go to the applicant."""
+    case = transition(case, "reject", leader, reason=reasons)
+    _tell(case, Kind.DECISION, approved=False, reasons=case.refusal_reasons)
     return case
+
+
+def send_back(case: Case, leader, *, note: str = "") -> Case:
+    """The leader does not agree with the review (a proposed refusal above all): the case goes
+    back to review, and the next review or proposal is made afresh (004 附件1)."""
+    return transition(case, "send_back", leader, reason=note)
 
 
 def _matters(cases, chinese: bool) -> str:

@@ -53,6 +53,9 @@ class Case(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A refusal's reasons: proposed at review and waiting for the leader while the case is at
+    # approval, decided once it is refused; empty otherwise (cases/workflow.py).
+    refusal_reasons = models.TextField(blank=True, default="")
     # The result document: {"number", "valid_from", "valid_until"}; shared results received
     # from other departments of the same application: {"<matter>": {...}}.
     result = models.JSONField(null=True, blank=True)

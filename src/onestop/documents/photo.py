@@ -19,6 +19,8 @@ from PIL import Image, ImageStat
 
 from onestop.applications.drafts import materials_of
 
+from .image_uploads import decoding
+
 RULES_FILE = Path(__file__).resolve().parents[1] / "catalog" / "data" / "national" / "photo.yaml"
 PHOTO_TYPES = ("image/jpeg", "image/png")
 
@@ -40,8 +42,9 @@ def is_photo(matter_code: str, material_code: str) -> bool:
 def check(content: bytes, *, taken_on: date | None, uploaded_on: date) -> list[dict]:
     """Findings on an image given as the photo, each {rule, message_en, message_zh, source};
     an empty list when it looks right. `content` is a decoded, upright image (uploads.clean);
-    `taken_on` its EXIF date taken, read before the metadata was stripped."""
-    with Image.open(io.BytesIO(content)) as image:
+    `taken_on` its EXIF date taken, read before the metadata was stripped. Decoded in its turn
+    with every other image of the process (image_uploads.decoding)."""
+    with decoding(), Image.open(io.BytesIO(content)) as image:
         image.load()
         width, height = image.size
         findings = [

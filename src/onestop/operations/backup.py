@@ -1,8 +1,10 @@
-"""Backup: the database and the uploaded files in one timestamped archive (archive.py).
+"""Backup: the database and the uploaded files in one timestamped archive (archive.py), signed
+with a backup key kept outside it (signing.py).
 
 The database snapshot is taken first, the files after it. Uploaded files are written before
 the rows that name them and never changed, so every file the snapshot names is on disk when
-the files are read; a file uploaded meanwhile is kept unnamed, which is harmless.
+the files are read; a file uploaded meanwhile is kept unnamed, which is harmless. Sessions are
+left out (engines.LEFT_OUT).
 """
 
 import importlib.metadata
@@ -16,7 +18,7 @@ from pathlib import Path
 import django
 from django.conf import settings
 
-from . import archive, engines
+from . import archive, engines, signing
 from .archive import Refused
 
 
@@ -63,6 +65,7 @@ def backup(directory: Path) -> Backup:
             f"Write backups outside MEDIA_ROOT ({media_root}): they would hold each other.",
             f"请将备份写到MEDIA_ROOT（{media_root}）之外：否则备份会相互包含。",
         )
+    signing.signing_key()  # refused now, not after the snapshot, when no key can sign
     directory.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     partial = directory / f".onestop-backup-{now:%Y%m%dT%H%M%SZ}-{os.getpid()}.partial"
@@ -80,6 +83,7 @@ def backup(directory: Path) -> Backup:
             "django_version": django.get_version(),
             "database": {"engine": kind, "part": database.name},
             "tables": tables,
+            "rows_left_out": list(engines.LEFT_OUT),
             "migrations": migrations,
             "media": {"files": len(files), "bytes": sum(p.stat().st_size for p in files.values())},
             "data_keys": [

@@ -1,10 +1,12 @@
 """Restore: an archive of backup.py, checked whole before anything is changed.
 
-The archive is unpacked into a staging folder beside MEDIA_ROOT and every part matched against
-its manifest; a damaged archive, one of another database engine or one from a newer onestop
-(migrations unknown here) is refused with nothing changed. Then the uploaded files are swapped
-in by renames, the database is restored (all or nothing), and the old files are deleted only
-once the database is back — if the database cannot be restored, the old files return.
+The archive is unpacked into a staging folder beside MEDIA_ROOT, its manifest's signature
+checked under the backup keys here (signing.py) and every part matched against the manifest; an
+unsigned or wrongly signed archive, a damaged one, one of another database engine or one from a
+newer onestop (migrations unknown here) is refused with nothing changed. Then the uploaded files
+are swapped in by renames, the database is restored (all or nothing), and the old files are
+deleted only once the database is back — if the database cannot be restored, the old files
+return. The archive holds no sessions (engines.LEFT_OUT): everybody signs in again.
 
 Stop the server and the workers first; afterwards `onestop serve` (or `onestop prepare`) brings
 an older archive's schema up to date.

@@ -31,6 +31,7 @@ from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
 from onestop.appointments.selectors import appointment_required
 from onestop.audit import reads
 from onestop.catalog import selectors
+from onestop.documents import file_names
 from onestop.rules.questions import questions_for
 
 from . import application_form
@@ -38,6 +39,7 @@ from .fact_questions import as_text, kind_of, read_answers, rows, typed
 from .privacy import private
 
 PROFILE = "profile-"  # the profile's questions share the page with the form's fields
+SHOWN_NAME_CHARS = 80  # a refused file is named in its message, shortened beyond this
 ROLES = dict(Role.choices)
 STATUSES = dict(Status.choices)
 
@@ -313,12 +315,13 @@ def _give_files(request, application) -> list[dict]:
                     uploaded_file=uploaded,
                 )
             except Invalid as exc:
+                shown = file_names.bounded(uploaded.name, SHOWN_NAME_CHARS)
                 errors += [
                     {
                         **e,
                         "at": at,
-                        "message_en": f"{uploaded.name}: {e['message_en']}",
-                        "message_zh": f"{uploaded.name}：{e['message_zh']}",
+                        "message_en": f"{shown}: {e['message_en']}",
+                        "message_zh": f"{shown}：{e['message_zh']}",
                     }
                     for e in exc.errors
                 ]

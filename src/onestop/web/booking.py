@@ -1,7 +1,8 @@
 """Applicants' appointments at a hall: choose a time, keep the code, cancel or change it.
 
 Thin: appointments/booking.py books, cancels and reschedules and checks everything (the seat,
-one active booking per person and matter, no appointment for category A, the hall's matters);
+a filed application of the person's, one active booking per application, no appointment for
+category A, the hall's matters);
 appointments/selectors.py reads. A refusal shows the same page again, the chosen time still
 chosen, with the reason in both languages. A booking is addressed by its code, and someone
 else's code is the same 404 as one that does not exist.
@@ -44,20 +45,21 @@ NOT_YOURS = {
     "message_en": "Your roles do not allow this.",
     "message_zh": "您的角色无权执行此操作。",
 }
-# Applications past the window: nothing left to book for.
-CLOSED = (Status.ACCEPTED, Status.NOT_ACCEPTED, Status.WITHDRAWN)
+# Drafts (000 §十一 4: the form is submitted, then booked) and applications past the window.
+NOT_BOOKABLE = (Status.DRAFT, *bookings.DEALT_WITH)
 
 
 @private
 @login_required
 def my_bookings(request):
-    """The person's bookings, the latest first, and the applications they may book for."""
+    """The person's bookings, the latest first, and the filed applications they may book for
+    (drafts are booked once submitted, 000 §十一 4)."""
     found = list(selectors.own_bookings(request.user))
     booked = {b.application_id for b in found if b.status == BookingStatus.ACTIVE}
     applications = [
         a
         for a in own_applications(request.user)
-        .exclude(status__in=CLOSED)
+        .exclude(status__in=NOT_BOOKABLE)
         .select_related("region", "bundle", "matter")
         .order_by("-created_at")
         if a.pk not in booked
@@ -89,14 +91,14 @@ def my_bookings(request):
 def new_booking(request):
     """The hall's open times for the next days; a chosen time booked gives the code.
 
-    ?hall= and ?matter= (a matter or bundle code), or ?application= for the application's
-    matter; without a hall, the halls that take bookings for it."""
-    application = None
-    if request.GET.get("application"):
-        application = get_application_for(request.user, public_id=request.GET["application"])
-    code = application.subject_code if application else request.GET.get("matter", "").strip()
-    if not code:
+    ?application= (one of the person's filed applications) and ?hall=; without a hall, the
+    halls that take bookings for the application's matter. Without an application there is
+    nothing to book (000 §十一 4): the list of the person's applications is shown instead."""
+    if not request.GET.get("application"):
+        messages.info(request, " ".join(bookings.NO_APPLICATION))
         return redirect("web:my-appointments")
+    application = get_application_for(request.user, public_id=request.GET["application"])
+    code = application.subject_code
     hall = None
     if request.GET.get("hall"):
         hall = get_object_or_404(Hall.objects.select_related("region"), code=request.GET["hall"])
@@ -111,11 +113,11 @@ def new_booking(request):
         else:
             messages.success(request, _("Your appointment is booked."))
             return redirect("web:my-appointment", code=booked.code)
-    region = hall.region if hall else (application.region if application else None)
-    needed = selectors.appointment_required(application) if application else None
+    region = hall.region if hall else application.region
     halls = days = None
-    if needed is False:
-        errors = errors or [_shown(bookings.NOT_NEEDED)]
+    refused = bookings.refusal(request.user, application)
+    if refused is not None:
+        errors = errors or _refusals(refused)
     elif hall is None:
         halls = _halls(region, code)
         region = region or (halls[0]["region"] if halls else None)
@@ -132,9 +134,7 @@ def new_booking(request):
         "days": days,
         "errors": errors,
         "chosen": chosen,
-        "active": selectors.own_bookings(request.user)
-        .filter(matter=code, status=BookingStatus.ACTIVE)
-        .first(),
+        "active": application.bookings.filter(status=BookingStatus.ACTIVE).first(),
     }
     status = 400 if request.method == "POST" and errors else 200
     return render(request, "web/booking/new.html", context, status=status)

@@ -28,7 +28,13 @@ from onestop.applications.models import Application
 from onestop.audit import reads, unusual
 from onestop.cases import decisions, queues, statistics, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
-from onestop.cases.workflow import STEP_OF_STATUS, TRANSITIONS, roles_on_case
+from onestop.cases.workflow import (
+    STEP_OF_STATUS,
+    TRANSITIONS,
+    open_actions,
+    refusal_proposed,
+    roles_on_case,
+)
 from onestop.catalog.models import Department
 from onestop.refusals import NotAllowed, Refused, in_both
 
@@ -41,7 +47,9 @@ PRODUCED = (CaseStatus.READY, CaseStatus.DELIVERED)
 CASE_EVENT_LABELS = {
     "review": gettext_lazy("Reviewed"),
     "approve": gettext_lazy("Approved"),
+    "propose_refusal": gettext_lazy("Refusal proposed"),
     "reject": gettext_lazy("Refused"),
+    "send_back": gettext_lazy("Sent back to review"),
     "produce": gettext_lazy("Document produced"),
     "deliver": gettext_lazy("Handed over"),
     "pause": gettext_lazy("Clock paused"),
@@ -55,7 +63,9 @@ CASE_EVENT_LABELS = {
 DECISIONS = {
     "review": gettext_lazy("Review"),
     "approve": gettext_lazy("Approve"),
+    "propose_refusal": gettext_lazy("Propose a refusal"),
     "reject": gettext_lazy("Refuse"),
+    "send_back": gettext_lazy("Send back to review"),
     "produce": gettext_lazy("Produce the document"),
     "deliver": gettext_lazy("Hand over the result"),
     "pause": gettext_lazy("Pause the clock"),
@@ -173,13 +183,10 @@ def case_page(request, pk: int):
 
 
 def _possible(case: Case, held: list[str]) -> dict[str, bool]:
-    """Which decisions to offer: the step is a source of the action's edge and the user holds
-    one of its roles (cases.workflow.TRANSITIONS); pauses are for the department's staff."""
+    """Which decisions to offer: those the workflow opens to the user's roles at this step
+    (cases.workflow.open_actions); pauses are for the department's staff."""
     mine = set(held)
-    possible = {
-        action: not case.paused and case.status in edge.sources and bool(mine & set(edge.roles))
-        for action, edge in TRANSITIONS.items()
-    }
+    possible = open_actions(case, held)
     clock = bool(mine & set(DEPARTMENT_STAFF)) and case.status in OPEN
     possible["pause"] = clock and not case.paused and case.deadline_id is not None
     possible["resume"] = clock and case.paused
@@ -192,8 +199,12 @@ def _decide(request, case: Case, action: str) -> None:
         decisions.review(case, user, note=data.get("review_note", "").strip())
     elif action == "approve":
         decisions.approve(case, user, note=data.get("approve_note", "").strip())
+    elif action == "propose_refusal":
+        decisions.propose_refusal(case, user, reasons=data.get("proposal_reasons", ""))
     elif action == "reject":
         decisions.reject(case, user, reasons=data.get("reasons", ""))
+    elif action == "send_back":
+        decisions.send_back(case, user, note=data.get("send_back_note", "").strip())
     elif action == "produce":
         valid_from, valid_until = _date(data, "valid_from"), _date(data, "valid_until")
         decisions.produce(
@@ -284,6 +295,9 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
         "possible": possible,
         "sources": {action: edge.source_document for action, edge in TRANSITIONS.items()},
         "reviewed_by_me": case.reviewed_by_id == user.pk,
+        "refusal_proposed": refusal_proposed(case),
+        # The leader decides on the proposal as it stands: shown where they would refuse.
+        "proposal": case.refusal_reasons if refusal_proposed(case) else "",
         "together": together,
         "others": others,
         "residence_permit": bool(case.matter_version.content.get("validity_days")),
@@ -345,7 +359,7 @@ def _label(choices, value: str) -> str:
 def supervision(request, held):
     """Open cases per department and step, the overdue, the on-time rate, repeated correction
     notices (004 item 36.4), two counters that must stay at zero: refusals without reasons
-    (004 item 36.5) and review and approval by one person (004 廉政风险点), and unusual reading
+    (004 item 36.5) and review and decision by one person (004 廉政风险点), and unusual reading
     of personal data by staff (audit/unusual.py, 004 廉政风险点)."""
     everywhere = Role.ADMINISTRATOR in held
     regions = roles.regions_of(request.user, Role.SUPERVISOR)
@@ -495,11 +509,19 @@ def _notices(applications) -> dict:
 
 def _must_be_zero(cases) -> dict:
     """What the domain never lets happen, counted in case something wrote around it: refusals
-    without reasons (004 item 36.5) and review and approval by one person (004 廉政风险点)."""
+    without reasons (004 item 36.5), and a case reviewed (its approval or refusal proposed) and
+    decided by one person (004 廉政风险点)."""
     refusals = CaseEvent.objects.filter(
         kind="reject", case__in=cases, reason__regex=r"^\s*$"
     ).select_related("case__application")
-    same_person = cases.filter(reviewed_by__isnull=False, approved_by=F("reviewed_by"))
+    same_person = (
+        cases.filter(reviewed_by__isnull=False)
+        .filter(
+            Q(approved_by=F("reviewed_by"))
+            | Q(events__kind="reject", events__actor=F("reviewed_by"))
+        )
+        .distinct()
+    )
     return {
         "refusals_without_reasons": list(refusals[:LIST_LIMIT]),
         "refusals_without_reasons_count": refusals.count(),

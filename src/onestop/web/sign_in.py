@@ -1,11 +1,16 @@
-"""Signing in: the password; for staff then a code from their authenticator app (or, the first
-time, enrolling the app); only then `login()`.
+"""Signing in: the password; for staff then a code from their authenticator app or one of their
+passkeys (or, the first time, enrolling one); only then the session is signed in
+(accounts/sessions.py: sign_in).
 
 No session of a staff person (accounts/two_factor.py: needs_second_factor) is ever authenticated
 on the password alone: after a right password the session holds only a pending sign-in (the
-person's id, valid ONESTOP_SIGN_IN_STEP_SECONDS), and `login()` runs when the code is right. The
-Django admin signs in here too (urls.py sends /admin/login/ to this page). Because the gate is
-here, no middleware checks a second factor on each request.
+person's id, valid ONESTOP_SIGN_IN_STEP_SECONDS), and the sign-in happens when the code or the
+passkey is right. The Django admin signs in here too (urls.py sends /admin/login/ to this page).
+Every request checks again (accounts/middleware.py): a session of a person who needs a second
+factor but has none verified is sent back here, to the code step.
+
+Passkeys (accounts/passkeys.py) travel as JSON between web/static/web/passkeys.js and the
+`passkey_*` views below; the person lists and removes theirs at /accounts/passkeys/.
 
 Failures (a wrong password or a wrong code) are counted by django-axes per username and address
 (accounts/lockout.py); its middleware answers with `locked_out` once they are too many.
@@ -14,30 +19,34 @@ The pages are never cached but keep the site's same-origin referrer policy: unde
 browsers post forms with `Origin: null`, which Django's CSRF check rightly refuses.
 """
 
+import json
 import time
 from urllib.parse import urlencode
 
-import django_otp
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from onestop.accounts import session_policy, two_factor
+from onestop.accounts import administrators, passkeys, sessions, two_factor
 from onestop.accounts.lockout import lockout_of
+from onestop.refusals import NotAllowed, Refused
 
-PENDING = "onestop_sign_in_pending"
+PENDING = sessions.PENDING
 
 WRONG_CODE = {
     "message_en": "That code is not right or was used already. Enter the newest code your app "
@@ -61,20 +70,17 @@ def sign_in(request):
         form = AuthenticationForm(request, data=request.POST)
         if form.is_valid():
             user = form.get_user()
-            if not two_factor.needs_second_factor(user):
-                login(request, user)
-                session_policy.start(request.session, staff=False)
+            if not administrators.may_sign_in(user):
+                form.add_error(None, " ".join(administrators.SUPERUSER_REFUSED))
+            elif not two_factor.needs_second_factor(user):
+                sessions.sign_in(request, user, backend=user.backend)
                 return redirect(next_url)
-            request.session.cycle_key()
-            request.session[PENDING] = {
-                "user": user.pk,
-                "backend": user.backend,
-                "until": time.time() + settings.ONESTOP_SIGN_IN_STEP_SECONDS,
-                "next": next_url,
-            }
-            if two_factor.confirmed_device(user) is None:
-                return redirect("web:sign-in-enrol")
-            return redirect("web:sign-in-code")
+            else:
+                request.session.cycle_key()
+                sessions.pend(request, user, backend=user.backend, next_url=next_url)
+                if not two_factor.is_enrolled(user):
+                    return redirect("web:sign-in-enrol")
+                return redirect("web:sign-in-code")
     else:
         if request.user.is_authenticated and "next" not in request.GET:
             return redirect(next_url)
@@ -89,15 +95,16 @@ def sign_in(request):
 @csrf_protect
 @never_cache
 def code_step(request):
-    """The six-digit code of a staff person whose password was right a moment ago."""
+    """The six-digit code (or a passkey) of a staff person whose password was right a moment
+    ago."""
     pending, user = _pending(request)
     if user is None:
         return _start_again(request)
-    device = two_factor.confirmed_device(user)
-    if device is None:
+    if not two_factor.is_enrolled(user):
         return redirect("web:sign-in-enrol")
+    device = two_factor.confirmed_device(user)
     errors = []
-    if request.method == "POST":
+    if request.method == "POST" and device is not None:
         if _locked(request, user):
             return locked_out(request, None, {"username": user.get_username()})
         if two_factor.verify(device, request.POST.get("code", "")):
@@ -106,7 +113,11 @@ def code_step(request):
     return render(
         request,
         "web/applicant/sign_in_code.html",
-        {"errors": errors},
+        {
+            "errors": errors,
+            "has_app": device is not None,
+            "has_passkey": passkeys.passkeys_of(user).exists(),
+        },
         status=400 if errors else 200,
     )
 
@@ -119,7 +130,7 @@ def enrol(request):
     pending, user = _pending(request)
     if user is None:
         return _start_again(request)
-    if two_factor.confirmed_device(user) is not None:
+    if two_factor.is_enrolled(user):
         return redirect("web:sign-in-code")
     device = two_factor.enrolment_device(user, pending.get("device"))
     if device is None:
@@ -209,10 +220,135 @@ def _failed(request, user) -> dict:
 
 def _signed_in(request, user, pending, device):
     del request.session[PENDING]
-    login(request, user, backend=pending["backend"])
-    django_otp.login(request, device)
-    session_policy.start(request.session, staff=True)
+    sessions.sign_in(request, user, backend=pending["backend"], device=device)
     return redirect(pending["next"])
+
+
+# Passkeys: JSON for web/static/web/passkeys.js; refusals in both languages.
+
+
+def _json_refusal(exc, status=400):
+    return JsonResponse(
+        {"errors": [{"message_en": exc.message_en, "message_zh": exc.message_zh}]}, status=status
+    )
+
+
+def _body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+@require_POST
+@csrf_protect
+@never_cache
+def passkey_sign_in_options(request):
+    """The challenge for a passkey of the person whose password was right a moment ago."""
+    _, user = _pending(request)
+    if user is None or not passkeys.passkeys_of(user).exists():
+        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+    return JsonResponse(passkeys.authentication_options(request, user))
+
+
+@require_POST
+@csrf_protect
+@never_cache
+def passkey_sign_in(request):
+    """The passkey's signature: signed in, or a failed attempt counted like a wrong code."""
+    pending, user = _pending(request)
+    if user is None:
+        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+    if _locked(request, user):
+        return locked_out(request, None, {"username": user.get_username()})
+    try:
+        device = passkeys.authenticate(request, user, _body(request))
+    except Refused as exc:
+        _failed(request, user)
+        return _json_refusal(exc)
+    _signed_in(request, user, pending, device)
+    return JsonResponse({"redirect": pending["next"]})
+
+
+def _registering(request):
+    """Who adds a passkey, or None: a staff person signed in with their second factor (the gate
+    of accounts/middleware.py saw to it), or one at their first enrolment (a pending sign-in
+    without any device), with the pending sign-in."""
+    if request.user.is_authenticated:
+        if not two_factor.needs_second_factor(request.user):
+            return None, None
+        return request.user, None
+    pending, user = _pending(request)
+    if user is None or two_factor.is_enrolled(user):
+        return None, None
+    return user, pending
+
+
+@require_POST
+@csrf_protect
+@never_cache
+def passkey_register_options(request):
+    user, _ = _registering(request)
+    if user is None:
+        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+    return JsonResponse(passkeys.registration_options(request, user))
+
+
+@require_POST
+@csrf_protect
+@never_cache
+def passkey_register(request):
+    """Keep the new passkey; at a first enrolment it also signs the person in."""
+    user, pending = _registering(request)
+    if user is None:
+        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+    try:
+        body = _body(request)
+        device = passkeys.register(request, user, body.get("credential") or {}, body.get("name"))
+    except Refused as exc:
+        return _json_refusal(exc)
+    if pending is not None:
+        _signed_in(request, user, pending, device)
+        return JsonResponse({"redirect": pending["next"]})
+    sessions.restamp(request)  # this session goes on; the person's others end
+    return JsonResponse({"redirect": reverse("web:passkeys")})
+
+
+@login_required
+@csrf_protect
+@never_cache
+def passkey_list(request):
+    """The person's passkeys: listed, added (passkeys.js), removed."""
+    if not two_factor.needs_second_factor(request.user):
+        raise Http404
+    errors = []
+    if request.method == "POST":
+        device = passkeys.passkeys_of(request.user).filter(pk=_int(request.POST.get("passkey")))
+        device = device.first()
+        if device is None:
+            raise Http404
+        try:
+            passkeys.remove(device, acting_user=request.user)
+        except NotAllowed as exc:
+            errors = [{"message_en": exc.message_en, "message_zh": exc.message_zh}]
+        else:
+            sessions.restamp(request)
+            messages.success(request, _("The passkey was removed."))
+            return redirect("web:passkeys")
+    return render(
+        request,
+        "web/applicant/passkeys.html",
+        {
+            "passkeys": passkeys.passkeys_of(request.user),
+            "has_app": two_factor.confirmed_device(request.user) is not None,
+            "errors": errors,
+        },
+    )
+
+
+def _int(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
 
 
 def _qr_svg(uri: str) -> str:

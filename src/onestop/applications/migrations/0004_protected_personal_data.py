@@ -5,13 +5,38 @@ from django.db import migrations, models
 
 
 def encrypt_existing(apps, schema_editor):
-    """Rows written before: their plain JSON is read, then saved encrypted with its index."""
-    from onestop.applications.protected import blind_index
+    """Rows written before: their plain JSON is read, then saved encrypted with its index.
+
+    This step is the one reader of plain values: the field's decrypt() refuses a value that is
+    not encrypted, so the columns are read here as they are stored."""
+    import json
+
+    from onestop.applications.protected import blind_index, decrypt, is_encrypted
 
     Application = apps.get_model("applications", "Application")
-    for application in Application.objects.all().iterator():
-        application.passport_index = blind_index((application.form or {}).get("passport_number"))
-        application.save(update_fields=["form", "profile", "passport_index"])
+    connection = schema_editor.connection
+    table = connection.ops.quote_name(Application._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, form, profile FROM {table}")  # noqa: S608
+        rows = cursor.fetchall()
+        if rows and connection.vendor == "postgresql":
+            # The column type changes above rewrote the table in this transaction, so each
+            # UPDATE below queues its foreign-key checks; checked at once, none is left pending
+            # when the index on passport_index is created at the end of the migration.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for pk, *stored in rows:
+        values = {}
+        for name, value in zip(("form", "profile"), stored):
+            purpose = f"applications.application.{name}"
+            if value is None:
+                values[name] = None
+            elif is_encrypted(value):
+                values[name] = decrypt(value, purpose)
+            else:
+                values[name] = json.loads(value)
+        Application.objects.filter(pk=pk).update(
+            **values, passport_index=blind_index((values["form"] or {}).get("passport_number"))
+        )
 
 
 class Migration(migrations.Migration):

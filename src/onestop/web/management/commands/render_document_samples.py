@@ -227,11 +227,12 @@ def samples() -> dict[str, bytes]:
     # Two: accepted, the residence permit refused with its reasons.
     second = accepted(pre_examination.pass_pre_examination(filed(), examiner))
     refused = second.cases.get(matter_version__matter__code="residence_permit.issue")
-    decisions.reject(
+    decisions.propose_refusal(
         refused,
         staff["public_security"][0],
         reasons="雇主意见函未加盖单位公章。The employer's letter carries no company seal.",
     )
+    decisions.reject(refused, staff["public_security"][1])
     documents["decision-refusal"] = pdf.decision_pdf(refused)
 
     # Three: not this authority's competence, referred.

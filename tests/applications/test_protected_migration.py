@@ -1,0 +1,27 @@
+"""Migration applications 0004 is the one reader of plain personal data: rows written before
+encryption existed are encrypted by it, on each engine, while everything else refuses a plain
+value (tests/applications/test_personal_data.py). Real processes on a fresh database."""
+
+import json
+
+import pytest
+
+from tests.processes import ENGINES, environment, fresh_database, run
+
+pytestmark = pytest.mark.process
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_rows_written_before_encryption_are_encrypted_by_migration_0004(engine, tmp_path):
+    with fresh_database(engine, tmp_path, "protected") as database_url:
+        env = environment(database_url, tmp_path / "var")
+        run(env, "-m", "tests.applications.migration_entry", "before")
+
+        done = run(env, "-m", "tests.applications.migration_entry", "after")
+
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert all(column.startswith("fernet:") for column in answer["stored"])
+    assert all("E00000001" not in column for column in answer["stored"])
+    assert answer["form"] == {"passport_number": "E00000001", "surname": "Earlier"}
+    assert answer["profile"] == {"talent_category": "B"}
+    assert answer["index_matches"]
