@@ -186,7 +186,6 @@ def serve(
         from django.conf import settings
         from waitress import serve as waitress_serve
 
-        largest = settings.ONESTOP_MAX_UPLOAD_REQUEST_BYTES
         waitress_serve(
             application,
             host=host,
@@ -194,9 +193,9 @@ def serve(
             threads=2 * threads,
             max_request_header_size=HEADERS_BYTES,
             # waitress reads a body whole before the application sees it: refused above the
-            # largest limit (request_size.py has the finer ones) and kept in memory, not on disk.
-            max_request_body_size=largest,
-            inbuf_overflow=largest + 1,
+            # largest limit (request_size.py has the finer ones), in memory up to the small one.
+            max_request_body_size=settings.ONESTOP_MAX_UPLOAD_REQUEST_BYTES,
+            inbuf_overflow=settings.ONESTOP_MAX_REQUEST_BYTES + 1,
         )
         return
     _warn_of_process_local_cache(workers)

@@ -1,19 +1,24 @@
 """Request bodies capped before anything reads them.
 
-A body larger than its kind allows is refused with 413 before the CSRF check, the session or
-Django's multipart parser has read a byte of it, so an anonymous 200 MB post is neither read nor
-spooled to disk (ASVS 4.0.3 12.1.1; GB/T 22239-2019 8.1.4.4 f):
-- a page that takes files (UPLOAD_ROUTES): settings.ONESTOP_MAX_UPLOAD_REQUEST_BYTES, 11 MB, one
-  file of the largest size documents/uploads.py keeps (10 MB) and the form around it;
-- anything else: settings.ONESTOP_MAX_REQUEST_BYTES, 1 MB, a hundred times the largest form or
-  JSON body the pages and the API take.
-Both stay below FILE_UPLOAD_MAX_MEMORY_SIZE, so Django never writes a body to a temporary file.
+A body larger than its kind allows is refused with 413 before the CSRF check or Django's
+multipart parser has read a byte of it, so an anonymous 200 MB post is neither read nor spooled
+to disk (ASVS 4.0.3 12.1.1; GB/T 22239-2019 8.1.4.4 f):
+- anything: settings.ONESTOP_MAX_REQUEST_BYTES, 1 MB, a hundred times the largest form or JSON
+  body the pages and the API take; kept in memory (below DATA_UPLOAD_MAX_MEMORY_SIZE and
+  FILE_UPLOAD_MAX_MEMORY_SIZE);
+- a page that takes files (UPLOAD_ROUTES), from a signed-in person only:
+  settings.ONESTOP_MAX_UPLOAD_REQUEST_BYTES, 51 MB, five files of the largest size
+  documents/uploads.py keeps (10 MB) and the form around them; the page lets several files be
+  given at once. Such a request over FILE_UPLOAD_MAX_MEMORY_SIZE goes through Django's
+  temporary files, removed when it ends.
 
 Two layers. `BodyLimit` wraps the WSGI application (wsgi.py), outside everything Django does: a
-body whose Content-Length is over the limit is cut off unread, and a chunked body (no length
-given) is read up to its limit and handed on with its length, or cut off. `RequestSizeMiddleware`
-answers such a request: a page in both languages, or the API's error shape under /api/; it also
-checks the Content-Length itself where the application is called without the wrapper (the test
+body whose Content-Length is over its address's limit is cut off unread, and a chunked body (no
+length given) is read up to that limit and handed on with its length, or cut off.
+`RequestSizeMiddleware` answers: a page in both languages, or the API's error shape under /api/.
+It sits after AuthenticationMiddleware, to know whether the person is signed in, and before the
+CSRF check reads the form (in process_view, after every middleware's __call__); it also checks
+the Content-Length itself where the application is called without the wrapper (the test
 client). The server then closes the connection without reading the rest (gunicorn reads at most
 64 KB of a body the application left); `onestop serve` sets gunicorn's limits on the request line
 and headers (cli.py).
@@ -38,7 +43,7 @@ REFUSED = "onestop.request_size.refused"
 
 
 def limit_for(path_info: str) -> int:
-    """The largest body, in bytes, the address takes."""
+    """The largest body, in bytes, the address takes (from a signed-in person)."""
     try:
         route = resolve(path_info).view_name
     except Resolver404:
@@ -57,8 +62,8 @@ def declared_length(environ) -> int | None:
 
 
 def _over_limit(environ, path_info: str) -> int | None:
-    """The limit a declared body is over, else None (the route is looked up only for a body
-    larger than the small limit)."""
+    """The limit of the address a declared body is over, else None (the route is looked up
+    only for a body larger than the small limit)."""
     length = declared_length(environ)
     if length is None or length <= settings.ONESTOP_MAX_REQUEST_BYTES:
         return None
@@ -67,7 +72,7 @@ def _over_limit(environ, path_info: str) -> int | None:
 
 
 class BodyLimit:
-    """WSGI middleware: a body over its limit never reaches Django."""
+    """WSGI middleware: a body over its address's limit never reaches Django."""
 
     def __init__(self, application):
         self.application = application
@@ -93,22 +98,28 @@ def _is_chunked(environ) -> bool:
 
 
 class RequestSizeMiddleware:
-    """Answers 413 for a body over its limit; before anything that reads bodies (settings)."""
+    """Answers 413 for a body over its limit; after AuthenticationMiddleware (settings)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         limit = request.META.get(REFUSED) or _over_limit(request.META, request.path_info)
-        if limit is None:
-            return self.get_response(request)
-        return too_large(request, limit)
+        if limit is not None:
+            return too_large(request, limit)
+        length = declared_length(request.META) or 0
+        if length > settings.ONESTOP_MAX_REQUEST_BYTES and not request.user.is_authenticated:
+            return too_large(request, settings.ONESTOP_MAX_REQUEST_BYTES, signed_out=True)
+        return self.get_response(request)
 
 
-def too_large(request, limit: int) -> HttpResponse:
+def too_large(request, limit: int, *, signed_out: bool = False) -> HttpResponse:
     """413: what the limit is and what to do, in both languages."""
     size = f"{limit // MB} MB" if limit >= MB else f"{math.ceil(limit / 1024)} KB"
-    if limit == settings.ONESTOP_MAX_UPLOAD_REQUEST_BYTES:
+    if signed_out:
+        en = "Sign in first: files are taken from a signed-in person only."
+        zh = "请先登录：只接受已登录用户上传的文件。"
+    elif limit == settings.ONESTOP_MAX_UPLOAD_REQUEST_BYTES:
         en = (
             f"Files sent at once may come to {size} at most. "
             "Send the files in several saves, a few at a time."

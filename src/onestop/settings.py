@@ -23,7 +23,8 @@ ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notice
 
 Request sizes (request_size.py; docs/security.md):
 ONESTOP_MAX_REQUEST_BYTES         the largest request body, default 1 MB (1048576)
-ONESTOP_MAX_UPLOAD_REQUEST_BYTES  the largest body of a page that takes files, default 11 MB
+ONESTOP_MAX_UPLOAD_REQUEST_BYTES  the largest body of a page that takes files, from a signed-in
+                                  person, default 51 MB
 
 Documents and uploads (docs/documents.md):
 ONESTOP_DATA_KEYS       comma-separated keys (32 random bytes, base64url) encrypting personal data
@@ -118,10 +119,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Refuses a body over its limit before anything reads it: keep it before every middleware
-    # that reads request.body, POST or FILES (CSRF does). wsgi.py's BodyLimit cuts such a body
-    # off even before Django; this answers in both languages.
-    "onestop.request_size.RequestSizeMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
     "onestop.unavailable.DatabaseUnavailableMiddleware",  # outside all that reads the database
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -130,6 +127,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses a body over its limit (larger ones for a signed-in person's files) before anything
+    # reads it: CSRF reads the form in process_view, after every middleware's __call__; no
+    # middleware above reads request.body, POST or FILES. wsgi.py's BodyLimit has cut off a
+    # body over its address's limit before Django; this answers in both languages.
+    "onestop.request_size.RequestSizeMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session's factor
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every signed-in request: the person's sessions end when their roles, flags or devices
@@ -308,10 +310,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Request bodies over these are refused with 413 before anything reads them (request_size.py):
-# pages that take files, one file of documents/uploads.MAX_BYTES (10 MB) and the form around it;
-# everything else 1 MB. Both below FILE_UPLOAD_MAX_MEMORY_SIZE: no body is spooled to disk.
+# 1 MB, kept in memory; from a signed-in person, pages that take files five files of
+# documents/uploads.MAX_BYTES (10 MB) and the form around them.
 ONESTOP_MAX_UPLOAD_REQUEST_BYTES = int(
-    os.environ.get("ONESTOP_MAX_UPLOAD_REQUEST_BYTES", str(11 * 1024 * 1024))
+    os.environ.get("ONESTOP_MAX_UPLOAD_REQUEST_BYTES", str(51 * 1024 * 1024))
 )
 ONESTOP_MAX_REQUEST_BYTES = int(os.environ.get("ONESTOP_MAX_REQUEST_BYTES", str(1024 * 1024)))
 # Whatever the process's umask (cli.py sets 077 at the entry points): the owner's alone.

@@ -1,10 +1,10 @@
 """Request bodies refused by size by the real server (`onestop serve`, gunicorn's workers).
 
 A 200 MB anonymous post (a form with one file, a made-up CSRF cookie so that the CSRF check
-would read the form) is streamed a megabyte at a time, never built in memory: the server answers
-413 from the headers and closes the connection having taken a few megabytes at most (what the
-sockets buffer and the 64 KB gunicorn reads of a body the application left). The server's
-temporary folder stays empty.
+would read the form), or one of 40 MB to the page that takes files from signed-in people, is
+streamed a megabyte at a time, never built in memory: the server answers 413 from the headers
+and closes the connection having taken a few megabytes at most (what the sockets buffer and the
+64 KB gunicorn reads of a body the application left). The server's temporary folder stays empty.
 """
 
 import contextlib
@@ -110,7 +110,20 @@ def test_a_200_mb_post_to_the_page_that_takes_files_is_refused_unread(site):
     assert sent < 32 * MB
     assert spooled == set()
     assert status == 413
-    assert "11 MB" in body.decode()
+    assert "51 MB" in body.decode()
+    assert leftovers(temporary) == []
+
+
+def test_files_within_the_limit_are_refused_unread_from_a_signed_out_person(site):
+    server, temporary = site
+
+    page = f"/my/applications/{uuid.uuid4()}/"
+    status, body, sent, spooled = stream(server.port, page, 40 * MB, temporary)
+
+    assert sent < 32 * MB
+    assert spooled == set()
+    assert status == 413
+    assert "请先登录" in body.decode()
     assert leftovers(temporary) == []
 
 
