@@ -31,6 +31,7 @@ from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
 from onestop.appointments.selectors import appointment_required
 from onestop.audit import reads
 from onestop.catalog import selectors
+from onestop.plain_text import LINE, refusal
 from onestop.rules.questions import questions_for
 
 from . import application_form
@@ -38,6 +39,7 @@ from .fact_questions import as_text, kind_of, read_answers, rows, typed
 from .privacy import private
 
 PROFILE = "profile-"  # the profile's questions share the page with the form's fields
+WITHDRAW_REASON = ("Why you withdraw", "撤回原因")
 ROLES = dict(Role.choices)
 STATUSES = dict(Status.choices)
 
@@ -175,8 +177,13 @@ def edit(request, public_id):
 @require_POST
 def withdraw(request, public_id):
     application = get_application_for(request.user, public_id=public_id)
+    reason = request.POST.get("reason", "").strip()
+    refused = refusal(WITHDRAW_REASON, reason, max_length=LINE)
+    if refused:
+        messages.error(request, " ".join(refused))
+        return redirect("web:my-application-status", public_id=application.public_id)
     try:
-        submission.withdraw(application, request.user, request.POST.get("reason", "").strip())
+        submission.withdraw(application, request.user, reason)
     except ValidationError:
         messages.error(request, _("This application can no longer be withdrawn."))
     else:
