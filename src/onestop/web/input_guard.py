@@ -2,12 +2,13 @@
 refused before any view reads it.
 
 PostgreSQL stores neither a NUL in text or JSON nor a lone surrogate, so such a value reaching a
-query fails the request with a 500 (SQLite stores both, so tests on it never see it). Every form
-and API field is checked where it is declared and answers the person at the field
-(plain_text.py); this guard covers what no field declares: the address, query parameters, the
-names of form fields and files, and any string of a JSON body. It answers 400 in both
-languages, as the contract's JSON under /api/ and as a page elsewhere, and nothing is stored
-(OWASP ASVS 4.0.3 V5.1.3, V5.1.4; GB/T 22239-2019 8.1.4.4 f).
+query fails the request with a 500 (SQLite stores a NUL, so tests on it never see it). Every
+form and API field is checked where it is declared and answers the person at the field
+(plain_text.py); this guard refuses a NUL anywhere, also where no field is declared: the
+address, query parameters, the names of form fields, the keys of a JSON body (Django's
+multipart parser already drops the non-printable characters of a file's name). It answers 400
+in both languages, as the contract's JSON under /api/ and as a page elsewhere, and nothing is
+stored (OWASP ASVS 4.0.3 V5.1.3, V5.1.4; GB/T 22239-2019 8.1.4.4 f).
 """
 
 import json
@@ -82,9 +83,6 @@ def check(request) -> None:
             _check_text(name, name, "a field's name", "字段名")
             for value in values:
                 _check_text(value, name, f"the field {name}", f"字段 {name} ")
-        for name, files in request.FILES.lists():
-            for uploaded in files:
-                _check_text(uploaded.name or "", name, "a file's name", "文件名")
 
 
 def _check_json_body(body: bytes) -> None:
