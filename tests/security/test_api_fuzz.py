@@ -40,7 +40,7 @@ from ..applications.test_one_window_flow import FORM, profile
 from . import conftest
 from .world import EMPLOYER_X, ROLES
 
-EXAMPLES_PER_OPERATION_AND_ROLE = 10
+EXAMPLES_PER_OPERATION_AND_ROLE = 20
 CSRF_TOKEN = "matrixcsrftoken0123456789abcdefg"  # 32 characters, as Django makes them
 CJK = re.compile(r"[\u3400-\u9fff]")
 OPERATIONS = [

@@ -23,6 +23,7 @@ from onestop.applications.models import Application, Status
 from onestop.applications.progress import NO_MATCH, normalised, progress_for, progress_of
 from onestop.appointments.selectors import appointment_required
 from onestop.catalog.models import Material, Matter
+from onestop.catalog.schema import MATTER_CODES
 from onestop.plain_text import LINE, NOTE, column_length
 
 from .bounds import (
@@ -124,7 +125,8 @@ class NoticeItem(Schema):
     model_config = INPUT
 
     kind: Literal["material", "field"]
-    matter: MatterCode | None = None
+    # Checked here: the notice keeps the matter of a field's item without looking it up.
+    matter: Literal[MATTER_CODES] | None = None
     code: Text(column_length(Material, "code"))  # a material's code or a form field's
     reason_en: Text(LINE)
     reason_zh: Text(LINE)
