@@ -531,6 +531,14 @@ def test_the_bounds_are_the_columns_max_length():
     assert Application._meta.get_field("number").max_length == 20
 
 
+def test_the_encrypted_form_and_profile_are_kept_in_unbounded_columns():
+    """Their ciphertext grows with the plaintext (applications/protected.py): the columns are
+    text without a length on both databases, so a form within its fields' bounds always fits."""
+    for name in ("form", "profile"):
+        field = Application._meta.get_field(name)
+        assert field.get_internal_type() == "TextField" and field.max_length is None
+
+
 def test_a_telephone_the_outbox_cannot_hold_is_refused_when_filed(in_world):
     """The finding: the form took 500 characters, the outbox's column 254, so on PostgreSQL
     every notice of such an application failed and it could be neither accepted nor refused."""
