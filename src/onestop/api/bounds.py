@@ -50,7 +50,7 @@ def _text_checked(max_length: int, one_line: bool):
     return check
 
 
-def Text(max_length: int, *, one_line: bool = True) -> Any:  # noqa: N802 — reads as a type
+def Text(max_length: int, *, one_line: bool = True) -> Any:  # named as the type it makes
     """A string of at most `max_length` characters, without control characters (nor line
     breaks when `one_line`); the refusal names the field in both languages."""
     pattern = plain_text.PATTERN_LINE if one_line else plain_text.PATTERN_TEXT
