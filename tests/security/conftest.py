@@ -13,6 +13,8 @@ from .world import build
 FIGURES: Counter = Counter()
 ROUTES_CHECKED: set = set()
 OPERATIONS_FUZZED: set = set()
+REQUESTS_BY_ROLE: Counter = Counter()
+SERVER_ERRORS_BY_ROLE: Counter = Counter()
 FUZZ_FAILURES: list = []
 
 
@@ -64,4 +66,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"schemathesis: {FIGURES['requests']} requests over {len(OPERATIONS_FUZZED)} "
             f"operations, {FIGURES['server_errors']} server errors"
+        )
+        terminalreporter.write_line(
+            "schemathesis by role: "
+            + ", ".join(
+                f"{role} {n} ({SERVER_ERRORS_BY_ROLE[role]} server errors)"
+                for role, n in REQUESTS_BY_ROLE.items()
+            )
         )

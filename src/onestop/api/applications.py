@@ -2,39 +2,61 @@
 pre-examination and window acceptance. Thin: applications/* decide and check roles."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import translation
 from django.views.decorators.cache import never_cache
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
+from pydantic import ConfigDict, Field, StrictBool
 
+from onestop.accounts.models import Employer
 from onestop.applications import acceptance, drafts, pre_examination, submission, throttle
 from onestop.applications.access import get_application_for, visible_applications
 from onestop.applications.drafts import Invalid
 from onestop.applications.models import Application, Status
 from onestop.applications.progress import NO_MATCH, normalised, progress_for, progress_of
 from onestop.appointments.selectors import appointment_required
+from onestop.catalog.models import Material, Matter
+from onestop.catalog.schema import MATTER_CODES
+from onestop.plain_text import LINE, NOTE, column_length
 
+from .bounds import (
+    INPUT,
+    ONE_SUBJECT,
+    BundleCode,
+    MatterCode,
+    OneForm,
+    ProfileFacts,
+    RegionCode,
+    Text,
+)
 from .errors import ApiError, with_errors
 
 router = Router(tags=["applications"])
+# An application's number as the path names it: as long as the column it is kept in.
+Number = Annotated[str, Path(max_length=column_length(Application, "number"))]
+# Items of a notice and originals checked: more than any application's materials and fields.
+MAX_ITEMS = 200
 
 
 class ApplicationIn(Schema):
-    region: str
-    matter: str | None = None
-    bundle: str | None = None
-    profile: dict[str, Any] = {}
-    form: dict[str, Any] = {}
-    employer: str | None = None  # unified social credit code, for an employer's handler
-    as_agent: bool = False
-    submit: bool = True
+    model_config = ConfigDict(extra="forbid", json_schema_extra=ONE_SUBJECT)
+
+    region: RegionCode
+    matter: MatterCode | None = None
+    bundle: BundleCode | None = None
+    profile: ProfileFacts = {}
+    form: OneForm = {}
+    # The unified social credit code, for an employer's handler.
+    employer: Text(column_length(Employer, "credit_code")) | None = None
+    as_agent: StrictBool = False
+    submit: StrictBool = True
     language: Literal["en", "zh-hans"] | None = None  # of the applicant's notices
 
 
@@ -100,26 +122,38 @@ class Progress(Schema):
 
 
 class NoticeItem(Schema):
+    model_config = INPUT
+
     kind: Literal["material", "field"]
-    matter: str | None = None
-    code: str
-    reason_en: str
-    reason_zh: str
+    # Checked here: the notice keeps the matter of a field's item without looking it up.
+    matter: Literal[MATTER_CODES] | None = None
+    code: Text(column_length(Material, "code"))  # a material's code or a form field's
+    reason_en: Text(LINE)
+    reason_zh: Text(LINE)
 
 
+# A notice's reasons, a reason not to accept and a referral, as the window's pages take them.
 class PreExaminationIn(Schema):
+    model_config = INPUT
+
     decision: Literal["pass", "correct", "not_accept"]
-    items: list[NoticeItem] = []
-    reason: str = ""
-    referral: str = ""
+    items: list[NoticeItem] = Field([], max_length=MAX_ITEMS)
+    reason: Text(NOTE, one_line=False) = ""
+    referral: Text(LINE) = ""
+
+
+# "matter/material", each part as long as its code may be.
+ORIGINAL = column_length(Matter, "code") + 1 + column_length(Material, "code")
 
 
 class AcceptanceIn(Schema):
+    model_config = INPUT
+
     decision: Literal["accept", "correct", "not_accept"]
-    originals_checked: list[str] = []  # "matter/material"
-    items: list[NoticeItem] = []
-    reason: str = ""
-    referral: str = ""
+    originals_checked: list[Text(ORIGINAL)] = Field([], max_length=MAX_ITEMS)
+    items: list[NoticeItem] = Field([], max_length=MAX_ITEMS)
+    reason: Text(NOTE, one_line=False) = ""
+    referral: Text(LINE) = ""
 
 
 def _errors(exc) -> ApiError:
@@ -191,8 +225,10 @@ def _find(request, number: str) -> Application:
 
 
 class ResubmitIn(Schema):
-    form: dict[str, Any] = {}
-    profile: dict[str, Any] | None = None
+    model_config = INPUT
+
+    form: OneForm = {}
+    profile: ProfileFacts | None = None
 
 
 @router.post(
@@ -201,7 +237,7 @@ class ResubmitIn(Schema):
     auth=django_auth,
     summary="File again after a one-time notice, with the corrections",
 )
-def resubmit(request, number: str, body: ResubmitIn):
+def resubmit(request, number: Number, body: ResubmitIn):
     application = _find(request, number)
     try:
         if body.form or body.profile is not None:
@@ -218,7 +254,7 @@ def resubmit(request, number: str, body: ResubmitIn):
     auth=django_auth,
     summary="Pre-examination: pass, one-time notice, or not accept",
 )
-def decide_pre_examination(request, number: str, body: PreExaminationIn):
+def decide_pre_examination(request, number: Number, body: PreExaminationIn):
     application = _find(request, number)
     try:
         if body.decision == "pass":
@@ -243,7 +279,7 @@ def decide_pre_examination(request, number: str, body: PreExaminationIn):
     auth=django_auth,
     summary="Window: accept and route, one-time notice, or not accept",
 )
-def decide_acceptance(request, number: str, body: AcceptanceIn):
+def decide_acceptance(request, number: Number, body: AcceptanceIn):
     application = _find(request, number)
     try:
         if body.decision == "accept":
@@ -269,7 +305,7 @@ def decide_acceptance(request, number: str, body: AcceptanceIn):
     summary="The status of every case of the application",
 )
 @decorate_view(never_cache)
-def progress(request, number: str):
+def progress(request, number: Number):
     """For someone who may see the application, or with the applicant's passport number in the
     `X-Passport-Number` header (never in the URL). An unknown number and a wrong passport number
     get the same 404; after too many of them, from one address or for one number, 429 with

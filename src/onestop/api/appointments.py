@@ -7,24 +7,30 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
 from onestop.applications.access import get_application_for
+from onestop.applications.models import Application
 from onestop.appointments import booking, slots
 from onestop.appointments.models import Booking
 from onestop.catalog.models import Hall
+from onestop.plain_text import column_length
 
+from .bounds import INPUT, CalendarDay, Id, SubjectCode, Text
 from .errors import ApiError, with_errors
 
 router = Router(tags=["appointments"])
+# Path parameters, as long as the columns they name.
+HallCode = Annotated[str, Path(max_length=column_length(Hall, "code"))]
+BookingCode = Annotated[str, Path(max_length=column_length(Booking, "code"))]
 
 
 class SlotsQuery(Schema):
-    date: date
-    matter: str | None = None
+    date: CalendarDay
+    matter: SubjectCode | None = None
 
 
 # A time of day at the hall, "HH:MM:SS" on the hall's own clock (no UTC offset).
@@ -46,15 +52,19 @@ class SlotOut(Schema):
 
 
 class AppointmentIn(Schema):
-    slot: int
-    matter: str
+    model_config = INPUT
+
+    slot: Id
+    matter: SubjectCode
     # The number of one of your filed applications, of this matter: without it nothing is
     # booked (000 §十一 4: the form is submitted, then the hall and time are chosen).
-    application: str | None = None
+    application: Text(column_length(Application, "number")) | None = None
 
 
 class RescheduleIn(Schema):
-    slot: int
+    model_config = INPUT
+
+    slot: Id
 
 
 class AppointmentOut(Schema):
@@ -97,7 +107,7 @@ def _refused(exc) -> ApiError:
     response=with_errors({200: list[SlotOut]}, 400, 404, 422),
     summary="Bookable time slots of a hall with their remaining capacity",
 )
-def hall_slots(request, hall: str, query: Query[SlotsQuery]):
+def hall_slots(request, hall: HallCode, query: Query[SlotsQuery]):
     found = Hall.objects.filter(code=hall).select_related("region").first()
     if found is None:
         raise ApiError(404, "hall", f"Unknown hall {hall!r}.", f"未知大厅“{hall}”。")
@@ -150,7 +160,7 @@ def _own(request, code: str) -> Booking:
     response=with_errors({200: AppointmentOut}, 401, 403, 404, 409),
     auth=django_auth,
 )
-def cancel_appointment(request, code: str):
+def cancel_appointment(request, code: BookingCode):
     try:
         return _out(booking.cancel(_own(request, code), request.user))
     except (DjangoValidationError, PermissionDenied) as exc:
@@ -162,7 +172,7 @@ def cancel_appointment(request, code: str):
     response=with_errors({200: AppointmentOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
 )
-def reschedule_appointment(request, code: str, body: RescheduleIn):
+def reschedule_appointment(request, code: BookingCode, body: RescheduleIn):
     try:
         made = booking.reschedule(_own(request, code), request.user, body.slot)
     except (DjangoValidationError, PermissionDenied) as exc:

@@ -9,15 +9,19 @@ from onestop.catalog import selectors as catalog
 from onestop.workdays.calendar import OutOfRange
 from onestop.workdays.selectors import calendar_for
 
+from .bounds import CalendarDay, RegionCode
 from .errors import ApiError, with_errors
 
 router = Router(tags=["calendar"])
+# About eight years: no answer passes the calendar's last year by more than that, and none can
+# step past year 9999 (the start is bounded by the calendar's years too).
+MAX_WORKING_DAYS = 2000
 
 
 class DueDateQuery(Schema):
-    start: date
-    working_days: int = Field(ge=0, le=2000)
-    region: str | None = None
+    start: CalendarDay
+    working_days: int = Field(ge=0, le=MAX_WORKING_DAYS)
+    region: RegionCode | None = None
 
 
 class DueDate(Schema):

@@ -2,33 +2,38 @@
 roles; a case that is not yours answers 404 like one that does not exist."""
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from onestop.audit import reads
 from onestop.cases import decisions, opinions, payments
-from onestop.cases.models import Case, Opinion
+from onestop.cases.models import Case, CaseStatus, Opinion, Payment
 from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import refusal_proposed, roles_on_case
+from onestop.catalog.models import Department
+from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, column_length
 from onestop.refusals import NotAllowed, in_both
 
+from .bounds import ID_MAX, INPUT, Day, Text
 from .errors import ApiError, with_errors
 
 router = Router(tags=["cases"])
+CaseId = Annotated[int, Path(ge=1, le=ID_MAX)]
+OpinionId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 class QueueQuery(Schema):
-    status: str | None = None
+    status: Literal[tuple(CaseStatus.values)] | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=ID_MAX - 200)  # LIMIT and OFFSET are bigints
 
 
 class CaseOut(Schema):
@@ -58,6 +63,10 @@ class QueueRow(CaseOut):
 
 
 class DecisionIn(Schema):
+    """The fields of a decision, bounded as the case page bounds them (plain_text.py)."""
+
+    model_config = INPUT
+
     action: Literal[
         "review",
         "propose_refusal",
@@ -69,17 +78,17 @@ class DecisionIn(Schema):
         "pause",
         "resume",
     ]
-    note: str = ""
+    note: Text(NOTE, one_line=False) = ""
     # Of a proposed refusal, and of a refusal: the leader refusing what was proposed may leave
     # them out to keep the proposal's.
-    reasons: str = ""
-    number: str = ""
-    valid_from: date | None = None
-    valid_until: date | None = None
+    reasons: Text(REASONS, one_line=False) = ""
+    number: Text(NUMBER) = ""
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     method: Literal["pickup", "mail"] | None = None
-    tracking_number: str = ""
-    address: str = ""
-    identity_checked: bool = False
+    tracking_number: Text(NUMBER) = ""
+    address: Text(LINE, one_line=False) = ""
+    identity_checked: StrictBool = False
 
 
 def _out(case: Case) -> dict:
@@ -136,7 +145,7 @@ def _case_for(user, pk: int) -> Case:
     summary="Review, propose a refusal, approve, refuse, send back, produce, deliver, pause or "
     "resume a case",
 )
-def decide(request, case_id: int, body: DecisionIn):
+def decide(request, case_id: CaseId, body: DecisionIn):
     case = _case_for(request.user, case_id)
     user = request.user
     try:
@@ -192,9 +201,11 @@ def decide(request, case_id: int, body: DecisionIn):
 
 
 class PaymentIn(Schema):
-    fee_code: str
+    model_config = INPUT
+
+    fee_code: Text(column_length(Payment, "fee_code"))
     method: Literal["card", "cash", "online"]
-    receipt_number: str
+    receipt_number: Text(column_length(Payment, "receipt_number"))
 
 
 @router.post(
@@ -203,7 +214,7 @@ class PaymentIn(Schema):
     auth=django_auth,
     summary="The window records a fee paid for a case",
 )
-def record_payment(request, case_id: int, body: PaymentIn):
+def record_payment(request, case_id: CaseId, body: PaymentIn):
     case = _case_for(request.user, case_id)
     try:
         payment = payments.record(
@@ -232,12 +243,16 @@ def record_payment(request, case_id: int, body: PaymentIn):
 
 
 class OpinionIn(Schema):
-    department: str
-    question: str
+    model_config = INPUT
+
+    department: Text(column_length(Department, "code"))
+    question: Text(NOTE, one_line=False)
 
 
 class AnswerIn(Schema):
-    answer: str
+    model_config = INPUT
+
+    answer: Text(NOTE, one_line=False)
 
 
 def _opinion_out(opinion) -> dict:
@@ -258,7 +273,7 @@ def _opinion_out(opinion) -> dict:
     auth=django_auth,
     summary="Ask another department for its opinion on a case",
 )
-def ask_opinion(request, case_id: int, body: OpinionIn):
+def ask_opinion(request, case_id: CaseId, body: OpinionIn):
     case = _case_for(request.user, case_id)
     try:
         opinion = opinions.ask(
@@ -275,11 +290,11 @@ def ask_opinion(request, case_id: int, body: OpinionIn):
 
 @router.post(
     "/opinions/{opinion_id}/answer",
-    response=with_errors({200: dict[str, Any]}, 400, 401, 404, 409, 422),
+    response=with_errors({200: dict[str, Any]}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="Give the opinion asked of your department",
 )
-def answer_opinion(request, opinion_id: int, body: AnswerIn):
+def answer_opinion(request, opinion_id: OpinionId, body: AnswerIn):
     opinion = (
         Opinion.objects.select_related("case", "asked_department").filter(pk=opinion_id).first()
     )

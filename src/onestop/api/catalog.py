@@ -6,10 +6,14 @@ from ninja import Router, Schema
 
 from onestop.catalog import selectors
 from onestop.catalog.models import Region
+from onestop.catalog.schema import MATTER_CODES
 
+from .bounds import REGION_CODES, MatterCode, RegionCode
 from .errors import ApiError, with_errors
 
 router = Router(tags=["catalog"])
+MATTER_SCHEMA = {"type": "string", "enum": list(MATTER_CODES)}
+REGION_SCHEMA = {"type": "string", "enum": list(REGION_CODES)}
 
 
 class Text(Schema):
@@ -103,7 +107,7 @@ def _region(code: str | None, *, required: bool) -> Region | None:
     response=with_errors({200: MatterList}, 400, 422),
     summary="The matters and bundles offered in a region",
 )
-def list_matters(request, region: str | None = None):
+def list_matters(request, region: RegionCode | None = None):
     """Without `region`, every region's offer, each entry naming its region."""
     chosen = _region(region, required=False)
     matters, bundles = [], []
@@ -138,8 +142,17 @@ def list_matters(request, region: str | None = None):
     "/matters/{matter}",
     response=with_errors({200: Guide}, 400, 404, 422),
     summary="The service guide of a matter in a region",
+    # The region is required; without it the endpoint answers its own bilingual 400 (a parameter
+    # required in the signature would get the generic 422 first). A tuple: ninja extends a list
+    # of parameters with this one, and replaces anything else.
+    openapi_extra={
+        "parameters": (
+            {"in": "path", "name": "matter", "required": True, "schema": MATTER_SCHEMA},
+            {"in": "query", "name": "region", "required": True, "schema": REGION_SCHEMA},
+        )
+    },
 )
-def get_matter(request, matter: str, region: str | None = None):
+def get_matter(request, matter: str, region: RegionCode | None = None):
     chosen = _region(region, required=True)
     version = selectors.matter_version(chosen, matter)
     if version is None:
@@ -157,7 +170,9 @@ def get_matter(request, matter: str, region: str | None = None):
     response=with_errors({200: list[HallOut]}, 400, 422),
     summary="Service halls with address, phone, hours",
 )
-def list_halls(request, region: str | None = None, matter: str | None = None):
+def list_halls(request, region: RegionCode | None = None, matter: MatterCode | None = None):
+    if matter is not None and matter not in MATTER_CODES:
+        raise ApiError(400, "matter", f"Unknown matter {matter!r}.", f"未知事项“{matter}”。")
     return [
         selectors.hall_summary(h) for h in selectors.halls(_region(region, required=False), matter)
     ]

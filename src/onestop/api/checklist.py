@@ -1,22 +1,26 @@
 """POST /checklist — thin: rules.checklist decides."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Router, Schema
+from pydantic import ConfigDict, WithJsonSchema
 
 from onestop.rules.checklist import UnknownCode, checklist
 from onestop.rules.profile import Profile
 
+from .bounds import ONE_SUBJECT, PROFILE_SCHEMA, BundleCode, MatterCode, RegionCode
 from .errors import ApiError, with_errors
 
 router = Router(tags=["checklist"])
 
 
 class ChecklistIn(Schema):
-    region: str
-    matter: str | None = None
-    bundle: str | None = None
-    profile: Profile = Profile()
+    model_config = ConfigDict(extra="forbid", json_schema_extra=ONE_SUBJECT)
+
+    region: RegionCode
+    matter: MatterCode | None = None
+    bundle: BundleCode | None = None
+    profile: Annotated[Profile, WithJsonSchema(PROFILE_SCHEMA)] = Profile()
 
 
 class Sentence(Schema):

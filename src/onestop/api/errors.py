@@ -42,7 +42,12 @@ class ErrorOut(Schema):
     errors: list[ErrorItem]
 
 
+# Any request may be refused before its operation runs: a NUL character anywhere in it or text
+# that is not Unicode (web/input_guard.py).
+REFUSED_BY_THE_GUARD = 400
+
+
 def with_errors(answers: dict, *statuses: int) -> dict:
     """An operation's responses: its answers, and the error statuses it may give, declared in
     the OpenAPI document with the contract's error body."""
-    return {**answers, frozenset(statuses): ErrorOut}
+    return {**answers, frozenset({REFUSED_BY_THE_GUARD, *statuses}): ErrorOut}

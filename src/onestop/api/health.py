@@ -8,6 +8,8 @@ from django.views.decorators.cache import never_cache
 from ninja import Router, Schema
 from ninja.decorators import decorate_view
 
+from .errors import with_errors
+
 router = Router(tags=["health"])
 
 
@@ -15,7 +17,11 @@ class Health(Schema):
     status: str
 
 
-@router.get("/health", response=Health, summary="The process is up (no database access)")
+@router.get(
+    "/health",
+    response=with_errors({200: Health}),
+    summary="The process is up (no database access)",
+)
 @decorate_view(never_cache)  # a probe must reach the node, never a cached answer
 def health(request):
     return {"status": "ok"}

@@ -8,14 +8,30 @@ from pathlib import Path
 
 import yaml
 
+from onestop import plain_text
 from onestop.documents.passport import mrz_errors
+from onestop.notifications.models import Outbox
+from onestop.notifications.outbox import ADDRESS_FIELDS
 
 FORM_FILE = (
     Path(__file__).resolve().parents[1] / "catalog" / "data" / "forms" / ("application_form.yaml")
 )
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # YYYY-MM-DD only (API-CONTRACT.md)
+MAX_ROWS = 20  # rows of a list field
 # Checks a text field may name (`check:`), each giving bilingual problems of the value.
 CHECKS = {"icao_9303_td3": mrz_errors}  # the passport's MRZ (ICAO Doc 9303)
+# Text of the form is kept encrypted in one unbounded column (protected.py); the addresses
+# notices go to are also copied to the outbox, whose column is the tighter bound.
+ADDRESS_CODES = frozenset(ADDRESS_FIELDS.values())
+
+
+def max_length(spec: dict) -> int:
+    """The most characters a text field of the form takes: one line of text, or less where the
+    value also ends in a narrower column (the e-mail address and telephone in the outbox)."""
+    if spec["code"] in ADDRESS_CODES:
+        return min(plain_text.LINE, plain_text.column_length(Outbox, "recipient"))
+    return plain_text.LINE
 
 
 @lru_cache(maxsize=1)
@@ -35,20 +51,22 @@ def _error(field: str, en: str, zh: str) -> dict:
 
 def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
     label_en, label_zh = spec["en"], spec["zh"]
-    if value in (None, "", []):
+    kind = spec["type"]
+    if value is None or value == "" or (kind == "list" and value == []):
         if complete and spec.get("required"):
             return [_error(path, f"{label_en}: required.", f"{label_zh}：必填。")]
         return []
-    kind = spec["type"]
     if kind in ("text", "email"):
-        if not isinstance(value, str) or len(value) > 500:
-            return [
-                _error(
-                    path,
-                    f"{label_en}: give text (at most 500 characters).",
-                    f"{label_zh}：请填写文字（不超过500字）。",
-                )
-            ]
+        if not isinstance(value, str):
+            return [_error(path, f"{label_en}: give text.", f"{label_zh}：请填写文字。")]
+        refused = plain_text.refusal(
+            (label_en, label_zh),
+            value,
+            max_length=max_length(spec),
+            one_line=not spec.get("multiline"),
+        )
+        if refused:
+            return [_error(path, *refused)]
         if kind == "email" and not EMAIL.match(value):
             return [
                 _error(
@@ -69,6 +87,8 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
     elif kind == "date":
         try:
             day = date.fromisoformat(value) if isinstance(value, str) else None
+            if day is not None and not ISO_DATE.fullmatch(value):
+                day = None  # fromisoformat also reads "20260131" and week dates
         except ValueError:
             day = None
         if day is None or not 1900 <= day.year <= 2099:
@@ -96,12 +116,12 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
         if complete and spec.get("must_be_true") and value is not True:
             return [_error(path, f"{label_en}: must be confirmed.", f"{label_zh}：须确认。")]
     elif kind == "list":
-        if not isinstance(value, list) or len(value) > 20:
+        if not isinstance(value, list) or len(value) > MAX_ROWS:
             return [
                 _error(
                     path,
-                    f"{label_en}: give a list of at most 20 rows.",
-                    f"{label_zh}：请提供不超过20行的列表。",
+                    f"{label_en}: give a list of at most {MAX_ROWS} rows.",
+                    f"{label_zh}：请提供不超过{MAX_ROWS}行的列表。",
                 )
             ]
         errors = []

@@ -1,5 +1,6 @@
 """Queue an applicant's notice: rendered now, in the applicant's language, sent by the worker."""
 
+import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -7,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from onestop import plain_text
 
 from .models import Channel, Kind, Language, Outbox
 
@@ -17,6 +20,8 @@ if TYPE_CHECKING:
 # the applicant's addresses, per channel.
 ADDRESS_FIELDS = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 SUBJECT_MAX = 200
+
+logger = logging.getLogger(__name__)
 
 
 def language_of(code: str | None) -> str:
@@ -99,12 +104,25 @@ def _create(application, kind, sequence, language, context, addresses, *, key) -
 
 
 def addresses_of(application: "Application") -> list[tuple[str, str]]:
-    """(channel, address) for every address the application's form gives."""
+    """(channel, address) for every address the application's form gives that the outbox can
+    hold. One it cannot (filed before the form was bounded by the outbox's column: too long, or
+    with a control character) is left out and logged, never stored: a notice row that fails to
+    insert would undo the decision it tells about, for every decision on the application."""
     addresses = []
+    bound = plain_text.column_length(Outbox, "recipient")
     for channel, field in ADDRESS_FIELDS.items():
         value = (application.form or {}).get(field)
-        if isinstance(value, str) and value.strip():
-            addresses.append((channel, value.strip()))
+        if not (isinstance(value, str) and value.strip()):
+            continue
+        if plain_text.problem(value.strip(), max_length=bound):
+            # The application's number only: the address is personal data (docs/security.md).
+            logger.warning(
+                "Application %s: its %s address cannot be held by the outbox; not sent there.",
+                application.number or application.public_id,
+                channel,
+            )
+            continue
+        addresses.append((channel, value.strip()))
     return addresses
 
 

@@ -36,6 +36,9 @@ _VALUE_ERRORS_ZH = {
 
 def message_zh(error: dict) -> str:
     """The Chinese message of one validation error."""
+    chinese = (error.get("ctx") or {}).get("zh")
+    if isinstance(chinese, str):  # an error that carries its own Chinese (api/bounds.py)
+        return chinese
     if error.get("type") == "value_error":
         for english, chinese in _VALUE_ERRORS_ZH.items():
             if english in str(error.get("msg", "")):

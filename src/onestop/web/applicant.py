@@ -32,6 +32,7 @@ from onestop.appointments.selectors import appointment_required
 from onestop.audit import reads
 from onestop.catalog import selectors
 from onestop.documents import file_names
+from onestop.plain_text import LINE, refusal
 from onestop.rules.questions import questions_for
 
 from . import application_form
@@ -40,6 +41,7 @@ from .privacy import private
 
 PROFILE = "profile-"  # the profile's questions share the page with the form's fields
 SHOWN_NAME_CHARS = 80  # a refused file is named in its message, shortened beyond this
+WITHDRAW_REASON = ("Why you withdraw", "撤回原因")
 ROLES = dict(Role.choices)
 STATUSES = dict(Status.choices)
 
@@ -177,8 +179,13 @@ def edit(request, public_id):
 @require_POST
 def withdraw(request, public_id):
     application = get_application_for(request.user, public_id=public_id)
+    reason = request.POST.get("reason", "").strip()
+    refused = refusal(WITHDRAW_REASON, reason, max_length=LINE)
+    if refused:
+        messages.error(request, " ".join(refused))
+        return redirect("web:my-application-status", public_id=application.public_id)
     try:
-        submission.withdraw(application, request.user, request.POST.get("reason", "").strip())
+        submission.withdraw(application, request.user, reason)
     except ValidationError:
         messages.error(request, _("This application can no longer be withdrawn."))
     else:

@@ -7,10 +7,11 @@ notice land next to the control they are about.
 
 from datetime import date
 
+from onestop.applications import form as one_form
+from onestop.applications.form import MAX_ROWS
 from onestop.documents import passport
 
 EMPTY_ROWS = 3  # empty rows offered after the rows of a list already given
-MAX_ROWS = 20  # applications/form.py takes at most 20 rows
 PASSPORT_SECTION = "passport"  # where the passport check's warnings are shown
 
 
@@ -82,6 +83,8 @@ def _control(spec: dict, name: str, value, index: dict) -> dict:
         control["rows"] = rows
     else:
         control["value"] = "" if value is None else str(value)
+        if kind in ("text", "email"):
+            control["max_length"] = one_form.max_length(spec)
         if kind == "choice":
             control["choices"] = list(spec["choices"].items())
         if kind == "date":

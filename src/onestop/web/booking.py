@@ -14,6 +14,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -30,6 +31,9 @@ from onestop.catalog import selectors as catalog
 from onestop.catalog.models import Hall
 
 from .privacy import private
+
+# Every table's id is a BigAutoField (settings.DEFAULT_AUTO_FIELD).
+ID_MAX = BaseDatabaseOperations.integer_field_ranges["BigAutoField"][1]
 
 # The appointment code on the application form (000 §十一 4), printed on the slip.
 SLIP_NOTE = {
@@ -216,10 +220,14 @@ def _changeable(booking, today) -> bool:
 
 
 def _slot_id(value: str) -> int:
-    """The posted slot; nothing chosen is a slot that does not exist."""
+    """The posted slot; nothing chosen is a slot that does not exist, and so is anything but
+    ASCII digits ("²" is a digit to str.isdigit, not to int) or a number past the ids."""
     if not value:
         raise bookings.Refused(NOTHING_CHOSEN)
-    return int(value) if value.isdigit() else 0
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(ID_MAX)):
+        return 0
+    number = int(value)
+    return number if number <= ID_MAX else 0
 
 
 def _open_days(hall: Hall, leaving: int | None = None) -> list[dict]:

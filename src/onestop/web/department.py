@@ -36,6 +36,7 @@ from onestop.cases.workflow import (
     roles_on_case,
 )
 from onestop.catalog.models import Department
+from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import NotAllowed, Refused, in_both
 
 PAGE_SIZE = 50
@@ -193,8 +194,43 @@ def _possible(case: Case, held: list[str]) -> dict[str, bool]:
     return possible
 
 
+# The text each decision takes: its label, its bound (plain_text.py) and whether it may run over
+# several lines. The case page's controls show the same bounds (tests/web/test_input_bounds.py).
+TEXT_FIELDS = {
+    "review": {"review_note": (("Note", "备注"), NOTE, False)},
+    "approve": {"approve_note": (("Note", "备注"), NOTE, False)},
+    "reject": {"reasons": (("Reasons", "不予批准的理由"), REASONS, False)},
+    "produce": {"number": (("Document number", "证件编号"), NUMBER, True)},
+    "deliver": {
+        "address": (("Address", "邮寄地址"), LINE, False),
+        "tracking_number": (("Tracking number", "快递单号"), NUMBER, True),
+    },
+    "pause": {"pause_reason": (("Reason for the pause", "暂停计时的理由"), NOTE, False)},
+}
+# A validity the page takes: the years the one form takes (applications/form.py).
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
+
+class _Unstorable(Refused):
+    """Text of a decision that cannot be stored as given; the domain never sees it."""
+
+    def __init__(self, field: str, words: tuple[str, str]):
+        super().__init__(*words)
+        self.field = field
+
+
+def _check_text(action: str, data) -> None:
+    """_Unstorable for the first field of the decision whose text has a control character,
+    runs over lines where one line is asked, or is longer than its bound."""
+    for name, (label, bound, one_line) in TEXT_FIELDS.get(action, {}).items():
+        found = refusal(label, data.get(name, ""), max_length=bound, one_line=one_line)
+        if found:
+            raise _Unstorable(name, found)
+
+
 def _decide(request, case: Case, action: str) -> None:
     user, data = request.user, request.POST
+    _check_text(action, data)
     if action == "review":
         decisions.review(case, user, note=data.get("review_note", "").strip())
     elif action == "approve":
@@ -239,9 +275,12 @@ class _BadDate(Refused):
 
 def _date(data, field: str) -> date:
     try:
-        return date.fromisoformat(data.get(field, "").strip())
+        day = date.fromisoformat(data.get(field, "").strip())
     except ValueError as exc:
         raise _BadDate(field) from exc
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _BadDate(field)
+    return day
 
 
 def _errors(exc, action: str) -> list[dict]:

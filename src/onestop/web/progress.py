@@ -10,10 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from onestop.applications import throttle
+from onestop.applications.models import Application
 from onestop.applications.progress import NO_MATCH, normalised, progress_for
+from onestop.plain_text import LINE, column_length, refusal
 
 from .privacy import private
 
+NUMBER_LENGTH = column_length(Application, "number")
 MISSING = {
     "number": {
         "message_en": "Enter the application number.",
@@ -39,7 +42,7 @@ def progress(request):
         {**MISSING[field], "anchor": field}
         for field, value in (("number", number), ("passport_number", passport_number.strip()))
         if not value
-    ]
+    ] + _unreadable(number, passport_number)
     if missing:
         return _lookup(request, number=number, errors=missing, status=400)
 
@@ -56,6 +59,20 @@ def progress(request):
         error = {"message_en": NO_MATCH["en"], "message_zh": NO_MATCH["zh"]}
         return _lookup(request, number=number, errors=[error], status=404)
     return render(request, "web/progress/result.html", {"progress": answer})
+
+
+def _unreadable(number: str, passport_number: str) -> list[dict]:
+    """Numbers no application can have, told at their field before anything is looked up or
+    counted: a control character, or more characters than the number is kept in."""
+    errors = []
+    for field, value, label, bound in (
+        ("number", number, ("Application number", "申请编号"), NUMBER_LENGTH),
+        ("passport_number", passport_number, ("Passport number", "护照号码"), LINE),
+    ):
+        found = refusal(label, value, max_length=bound)
+        if found:
+            errors.append({"message_en": found[0], "message_zh": found[1], "anchor": field})
+    return errors
 
 
 def _lookup(request, *, number: str, errors: list[dict], status: int = 200):

@@ -36,6 +36,7 @@ from onestop.appointments.models import BookingStatus
 from onestop.audit import reads
 from onestop.catalog import selectors as catalog
 from onestop.documents import passport, photo
+from onestop.plain_text import LINE, NOTE, refusal
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
 # The decisions of each page, by the workflow action behind them (which says when it is open).
@@ -299,6 +300,7 @@ def _examination(
     if decision in DECISIONS[stage]:
         items, keys = _ticked(entered, _tickable(materials), fields)
         try:
+            _check_text(decision, items, entered)
             return _decide(request, application, stage, decision, items)
         except (Invalid, PermissionDenied, ValidationError) as exc:
             errors = _errors(exc)
@@ -320,6 +322,38 @@ def _what(key: str, materials: list[dict], fields: list[dict]) -> dict:
             return {"zh": f["zh"], "en": f["en"]}
     code = key.rpartition("/")[2]
     return {"zh": code, "en": code}
+
+
+# What the window's decisions take as text, with its label and bound (plain_text.py); the page's
+# controls show the same bounds.
+REASON_EN = (("Reason in English", "英文原因"), LINE, True)
+REASON_ZH = (("Reason in Chinese", "中文原因"), LINE, True)
+TEXT_FIELDS = {
+    "reason": (("Reason", "理由"), NOTE, False),
+    "referral": (("Referral", "移送机关"), LINE, True),
+}
+
+
+def _check_text(decision: str, items: list[dict], data) -> None:
+    """Invalid, with an error at each field whose text cannot be stored, before anything is
+    decided: a notice's reasons, or the reason and referral of a non-acceptance."""
+    errors = []
+
+    def check(field, value, spec):
+        label, bound, one_line = spec
+        found = refusal(label, value, max_length=bound, one_line=one_line)
+        if found:
+            errors.append({"field": field, "message_en": found[0], "message_zh": found[1]})
+
+    if decision == "correct":
+        for index, item in enumerate(items):
+            check(f"items.{index}", item["reason_en"], REASON_EN)
+            check(f"items.{index}", item["reason_zh"], REASON_ZH)
+    if decision == "not_accept":
+        for name, spec in TEXT_FIELDS.items():
+            check(name, data.get(name, "").strip(), spec)
+    if errors:
+        raise Invalid(errors)
 
 
 def _decide(request, application: Application, stage: str, decision: str, items: list[dict]):
@@ -406,8 +440,8 @@ def _row_of(error: dict, keys: list[str], originals: set[str]) -> str | None:
     index = field.removeprefix("items.")
     if field.startswith("items.") and index.isdigit() and int(index) < len(keys):
         return keys[int(index)]
-    if field == "reason":
-        return "reason"
+    if field in TEXT_FIELDS:
+        return field
     if field in originals:
         return f"original/{field}"
     return None
@@ -415,8 +449,10 @@ def _row_of(error: dict, keys: list[str], originals: set[str]) -> str | None:
 
 def _anchor(row: str | None) -> str | None:
     """The id of the control an error belongs to, for the summary's link."""
-    if row is None or row == "reason":
+    if row is None:
         return None
+    if row in TEXT_FIELDS:
+        return row
     if row.startswith("original/"):
         return f"original-{row.removeprefix('original/')}"
     return f"tick-{row}"
@@ -430,6 +466,7 @@ def _examination_context(application, stage, covered, materials, entered, errors
             "zh": m["name_zh"],
             "en": m["name_en"],
         }
+    names.update({name: _words(spec[0][::-1]) for name, spec in TEXT_FIELDS.items()})
     originals_of = {f"{m['matter']}/{m['code']}" for m in materials}
     placed, shown_errors = {}, []
     for error in errors:
@@ -513,6 +550,8 @@ def _examination_context(application, stage, covered, materials, entered, errors
         "blocking": blocking,
         "errors": shown_errors,
         "reason_errors": placed.get("reason", []),
+        "referral_errors": placed.get("referral", []),
+        "bounds": {"item_reason": LINE, **{name: spec[1] for name, spec in TEXT_FIELDS.items()}},
         "reason": entered.get("reason", ""),
         "referral": entered.get("referral", ""),
         "notices": list(application.notices.all()),

@@ -56,6 +56,7 @@ class WorkCalendar:
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after `day`."""
+        self._ensure(day.year)  # before stepping: the day after 9999-12-31 is no date at all
         day += ONE_DAY
         while not self.is_working_day(day):
             day += ONE_DAY
@@ -65,6 +66,7 @@ class WorkCalendar:
         """The date `working_days` working days after `start`, `start` not counted."""
         if working_days < 0:
             raise ValueError("working_days must not be negative")
+        self._ensure(start.year)  # before stepping: the day after 9999-12-31 is no date at all
         day, counted = start, 0
         while counted < working_days:
             day += ONE_DAY
@@ -80,6 +82,7 @@ class WorkCalendar:
         """
         if working_days < 1:
             raise ValueError("working_days must be at least 1")
+        self._ensure(due.year)  # before stepping back past 0001-01-01
         day, counted = due, 0
         while True:
             if self.is_working_day(day):
@@ -92,6 +95,8 @@ class WorkCalendar:
         """Working days in (start, end]: how many have run since `start` by the end of `end`."""
         if end <= start:
             return 0
+        self._ensure(start.year)
+        self._ensure(end.year)
         count, day = 0, start
         while day < end:
             day += ONE_DAY
@@ -121,6 +126,7 @@ def due_with_pauses(
     """
     if any(p.ends_on is None for p in pauses):
         return None
+    calendar._ensure(start.year)  # before stepping past 9999-12-31
 
     def paused(day: date) -> bool:
         return any(p.starts_on <= day < p.ends_on for p in pauses)
