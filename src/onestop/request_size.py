@@ -16,19 +16,22 @@ Two layers. `BodyLimit` wraps the WSGI application (wsgi.py), outside everything
 body whose Content-Length is over its address's limit is cut off unread, and a chunked body (no
 length given) is read up to that limit and handed on with its length, or cut off.
 `RequestSizeMiddleware` answers: a page in both languages, or the API's error shape under /api/.
-It sits after AuthenticationMiddleware, to know whether the person is signed in, and before the
-CSRF check reads the form (in process_view, after every middleware's __call__); it also checks
-the Content-Length itself where the application is called without the wrapper (the test
-client). The server then closes the connection without reading the rest (gunicorn reads at most
-64 KB of a body the application left); `onestop serve` sets gunicorn's limits on the request line
-and headers (cli.py).
+It sits before every middleware that reads the body (the input guard reads the form), so before
+SessionMiddleware too: whether the person is signed in it reads from the session itself, and only
+for a body over the small limit on a page that takes files. It also checks the Content-Length
+itself where the application is called without the wrapper (the test client). The server then
+closes the connection without reading the rest (gunicorn reads at most 64 KB of a body the
+application left); `onestop serve` sets gunicorn's limits on the request line and headers
+(cli.py).
 """
 
 import io
 import json
 import math
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.handlers.wsgi import get_path_info
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -98,7 +101,7 @@ def _is_chunked(environ) -> bool:
 
 
 class RequestSizeMiddleware:
-    """Answers 413 for a body over its limit; after AuthenticationMiddleware (settings)."""
+    """Answers 413 for a body over its limit; before anything that reads bodies (settings)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -108,9 +111,20 @@ class RequestSizeMiddleware:
         if limit is not None:
             return too_large(request, limit)
         length = declared_length(request.META) or 0
-        if length > settings.ONESTOP_MAX_REQUEST_BYTES and not request.user.is_authenticated:
+        if length > settings.ONESTOP_MAX_REQUEST_BYTES and not _signed_in(request):
             return too_large(request, settings.ONESTOP_MAX_REQUEST_BYTES, signed_out=True)
         return self.get_response(request)
+
+
+def _signed_in(request) -> bool:
+    """Whether the session cookie names the session of a signed-in person, read as
+    SessionMiddleware reads it (one query), since this runs before it."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    # Django's session keys are 32 lower-case letters and digits; anything else (a NUL, which
+    # PostgreSQL cannot compare) is no session, and is not looked up.
+    if not (key.isascii() and key.isalnum()):
+        return False
+    return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)
 
 
 def too_large(request, limit: int, *, signed_out: bool = False) -> HttpResponse:

@@ -121,6 +121,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
     "onestop.unavailable.DatabaseUnavailableMiddleware",  # outside all that reads the database
+    # Refuses a body over its limit (larger ones for a signed-in person's files) before anything
+    # reads it: keep it above every middleware that reads request.body, POST or FILES (the input
+    # guard does, CSRF does). wsgi.py's BodyLimit has cut off a body over its address's limit
+    # before Django; this answers in both languages.
+    "onestop.request_size.RequestSizeMiddleware",
     "onestop.web.input_guard.InputGuardMiddleware",  # a NUL anywhere: 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,11 +133,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Refuses a body over its limit (larger ones for a signed-in person's files) before anything
-    # reads it: CSRF reads the form in process_view, after every middleware's __call__; no
-    # middleware above reads request.body, POST or FILES. wsgi.py's BodyLimit has cut off a
-    # body over its address's limit before Django; this answers in both languages.
-    "onestop.request_size.RequestSizeMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session's factor
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every signed-in request: the person's sessions end when their roles, flags or devices

@@ -81,6 +81,27 @@ def test_the_page_that_takes_files_takes_more_than_a_megabyte_only_from_a_signed
     assert "请先登录：只接受已登录用户上传的文件。" in page
 
 
+@pytest.mark.parametrize("cookie", ["made-up-session-key-0000000000000", "x\x00y" * 11, "é" * 32])
+def test_a_session_cookie_that_names_no_session_is_signed_out(cookie):
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+
+    answer = claiming(UPLOAD_PAGE, 5 * MB, "multipart/form-data; boundary=b", client)
+
+    assert answer.status_code == 413
+    assert "Sign in first" in answer.content.decode()
+
+
+def test_the_size_check_comes_before_every_middleware_that_reads_a_body():
+    order = settings.MIDDLEWARE
+    mine = order.index("onestop.request_size.RequestSizeMiddleware")
+    readers = [
+        "onestop.web.input_guard.InputGuardMiddleware",  # reads the form and JSON bodies
+        "django.middleware.csrf.CsrfViewMiddleware",
+    ]
+    assert all(mine < order.index(reader) for reader in readers)
+
+
 def test_a_signed_in_person_saves_several_large_files_at_once(handler_x):
     client = signed_in(handler_x)
     edit = start_two_permits(client)
