@@ -234,6 +234,10 @@ def _json_refusal(exc, status=400):
 
 
 def _body(request) -> dict:
+    """The JSON the passkey script posts; anything else (a form's fields, which the input guard
+    has already read from the stream) is no body at all."""
+    if request.content_type != "application/json":
+        return {}
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
