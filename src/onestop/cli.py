@@ -3,13 +3,33 @@
 import argparse
 import os
 import secrets
+import stat
 import sys
 from pathlib import Path
+
+# Everything the service writes (the SQLite database and its -wal and -shm files, keys, secrets,
+# uploaded files, backups) is its owner's alone: files 0600, folders 0700, whatever the umask of
+# whoever starts it. The database holds session keys, staff ones among them, which any local
+# account reading it could replay (GB/T 22239-2019 8.1.4.2 f: access control down to the file).
+PRIVATE_UMASK = 0o077
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+# SQLite's files beside the database (its WAL, shared memory and rollback journal).
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+# What the server reads of a request before the application sees it: the request line (method,
+# address, version), at most this many header fields of at most this many bytes each, and for
+# waitress all headers together. A browser sends about twenty headers of a few kilobytes; the
+# longest address of the site is a few hundred characters. Larger is refused (400 / 431 / 414).
+REQUEST_LINE_BYTES = 4094
+HEADER_FIELDS = 50
+HEADER_FIELD_BYTES = 8190
+HEADERS_BYTES = 64 * 1024
 
 
 def _var_dir() -> Path:
     path = Path(os.environ.get("ONESTOP_VAR_DIR", Path.cwd() / "var")).resolve()
-    (path / "static").mkdir(parents=True, exist_ok=True)  # whitenoise's STATIC_ROOT
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    (path / "static").mkdir(mode=PRIVATE_FOLDER, exist_ok=True)  # whitenoise's STATIC_ROOT
     os.environ["ONESTOP_VAR_DIR"] = str(path)
     return path
 
@@ -19,10 +39,60 @@ def _secret_key(var_dir: Path) -> None:
     if os.environ.get("ONESTOP_SECRET_KEY"):
         return
     key_file = var_dir / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+    try:  # made with its mode, never readable by others for a moment; two starts: the first wins
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(50))
     os.environ["ONESTOP_SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
+
+
+def make_private(var_dir: Path, out=None) -> list[Path]:
+    """Take group's and others' access away from everything the service keeps: ONESTOP_VAR_DIR,
+    MEDIA_ROOT and the SQLite database with its side files, wherever they are. Repairs an
+    installation made under a lax umask (files 0644, folders 0755 become 0600 and 0700); the
+    owner's bits are kept. Symbolic links are not followed. Returns what could not be changed
+    (not the service's own files), each named on `out`."""
+    from django.conf import settings
+
+    out = out or sys.stderr
+    paths = [var_dir, Path(settings.MEDIA_ROOT)]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(database["NAME"])
+        paths += [Path(name + suffix) for suffix in ("", *SQLITE_SIDE_FILES)]
+    refused = []
+    for path in _tree(paths):
+        try:
+            mode = stat.S_IMODE(path.lstat().st_mode)
+            if not path.is_symlink() and mode & ~stat.S_IRWXU:
+                path.chmod(mode & stat.S_IRWXU)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            refused.append(path)
+            print(f"warning: cannot make {path} private (chmod go-rwx): not ours", file=out)
+    return refused
+
+
+def _tree(roots: list[Path]):
+    """Each root that exists and, for a folder, everything under it (links not followed)."""
+    seen = set()
+    for root in roots:
+        if root in seen or not root.exists():
+            continue
+        seen.add(root)
+        yield root
+        if root.is_symlink() or not root.is_dir():
+            continue
+        for folder, folders, files in os.walk(root):
+            for name in (*folders, *files):
+                path = Path(folder, name)
+                if path not in seen:
+                    seen.add(path)
+                    yield path
 
 
 def _setup() -> Path:
@@ -38,13 +108,14 @@ def _setup() -> Path:
 def prepare(var_dir: Path, out=None, *, demo: bool = False) -> None:
     """Bring any database, empty or not, up to date: schema, catalog, calendar, slots; with
     `demo`, the demo accounts too (one per role, an administrator among them: never on a
-    production database, MLPS 2.0 8.1.4.2 b)."""
+    production database, MLPS 2.0 8.1.4.2 b). What the service keeps is made private first."""
     from django.core.management import call_command
 
     from onestop.catalog.loader import load
     from onestop.locale_build import compile_messages
 
     out = out or sys.stdout  # the stream of the moment, not of the import
+    make_private(var_dir)
     compile_messages()
     call_command("migrate", interactive=False, verbosity=0)
     print(f"catalog: {load()}", file=out)
@@ -99,6 +170,8 @@ def serve(
     var_dir = _setup()
     if prepare_first:
         prepare(var_dir, demo=demo)
+    else:
+        make_private(var_dir)
     from django.db import connections
 
     connections.close_all()  # no connection of the preparation is carried into the workers
@@ -110,9 +183,20 @@ def serve(
     if not _gunicorn_installed():
         # One process: its threads share one core (the GIL); fine for a desk, not for a rush.
         print(f"waitress: 1 process, {2 * threads} threads (gunicorn not installed)", flush=True)
+        from django.conf import settings
         from waitress import serve as waitress_serve
 
-        waitress_serve(application, host=host, port=port, threads=2 * threads)
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=2 * threads,
+            max_request_header_size=HEADERS_BYTES,
+            # waitress reads a body whole before the application sees it: refused above the
+            # largest limit (request_size.py has the finer ones), in memory up to the small one.
+            max_request_body_size=settings.ONESTOP_MAX_UPLOAD_REQUEST_BYTES,
+            inbuf_overflow=settings.ONESTOP_MAX_REQUEST_BYTES + 1,
+        )
         return
     _warn_of_process_local_cache(workers)
     print(f"gunicorn: {workers} worker processes of {threads} threads", flush=True)
@@ -139,13 +223,6 @@ def _warn_of_process_local_cache(workers: int) -> None:
             "onestop serve: ONESTOP_PROGRESS_ANSWER_CACHE=1 needs a cache every worker shares: "
             "set ONESTOP_CACHE_URL=redis://... or serve with --workers 1"
         )
-    if workers > 1 and backend.endswith("LocMemCache"):
-        print(
-            "warning: each worker process counts failed progress lookups on its own; set "
-            "ONESTOP_CACHE_URL=redis://... so that the limits hold for the whole site",
-            file=sys.stderr,
-            flush=True,
-        )
 
 
 def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> None:
@@ -164,6 +241,10 @@ def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> 
         "max_requests": 20_000,
         "max_requests_jitter": 2_000,
         "accesslog": None,  # paths carry application numbers: no access log by default
+        "umask": PRIVATE_UMASK,  # gunicorn's own files (its workers' heartbeat files) too
+        "limit_request_line": REQUEST_LINE_BYTES,
+        "limit_request_fields": HEADER_FIELDS,
+        "limit_request_field_size": HEADER_FIELD_BYTES,
     }
 
     class Server(BaseApplication):
@@ -208,6 +289,9 @@ def print_checklist(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Set once for the whole process, before anything is written: what SQLite, Django's storage,
+    # gunicorn and the management commands create is then the owner's alone.
+    os.umask(PRIVATE_UMASK)
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="onestop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)

@@ -8,7 +8,8 @@ ONESTOP_VAR_DIR       where the embedded database and generated secrets live, de
 ONESTOP_CACHE_URL     e.g. redis://127.0.0.1:6379/0 (needs the `redis` package, extra "redis");
                       default: each process's memory
 ONESTOP_TRUSTED_PROXY "1" when a reverse proxy in front appends the client to X-Forwarded-For
-ONESTOP_PROGRESS_*    limits on failed progress lookups by passport number, below
+ONESTOP_PROGRESS_*    limits on failed progress lookups by passport number, below; counted in
+                      the database, which every process shares, with or without Redis
 ONESTOP_PROGRESS_ANSWER_CACHE "1" keeps progress answers in the cache until their application
                       changes; default on with ONESTOP_CACHE_URL, which every process shares
 
@@ -19,6 +20,11 @@ ONESTOP_DEFAULT_FROM_EMAIL  the sender address of applicant notices
 ONESTOP_EMAIL_SENDER, ONESTOP_SMS_SENDER   dotted path of a Sender class taking over a channel
 ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (300)
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
+
+Request sizes (request_size.py; docs/security.md):
+ONESTOP_MAX_REQUEST_BYTES         the largest request body, default 1 MB (1048576)
+ONESTOP_MAX_UPLOAD_REQUEST_BYTES  the largest body of a page that takes files, from a signed-in
+                                  person, default 51 MB
 
 Documents and uploads (docs/documents.md):
 ONESTOP_DATA_KEYS       comma-separated keys (32 random bytes, base64url) encrypting personal data
@@ -107,6 +113,7 @@ INSTALLED_APPS = [
     "onestop.appointments",
     "onestop.audit",
     "onestop.operations",
+    "onestop.counters",
     "onestop.web",
 ]
 
@@ -114,6 +121,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
     "onestop.unavailable.DatabaseUnavailableMiddleware",  # outside all that reads the database
+    # Refuses a body over its limit (larger ones for a signed-in person's files) before anything
+    # reads it: keep it above every middleware that reads request.body, POST or FILES (the input
+    # guard does, CSRF does). wsgi.py's BodyLimit has cut off a body over its address's limit
+    # before Django; this answers in both languages.
+    "onestop.request_size.RequestSizeMiddleware",
     "onestop.web.input_guard.InputGuardMiddleware",  # a NUL anywhere: 400 before any view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,7 +192,8 @@ def _cache() -> dict:
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 
-# Shared by every process only with Redis; in memory, each process counts on its own.
+# Shared by every process only with Redis; in memory, each process keeps its own. Nothing that
+# must hold for the whole site is kept here: the limits on failed lookups count in the database.
 CACHES = {"default": _cache()}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -297,6 +310,16 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Request bodies over these are refused with 413 before anything reads them (request_size.py):
+# 1 MB, kept in memory; from a signed-in person, pages that take files five files of
+# documents/uploads.MAX_BYTES (10 MB) and the form around them.
+ONESTOP_MAX_UPLOAD_REQUEST_BYTES = int(
+    os.environ.get("ONESTOP_MAX_UPLOAD_REQUEST_BYTES", str(51 * 1024 * 1024))
+)
+ONESTOP_MAX_REQUEST_BYTES = int(os.environ.get("ONESTOP_MAX_REQUEST_BYTES", str(1024 * 1024)))
+# Whatever the process's umask (cli.py sets 077 at the entry points): the owner's alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Django's two handlers; the one writing to a temporary file is given a bounded name
 # (web/upload_handlers.py), as a name's long "extension" is otherwise the temporary file's.
 FILE_UPLOAD_HANDLERS = [
@@ -318,7 +341,7 @@ def _data_keys() -> tuple[list[str], bool]:
         return given, True
     key_file = VAR_DIR / "data_key"
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = base64.urlsafe_b64encode(os.urandom(32))
         try:  # two processes starting at once: the first one's key wins
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -386,17 +409,24 @@ if os.environ.get("ONESTOP_HTTPS") == "1":  # production: docs/operations.md, ch
         # every request looks like plain HTTP and the redirect to HTTPS never ends.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Failed progress lookups by passport number (applications/throttle.py): at most this many per
-# client address and per application number within the window; then HTTP 429 until it ends.
+# Failed progress lookups by passport number (applications/throttle.py, docs/adr/0004): an
+# address gets at most this many within its window, then HTTP 429 until the window ends.
 ONESTOP_PROGRESS_FAILURES_PER_IP = int(os.environ.get("ONESTOP_PROGRESS_FAILURES_PER_IP", "10"))
 ONESTOP_PROGRESS_IP_WINDOW_SECONDS = int(
     os.environ.get("ONESTOP_PROGRESS_IP_WINDOW_SECONDS", str(15 * 60))
 )
+# An application number that failed this many times within its window, from any addresses, is
+# guarded: until the window ends, an address that failed on it
+# ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP times gets 429 for it. Addresses that did not (the
+# applicant's) are never refused because of it.
 ONESTOP_PROGRESS_FAILURES_PER_NUMBER = int(
     os.environ.get("ONESTOP_PROGRESS_FAILURES_PER_NUMBER", "20")
 )
 ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS = int(
     os.environ.get("ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS", str(60 * 60))
+)
+ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP = int(
+    os.environ.get("ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP", "3")
 )
 # Progress answers kept until their application changes (applications/answers.py): only in a cache
 # every process shares, or one worker would answer from what another's write made stale.

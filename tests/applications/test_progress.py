@@ -6,11 +6,15 @@ import json
 
 import pytest
 from django.test import Client, RequestFactory, override_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from onestop.applications import progress, throttle
 from onestop.applications.models import Application
 from onestop.applications.progress import progress_for, progress_of
 from onestop.cases.models import Case
+from onestop.counters.models import WindowCount
 
 from .test_one_window_flow import FORM, as_, file_two_permits, originals, post
 
@@ -38,6 +42,12 @@ def lookup(number, passport=None, ip="127.0.0.1", client=None):
     return (client or Client()).get(
         f"/api/v1/applications/{number}/progress", headers=headers, REMOTE_ADDR=ip
     )
+
+
+@pytest.fixture
+def filed(handler_x) -> str:
+    """The number of an application filed once for a test; hypothesis's examples share it."""
+    return file_two_permits(handler_x)["number"]
 
 
 def iso(day):
@@ -168,16 +178,55 @@ def test_guessing_from_one_address_is_throttled_and_another_address_still_works(
     assert lookup(number, PASSPORT, ip="198.51.100.2").status_code == 200
 
 
-@override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=100, ONESTOP_PROGRESS_FAILURES_PER_NUMBER=3)
-def test_guessing_one_number_from_many_addresses_is_throttled(handler_x):
+@override_settings(
+    ONESTOP_PROGRESS_FAILURES_PER_IP=100,
+    ONESTOP_PROGRESS_FAILURES_PER_NUMBER=3,
+    ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP=2,
+)
+def test_guessing_one_number_from_many_addresses_leaves_each_address_few_tries(handler_x):
     number = file_two_permits(handler_x)["number"]
-    for index in range(3):
+    for index in range(3):  # the third failure from anywhere guards the number
         assert lookup(number, f"E{index}", ip=f"203.0.113.{index}").status_code == 404
-    refused = lookup(number, PASSPORT, ip="198.51.100.2")
+    assert lookup(number, "E9", ip="203.0.113.0").status_code == 404  # its second try
+    refused = lookup(number, PASSPORT, ip="203.0.113.0")
+    # Refused even with the right passport number: the refusal tells nothing.
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 60 * 60
-    # Another number from the same address is not affected.
-    assert lookup(UNKNOWN, PASSPORT, ip="198.51.100.2").status_code == 404
+    assert lookup(number, "E8", ip="203.0.113.99").status_code == 404  # a new address: 2 tries
+    assert lookup(number, "E7", ip="203.0.113.99").status_code == 404
+    assert lookup(number, "E6", ip="203.0.113.99").status_code == 429
+    # Another number from the refused address is not affected.
+    assert lookup(UNKNOWN, PASSPORT, ip="203.0.113.0").status_code == 404
+
+
+def test_the_applicant_sees_progress_after_strangers_failed_on_the_number(handler_x):
+    number = file_two_permits(handler_x)["number"]
+    for stranger in range(5):
+        for guess in range(12):
+            lookup(number, f"E{guess}", ip=f"203.0.113.{stranger}")
+    assert lookup(number, PASSPORT, ip="203.0.113.4").status_code == 429
+
+    assert lookup(number, PASSPORT, ip="198.51.100.2").status_code == 200
+
+
+@examples(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    strangers=st.lists(
+        st.tuples(st.integers(1, 40), st.integers(1, 15)),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda stranger: stranger[0],
+    )
+)
+def test_no_stranger_can_lock_the_applicant_out(filed, strangers):
+    """Whatever strangers fail on the number, from whatever addresses, the applicant's address,
+    which has not failed on it, gets the progress with the right passport number."""
+    WindowCount.objects.all().delete()  # the examples share the test's database
+    for address, failures in strangers:
+        for guess in range(failures):
+            lookup(filed, f"X{guess}", ip=f"203.0.113.{address}")
+
+    assert lookup(filed, PASSPORT, ip="198.51.100.2").status_code == 200
 
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=2)
@@ -232,10 +281,69 @@ def test_addresses_of_one_ipv6_subscriber_count_together():
 
 
 def test_the_counters_hold_neither_addresses_nor_numbers():
-    from django.core.cache import cache
-
-    if not hasattr(cache, "_cache"):
-        pytest.skip("reads the keys of the in-memory cache")
     throttle.record_failure("203.0.113.7", "BJ20260000001")
-    keys = list(cache._cache)  # LocMemCache's own store
-    assert keys and not any("203.0.113.7" in k or "BJ20260000001" in k for k in keys)
+    names = list(WindowCount.objects.values_list("name", flat=True))
+    assert len(names) == 3  # the address, the number, the two together
+    assert not any("203.0.113.7" in name or "BJ20260000001" in name for name in names)
+
+
+FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}  # ASCII -> its full-width form
+SPACES = [" ", "\u3000", "\t", "\u00a0"]  # a space, an ideographic space, a tab, a no-break space
+
+
+@st.composite
+def typed(draw, text: str) -> str:
+    """`text` as someone may type it: any character full-width or in lower case, spaces
+    anywhere."""
+    out = [draw(st.sampled_from(SPACES)) if draw(st.booleans()) else ""]
+    for char in text:
+        char = char.lower() if draw(st.booleans()) else char
+        out.append(FULL_WIDTH.get(char, char) if draw(st.booleans()) else char)
+        if draw(st.integers(0, 4)) == 0:
+            out.append(draw(st.sampled_from(SPACES)))
+    return "".join(out)
+
+
+@examples(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_the_numbers_typed_full_width_spaced_or_in_lower_case_match(filed, data):
+    assert progress_for(data.draw(typed(filed)), data.draw(typed(PASSPORT))) is not None
+
+
+@examples(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_other_passport_numbers_do_not_match_however_typed(filed, data):
+    other = data.draw(
+        st.from_regex(r"[A-Z][0-9]{8}", fullmatch=True).filter(lambda p: p != PASSPORT)
+    )
+    assert progress_for(filed, data.draw(typed(other))) is None
+
+
+@override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=1)
+def test_a_full_width_right_answer_from_an_input_method_is_a_success_not_a_failure(handler_x):
+    number = file_two_permits(handler_x)["number"]
+    ime = "".join(FULL_WIDTH[c] for c in PASSPORT)  # Ｅ００００００００１
+
+    assert lookup(number, ime).status_code == 200
+    assert lookup(number, f"{ime[:1]}\u3000{ime[1:5]} {ime[5:]}").status_code == 200
+    assert lookup(number, "E99999999").status_code == 404  # the first failure counted
+    assert lookup(number, ime).status_code == 429
+
+
+def test_a_passport_number_filed_full_width_and_spaced_is_found_by_the_printed_one(handler_x):
+    filed = file_two_permits(handler_x, form={**FORM, "passport_number": "ｅ０００ ００００１"})
+
+    assert lookup(filed["number"], PASSPORT).status_code == 200
+
+
+def test_the_page_finds_progress_typed_full_width(handler_x, english):
+    number = file_two_permits(handler_x)["number"]
+    answer = english.post(
+        "/progress/",
+        {
+            "number": "".join(FULL_WIDTH.get(c, c) for c in number.lower()),
+            "passport_number": " ".join(FULL_WIDTH[c] for c in PASSPORT),
+        },
+    )
+    assert answer.status_code == 200
+    assert number in answer.content.decode()

@@ -139,13 +139,19 @@ def test_guessing_from_one_address_is_throttled_and_another_address_still_works(
     assert check(number, PASSPORT, ip="198.51.100.2").status_code == 200
 
 
-@override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=100, ONESTOP_PROGRESS_FAILURES_PER_NUMBER=2)
+@override_settings(
+    ONESTOP_PROGRESS_FAILURES_PER_IP=100,
+    ONESTOP_PROGRESS_FAILURES_PER_NUMBER=2,
+    ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP=1,
+)
 def test_guessing_one_number_from_many_addresses_is_throttled(handler_x):
     number = file_two_permits(handler_x)["number"]
     assert check(number, "E1", ip="203.0.113.1").status_code == 404
     assert check(number, "E2", ip="203.0.113.2").status_code == 404
-    refused = check(number, PASSPORT, ip="203.0.113.3")
+    refused = check(number, PASSPORT, ip="203.0.113.2")
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    # The guarded number refuses those who failed on it, never the applicant (docs/adr/0004).
+    assert check(number, PASSPORT, ip="203.0.113.3").status_code == 200
 
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=1)

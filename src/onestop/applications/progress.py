@@ -22,6 +22,7 @@ from . import answers
 from . import form as one_form
 from .drafts import materials_of
 from .events import EVENT_LABELS
+from .identifiers import normalised
 from .models import Application, Status
 from .pre_examination import open_notice
 from .protected import blind_index
@@ -40,11 +41,6 @@ _NUMBER_AND_DIGEST = (
 
 # Compared against when the number is unknown; random per process, so nothing typed matches it.
 _DECOY = secrets.token_hex(32)
-
-
-def normalised(text: str | None) -> str:
-    """Application and passport numbers as compared: no surrounding spaces, upper case."""
-    return (text or "").strip().upper()
 
 
 def progress_for(number: str, passport_number: str) -> dict | None:

@@ -33,6 +33,8 @@ from django.db import models
 
 from onestop import crypto_suite
 
+from .identifiers import normalised
+
 FERNET, SM4_GCM = "fernet", "sm4-gcm"
 ALGORITHMS = (FERNET, SM4_GCM)
 ALGORITHM_OF_SUITE = {crypto_suite.INTERNATIONAL: FERNET, crypto_suite.SM: SM4_GCM}
@@ -166,7 +168,7 @@ def blind_index(value: str | None) -> str:
     """A keyed digest of a normalised identifier (HMAC-SHA256 or HMAC-SM3 by the suite, under
     a key derived from the newest data key): equal identifiers give equal digests, and the digest
     tells nothing without the key (unlike a plain hash of a passport number)."""
-    normal = (value or "").strip().upper()
+    normal = normalised(value)
     if not normal:
         return ""
     algorithm = crypto_suite.digest_algorithm()

@@ -1,26 +1,35 @@
-"""Limits on failed progress lookups, so that passport numbers cannot be guessed.
+"""Limits on failed progress lookups: passport numbers cannot be guessed, and nobody can lock an
+applicant out of their own application's progress (docs/adr/0004).
 
 A failed lookup (an unknown application number or a wrong passport number, which look the same)
-counts against the client's address and against the application number asked for. Over either
-limit every lookup by passport number is refused until the window ends, whether or not it would
-have matched; a successful lookup counts nothing. Counting per number stops a guesser who spreads
-the attempts over many addresses. The numbers and addresses are keyed by an HMAC, so the cache
-holds neither.
-
-Counters live in Django's cache (settings.CACHES): Redis where ONESTOP_CACHE_URL names one, the
-process's memory otherwise. Limits and windows are settings (ONESTOP_PROGRESS_*).
+counts against the client's address, against the application number asked for, and against the
+two together. Refused, whether or not the lookup would have matched, so that a refusal tells
+nothing:
+- an address that has failed ONESTOP_PROGRESS_FAILURES_PER_IP times in its window (15 minutes),
+  on any numbers: one address cannot guess much;
+- an address that has failed ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP times on a number that is
+  guarded: a number is guarded once it has failed ONESTOP_PROGRESS_FAILURES_PER_NUMBER times in
+  its window (an hour) from anywhere. Guessing one number from many addresses then gets only a
+  few tries per address, while an address that has not failed on it (the applicant's) is never
+  refused because of it.
+A successful lookup counts nothing. Numbers and addresses are keyed by an HMAC, so the counters
+hold neither. The counts are kept in the database (onestop/counters), which every worker process
+and every node shares, with or without Redis.
 """
 
 import ipaddress
+import logging
 import math
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
-from .progress import normalised
+from onestop.counters import windows
+
+from .identifiers import normalised
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "onestop:progress-failures"
 
@@ -65,44 +74,49 @@ def client_ip(request) -> str:
 
 
 def refusal(ip: str, number: str) -> Refusal | None:
-    """A refusal when the address or the number has used up its failed lookups, else None."""
-    now = time.time()
-    waits = []
-    counters = _counters(ip, number)
-    found = cache.get_many([k for key, *_ in counters for k in (key, f"{key}:until")])
-    for key, limit, window_seconds in counters:
-        if found.get(key, 0) >= limit:
-            until = found.get(f"{key}:until")
-            waits.append(math.ceil(until - now) if until else window_seconds)
-    return Refusal(max(1, *waits)) if waits else None
+    """A refusal when the address has used up its failed lookups, or has failed on a guarded
+    number often enough; else None. One read of the three counts."""
+    keys = _keys(ip, number)
+    now = windows.now_unix()
+    found = windows.counts(list(keys), now)
+    address, number_count, both = (found.get(key, (0, now)) for key in keys)
+    ends = []
+    if address[0] >= settings.ONESTOP_PROGRESS_FAILURES_PER_IP:
+        ends.append(address[1])
+    guarded = number_count[0] >= settings.ONESTOP_PROGRESS_FAILURES_PER_NUMBER
+    if guarded and both[0] >= settings.ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP:
+        # Lifted when the number is no longer guarded or this address's tries on it lapse.
+        ends.append(min(number_count[1], both[1]))
+    return Refusal(max(1, max(ends) - now)) if ends else None
 
 
 def record_failure(ip: str, number: str) -> None:
-    """Count one failed lookup against the address and against the number."""
-    now = time.time()
-    for key, _limit, window_seconds in _counters(ip, number):
-        # The window starts with the first failure; add() never moves it.
-        cache.add(f"{key}:until", now + window_seconds, window_seconds)
-        cache.add(key, 0, window_seconds)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, window_seconds)
+    """Count one failed lookup against the address, the number, and the two together."""
+    address, number_key, both = _keys(ip, number)
+    number_window = settings.ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS
+    counted = windows.add(
+        {
+            address: settings.ONESTOP_PROGRESS_IP_WINDOW_SECONDS,
+            number_key: number_window,
+            both: number_window,
+        }
+    )
+    if counted[number_key] == settings.ONESTOP_PROGRESS_FAILURES_PER_NUMBER:
+        # Someone may be guessing one passport number from many addresses: worth an operator's
+        # look. Neither the number nor any address is logged.
+        logger.warning(
+            "progress lookups: an application number failed %s times within %s minutes; for the "
+            "rest of that time each address gets at most %s failed lookups on it",
+            counted[number_key],
+            number_window // 60,
+            settings.ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP,
+        )
 
 
-def _counters(ip: str, number: str) -> list[tuple[str, int, int]]:
-    return [
-        (
-            _key("ip", _address_block(ip)),
-            settings.ONESTOP_PROGRESS_FAILURES_PER_IP,
-            settings.ONESTOP_PROGRESS_IP_WINDOW_SECONDS,
-        ),
-        (
-            _key("number", normalised(number)),
-            settings.ONESTOP_PROGRESS_FAILURES_PER_NUMBER,
-            settings.ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS,
-        ),
-    ]
+def _keys(ip: str, number: str) -> tuple[str, str, str]:
+    """The counters' names of the address, the number, and the two together."""
+    block, number = _address_block(ip), normalised(number)
+    return _key("ip", block), _key("number", number), _key("ip-number", f"{block} {number}")
 
 
 def _address_block(ip: str) -> str:
@@ -120,4 +134,4 @@ def _address_block(ip: str) -> str:
 
 def _key(scope: str, value: str) -> str:
     digest = salted_hmac(KEY_PREFIX, f"{scope}:{value}", algorithm="sha256").hexdigest()
-    return f"{KEY_PREFIX}:{scope}:{digest}"
+    return f"{scope}:{digest}"
