@@ -38,6 +38,7 @@ def signed_in(client, user, backend=None):
             user=user, name=TEST_DEVICE, confirmed=True
         )
     request = _request(client)
+    backend = backend or settings.AUTHENTICATION_BACKENDS[-1]  # as Client.force_login picks it
     sessions.sign_in(request, user, backend=backend, device=device)
     request.session.save()
     client._set_login_cookies(request)

@@ -312,18 +312,17 @@ def test_notification_workers_on_both_nodes_send_each_message_once(deployment):
 def sessions(count: int) -> dict[str, str]:
     """A signed-in session for each of the first `count` rush people, stored where every node
     reads sessions (the database), as a sign-in on any node would leave it."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.conf import settings
     from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
+
+    from tests.signing_in import signed_in
 
     found = {}
     for person in User.objects.filter(username__startswith="rush.").order_by("username")[:count]:
-        store = SessionStore()
-        store[SESSION_KEY] = str(person.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = person.get_session_auth_hash()
-        store.create()
-        found[person.username] = store.session_key
+        client = Client()
+        signed_in(client, person)  # the session the sign-in pages leave, stamp and all
+        found[person.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return found
 
 

@@ -22,6 +22,7 @@ def setup() -> dict:
     from onestop.catalog.models import Region
     from tests.applications.test_one_window_flow import FORM
     from tests.people import person
+    from tests.signing_in import signed_in
 
     beijing = Region.objects.get(code="beijing")
     employer = Employer.objects.create(
@@ -37,7 +38,7 @@ def setup() -> dict:
     }
     for name, user in people.items():
         client = Client()
-        client.force_login(user)
+        signed_in(client, user)  # as the sign-in pages would: the staff's code verified
         sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return sessions
 
