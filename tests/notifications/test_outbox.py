@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.applications import acceptance, pre_examination
-from onestop.applications.drafts import Invalid
 from onestop.applications.models import Application, Status
 from onestop.applications.submission import resubmit
 from onestop.notifications import outbox
 from onestop.notifications.models import Outbox
+from onestop.refusals import Invalid
 
 from ..applications.test_one_window_flow import FORM, file_two_permits, originals
 

@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
+from onestop.refusals import Invalid
 from onestop.rules.checklist import matter_checklist
 from onestop.rules.profile import Profile
 
-from .drafts import Invalid, materials_of
+from .drafts import materials_of
 from .models import Application
 from .routing import route
 from .workflow import transition

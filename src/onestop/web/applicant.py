@@ -22,7 +22,6 @@ from onestop.accounts.roles import employers_of
 from onestop.applications import drafts, pre_examination, submission
 from onestop.applications import form as one_form
 from onestop.applications.access import get_application_for, own_applications, roles_on
-from onestop.applications.drafts import Invalid
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.models import Application, Status
 from onestop.applications.progress import case_progress
@@ -33,6 +32,7 @@ from onestop.audit import reads
 from onestop.catalog import selectors
 from onestop.documents import file_names
 from onestop.plain_text import LINE, refusal
+from onestop.refusals import Invalid
 from onestop.rules.questions import questions_for
 
 from . import application_form

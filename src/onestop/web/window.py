@@ -25,7 +25,7 @@ from onestop.accounts import roles
 from onestop.accounts.models import Role
 from onestop.applications import acceptance, pre_examination, selectors
 from onestop.applications.access import get_application_for
-from onestop.applications.drafts import Invalid, materials_of
+from onestop.applications.drafts import materials_of
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.form import definition, sections_for
 from onestop.applications.models import Application, NoticeStage, Status
@@ -35,8 +35,8 @@ from onestop.appointments.booking import record_visit
 from onestop.appointments.models import BookingStatus
 from onestop.audit import reads
 from onestop.catalog import selectors as catalog
-from onestop.documents import passport, photo
 from onestop.plain_text import LINE, NOTE, refusal
+from onestop.refusals import Invalid
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
 # The decisions of each page, by the workflow action behind them (which says when it is open).
@@ -169,13 +169,11 @@ def pre_examination_page(request, number):
     notice (004 item 22 (二) 3) ticked in advance: nothing is sent until the examiner issues it."""
     application = get_application_for(request.user, number=number)
     return _examination(
-        request, application, NoticeStage.PRE_EXAMINATION, suggested=_suggested(application)
+        request,
+        application,
+        NoticeStage.PRE_EXAMINATION,
+        suggested=pre_examination.suggested_items(application),
     )
-
-
-def _suggested(application: Application) -> list[dict]:
-    """Notice items the passport and photo checks suggest, in the shape of a notice's items."""
-    return passport.suggested_items(application) + photo.suggested_items(application)
 
 
 def _item_key(item: dict) -> str:
