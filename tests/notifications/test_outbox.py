@@ -4,9 +4,10 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from onestop.applications import acceptance, pre_examination
+from onestop.applications import pre_examination
 from onestop.applications.models import Application, Status
 from onestop.applications.submission import resubmit
+from onestop.cases import acceptance
 from onestop.notifications import outbox
 from onestop.notifications.models import Outbox
 from onestop.refusals import Invalid

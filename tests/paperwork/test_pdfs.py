@@ -9,8 +9,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from onestop import paperwork
-from onestop.applications.acceptance import LEGAL_STAY_NOTE
 from onestop.applications.models import Application
+from onestop.cases.acceptance import LEGAL_STAY_NOTE
 from onestop.cases.models import Case
 from onestop.paperwork import facts
 from onestop.web.management.commands.render_document_samples import render_first_page, samples

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 
 from onestop.accounts import roles
 from onestop.accounts.models import Role
-from onestop.applications import acceptance, pre_examination, selectors
+from onestop.applications import pre_examination, selectors
 from onestop.applications.access import get_application_for
 from onestop.applications.drafts import materials_of
 from onestop.applications.events import EVENT_LABELS
@@ -34,6 +34,7 @@ from onestop.appointments import selectors as appointments
 from onestop.appointments.booking import record_visit
 from onestop.appointments.models import BookingStatus
 from onestop.audit import reads
+from onestop.cases import acceptance
 from onestop.catalog import selectors as catalog
 from onestop.plain_text import LINE, NOTE, refusal
 from onestop.refusals import Invalid

@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from onestop import paperwork
 from onestop.accounts.models import Assignment, Employer, Role
-from onestop.applications import acceptance, drafts, pre_examination, submission
+from onestop.applications import drafts, pre_examination, submission
 from onestop.appointments.booking import book
 from onestop.appointments.models import Slot
 from onestop.appointments.slots import open_window
-from onestop.cases import decisions, payments
+from onestop.cases import acceptance, decisions, payments
 from onestop.catalog.loader import load
 from onestop.catalog.models import Department, Hall, Region
 from onestop.workdays.seed import seed
