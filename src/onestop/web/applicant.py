@@ -24,14 +24,14 @@ from onestop.applications import form as one_form
 from onestop.applications.access import get_application_for, own_applications, roles_on
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.models import Application, Status
-from onestop.applications.progress import case_progress
-from onestop.applications.selectors import timeline
 from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
 from onestop.appointments.selectors import appointment_required
 from onestop.audit import reads
 from onestop.catalog import selectors
 from onestop.documents import file_names
 from onestop.plain_text import LINE, refusal
+from onestop.progress.answer import case_progress
+from onestop.progress.timeline import timeline
 from onestop.refusals import Invalid
 from onestop.rules.questions import questions_for
 

@@ -37,6 +37,7 @@ from onestop.audit import reads
 from onestop.cases import acceptance
 from onestop.catalog import selectors as catalog
 from onestop.plain_text import LINE, NOTE, refusal
+from onestop.progress.timeline import timeline
 from onestop.refusals import Invalid
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
@@ -601,7 +602,7 @@ def _timeline(application: Application) -> list[dict]:
             "to_status": _label(Status, event["to_status"]),
             "referral": event["data"].get("referral", ""),
         }
-        for event in selectors.timeline(application)
+        for event in timeline(application)
     ]
 
 
