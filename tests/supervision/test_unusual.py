@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from onestop.accounts.models import Assignment, Role
 from onestop.applications.models import Application
-from onestop.audit import reads, unusual
+from onestop.audit import reads
 from onestop.cases import decisions
 from onestop.catalog.models import Department
+from onestop.supervision import unusual
 
 from ..applications.test_one_window_flow import as_
-from .flows import accepted, staff
+from ..audit.flows import accepted, staff
 
 pytestmark = pytest.mark.django_db
 
