@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onestop.accounts.models import Role
-from onestop.accounts.roles import employers_of
+from onestop.accounts.roles import employers_of, staff_role
 from onestop.applications import drafts, pre_examination, submission
 from onestop.applications import form as one_form
 from onestop.applications.access import get_application_for, own_applications, roles_on
@@ -240,7 +240,7 @@ def file(request, public_id, upload_id):
         content = upload.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    reads.upload_read(request.user, upload)
+    reads.upload_read(request.user, upload, staff_role(roles_on(request.user, application)))
     return FileResponse(
         content, as_attachment=True, filename=upload.original_name, content_type=upload.content_type
     )

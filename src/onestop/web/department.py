@@ -149,7 +149,7 @@ def _case_for(user, pk: int) -> tuple[Case, list[str]]:
     held = roles_on_case(user, case) if case is not None else []
     if not held:
         raise Http404
-    reads.case_read(user, case, held)
+    reads.case_read(user, case, roles.staff_role(held))
     return case, held
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 
 from onestop import paperwork
 from onestop.accounts.models import APPLICANT_SIDE, DEPARTMENT_STAFF, REGIONAL_STAFF, Role
+from onestop.accounts.roles import staff_role
 from onestop.applications.access import get_application_for, roles_on
 from onestop.audit import reads
 from onestop.cases.workflow import roles_on_case
@@ -50,7 +51,7 @@ def _case(user, number: str, pk: int, allowed: set):
     roles = roles_on_case(user, case)
     if not set(roles) & allowed:
         raise Http404
-    reads.case_read(user, case, roles)
+    reads.case_read(user, case, staff_role(roles))
     return case
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from onestop.accounts import roles
 from onestop.accounts.models import Role
 from onestop.applications import pre_examination, selectors
-from onestop.applications.access import get_application_for
+from onestop.applications.access import get_application_for, roles_on
 from onestop.applications.drafts import materials_of
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.form import definition, sections_for
@@ -148,7 +148,9 @@ def _record_visit(request, code: str):
 def _booking_page(request, booking, errors=(), status=200):
     application = booking.application
     if application is not None:  # the applicant's name is shown: a read of the application
-        reads.application_read(request.user, application)
+        reads.application_read(
+            request.user, application, roles.staff_role(roles_on(request.user, application))
+        )
     return render(
         request,
         "web/window/lookup.html",
@@ -209,7 +211,7 @@ def upload_file(request, number, upload_id):
     upload = application.uploads.filter(pk=upload_id).first()
     if upload is None:
         raise Http404
-    reads.upload_read(request.user, upload)
+    reads.upload_read(request.user, upload, roles.staff_role(roles_on(request.user, application)))
     return FileResponse(
         upload.file.open("rb"),
         as_attachment=True,
