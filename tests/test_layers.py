@@ -237,3 +237,13 @@ def test_the_walk_finds_imports_inside_functions(tmp_path):
         (10, None, False, True),
     }
     assert cycles({("audit", "cases"): None, ("cases", "audit"): None}) == [["audit", "cases"]]
+
+
+if __name__ == "__main__":
+    # The diagram of docs/architecture.md: `python tests/test_layers.py`. The small modules every
+    # layer may use (refusals, plain_text ...) are left out of it.
+    shared = {"refusals", "plain_text", "crypto_suite", "file_modes", "locale_build", "settings"}
+    print("flowchart TD")
+    for importer, imported in sorted(edges(imports())):
+        if imported not in shared:
+            print(f"    {importer} --> {imported}")
