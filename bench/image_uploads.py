@@ -24,8 +24,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 os.environ.setdefault("ONESTOP_DEBUG", "1")  # no secrets needed: nothing is served
 django.setup()
 
-from onestop.applications.drafts import Invalid  # noqa: E402
 from onestop.documents import image_uploads  # noqa: E402
+from onestop.refusals import Invalid  # noqa: E402
 
 # (name, how to make it): small files describing many pixels, and real documents' sizes.
 CASES = {

@@ -40,8 +40,9 @@ def _highest(models) -> dict:
 
 def _one_submission(who, n: int, watch=None) -> dict:
     """The whole path once; with `watch`, the pks each step added to each table."""
-    from onestop.applications import acceptance, drafts, pre_examination, submission
+    from onestop.applications import drafts, pre_examination, submission
     from onestop.applications.drafts import materials_of
+    from onestop.cases import acceptance
 
     added = {}
     before = _highest(watch) if watch else None

@@ -90,8 +90,9 @@ def file(who: People, n: int):
 
 def accept(who: People, application):
     """Pre-examination passed, then accepted at the window: one case per matter, routed."""
-    from onestop.applications import acceptance, pre_examination
+    from onestop.applications import pre_examination
     from onestop.applications.drafts import materials_of
+    from onestop.cases import acceptance
 
     application = pre_examination.pass_pre_examination(application, who.examiner)
     originals = [

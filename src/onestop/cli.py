@@ -1,18 +1,26 @@
 """The `onestop` command: serve, prepare, checklist, manage <django command>."""
 
 import argparse
+import json
 import os
 import secrets
 import stat
 import sys
 from pathlib import Path
 
-# Everything the service writes (the SQLite database and its -wal and -shm files, keys, secrets,
-# uploaded files, backups) is its owner's alone: files 0600, folders 0700, whatever the umask of
-# whoever starts it. The database holds session keys, staff ones among them, which any local
-# account reading it could replay (GB/T 22239-2019 8.1.4.2 f: access control down to the file).
-PRIVATE_UMASK = 0o077
-PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+import django
+from django.conf import settings
+from django.core.management import call_command, execute_from_command_line
+from django.db import connections
+from django.utils import timezone
+from pydantic import ValidationError
+
+from onestop.file_modes import PRIVATE_FILE, PRIVATE_FOLDER, PRIVATE_UMASK
+from onestop.locale_build import compile_messages
+
+# Only Django's modules that read no setting on import are imported above: the settings module
+# is chosen by _setup(), and models (the catalog's, the rules') can be imported only after
+# django.setup(). The functions below import those where they are used, after _setup().
 # SQLite's files beside the database (its WAL, shared memory and rollback journal).
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -55,8 +63,6 @@ def make_private(var_dir: Path, out=None) -> list[Path]:
     installation made under a lax umask (files 0644, folders 0755 become 0600 and 0700); the
     owner's bits are kept. Symbolic links are not followed. Returns what could not be changed
     (not the service's own files), each named on `out`."""
-    from django.conf import settings
-
     out = out or sys.stderr
     paths = [var_dir, Path(settings.MEDIA_ROOT)]
     database = settings.DATABASES["default"]
@@ -99,8 +105,6 @@ def _setup() -> Path:
     var_dir = _var_dir()
     _secret_key(var_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
-    import django
-
     django.setup()
     return var_dir
 
@@ -109,18 +113,15 @@ def prepare(var_dir: Path, out=None, *, demo: bool = False) -> None:
     """Bring any database, empty or not, up to date: schema, catalog, calendar, slots; with
     `demo`, the demo accounts too (one per role, an administrator among them: never on a
     production database, MLPS 2.0 8.1.4.2 b). What the service keeps is made private first."""
-    from django.core.management import call_command
-
+    # After _setup(): the loader and the calendar import models.
     from onestop.catalog.loader import load
-    from onestop.locale_build import compile_messages
+    from onestop.workdays.seed import seed
 
     out = out or sys.stdout  # the stream of the moment, not of the import
     make_private(var_dir)
     compile_messages()
     call_command("migrate", interactive=False, verbosity=0)
     print(f"catalog: {load()}", file=out)
-    from onestop.workdays.seed import seed
-
     for line in seed():
         print(f"calendar: {line}", file=out)
     print(f"appointments: {open_booking_windows()} slots opened", file=out)
@@ -129,6 +130,7 @@ def prepare(var_dir: Path, out=None, *, demo: bool = False) -> None:
 
 
 def _demo_accounts(var_dir: Path, out) -> None:
+    # After _setup(): it imports models.
     from onestop.accounts.demo import ensure_demo_accounts
 
     created = ensure_demo_accounts(var_dir)
@@ -145,8 +147,7 @@ def open_booking_windows() -> int:
     """Every hall's slots for its booking window (14 days unless its administrators set
     another), from tomorrow; slots already there stay. Run after the calendar is seeded, so
     that no slot falls on a holiday."""
-    from django.utils import timezone
-
+    # After _setup(): models.
     from onestop.appointments.slots import open_window
     from onestop.catalog.models import Hall
 
@@ -172,9 +173,8 @@ def serve(
         prepare(var_dir, demo=demo)
     else:
         make_private(var_dir)
-    from django.db import connections
-
     connections.close_all()  # no connection of the preparation is carried into the workers
+    # Here: importing it makes the WSGI application, which needs the settings _setup() chose.
     from onestop.wsgi import application
 
     workers = workers or int(os.environ.get("ONESTOP_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
@@ -183,7 +183,7 @@ def serve(
     if not _gunicorn_installed():
         # One process: its threads share one core (the GIL); fine for a desk, not for a rush.
         print(f"waitress: 1 process, {2 * threads} threads (gunicorn not installed)", flush=True)
-        from django.conf import settings
+        # Only where gunicorn cannot serve.
         from waitress import serve as waitress_serve
 
         waitress_serve(
@@ -206,7 +206,7 @@ def serve(
 def _gunicorn_installed() -> bool:
     if os.name != "posix":
         return False
-    try:
+    try:  # gunicorn is optional: POSIX only, and may be left out
         import gunicorn  # noqa: F401
     except ImportError:
         return False
@@ -214,8 +214,6 @@ def _gunicorn_installed() -> bool:
 
 
 def _warn_of_process_local_cache(workers: int) -> None:
-    from django.conf import settings
-
     backend = settings.CACHES["default"]["BACKEND"]
     if workers > 1 and backend.endswith("LocMemCache") and settings.ONESTOP_PROGRESS_ANSWER_CACHE:
         # One worker would keep answering from what another worker's write made stale.
@@ -226,6 +224,7 @@ def _warn_of_process_local_cache(workers: int) -> None:
 
 
 def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> None:
+    # Here: gunicorn is optional (_gunicorn_installed).
     from gunicorn.app.base import BaseApplication
 
     options = {
@@ -260,11 +259,8 @@ def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> 
 
 def print_checklist(args) -> int:
     """The checklist as JSON on stdout; a bad profile or code is explained on stderr (exit 2)."""
-    import json
-
     _setup()
-    from pydantic import ValidationError
-
+    # After _setup(): the rules read the catalog's models.
     from onestop.rules.checklist import UnknownCode, checklist
     from onestop.rules.profile import Profile
 
@@ -343,8 +339,6 @@ def main(argv: list[str] | None = None) -> int:
         return print_checklist(args)
     else:
         _setup()
-        from django.core.management import execute_from_command_line
-
         execute_from_command_line(["onestop manage", *args.arguments])
     return 0
 

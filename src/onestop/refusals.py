@@ -16,6 +16,14 @@ class Refused(ValidationError):
         super().__init__(message_en)
 
 
+class Invalid(ValidationError):
+    """Bad input, with the contract's bilingual errors [{field, message_en, message_zh}]."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__("; ".join(e["message_en"] for e in errors))
+        self.errors = errors
+
+
 class NotAllowed(PermissionDenied):
     """Not by this person: the reason, in English and in Chinese."""
 

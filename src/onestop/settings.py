@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "onestop.notifications",
     "onestop.appointments",
     "onestop.audit",
+    "onestop.progress",  # no models: it watches those its kept answers are made of
     "onestop.operations",
     "onestop.counters",
     "onestop.web",
@@ -231,7 +232,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ONESTOP_SIGN_IN_LOCKOU
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page names holds
 AXES_LOCKOUT_CALLABLE = "onestop.web.sign_in.locked_out"
-AXES_CLIENT_IP_CALLABLE = "onestop.applications.throttle.client_ip"  # ONESTOP_TRUSTED_PROXY
+AXES_CLIENT_IP_CALLABLE = "onestop.progress.throttle.client_ip"  # ONESTOP_TRUSTED_PROXY
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]  # masked in its logs
 ONESTOP_SIGN_IN_USERNAME_FAILURES = int(os.environ.get("ONESTOP_SIGN_IN_USERNAME_FAILURES", "10"))
 ONESTOP_SIGN_IN_USERNAME_WAIT_SECONDS = int(
@@ -409,7 +410,7 @@ if os.environ.get("ONESTOP_HTTPS") == "1":  # production: docs/operations.md, ch
         # every request looks like plain HTTP and the redirect to HTTPS never ends.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Failed progress lookups by passport number (applications/throttle.py, docs/adr/0004): an
+# Failed progress lookups by passport number (progress/throttle.py, docs/adr/0004): an
 # address gets at most this many within its window, then HTTP 429 until the window ends.
 ONESTOP_PROGRESS_FAILURES_PER_IP = int(os.environ.get("ONESTOP_PROGRESS_FAILURES_PER_IP", "10"))
 ONESTOP_PROGRESS_IP_WINDOW_SECONDS = int(
@@ -428,7 +429,7 @@ ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS = int(
 ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP = int(
     os.environ.get("ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP", "3")
 )
-# Progress answers kept until their application changes (applications/answers.py): only in a cache
+# Progress answers kept until their application changes (progress/answers.py): only in a cache
 # every process shares, or one worker would answer from what another's write made stale.
 ONESTOP_PROGRESS_ANSWER_CACHE = (
     os.environ.get(

@@ -27,12 +27,12 @@ from onestop.applications import protected
 from onestop.applications.drafts import add_upload, create_draft, materials_of
 from onestop.applications.models import Application, Status, Upload
 from onestop.applications.personal_data import purge
-from onestop.applications.progress import progress_for
 from onestop.applications.protected_files import FIRST_MARKER, MARKER, seal, unseal
 from onestop.audit import chain
 from onestop.audit.models import AuditEntry
 from onestop.notifications.models import Outbox
 from onestop.notifications.models import Status as OutboxStatus
+from onestop.progress.answer import progress_for
 from tests.applications.test_one_window_flow import FORM, as_, file_two_permits, profile
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import threading
 import pytest
 from PIL import Image
 
-from onestop.applications.drafts import Invalid
 from onestop.documents import image_uploads, uploads
+from onestop.refusals import Invalid
 from tests.documents.test_uploads import draft, give, png, stored  # noqa: F401 (draft: a fixture)
 
 pytestmark = pytest.mark.django_db

@@ -435,15 +435,14 @@ def test_the_zones_expiry_decides_when_it_reads():
 
 
 def test_suggested_items_have_the_shape_of_a_notice_and_name_no_personal_data():
-    class Filed:
-        form = {
-            **SPECIMEN_FORM,
-            "passport_number": "X1234567",
-            "surname": "Ericsson",
-            "passport_mrz": text(SPECIMEN),
-        }
+    form = {
+        **SPECIMEN_FORM,
+        "passport_number": "X1234567",
+        "surname": "Ericsson",
+        "passport_mrz": text(SPECIMEN),
+    }
 
-    items = passport.suggested_items(Filed(), today=TODAY)
+    items = passport.suggested_items(form, today=TODAY)
     assert [i["code"] for i in items] == ["surname", "passport_number", "passport_valid_until"]
     for item in items:
         assert set(item) == {"kind", "matter", "code", "reason_en", "reason_zh"}
@@ -465,10 +464,9 @@ def test_a_malformed_zone_is_suggested_once_for_its_own_field():
 
 
 def test_no_zone_and_a_valid_passport_suggest_nothing():
-    class Filed:
-        form = {"passport_valid_until": "2031-08-20"}
+    form = {"passport_valid_until": "2031-08-20"}
 
-    assert passport.suggested_items(Filed(), today=TODAY) == []
+    assert passport.suggested_items(form, today=TODAY) == []
 
 
 # The form's check on save (applications/form.py)

@@ -17,9 +17,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from onestop.applications.drafts import Invalid
 from onestop.applications.models import Event
 from onestop.documents import uploads
+from onestop.refusals import Invalid
 from tests.documents.second_reader import active_content, page_count
 from tests.documents.test_uploads import draft, give, stored  # noqa: F401 (draft: a fixture)
 

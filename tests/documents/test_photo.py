@@ -265,6 +265,12 @@ def test_a_photo_given_as_a_pdf_is_a_finding(pr_draft):
     assert "照片以PDF文件提交" in upload.checks[0]["message_zh"]
 
 
+def photo_items(application) -> list[dict]:
+    """What the photo check suggests for the application's files, as pre-examination asks it."""
+    asked = {(m["matter"], m["code"]) for m in drafts.materials_of(application)}
+    return photo.suggested_items(application.uploads.order_by("uploaded_at", "pk"), asked)
+
+
 def test_the_pre_examiner_is_offered_one_notice_item_per_photo_material(pr_draft, examiner):
     give(pr_draft, portrait(fmt="JPEG"), name="good.jpg")
     give(pr_draft, portrait(600, 600), name="square.png")
@@ -273,7 +279,7 @@ def test_the_pre_examiner_is_offered_one_notice_item_per_photo_material(pr_draft
     give(pr_draft, portrait(300, 436), "cv", name="cv.png")  # not a photo: nothing offered
     application = submission.submit(pr_draft, pr_draft.created_by)
 
-    items = photo.suggested_items(application)
+    items = photo_items(application)
     assert [(i["kind"], i["matter"], i["code"]) for i in items] == [
         ("material", PR, "photos"),
         ("material", PR, "spouse_photos"),
@@ -292,7 +298,7 @@ def test_the_pre_examiner_is_offered_one_notice_item_per_photo_material(pr_draft
 
 def test_no_items_are_offered_when_the_photos_are_fine(pr_draft):
     give(pr_draft, portrait(fmt="JPEG"))
-    assert photo.suggested_items(pr_draft) == []
+    assert photo_items(pr_draft) == []
 
 
 def test_the_upload_page_shows_the_findings_as_warnings_in_both_languages(applicant, pr_draft):

@@ -25,8 +25,8 @@ from pypdf.generic import (
 )
 
 from onestop.applications import drafts
-from onestop.applications.drafts import Invalid
 from onestop.applications.models import Event, Upload
+from onestop.refusals import Invalid
 from tests.people import person
 from tests.web.test_applicant_pages import filed_for_x
 

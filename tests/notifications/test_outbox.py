@@ -4,12 +4,13 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from onestop.applications import acceptance, pre_examination
-from onestop.applications.drafts import Invalid
+from onestop.applications import pre_examination
 from onestop.applications.models import Application, Status
 from onestop.applications.submission import resubmit
+from onestop.cases import acceptance
 from onestop.notifications import outbox
 from onestop.notifications.models import Outbox
+from onestop.refusals import Invalid
 
 from ..applications.test_one_window_flow import FORM, file_two_permits, originals
 

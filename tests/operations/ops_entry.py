@@ -25,7 +25,8 @@ def make() -> str:
     from PIL import Image
 
     from onestop.accounts.models import Employer, Role
-    from onestop.applications import acceptance, drafts, pre_examination, submission
+    from onestop.applications import drafts, pre_examination, submission
+    from onestop.cases import acceptance
     from onestop.catalog.loader import load
     from onestop.catalog.models import Region
     from onestop.workdays.seed import seed

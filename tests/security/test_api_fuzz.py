@@ -64,7 +64,7 @@ BEYOND_THE_SCHEMA = {
     # languages; a non-acceptance gives its reason (applications/pre_examination.py).
     "POST /api/v1/applications/{number}/pre-examination": {422},
     # As above, and every original needed is checked and the applicant meets the matter's
-    # conditions (applications/acceptance.py).
+    # conditions (cases/acceptance.py).
     "POST /api/v1/applications/{number}/acceptance": {422},
 }
 

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.test import Client, override_settings
 
-from onestop.applications.progress import NO_MATCH
 from onestop.cases.models import Case
+from onestop.progress.answer import NO_MATCH
 from tests.applications.test_one_window_flow import FORM, file_two_permits
-from tests.applications.test_progress import PERSONAL, UNKNOWN, accepted
+from tests.progress.test_answer import PERSONAL, UNKNOWN, accepted
 
 pytestmark = pytest.mark.django_db
 

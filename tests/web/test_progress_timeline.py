@@ -1,6 +1,6 @@
 """The progress timeline per department: steps done, the current step, the due date and the
 working days left, on the public progress page and the applicant's status page
-(applications/progress.py; 003 第二十条 进度查询; 004 item 18 counts in 工作日)."""
+(progress/answer.py; 003 第二十条 进度查询; 004 item 18 counts in 工作日)."""
 
 from datetime import date
 
@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from onestop.accounts.models import Role
-from onestop.applications.progress import case_progress, progress_of
 from onestop.cases import decisions
 from onestop.cases.models import Case
+from onestop.progress.answer import case_progress, progress_of
 from onestop.workdays.selectors import calendar_for
 
 from ..applications.test_one_window_flow import FORM, as_

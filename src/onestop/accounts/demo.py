@@ -22,6 +22,11 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onestop.catalog.models import Department, Region
+
+from . import two_factor
+from .models import Assignment, Employer, Role
+
 CATALOG_EDITORS = "catalog editors"
 DEMO_DEVICE = "demo account"
 DEMO_USERS = (
@@ -46,10 +51,6 @@ DEMO_EMPLOYER = {
 
 
 def _roles(username: str) -> list[dict]:
-    from onestop.catalog.models import Department, Region
-
-    from .models import Employer, Role
-
     administrator = {
         "admin": Role.SYSTEM_ADMINISTRATOR,
         "security.admin": Role.SECURITY_ADMINISTRATOR,
@@ -83,9 +84,6 @@ def _roles(username: str) -> list[dict]:
 def ensure_demo_accounts(var_dir: Path) -> list[str]:
     """Create what is missing; never change an existing account's password or roles (a demo
     staff account without any device gets its demo device). Returns lines to show."""
-    from . import two_factor
-    from .models import Assignment
-
     editors, _ = Group.objects.get_or_create(name=CATALOG_EDITORS)
     editors.permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
     shown = []

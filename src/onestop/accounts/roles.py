@@ -1,6 +1,6 @@
 """Which roles a person holds, and where: the one place the other packages ask."""
 
-from .models import Assignment, Role
+from .models import APPLICANT_SIDE, Assignment, Role
 
 
 def assignments(user, role: str | None = None):
@@ -30,3 +30,11 @@ def employers_of(user):
 
 def regions_of(user, role: str):
     return [a.region for a in assignments(user, role)]
+
+
+def staff_role(roles: list[str]) -> str | None:
+    """The staff role in which a person holding `roles` on a record reads it, or None when they
+    are on the applicant's side of it: the role an audited read names (audit/reads.py)."""
+    if not roles or set(roles) & set(APPLICANT_SIDE):
+        return None
+    return roles[0]

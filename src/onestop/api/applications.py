@@ -16,15 +16,17 @@ from ninja.security import django_auth
 from pydantic import ConfigDict, Field, StrictBool
 
 from onestop.accounts.models import Employer
-from onestop.applications import acceptance, drafts, pre_examination, submission, throttle
+from onestop.applications import drafts, pre_examination, submission
 from onestop.applications.access import get_application_for, visible_applications
-from onestop.applications.drafts import Invalid
 from onestop.applications.models import Application, Status
-from onestop.applications.progress import NO_MATCH, normalised, progress_for, progress_of
 from onestop.appointments.selectors import appointment_required
+from onestop.cases import acceptance
 from onestop.catalog.models import Material, Matter
 from onestop.catalog.schema import MATTER_CODES
 from onestop.plain_text import LINE, NOTE, column_length
+from onestop.progress import throttle
+from onestop.progress.answer import NO_MATCH, normalised, progress_for, progress_of
+from onestop.refusals import Invalid
 
 from .bounds import (
     INPUT,

@@ -13,6 +13,7 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 from pydantic import Field, StrictBool
 
+from onestop.accounts.roles import staff_role
 from onestop.audit import reads
 from onestop.cases import decisions, opinions, payments
 from onestop.cases.models import Case, CaseStatus, Opinion, Payment
@@ -134,7 +135,7 @@ def _case_for(user, pk: int) -> Case:
     held = roles_on_case(user, case) if case is not None else []
     if not held:
         raise Http404
-    reads.case_read(user, case, held)
+    reads.case_read(user, case, staff_role(held))
     return case
 
 

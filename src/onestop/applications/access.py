@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from onestop.accounts.models import Assignment, Role
+from onestop.accounts.roles import staff_role
 from onestop.audit import reads
 
 from .models import Application
@@ -92,5 +93,5 @@ def get_application_for(user, *, number: str | None = None, public_id=None) -> A
             application = found.get(public_id=public_id)
     except (Application.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
-    reads.application_read(user, application, roles_on(user, application))
+    reads.application_read(user, application, staff_role(roles_on(user, application)))
     return application

@@ -7,6 +7,4 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from . import answers, checks  # noqa: F401  (checks registers the deploy check)
-
-        answers.connect()
+        from . import checks  # noqa: F401  (checks registers the deploy check)

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -12,23 +12,19 @@ from onestop.accounts import roles
 from onestop.accounts.models import Employer, Role
 from onestop.catalog import selectors
 from onestop.catalog.models import Bundle, Matter
-from onestop.rules.checklist import UnknownCode, checklist
+from onestop.documents import file_names, photo, uploads
+from onestop.refusals import Invalid
+from onestop.rules import checklist
+from onestop.rules.checklist import UnknownCode
 from onestop.rules.messages import message_zh
 from onestop.rules.profile import Profile
 
 from . import form as one_form
+from .access import roles_on
 from .models import Application, ApplicationMatter, Status, Upload
 from .workflow import APPLICANT_SIDE, append_event
 
 EDITABLE = (Status.DRAFT, Status.CORRECTION_REQUESTED)  # corrections are made in place
-
-
-class Invalid(ValidationError):
-    """Bad input, with the contract's bilingual errors [{field, message_en, message_zh}]."""
-
-    def __init__(self, errors: list[dict]):
-        super().__init__("; ".join(e["message_en"] for e in errors))
-        self.errors = errors
 
 
 def matter_codes(region, *, bundle: str | None, matter: str | None) -> list[str]:
@@ -109,7 +105,7 @@ def create_draft(
     if not actor.is_authenticated:
         raise PermissionDenied
     try:
-        checklist(region_code, Profile(), bundle=bundle, matter=matter)  # checks the codes
+        checklist.checklist(region_code, Profile(), bundle=bundle, matter=matter)  # checks codes
     except UnknownCode as exc:
         raise Invalid(
             [{"field": exc.field, "message_en": exc.message_en, "message_zh": exc.message_zh}]
@@ -151,8 +147,6 @@ def create_draft(
 
 
 def _applicant_role(actor, application: Application) -> str:
-    from .access import roles_on
-
     found = [r for r in roles_on(actor, application) if r in APPLICANT_SIDE]
     if not found:
         raise PermissionDenied
@@ -223,9 +217,6 @@ def add_upload(
                 }
             ]
         )
-    # Imported here: documents/ reads Invalid from this module.
-    from onestop.documents import file_names, photo, uploads
-
     if uploaded_file.size > uploads.MAX_BYTES:  # refused before a byte is read
         raise uploads.too_big(uploads.MAX_BYTES)
     given = uploaded_file.read(uploads.MAX_BYTES + 1)
@@ -280,22 +271,16 @@ def add_upload(
 
 
 def materials_of(application: Application) -> list[dict]:
-    """The application's checklist materials, each with its matter (uploads are matched to them).
+    """The application's checklist materials, each with its matter (uploads are matched to them)
+    and whether its bundle exempts it (rules/checklist.py: materials_of).
 
     Evaluated under the catalog versions the application recorded."""
-    from onestop.rules.checklist import matter_checklist
-
     profile = Profile.model_validate(application.profile)
-    exempt = set()
     bundle = bundle_version(application)
-    if bundle is not None:
-        exempt = {(e["matter"], e["material"]) for e in bundle.content.get("exempt_materials", [])}
-    found = []
-    for covered in application.covered.select_related(
-        "matter_version__matter", "matter_version__region"
-    ):
-        answer = matter_checklist(covered.matter_version, profile)
-        for m in answer["materials"]:
-            key = (answer["matter"], m["code"])
-            found.append({**m, "matter": answer["matter"], "exempt": key in exempt})
-    return found
+    versions = [
+        covered.matter_version
+        for covered in application.covered.select_related(
+            "matter_version__matter", "matter_version__region"
+        )
+    ]
+    return checklist.materials_of(versions, profile, bundle)

@@ -2,10 +2,12 @@
 
 from django.db import transaction
 
+from onestop.documents import passport, photo
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
+from onestop.refusals import Invalid
 
-from .drafts import Invalid, materials_of
+from .drafts import materials_of
 from .models import Application, CorrectionNotice, NoticeStage, Status
 from .workflow import append_event, transition
 
@@ -136,6 +138,14 @@ def not_accept(
         context={"reason": reason, "referral": referral},
     )
     return application
+
+
+def suggested_items(application: Application) -> list[dict]:
+    """Notice items the passport and photo checks suggest for the application, in the shape of
+    a notice's items (004 item 22 (二) 3): the pre-examiner adds them with one click."""
+    asked = {(m["matter"], m["code"]) for m in materials_of(application)}
+    uploads = application.uploads.order_by("uploaded_at", "pk")
+    return passport.suggested_items(application.form or {}) + photo.suggested_items(uploads, asked)
 
 
 def open_notice(application: Application) -> CorrectionNotice | None:

@@ -1,4 +1,4 @@
-"""Reads: the pre-examination queue, the window's lookup, an application's timeline."""
+"""Reads: the pre-examination queue, the window's lookup."""
 
 from django.db.models import F
 
@@ -28,20 +28,3 @@ def window_lookup(user, query: str):
         Application.objects.filter(region__in=regions).filter(number=query).first()
         or Application.objects.filter(region__in=regions, acceptance_number=query).first()
     )
-
-
-def timeline(application: Application) -> list[dict]:
-    """The history in order: when, what, who (by role), why — never edited."""
-    return [
-        {
-            "sequence": e.sequence,
-            "at": e.at,
-            "kind": e.kind,
-            "role": e.role,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "reason": e.reason,
-            "data": e.data,
-        }
-        for e in application.events.order_by("sequence")
-    ]

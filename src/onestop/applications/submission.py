@@ -3,12 +3,13 @@
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.refusals import Invalid
 from onestop.rules.evaluator import holds
 from onestop.rules.profile import Profile, facts
 from onestop.workdays.selectors import calendar_for
 
 from . import form as one_form
-from .drafts import Invalid, _capture_versions, bundle_version
+from .drafts import _capture_versions, bundle_version
 from .models import Application
 from .workflow import transition
 

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,10 +9,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self):
-        from django.core.signals import request_finished, request_started
-        from django.db.models.signals import post_migrate
-
-        from . import chain, reads
+        from . import chain, reads  # here: they import models, loaded only once ready() runs
 
         # After `flush` empties the tables (tests that commit), the chain starts again.
         post_migrate.connect(chain.start_after_flush, sender=self, dispatch_uid="audit-head")

@@ -4,15 +4,14 @@ pre-examiner, window clerk, supervisor, department handler or leader, or an admi
 every read of a record in the Django admin, by anyone (`admin_read`).
 
 The access functions call these once they have found the record the reader may see
-(applications.access.get_application_for, the case pages and API, the file downloads). What was
-read is never written: the entry names the record and the reader, not the data. A person reading
-what they file themselves (applicant, employer's handler, agent) is not a staff read. Within one
+(applications.access.get_application_for, the case pages and API, the file downloads), with the
+staff role the reader holds on it (accounts.roles.staff_role): None for a person reading what
+they file themselves (applicant, employer's handler, agent), which is not a staff read. What was
+read is never written: the entry names the record and the reader, not the data. Within one
 request each object is recorded once, however often the request's code asks for it.
 """
 
 from contextvars import ContextVar
-
-from onestop.accounts.models import APPLICANT_SIDE
 
 from .chain import append
 
@@ -38,13 +37,6 @@ def _first_time(key: tuple) -> bool:
     return True
 
 
-def _staff_role(roles) -> str | None:
-    """The staff role of a read, or None when the reader is on the applicant's side of it."""
-    if not roles or set(roles) & set(APPLICANT_SIDE):
-        return None
-    return roles[0]
-
-
 def application_ref(application) -> str:
     return application.number or f"draft:{application.pk}"
 
@@ -64,15 +56,11 @@ def _read(user, role, action, object_type, object_ref, where) -> None:
     )
 
 
-def application_read(user, application, roles: list[str] | None = None) -> None:
-    """`user` opened `application`; `roles` are theirs on it (applications.access.roles_on)."""
-    if roles is None:
-        from onestop.applications.access import roles_on
-
-        roles = roles_on(user, application)
+def application_read(user, application, role: str | None) -> None:
+    """`user` opened `application` in the staff `role` they hold on it (None: not staff)."""
     _read(
         user,
-        _staff_role(roles),
+        role,
         "read.application",
         "application",
         application_ref(application),
@@ -80,11 +68,11 @@ def application_read(user, application, roles: list[str] | None = None) -> None:
     )
 
 
-def case_read(user, case, roles: list[str]) -> None:
-    """`user` opened `case` holding `roles` on it (cases.workflow.roles_on_case)."""
+def case_read(user, case, role: str | None) -> None:
+    """`user` opened `case` in the staff `role` they hold on it (None: not staff)."""
     _read(
         user,
-        _staff_role(roles),
+        role,
         "read.case",
         "case",
         str(case.pk),
@@ -96,14 +84,13 @@ def case_read(user, case, roles: list[str]) -> None:
     )
 
 
-def upload_read(user, upload) -> None:
-    """`user` downloaded an uploaded file: its id and material code, never its name."""
-    from onestop.applications.access import roles_on
-
+def upload_read(user, upload, role: str | None) -> None:
+    """`user` downloaded an uploaded file in the staff `role` they hold on its application (None:
+    not staff): its id and material code, never its name."""
     application = upload.application
     _read(
         user,
-        _staff_role(roles_on(user, application)),
+        role,
         "read.upload",
         "upload",
         str(upload.pk),

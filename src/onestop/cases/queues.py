@@ -6,6 +6,8 @@ from onestop.workdays.selectors import calendar_for
 from . import urgency
 from .models import Case, CaseStatus
 
+# A case still being worked on: decided, produced or waiting to be handed over.
+OPEN = (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION, CaseStatus.READY)
 ACTS_ON = {
     # Handlers also hand results over (workflow "deliver").
     Role.DEPARTMENT_HANDLER: (CaseStatus.REVIEW, CaseStatus.PRODUCTION, CaseStatus.READY),

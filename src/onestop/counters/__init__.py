@@ -1,2 +1,2 @@
 """Counts in fixed windows that every process of every node shares, kept in the database: the
-limits on failed progress lookups (applications/throttle.py) count here."""
+limits on failed progress lookups (progress/throttle.py) count here."""

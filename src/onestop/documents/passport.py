@@ -4,7 +4,7 @@ per ICAO Doc 9303, then compared with the one form, because "证明材料相关�
 
 Start here: `parse_mrz(text)` reads the two TD3 lines and lists every malformation;
 `form_findings(form)` adds the comparison with the form and the expiry;
-`suggested_items(application)` turns them into one-time notice items a pre-examiner may add with
+`suggested_items(form)` turns them into one-time notice items a pre-examiner may add with
 one click — a suggestion, never a silent rejection.
 
 Hand-written on purpose: the PyPI `mrz` package has had no release since 2020, and the TD3 rules
@@ -17,13 +17,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from itertools import product
-from typing import TYPE_CHECKING
 
 import pycountry
 from django.utils import timezone
-
-if TYPE_CHECKING:
-    from onestop.applications.models import Application
 
 SOURCE_CHARACTERS = "ICAO Doc 9303 Part 3 §4"
 SOURCE_TD3 = "ICAO Doc 9303 Part 4 §4.2"
@@ -599,10 +595,11 @@ def items_from(findings: list[dict]) -> list[dict]:
     return list(items.values())
 
 
-def suggested_items(application: "Application", *, today: date | None = None) -> list[dict]:
-    """The notice items the passport check suggests to the pre-examiner (004 item 22 (二) 3,
-    004 item 35): suggestions to add with one click, never sent by themselves."""
-    return items_from(form_findings(application.form or {}, today=today))
+def suggested_items(form: dict, *, today: date | None = None) -> list[dict]:
+    """The notice items the passport check suggests to the pre-examiner for an application's
+    `form` (004 item 22 (二) 3, 004 item 35): suggestions to add with one click, never sent by
+    themselves."""
+    return items_from(form_findings(form, today=today))
 
 
 def compose(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from onestop.applications.drafts import Invalid
+from onestop.refusals import Invalid
 
 from .refusal import refusal
 

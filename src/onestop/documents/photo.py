@@ -17,8 +17,6 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageStat
 
-from onestop.applications.drafts import materials_of
-
 from .image_uploads import decoding
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "catalog" / "data" / "national" / "photo.yaml"
@@ -177,16 +175,17 @@ def _recent(taken_on: date, uploaded_on: date) -> list[dict]:
     ]
 
 
-def suggested_items(application) -> list[dict]:
+def suggested_items(uploads, asked: set[tuple[str, str]]) -> list[dict]:
     """One-time notice items for the photos whose check found something, one per material, in
     the shape pre_examination.request_correction takes (kind "material", matter, code,
-    reason_en, reason_zh). Only materials still asked of the application are offered. Files are
-    named by their place in the material's list ("file 2"), as the upload page lists them, never
-    by the name they were given, which may carry a person's name into notices."""
-    asked = {(m["matter"], m["code"]) for m in materials_of(application)}
+    reason_en, reason_zh). `uploads` are an application's files in the order they were given
+    (each with `matter_code`, `material_code` and its `checks`); only the materials in `asked`,
+    (matter, code) pairs still asked of the application, are offered. Files are named by their
+    place in the material's list ("file 2"), as the upload page lists them, never by the name
+    they were given, which may carry a person's name into notices."""
     position: dict[tuple[str, str], int] = {}
     found: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    for upload in application.uploads.order_by("uploaded_at", "pk"):
+    for upload in uploads:
         key = (upload.matter_code, upload.material_code)
         position[key] = number = position.get(key, 0) + 1
         if key not in asked or not upload.checks:

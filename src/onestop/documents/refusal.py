@@ -1,6 +1,6 @@
 """How every upload check says no: `Invalid` on the field "file", in both languages."""
 
-from onestop.applications.drafts import Invalid
+from onestop.refusals import Invalid
 
 
 def refusal(message_en: str, message_zh: str) -> Invalid:

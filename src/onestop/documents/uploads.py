@@ -20,7 +20,7 @@ from datetime import date
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from onestop.applications.drafts import Invalid
+from onestop.refusals import Invalid
 
 from .image_uploads import JPEG, PNG, clean_image
 from .pdf_uploads import clean_pdf

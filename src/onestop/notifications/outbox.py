@@ -2,7 +2,7 @@
 
 import logging
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -13,15 +13,23 @@ from onestop import plain_text
 
 from .models import Channel, Kind, Language, Outbox
 
-if TYPE_CHECKING:
-    from onestop.applications.models import Application
-
 # The form fields (catalog/data/forms/application_form.yaml, section "applicant") that carry
 # the applicant's addresses, per channel.
 ADDRESS_FIELDS = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 SUBJECT_MAX = 200
 
 logger = logging.getLogger(__name__)
+
+
+class Application(Protocol):
+    """What the outbox reads of an application (applications.models.Application): its number
+    for the template, its language, and the addresses its form gives."""
+
+    pk: int
+    number: str | None
+    public_id: object
+    language: str
+    form: dict
 
 
 def language_of(code: str | None) -> str:
@@ -45,7 +53,7 @@ def render(kind: str, channel: str, language: str, context: dict) -> tuple[str, 
 
 @transaction.atomic
 def enqueue(
-    application: "Application",
+    application: Application,
     kind: Kind | str,
     *,
     language: str | None = None,
@@ -74,7 +82,7 @@ def enqueue(
     )
 
 
-def _next_sequence(application: "Application | None", kind: str) -> int:
+def _next_sequence(application: Application | None, kind: str) -> int:
     """The n-th message of this kind for this application (1 without an application)."""
     if application is None:
         return 1
@@ -103,7 +111,7 @@ def _create(application, kind, sequence, language, context, addresses, *, key) -
     return queued
 
 
-def addresses_of(application: "Application") -> list[tuple[str, str]]:
+def addresses_of(application: Application) -> list[tuple[str, str]]:
     """(channel, address) for every address the application's form gives that the outbox can
     hold. One it cannot (filed before the form was bounded by the outbox's column: too long, or
     with a control character) is left out and logged, never stored: a notice row that fails to
@@ -132,7 +140,7 @@ def enqueue_once(
     kind: Kind | str,
     addresses: list[tuple[str, str]],
     *,
-    application: "Application | None" = None,
+    application: Application | None = None,
     language: str | None = None,
     context: dict | None = None,
 ) -> list[Outbox]:

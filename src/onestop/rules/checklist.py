@@ -285,6 +285,24 @@ def matter_checklist(version: MatterVersion, profile: Profile) -> dict:
     return answer
 
 
+def materials_of(
+    versions: list[MatterVersion], profile: Profile, bundle: BundleVersion | None = None
+) -> list[dict]:
+    """The checklist materials of these matters for this profile, each with its matter and
+    whether the bundle exempts it: a material a department already holds electronically is not
+    submitted again (免提交; the bundle's `exempt_materials`)."""
+    exempt = set()
+    if bundle is not None:
+        exempt = {(e["matter"], e["material"]) for e in bundle.content.get("exempt_materials", [])}
+    found = []
+    for version in versions:
+        answer = matter_checklist(version, profile)
+        for m in answer["materials"]:
+            key = (answer["matter"], m["code"])
+            found.append({**m, "matter": answer["matter"], "exempt": key in exempt})
+    return found
+
+
 def _fact_order(name: str) -> int:
     order = list(Profile.model_fields)
     return order.index(name) if name in order else len(order)

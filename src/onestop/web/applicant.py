@@ -18,21 +18,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onestop.accounts.models import Role
-from onestop.accounts.roles import employers_of
+from onestop.accounts.roles import employers_of, staff_role
 from onestop.applications import drafts, pre_examination, submission
 from onestop.applications import form as one_form
 from onestop.applications.access import get_application_for, own_applications, roles_on
-from onestop.applications.drafts import Invalid
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.models import Application, Status
-from onestop.applications.progress import case_progress
-from onestop.applications.selectors import timeline
 from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
 from onestop.appointments.selectors import appointment_required
 from onestop.audit import reads
 from onestop.catalog import selectors
 from onestop.documents import file_names
 from onestop.plain_text import LINE, refusal
+from onestop.progress.answer import case_progress
+from onestop.progress.timeline import timeline
+from onestop.refusals import Invalid
 from onestop.rules.questions import questions_for
 
 from . import application_form
@@ -240,7 +240,7 @@ def file(request, public_id, upload_id):
         content = upload.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    reads.upload_read(request.user, upload)
+    reads.upload_read(request.user, upload, staff_role(roles_on(request.user, application)))
     return FileResponse(
         content, as_attachment=True, filename=upload.original_name, content_type=upload.content_type
     )

@@ -13,8 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,9 +23,10 @@ from django.views.decorators.cache import never_cache
 from onestop.accounts import roles
 from onestop.accounts.models import DEPARTMENT_STAFF, Role
 from onestop.applications.models import Application
-from onestop.audit import reads, unusual
-from onestop.cases import decisions, queues, statistics, steps, urgency
+from onestop.audit import reads
+from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
+from onestop.cases.queues import OPEN
 from onestop.cases.workflow import (
     STEP_OF_STATUS,
     TRANSITIONS,
@@ -38,12 +37,9 @@ from onestop.cases.workflow import (
 from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import NotAllowed, Refused, in_both
+from onestop.supervision import overview, statistics, unusual
 
 PAGE_SIZE = 50
-# Longest lists on the supervision page; the counts above them are always complete.
-LIST_LIMIT = 100
-OPEN = (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION, CaseStatus.READY)
-PRODUCED = (CaseStatus.READY, CaseStatus.DELIVERED)
 
 CASE_EVENT_LABELS = {
     "review": gettext_lazy("Reviewed"),
@@ -153,7 +149,7 @@ def _case_for(user, pk: int) -> tuple[Case, list[str]]:
     held = roles_on_case(user, case) if case is not None else []
     if not held:
         raise Http404
-    reads.case_read(user, case, held)
+    reads.case_read(user, case, roles.staff_role(held))
     return case, held
 
 
@@ -399,7 +395,7 @@ def supervision(request, held):
     """Open cases per department and step, the overdue, the on-time rate, repeated correction
     notices (004 item 36.4), two counters that must stay at zero: refusals without reasons
     (004 item 36.5) and review and decision by one person (004 廉政风险点), and unusual reading
-    of personal data by staff (audit/unusual.py, 004 廉政风险点)."""
+    of personal data by staff (supervision/unusual.py, 004 廉政风险点)."""
     everywhere = Role.ADMINISTRATOR in held
     regions = roles.regions_of(request.user, Role.SUPERVISOR)
     supervised = {r.pk for r in regions}
@@ -416,11 +412,11 @@ def supervision(request, held):
             "open_steps": [
                 {"value": s, "name": steps.steps()[STEP_OF_STATUS[s]]["name"]} for s in OPEN
             ],
-            "open": _open_counts(cases),
-            **_overdue(cases, today),
-            "on_time": _on_time(cases),
-            **_notices(applications),
-            **_must_be_zero(cases),
+            "open": overview.open_counts(cases),
+            **_with_steps(overview.overdue(cases, today)),
+            "on_time": overview.on_time(cases),
+            **overview.notices(applications),
+            **overview.must_be_zero(cases),
             **unusual.unusual_reads(None if everywhere else [r.code for r in regions], today),
             "linked": supervised,
             "linked_codes": {r.code for r in regions},
@@ -429,141 +425,8 @@ def supervision(request, held):
     )
 
 
-def _open_counts(cases) -> list[dict]:
-    """Open cases per region, department and step: one grouped query."""
-    grouped = (
-        cases.filter(status__in=OPEN)
-        .values(
-            "region_id",
-            "region__name_zh",
-            "region__name_en",
-            "department_id",
-            "department__name_zh",
-            "department__name_en",
-            "status",
-        )
-        .annotate(n=Count("pk"), paused=Count("pk", filter=Q(paused=True)))
-        .order_by("region__code", "department__code")
-    )
-    rows = {}
-    for g in grouped:
-        row = rows.setdefault(
-            (g["region_id"], g["department_id"]),
-            {
-                "region": {"zh": g["region__name_zh"], "en": g["region__name_en"]},
-                "department": {"zh": g["department__name_zh"], "en": g["department__name_en"]},
-                "counts": dict.fromkeys(OPEN, 0),
-                "total": 0,
-                "paused": 0,
-            },
-        )
-        row["counts"][g["status"]] = g["n"]
-        row["total"] += g["n"]
-        row["paused"] += g["paused"]
-    for row in rows.values():
-        row["counts"] = [
-            {"name": steps.steps()[STEP_OF_STATUS[s]]["name"], "n": row["counts"][s]} for s in OPEN
-        ]
-    return list(rows.values())
-
-
-def _overdue(cases, today) -> dict:
-    """Open cases whose clock runs and whose step due date has passed, or, before the document
-    is produced, whose promised or statutory date has (delivery is outside the promised limit,
-    003 第二十一条)."""
-    deciding = [s for s in OPEN if s != CaseStatus.READY]
-    late = cases.filter(status__in=OPEN, paused=False).filter(
-        Q(step_due__lt=today)
-        | Q(status__in=deciding) & (Q(planned_due__lt=today) | Q(statutory_due__lt=today))
-    )
-    shown = late.select_related("application", "matter_version__matter", "department", "region")
-    rows = queues.with_time_left(
-        shown.order_by(F("step_due").asc(nulls_last=True), "planned_due", "pk")[:LIST_LIMIT],
-        today,
-    )
-    for row in rows:
+def _with_steps(overdue: dict) -> dict:
+    """The overdue list with each case's step in words."""
+    for row in overdue["overdue"]:
         row["step"] = _step(row["case"])
-    return {"overdue": rows, "overdue_count": late.count()}
-
-
-def _on_time(cases) -> list[dict]:
-    """Per department and matter, produced cases whose first 'produce' event falls on or before
-    the case's planned date (the promised date, moved by any pauses), or its statutory due date
-    where the sources promise no shorter one."""
-    produced_on = Subquery(
-        CaseEvent.objects.filter(case=OuterRef("pk"), kind="produce")
-        .order_by("sequence")
-        .annotate(day=TruncDate("at"))
-        .values("day")[:1]
-    )
-    grouped = (
-        cases.annotate(due=Coalesce("planned_due", "statutory_due"))
-        .filter(status__in=PRODUCED, due__isnull=False)
-        .annotate(produced_on=produced_on)
-        .values(
-            "department__code",
-            "department__name_zh",
-            "department__name_en",
-            "matter_version__matter__code",
-        )
-        .annotate(
-            produced=Count("pk"),
-            on_time=Count("pk", filter=Q(produced_on__lte=F("due"))),
-            name_zh=Max("matter_version__name_zh"),
-            name_en=Max("matter_version__name_en"),
-        )
-        .order_by("department__code", "matter_version__matter__code")
-    )
-    return [
-        {
-            "department": {"zh": g["department__name_zh"], "en": g["department__name_en"]},
-            "matter": {"zh": g["name_zh"], "en": g["name_en"]},
-            "produced": g["produced"],
-            "on_time": g["on_time"],
-            "rate": round(100 * g["on_time"] / g["produced"]),
-        }
-        for g in grouped
-    ]
-
-
-def _notices(applications) -> dict:
-    """One-time notices per application; more than one is an accountability case (004 item
-    36.4)."""
-    totals = applications.aggregate(
-        applications=Count("pk"),
-        notices=Sum("correction_notices", default=0),
-        with_notice=Count("pk", filter=Q(correction_notices__gte=1)),
-        flagged=Count("pk", filter=Q(correction_notices__gt=1)),
-    )
-    flagged = applications.filter(correction_notices__gt=1).order_by(
-        "-correction_notices", "number"
-    )[:LIST_LIMIT]
-    return {
-        "notice_totals": totals,
-        "flagged": [
-            {"application": a, "sequences": range(1, a.correction_notices + 1)} for a in flagged
-        ],
-    }
-
-
-def _must_be_zero(cases) -> dict:
-    """What the domain never lets happen, counted in case something wrote around it: refusals
-    without reasons (004 item 36.5), and a case reviewed (its approval or refusal proposed) and
-    decided by one person (004 廉政风险点)."""
-    refusals = CaseEvent.objects.filter(
-        kind="reject", case__in=cases, reason__regex=r"^\s*$"
-    ).select_related("case__application")
-    same_person = (
-        cases.filter(reviewed_by__isnull=False)
-        .filter(
-            Q(approved_by=F("reviewed_by"))
-            | Q(events__kind="reject", events__actor=F("reviewed_by"))
-        )
-        .distinct()
-    )
-    return {
-        "refusals_without_reasons": list(refusals[:LIST_LIMIT]),
-        "refusals_without_reasons_count": refusals.count(),
-        "same_person": list(same_person.select_related("application")[:LIST_LIMIT]),
-        "same_person_count": same_person.count(),
-    }
+    return overdue

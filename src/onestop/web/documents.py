@@ -1,4 +1,4 @@
-"""The official documents as PDF files (documents/pdf/, docs/documents.md), for whoever may hold
+"""The official documents as PDF files (paperwork/, docs/documents.md), for whoever may hold
 them.
 
 Thin: the application is found with get_application_for and the case among its cases, as the
@@ -11,11 +11,12 @@ not exist yet, is the same 404. Nothing is cached; the file opens in the browser
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
+from onestop import paperwork
 from onestop.accounts.models import APPLICANT_SIDE, DEPARTMENT_STAFF, REGIONAL_STAFF, Role
+from onestop.accounts.roles import staff_role
 from onestop.applications.access import get_application_for, roles_on
 from onestop.audit import reads
 from onestop.cases.workflow import roles_on_case
-from onestop.documents import pdf
 
 # Who may download which document, by the roles held on the application (applicant side and
 # window staff of its region) or on the case (department staff of its department).
@@ -50,14 +51,14 @@ def _case(user, number: str, pk: int, allowed: set):
     roles = roles_on_case(user, case)
     if not set(roles) & allowed:
         raise Http404
-    reads.case_read(user, case, roles)
+    reads.case_read(user, case, staff_role(roles))
     return case
 
 
 def _pdf(make, subject, filename: str) -> HttpResponse:
     try:
         content = make(subject)
-    except pdf.NotIssued as exc:
+    except paperwork.NotIssued as exc:
         raise Http404 from exc
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
@@ -70,14 +71,14 @@ def application_form(request, number):
     """The official form filled in from the one form, with the booking's barcode (004 附件4;
     000 §十一 4)."""
     application = _application(request.user, number, WINDOW_DOCUMENTS)
-    return _pdf(pdf.application_form_pdf, application, f"form-{application.number}")
+    return _pdf(paperwork.application_form_pdf, application, f"form-{application.number}")
 
 
 @login_required
 def receipt(request, number):
     """The acceptance receipt (004 item 35; 002 §6 (3))."""
     application = _application(request.user, number, WINDOW_DOCUMENTS)
-    return _pdf(pdf.receipt_pdf, application, f"receipt-{application.number}")
+    return _pdf(paperwork.receipt_pdf, application, f"receipt-{application.number}")
 
 
 @login_required
@@ -87,14 +88,14 @@ def notice(request, number, sequence):
     found = application.notices.filter(sequence=sequence).first()
     if found is None:
         raise Http404
-    return _pdf(pdf.notice_pdf, found, f"notice-{application.number}-{sequence}")
+    return _pdf(paperwork.notice_pdf, found, f"notice-{application.number}-{sequence}")
 
 
 @login_required
 def non_acceptance(request, number):
     """The decision of non-acceptance with its reason and referral (004 附件1)."""
     application = _application(request.user, number, WINDOW_DOCUMENTS)
-    return _pdf(pdf.non_acceptance_pdf, application, f"non-acceptance-{application.number}")
+    return _pdf(paperwork.non_acceptance_pdf, application, f"non-acceptance-{application.number}")
 
 
 @login_required
@@ -102,7 +103,7 @@ def decision(request, number, pk):
     """A department's approval or refusal of its case (004 item 35 (3), item 36.5)."""
     case = _case(request.user, number, pk, DECISION)
     matter = case.matter_version.matter.code
-    return _pdf(pdf.decision_pdf, case, f"decision-{case.application.number}-{matter}")
+    return _pdf(paperwork.decision_pdf, case, f"decision-{case.application.number}-{matter}")
 
 
 @login_required
@@ -110,4 +111,4 @@ def pickup_slip(request, number, pk):
     """The pickup slip of a result ready or handed over (003 第二十一条)."""
     case = _case(request.user, number, pk, PICKUP_SLIP)
     matter = case.matter_version.matter.code
-    return _pdf(pdf.pickup_slip_pdf, case, f"pickup-slip-{case.application.number}-{matter}")
+    return _pdf(paperwork.pickup_slip_pdf, case, f"pickup-slip-{case.application.number}-{matter}")

@@ -3,16 +3,16 @@ application stands out, in both languages, without signing in.
 
 Posted, never in a URL; never cached; no referrer. An unknown number and a wrong passport number
 get the same page; too many of them from one address or for one number, a 429 page.
-applications/progress.py answers and applications/throttle.py counts.
+progress/answer.py answers and progress/throttle.py counts.
 """
 
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from onestop.applications import throttle
 from onestop.applications.models import Application
-from onestop.applications.progress import NO_MATCH, normalised, progress_for
 from onestop.plain_text import LINE, column_length, refusal
+from onestop.progress import throttle
+from onestop.progress.answer import NO_MATCH, normalised, progress_for
 
 from .privacy import private
 

@@ -23,9 +23,9 @@ from django.views.decorators.cache import never_cache
 
 from onestop.accounts import roles
 from onestop.accounts.models import Role
-from onestop.applications import acceptance, pre_examination, selectors
-from onestop.applications.access import get_application_for
-from onestop.applications.drafts import Invalid, materials_of
+from onestop.applications import pre_examination, selectors
+from onestop.applications.access import get_application_for, roles_on
+from onestop.applications.drafts import materials_of
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.form import definition, sections_for
 from onestop.applications.models import Application, NoticeStage, Status
@@ -34,9 +34,11 @@ from onestop.appointments import selectors as appointments
 from onestop.appointments.booking import record_visit
 from onestop.appointments.models import BookingStatus
 from onestop.audit import reads
+from onestop.cases import acceptance
 from onestop.catalog import selectors as catalog
-from onestop.documents import passport, photo
 from onestop.plain_text import LINE, NOTE, refusal
+from onestop.progress.timeline import timeline
+from onestop.refusals import Invalid
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
 # The decisions of each page, by the workflow action behind them (which says when it is open).
@@ -146,7 +148,9 @@ def _record_visit(request, code: str):
 def _booking_page(request, booking, errors=(), status=200):
     application = booking.application
     if application is not None:  # the applicant's name is shown: a read of the application
-        reads.application_read(request.user, application)
+        reads.application_read(
+            request.user, application, roles.staff_role(roles_on(request.user, application))
+        )
     return render(
         request,
         "web/window/lookup.html",
@@ -169,13 +173,11 @@ def pre_examination_page(request, number):
     notice (004 item 22 (二) 3) ticked in advance: nothing is sent until the examiner issues it."""
     application = get_application_for(request.user, number=number)
     return _examination(
-        request, application, NoticeStage.PRE_EXAMINATION, suggested=_suggested(application)
+        request,
+        application,
+        NoticeStage.PRE_EXAMINATION,
+        suggested=pre_examination.suggested_items(application),
     )
-
-
-def _suggested(application: Application) -> list[dict]:
-    """Notice items the passport and photo checks suggest, in the shape of a notice's items."""
-    return passport.suggested_items(application) + photo.suggested_items(application)
 
 
 def _item_key(item: dict) -> str:
@@ -209,7 +211,7 @@ def upload_file(request, number, upload_id):
     upload = application.uploads.filter(pk=upload_id).first()
     if upload is None:
         raise Http404
-    reads.upload_read(request.user, upload)
+    reads.upload_read(request.user, upload, roles.staff_role(roles_on(request.user, application)))
     return FileResponse(
         upload.file.open("rb"),
         as_attachment=True,
@@ -602,7 +604,7 @@ def _timeline(application: Application) -> list[dict]:
             "to_status": _label(Status, event["to_status"]),
             "referral": event["data"].get("referral", ""),
         }
-        for event in selectors.timeline(application)
+        for event in timeline(application)
     ]
 
 

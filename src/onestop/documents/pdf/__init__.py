@@ -1,26 +1,5 @@
-"""The official documents as PDF: each function takes domain objects and returns the bytes of
-an A4 document in both languages (docs/documents.md). `NotIssued` says that a document does
-not exist (yet) for the object given.
-
-layout.py draws what every document shares, fonts.py registers the CJK font, facts.py reads
-what the documents state; one module per document.
+"""What every PDF the service prints shares: the A4 layout with its bilingual header, rows,
+tables, check boxes, notes and footer (layout.py), the CJK font (fonts.py), QR codes and
+barcodes. It takes words and values, never an application or a case: the documents themselves,
+which read those, are in paperwork/ (docs/documents.md).
 """
-
-from .application_form import application_form_pdf
-from .decision import decision_event, decision_pdf
-from .facts import NotIssued
-from .non_acceptance import non_acceptance_pdf
-from .notice import notice_pdf
-from .pickup_slip import pickup_slip_pdf
-from .receipt import receipt_pdf
-
-__all__ = [
-    "NotIssued",
-    "application_form_pdf",
-    "decision_event",
-    "decision_pdf",
-    "non_acceptance_pdf",
-    "notice_pdf",
-    "pickup_slip_pdf",
-    "receipt_pdf",
-]

@@ -14,9 +14,21 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+
+from onestop import paperwork
+from onestop.accounts.models import Assignment, Employer, Role
+from onestop.applications import drafts, pre_examination, submission
+from onestop.appointments.booking import book
+from onestop.appointments.models import Slot
+from onestop.appointments.slots import open_window
+from onestop.cases import acceptance, decisions, payments
+from onestop.catalog.loader import load
+from onestop.catalog.models import Department, Hall, Region
+from onestop.workdays.seed import seed
 
 # Set, to the child's data folder, in the child process only.
 THROWAWAY = "ONESTOP_DOCUMENT_SAMPLES_VAR_DIR"
@@ -85,9 +97,6 @@ class Command(BaseCommand):
             return
         directory.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        from onestop.catalog.loader import load
-        from onestop.workdays.seed import seed
-
         load()
         seed()
         for name, content in samples().items():
@@ -113,7 +122,7 @@ class Command(BaseCommand):
 
 
 def render_first_page(content: bytes, path: Path, dpi: int) -> None:
-    import pypdfium2
+    import pypdfium2  # here: a test dependency (pyproject.toml), not one of the service
 
     document = pypdfium2.PdfDocument(content)
     try:
@@ -125,15 +134,6 @@ def render_first_page(content: bytes, path: Path, dpi: int) -> None:
 def samples() -> dict[str, bytes]:
     """Three Beijing two-permit applications through the write functions: one from the notice
     to the pickup, one refused by the exit-entry administration, one not accepted."""
-    from onestop.accounts.models import Employer, Role
-    from onestop.applications import acceptance, drafts, pre_examination, submission
-    from onestop.appointments.booking import book
-    from onestop.appointments.models import Slot
-    from onestop.appointments.slots import open_window
-    from onestop.cases import decisions, payments
-    from onestop.catalog.models import Department, Hall, Region
-    from onestop.documents import pdf
-
     beijing = Region.objects.get(code="beijing")
     employer = Employer.objects.create(
         name_zh="甲公司", name_en="Company X", credit_code="91110000XXXXXXXXX1", region=beijing
@@ -191,16 +191,16 @@ def samples() -> dict[str, bytes]:
             },
         ],
     )
-    documents["one-time-notice"] = pdf.notice_pdf(notice)
+    documents["one-time-notice"] = paperwork.notice_pdf(notice)
     first = submission.resubmit(drafts.save_draft(first, handler, form={}), handler)
     first = pre_examination.pass_pre_examination(first, examiner)
     hall = Hall.objects.get(code="bj_entry_exit_reception")
     open_window(hall, timezone.localdate())
     slot = Slot.objects.filter(hall=hall, closed=False).order_by("date", "starts").first()
     book(handler, slot.pk, matter="two_permits", application=first)
-    documents["application-form"] = pdf.application_form_pdf(first)
+    documents["application-form"] = paperwork.application_form_pdf(first)
     first = accepted(first)
-    documents["acceptance-receipt"] = pdf.receipt_pdf(first)
+    documents["acceptance-receipt"] = paperwork.receipt_pdf(first)
     today = timezone.localdate()
     prefixes = {"work_permit": "WP", "residence_permit": "RP"}
     for case in first.cases.select_related("matter_version__matter", "department"):
@@ -219,10 +219,10 @@ def samples() -> dict[str, bytes]:
                 case, clerk, fee_code=fee["code"], method="card", receipt_number="INV-0001"
             )
     residence = first.cases.get(matter_version__matter__code="residence_permit.issue")
-    documents["decision-approval"] = pdf.decision_pdf(residence)
+    documents["decision-approval"] = paperwork.decision_pdf(residence)
     decisions.deliver(residence, clerk, method="pickup", identity_checked=True)
     residence.refresh_from_db()
-    documents["pickup-slip"] = pdf.pickup_slip_pdf(residence)
+    documents["pickup-slip"] = paperwork.pickup_slip_pdf(residence)
 
     # Two: accepted, the residence permit refused with its reasons.
     second = accepted(pre_examination.pass_pre_examination(filed(), examiner))
@@ -233,7 +233,7 @@ def samples() -> dict[str, bytes]:
         reasons="雇主意见函未加盖单位公章。The employer's letter carries no company seal.",
     )
     decisions.reject(refused, staff["public_security"][1])
-    documents["decision-refusal"] = pdf.decision_pdf(refused)
+    documents["decision-refusal"] = paperwork.decision_pdf(refused)
 
     # Three: not this authority's competence, referred.
     third = pre_examination.not_accept(
@@ -242,15 +242,11 @@ def samples() -> dict[str, bytes]:
         reason="申请人在天津市居住和工作。The applicant lives and works in Tianjin.",
         referral="天津市公安局出入境管理局 Tianjin Exit-Entry Administration",
     )
-    documents["non-acceptance"] = pdf.non_acceptance_pdf(third)
+    documents["non-acceptance"] = paperwork.non_acceptance_pdf(third)
     return documents
 
 
 def _person(username: str, role: str, **where):
-    from django.contrib.auth.models import User
-
-    from onestop.accounts.models import Assignment
-
     user = User.objects.create_user(username)
     Assignment.objects.create(user=user, role=role, **where)
     return user

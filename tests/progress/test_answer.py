@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from onestop.applications import progress, throttle
 from onestop.applications.models import Application
-from onestop.applications.progress import progress_for, progress_of
 from onestop.cases.models import Case
 from onestop.counters.models import WindowCount
+from onestop.progress import answer as progress
+from onestop.progress import throttle
+from onestop.progress.answer import progress_for, progress_of
 
-from .test_one_window_flow import FORM, as_, file_two_permits, originals, post
+from ..applications.test_one_window_flow import FORM, as_, file_two_permits, originals, post
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.db.models.functions import Coalesce, ExtractIsoWeekDay, TruncDate, T
 
 from onestop.applications.models import Application
 from onestop.appointments.models import Booking, BookingStatus
-
-from .models import Case, CaseEvent
+from onestop.cases.models import Case, CaseEvent
 
 # The decision on a case: its first approval or refusal (004 附件1: 负责人审批).
 DECISION_KINDS = ("approve", "reject")

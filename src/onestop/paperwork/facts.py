@@ -7,8 +7,7 @@ from django.urls import reverse
 from onestop.applications.models import Application
 from onestop.appointments.models import Booking, BookingStatus
 from onestop.cases.models import Case
-
-from .layout import words
+from onestop.documents.pdf.layout import words
 
 
 class NotIssued(LookupError):

@@ -5,18 +5,19 @@ issued yet (004 附件4, item 35, item 36.5; 000 §十一 4; 002 §6 (3), §6 (5
 from io import BytesIO
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from PIL import Image
 from pypdf import PdfReader
 
-from onestop.applications.acceptance import LEGAL_STAY_NOTE
+from onestop import paperwork
 from onestop.applications.models import Application
+from onestop.cases.acceptance import LEGAL_STAY_NOTE
 from onestop.cases.models import Case
-from onestop.documents import pdf
-from onestop.documents.pdf import facts, fonts
+from onestop.paperwork import facts
+from onestop.web.management.commands.render_document_samples import render_first_page, samples
 
 from ..applications.test_one_window_flow import FORM
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401 - a fixture
-from .flows import (
+from ..documents.flows import (
     DEPENDENT,
     booked,
     both_mailed,
@@ -46,7 +47,7 @@ def assert_shows(text: str, *expected: str):
 
 def test_the_form_gives_every_section_in_both_languages_with_the_applicants_data(handler_x):
     application = filed(handler_x, dependents=[DEPENDENT], chinese_name="魏约翰")
-    text = text_of(pdf.application_form_pdf(application))
+    text = text_of(paperwork.application_form_pdf(application))
     assert_shows(
         text,
         "外国人签证证件申请表",
@@ -79,24 +80,24 @@ def test_the_form_gives_every_section_in_both_languages_with_the_applicants_data
 
 
 def test_the_form_without_dependents_says_none(handler_x):
-    text = text_of(pdf.application_form_pdf(filed(handler_x)))
+    text = text_of(paperwork.application_form_pdf(filed(handler_x)))
     assert_shows(text, "使用同一护照的偕行人", "无None")
 
 
 def test_the_form_of_a_booked_application_carries_the_booking_code(handler_x, examiner):
     application = booked(handler_x, examiner)
     code = application.bookings.get().code
-    text = text_of(pdf.application_form_pdf(application))
+    text = text_of(paperwork.application_form_pdf(application))
     assert_shows(text, "预约码", "Booking code", code, "000 §十一 4")
 
 
 def test_the_form_without_a_booking_has_no_booking_code(handler_x):
-    text = text_of(pdf.application_form_pdf(filed(handler_x)))
+    text = text_of(paperwork.application_form_pdf(filed(handler_x)))
     assert "预约码" not in text
 
 
 def test_pages_are_numbered_and_dated(handler_x):
-    content = pdf.application_form_pdf(filed(handler_x, dependents=[DEPENDENT] * 6))
+    content = paperwork.application_form_pdf(filed(handler_x, dependents=[DEPENDENT] * 6))
     pages = len(PdfReader(BytesIO(content)).pages)
     assert pages >= 2
     assert_shows(
@@ -114,7 +115,7 @@ def test_pages_are_numbered_and_dated(handler_x):
 
 def test_the_receipt_gives_its_validity_the_cases_and_the_legal_stay_note(cases):
     application = Application.objects.get()
-    text = text_of(pdf.receipt_pdf(application))
+    text = text_of(paperwork.receipt_pdf(application))
     assert_shows(
         text,
         "受理回执",
@@ -135,7 +136,7 @@ def test_the_receipt_gives_its_validity_the_cases_and_the_legal_stay_note(cases)
 
 def test_the_notice_lists_every_item_with_both_reasons(handler_x, examiner):
     notice = noticed(handler_x, examiner)
-    text = text_of(pdf.notice_pdf(notice))
+    text = text_of(paperwork.notice_pdf(notice))
     assert_shows(
         text,
         "一次性告知书",
@@ -155,7 +156,7 @@ def test_the_notice_lists_every_item_with_both_reasons(handler_x, examiner):
 
 def test_the_non_acceptance_gives_the_reason_and_the_referral(handler_x, examiner, clerk):
     application = refused(handler_x, examiner, clerk)
-    text = text_of(pdf.non_acceptance_pdf(application))
+    text = text_of(paperwork.non_acceptance_pdf(application))
     assert_shows(
         text,
         "不予受理决定书",
@@ -174,7 +175,7 @@ def test_the_non_acceptance_gives_the_reason_and_the_referral(handler_x, examine
 
 def test_an_approval_names_the_authority_the_result_and_the_legal_basis(cases):
     work = decided(cases)["work_permit"]
-    text = text_of(pdf.decision_pdf(work))
+    text = text_of(paperwork.decision_pdf(work))
     assert_shows(
         text,
         "批准决定书",
@@ -194,7 +195,7 @@ def test_an_approval_names_the_authority_the_result_and_the_legal_basis(cases):
 
 def test_a_refusal_gives_its_reasons_and_says_the_exit_entry_decision_is_final(cases):
     residence = decided(cases)["residence_permit"]
-    text = text_of(pdf.decision_pdf(residence))
+    text = text_of(paperwork.decision_pdf(residence))
     assert_shows(
         text,
         "不予批准决定书",
@@ -211,7 +212,7 @@ def test_a_refusal_gives_its_reasons_and_says_the_exit_entry_decision_is_final(c
 
 def test_the_pickup_slip_lists_both_permits_mailed_together_with_the_tracking_number(cases, clerk):
     work = both_mailed(cases, clerk)["work_permit"]
-    text = text_of(pdf.pickup_slip_pdf(work))
+    text = text_of(paperwork.pickup_slip_pdf(work))
     assert_shows(
         text,
         "取件凭条",
@@ -233,29 +234,29 @@ def test_documents_not_issued_yet_are_refused(cases, handler_x, examiner):
     draft_free = filed(handler_x)
     undecided = Case.objects.first()
     for make, subject in (
-        (pdf.receipt_pdf, draft_free),
-        (pdf.non_acceptance_pdf, draft_free),
-        (pdf.decision_pdf, undecided),
-        (pdf.pickup_slip_pdf, undecided),
+        (paperwork.receipt_pdf, draft_free),
+        (paperwork.non_acceptance_pdf, draft_free),
+        (paperwork.decision_pdf, undecided),
+        (paperwork.pickup_slip_pdf, undecided),
     ):
-        with pytest.raises(pdf.NotIssued):
+        with pytest.raises(paperwork.NotIssued):
             make(subject)
 
 
 def test_a_refused_case_has_no_pickup_slip(cases):
-    with pytest.raises(pdf.NotIssued):
-        pdf.pickup_slip_pdf(decided(cases)["residence_permit"])
+    with pytest.raises(paperwork.NotIssued):
+        paperwork.pickup_slip_pdf(decided(cases)["residence_permit"])
 
 
 def test_only_the_form_carries_the_passport_number(cases, clerk):
     application = Application.objects.get()
     work = both_mailed(cases, clerk)["work_permit"]
     others = [
-        pdf.receipt_pdf(application),
-        pdf.decision_pdf(work),
-        pdf.pickup_slip_pdf(work),
+        paperwork.receipt_pdf(application),
+        paperwork.decision_pdf(work),
+        paperwork.pickup_slip_pdf(work),
     ]
-    assert FORM["passport_number"] in text_of(pdf.application_form_pdf(application))
+    assert FORM["passport_number"] in text_of(paperwork.application_form_pdf(application))
     for content in others:
         assert FORM["passport_number"] not in text_of(content)
 
@@ -267,49 +268,16 @@ def test_the_qr_code_links_to_the_progress_page_without_personal_data(settings):
 
 def test_the_file_names_the_document_never_the_person(handler_x):
     application = filed(handler_x)
-    content = pdf.application_form_pdf(application)
+    content = paperwork.application_form_pdf(application)
     metadata = PdfReader(BytesIO(content)).metadata
     assert application.number in metadata.title
     assert "Wilson" not in str(dict(metadata))
-
-
-# The font
-
-
-def test_a_configured_font_that_does_not_exist_is_refused_in_both_languages(settings):
-    settings.ONESTOP_CJK_FONT = "/nowhere/font.ttf"
-    with pytest.raises(ImproperlyConfigured, match="ONESTOP_CJK_FONT") as refused:
-        fonts.font_path()
-    assert "字体" in str(refused.value)
-
-
-def test_no_font_installed_is_refused_in_both_languages(settings, monkeypatch):
-    settings.ONESTOP_CJK_FONT = ""
-    monkeypatch.setattr(fonts, "CANDIDATES", ("/nowhere/wqy-zenhei.ttc",))
-    with pytest.raises(ImproperlyConfigured, match="fonts-wqy-zenhei") as refused:
-        fonts.font_path()
-    assert "未找到" in str(refused.value)
-
-
-def test_the_first_installed_font_is_the_default(settings, tmp_path, monkeypatch):
-    settings.ONESTOP_CJK_FONT = ""
-    present = tmp_path / "uming.ttc"
-    present.write_bytes(b"")
-    monkeypatch.setattr(fonts, "CANDIDATES", (str(tmp_path / "missing.ttc"), str(present)))
-    assert fonts.font_path() == present
 
 
 # The pictures of docs/documents.md
 
 
 def test_the_samples_give_every_document_and_render_page_one_at_110_dpi(tmp_path):
-    from PIL import Image
-
-    from onestop.web.management.commands.render_document_samples import (
-        render_first_page,
-        samples,
-    )
-
     made = samples()
     assert set(made) == {
         "application-form",

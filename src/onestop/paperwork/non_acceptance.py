@@ -5,9 +5,10 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.applications.models import Application, Status
+from onestop.documents.pdf import layout
+from onestop.documents.pdf.layout import words
 
-from . import facts, layout
-from .layout import words
+from . import facts
 
 TITLE = words("不予受理决定书", "Decision of non-acceptance")
 DATE_OF_DECISION = words("决定日期", "Date of decision")

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from onestop.accounts.models import Assignment, Role
 from onestop.applications.models import Application
-from onestop.audit import reads, unusual
+from onestop.audit import reads
 from onestop.cases import decisions
 from onestop.catalog.models import Department
+from onestop.supervision import unusual
 
 from ..applications.test_one_window_flow import as_
-from .flows import accepted, staff
+from ..audit.flows import accepted, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_a_supervisor_of_another_region_sees_none_of_it(residence, qingdao_super
     opens(ps_leader, residence)
     application = Application.objects.get(pk=residence.application_id)
     for _ in range(unusual.MANY_READS_FLOOR + 1):
-        reads.application_read(clerk, application)
+        reads.application_read(clerk, application, Role.WINDOW_CLERK)
     page = as_(qingdao_supervisor).get(PAGE).content.decode()
     assert "Cases read outside the reader's work (0)" in page
     assert "No case was read outside the reader's work." in page
@@ -96,10 +97,10 @@ def test_a_day_of_far_more_reads_than_usual_is_listed(residence, supervisor):
     reader = staff("clerk.two", Role.WINDOW_CLERK)
     application = Application.objects.get(pk=residence.application_id)
     for _ in range(unusual.MANY_READS_FLOOR):
-        reads.application_read(reader, application)
+        reads.application_read(reader, application, Role.WINDOW_CLERK)
     page = as_(supervisor).get(PAGE).content.decode()
     assert "No day with far more reads than usual." in page  # 40 is not more than 40
-    reads.application_read(reader, application)
+    reads.application_read(reader, application, Role.WINDOW_CLERK)
     page = as_(supervisor).get(PAGE).content.decode()
     (row,) = page.split('<tr class="many-reads">')[1:]
     assert "clerk.two" in row
@@ -130,7 +131,7 @@ def test_the_usual_count_is_the_median_of_the_readers_days_before(residence, mon
         at = timezone.make_aware(datetime.combine(day, time(10)))
         monkeypatch.setattr(timezone, "now", lambda: at)
         for _ in range(n):
-            reads.application_read(reader, application)
+            reads.application_read(reader, application, Role.WINDOW_CLERK)
         monkeypatch.undo()
 
     # 29 days ago is outside the 28 days of the baseline: with it the median would be 25.

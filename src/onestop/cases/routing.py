@@ -3,16 +3,16 @@ acceptance — all cases or none."""
 
 from django.db import transaction
 
-from onestop.cases.models import Case, CaseStatus
-from onestop.cases.workflow import start_step
+from onestop.applications.drafts import bundle_version
+from onestop.applications.models import Application
+from onestop.applications.workflow import append_event
 from onestop.rules.checklist import matter_checklist
 from onestop.rules.profile import Profile
 from onestop.workdays.models import Deadline
 from onestop.workdays.selectors import calendar_for
 
-from .drafts import bundle_version
-from .models import Application
-from .workflow import append_event
+from .models import Case, CaseStatus
+from .workflow import start_step
 
 
 def _routing_working_days(application: Application) -> tuple[int | None, str]:

@@ -6,9 +6,10 @@ from django.utils import timezone
 from onestop.applications.drafts import materials_of
 from onestop.applications.form import definition
 from onestop.applications.models import CorrectionNotice, NoticeStage
+from onestop.documents.pdf import layout
+from onestop.documents.pdf.layout import words
 
-from . import facts, layout
-from .layout import words
+from . import facts
 
 TITLE = words("一次性告知书", "One-time notice of corrections")
 NOTICE_NUMBER = words("告知书编号", "Notice number")

@@ -1,4 +1,4 @@
-"""Supervisors' figures (cases/statistics.py; 004 item 35 (7), 004 item 36.4): on time per
+"""Supervisors' figures (supervision/statistics.py; 004 item 35 (7), 004 item 36.4): on time per
 department and month, bookings per hall and weekday, one-time notices per application."""
 
 from datetime import date, datetime, time, timedelta
@@ -9,12 +9,13 @@ from django.utils import timezone
 from onestop.accounts.models import Role
 from onestop.applications.models import Application
 from onestop.appointments.models import Booking, BookingStatus, Slot
-from onestop.cases import decisions, statistics
+from onestop.cases import decisions
 from onestop.cases.models import Case, CaseEvent
 from onestop.catalog.models import Hall
+from onestop.supervision import statistics
 
+from ..cases.test_department_flow import accepted_two_permits, staff, stay_permit_case
 from ..people import person
-from .test_department_flow import accepted_two_permits, staff, stay_permit_case
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ time.
 
 Only with a cache every process shares (settings.ONESTOP_PROGRESS_ANSWER_CACHE, on when
 ONESTOP_CACHE_URL names Redis): in each process's own memory, one worker would keep answering
-from an answer another worker's write made stale. The answer holds no personal data (progress.py).
+from an answer another worker's write made stale. The answer holds no personal data (answer.py).
 """
 
 import secrets

@@ -1,19 +1,21 @@
-"""Window acceptance (受理): originals checked, preconditions from the rules, receipt, routing."""
+"""Window acceptance (受理): originals checked, preconditions from the rules, receipt, and the
+cases it creates (routing.py), all in one transaction."""
 
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.applications.drafts import materials_of
+from onestop.applications.models import Application
+from onestop.applications.workflow import transition
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
+from onestop.refusals import Invalid
 from onestop.rules.checklist import matter_checklist
 from onestop.rules.profile import Profile
 
-from .drafts import Invalid, materials_of
-from .models import Application
 from .routing import route
-from .workflow import transition
 
 RECEIPT_DAYS = 7  # the acceptance receipt is valid at most 7 days (004 item 35)
 LEGAL_STAY_NOTE = {

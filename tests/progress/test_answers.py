@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onestop.accounts.models import Role
-from onestop.applications import answers
 from onestop.applications.models import Application
-from onestop.applications.progress import progress_for
 from onestop.cases import decisions
+from onestop.progress import answers
+from onestop.progress.answer import progress_for
 
+from ..applications.test_one_window_flow import FORM, as_, file_two_permits, originals, post
 from ..people import staff
-from .test_one_window_flow import FORM, as_, file_two_permits, originals, post
 
 pytestmark = pytest.mark.django_db
 

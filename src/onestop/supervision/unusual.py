@@ -19,10 +19,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from onestop.accounts.models import DEPARTMENT_STAFF, Assignment, Role
+from onestop.audit.models import AuditEntry
 from onestop.cases.queues import ACTS_ON
 from onestop.catalog.models import Department
-
-from .models import AuditEntry
 
 # Reads of the last 30 days are examined: a month of work, as a supervisor reviews it.
 LOOK_BACK_DAYS = 30

@@ -12,9 +12,10 @@ from reportlab.platypus import Table, TableStyle
 
 from onestop.applications.form import sections_for
 from onestop.applications.models import Application
+from onestop.documents.pdf import layout
+from onestop.documents.pdf.layout import mm, words
 
-from . import facts, layout
-from .layout import mm, words
+from . import facts
 
 TITLE = words("外国人签证证件申请表", "VISA / STAY PERMIT / RESIDENCE PERMIT APPLICATION FORM")
 SUBTITLE = words(

@@ -5,9 +5,10 @@ all."""
 
 from onestop.cases.models import Case, CaseStatus
 from onestop.cases.payments import fees_due
+from onestop.documents.pdf import layout
+from onestop.documents.pdf.layout import words
 
-from . import facts, layout
-from .layout import words
+from . import facts
 
 TITLE = words("取件凭条", "Pickup slip")
 RESULTS = words("办理结果", "Results")

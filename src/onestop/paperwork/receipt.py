@@ -1,11 +1,12 @@
 """The acceptance receipt (受理回执): valid at most 7 days (004 item 35); while the passport is
 kept it lets the applicant stay legally (002 §6 (3))."""
 
-from onestop.applications.acceptance import LEGAL_STAY_NOTE, RECEIPT_DAYS
 from onestop.applications.models import Application
+from onestop.cases.acceptance import LEGAL_STAY_NOTE, RECEIPT_DAYS
+from onestop.documents.pdf import layout
+from onestop.documents.pdf.layout import words
 
-from . import facts, layout
-from .layout import words
+from . import facts
 
 TITLE = words("受理回执", "Acceptance receipt")
 DATE_OF_ACCEPTANCE = words("受理日期", "Date of acceptance")

@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.cases.models import Case
+from onestop.documents.pdf import layout
+from onestop.documents.pdf.layout import words
 
-from . import facts, layout
-from .layout import words
+from . import facts
 
 APPROVAL = words("批准决定书", "Decision of approval")
 REFUSAL = words("不予批准决定书", "Decision of refusal")

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
+from onestop.applications.identifiers import normalised
 from onestop.counters import windows
-
-from .identifiers import normalised
 
 logger = logging.getLogger(__name__)
 

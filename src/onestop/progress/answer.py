@@ -14,19 +14,19 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from onestop.accounts.models import Role
+from onestop.applications import form as one_form
+from onestop.applications.drafts import materials_of
+from onestop.applications.events import EVENT_LABELS
+from onestop.applications.identifiers import normalised
+from onestop.applications.models import Application, Status
+from onestop.applications.pre_examination import open_notice
+from onestop.applications.protected import blind_index
 from onestop.cases import steps as case_steps
 from onestop.cases import urgency
 from onestop.workdays.selectors import calendar_for
 
 from . import answers
-from . import form as one_form
-from .drafts import materials_of
-from .events import EVENT_LABELS
-from .identifiers import normalised
-from .models import Application, Status
-from .pre_examination import open_notice
-from .protected import blind_index
-from .selectors import timeline
+from .timeline import timeline
 
 NO_MATCH = {
     "en": "No application matches this number and passport number.",

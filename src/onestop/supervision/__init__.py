@@ -1,0 +1,4 @@
+"""What supervisors see (004 item 35 (7) 监督; 004 item 36; 004 廉政风险点): the overview of open,
+overdue and on-time cases and of one-time notices (overview.py), the figures of its charts
+(statistics.py) and unusual reading of personal data by staff (unusual.py). Reads only, over
+cases, applications, bookings and the audit log (README.md)."""
