@@ -13,6 +13,7 @@ from onestop.catalog.models import Hall
 from onestop.workdays.selectors import calendar_for
 
 from ..applications.test_one_window_flow import as_, post
+from ..factories import ApplicationFactory, SlotFactory
 from ..people import person
 from .filed import filed
 
@@ -94,6 +95,28 @@ def test_a_hall_that_does_not_handle_the_matter_is_refused(client):
     response = slots(client, next_working_day(), matter="stay_permit.issue")
     assert response.status_code == 400
     assert client.get("/api/v1/halls/nowhere/slots", {"date": "2026-12-01"}).status_code == 404
+
+
+def test_a_hall_of_another_region_than_the_application_is_refused():
+    """Qingdao's window handles the residence permit too, but a Beijing application books in
+    Beijing: refused in both languages, no seat taken, on booking and on moving a booking."""
+    application = ApplicationFactory(matter="residence_permit.issue", submitted=True)
+    client = as_(application.created_by)
+    qingdao = SlotFactory(hall="qd_citizen_centre_window")
+    refused = appointment(client, {"id": qingdao.pk}, application)
+    assert refused.status_code == 409
+    (refusal,) = refused.json()["errors"]
+    assert refusal["message_en"] == "This hall is in another region than the application."
+    assert refusal["message_zh"] == "该大厅与申请不在同一地区。"
+    assert not Booking.objects.exists()
+    beijing = SlotFactory()
+    code = appointment(client, {"id": beijing.pk}, application).json()["code"]
+    moved = post(client, f"/api/v1/appointments/{code}/reschedule", {"slot": qingdao.pk})
+    assert moved.status_code == 409
+    assert moved.json()["errors"][0]["message_zh"] == "该大厅与申请不在同一地区。"
+    assert Booking.objects.get(code=code).status == "active"
+    assert Slot.objects.get(pk=qingdao.pk).booked == 0
+    assert Slot.objects.get(pk=beijing.pk).booked == 1
 
 
 def test_booking_needs_a_signed_in_person(client):

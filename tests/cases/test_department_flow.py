@@ -11,6 +11,7 @@ from onestop.cases import decisions, payments
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.queues import queue, with_time_left
 from onestop.catalog.models import Region
+from onestop.workdays.models import Deadline
 from onestop.workdays.selectors import calendar_for
 
 from ..applications.test_one_window_flow import (
@@ -20,6 +21,7 @@ from ..applications.test_one_window_flow import (
     originals,
     post,
 )
+from ..factories import CaseFactory, regional
 from ..people import person, staff
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +144,36 @@ def test_a_paused_case_moves_its_due_date_across_national_day(accepted_two_permi
     # working Saturday 10 Oct.
     assert resumed.planned_due == date(2026, 10, 13)
     assert CaseEvent.objects.get(case=residence, kind="resume").data == {"working_days_paused": 3}
+
+
+def test_resuming_moves_the_statutory_planned_and_step_dates_by_the_working_days_paused():
+    """The statutory and the planned due date are separate facts (Case): a pause the law does
+    not count moves each of them, and the step's, by the working days paused."""
+    case = CaseFactory()  # the residence permit, waiting for review
+    handler = regional(Role.DEPARTMENT_HANDLER, case.region, case.department)
+    # As routing would have set them on Friday 2026-09-25: review 2, promised 5, statutory 7
+    # working days, over National Day (1-7 Oct off, Saturday 10 Oct worked).
+    Deadline.objects.filter(pk=case.deadline_id).update(starts_on=date(2026, 9, 25), working_days=5)
+    Case.objects.filter(pk=case.pk).update(
+        routed_on=date(2026, 9, 25),
+        step_started_on=date(2026, 9, 25),
+        step_due=date(2026, 9, 29),
+        planned_due=date(2026, 10, 9),
+        statutory_due=date(2026, 10, 12),
+    )
+    decisions.pause(case, handler, reason="expert review", on=date(2026, 9, 29))
+    resumed = decisions.resume(case, handler, on=date(2026, 10, 9))
+    # 29, 30 Sep and 8 Oct paused: each date three working days later.
+    assert resumed.step_due == date(2026, 10, 9)
+    assert resumed.planned_due == date(2026, 10, 13)
+    assert resumed.statutory_due == date(2026, 10, 15)
+    assert resumed.queue_due == resumed.step_due
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.step_due, stored.planned_due, stored.statutory_due) == (
+        date(2026, 10, 9),
+        date(2026, 10, 13),
+        date(2026, 10, 15),
+    )
 
 
 def test_queues_show_each_department_its_cases_nearest_due_first(

@@ -17,6 +17,7 @@ from onestop.catalog.models import Hall, Region
 
 from ..applications.test_one_window_flow import as_, file_two_permits
 from ..appointments.filed import filed
+from ..factories import SlotFactory
 from ..people import person
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +290,21 @@ def booked_by(user) -> Booking:
     slots_page(client, application)
     book(client, open_slot(), application)
     return Booking.objects.get(person=user)
+
+
+def test_a_hall_of_another_region_than_the_application_is_refused_on_the_page(
+    applicant, application
+):
+    """Qingdao's window handles the residence permit too, but the Beijing application books in
+    Beijing: the page says so in both languages and no seat is taken."""
+    qingdao = SlotFactory(hall="qd_citizen_centre_window")
+    response = book(as_(applicant), qingdao, application, hall="qd_citizen_centre_window")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This hall is in another region than the application." in page
+    assert "该大厅与申请不在同一地区。" in page
+    assert not Booking.objects.exists()
+    assert Slot.objects.get(pk=qingdao.pk).booked == 0
 
 
 def test_the_clerk_finds_a_booking_by_its_code_and_records_a_no_show(applicant, clerk):
