@@ -3,7 +3,7 @@ import pytest
 from onestop.accounts.models import Employer, Role
 from onestop.catalog.models import Department, Region
 
-from .people import person
+from .factories import person
 
 
 def pytest_configure(config):

@@ -22,7 +22,7 @@ from onestop.accounts.models import Assignment, Role
 from onestop.catalog.models import Region
 from onestop.web.sign_in import PENDING
 
-from ..people import person
+from ..factories import person
 from ..signing_in import unverified_login
 
 pytestmark = pytest.mark.django_db

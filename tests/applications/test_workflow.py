@@ -6,8 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from onestop.applications.models import Application, Event, Status
 from onestop.applications.workflow import TRANSITIONS, transition
 
-from .test_one_window_flow import file_two_permits
-
 pytestmark = pytest.mark.django_db
 
 PAIRS = [(action, status) for action in TRANSITIONS for status in Status]

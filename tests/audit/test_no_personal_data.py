@@ -13,7 +13,8 @@ from onestop.applications.models import Application
 from onestop.audit.models import AuditEntry
 from onestop.cases import decisions, opinions
 
-from ..applications.test_one_window_flow import FORM, as_, file_two_permits, originals, post
+from ..clients import as_, post
+from ..factories import FORM, originals
 from .flows import FILE_NAME, staff, uploaded
 
 pytestmark = pytest.mark.django_db

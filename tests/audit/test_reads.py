@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.applications.access import get_application_for
-from onestop.applications.models import Application
 from onestop.appointments.booking import book
 from onestop.appointments.models import Slot
 from onestop.appointments.slots import open_window
@@ -17,7 +16,8 @@ from onestop.audit import reads
 from onestop.audit.models import AuditEntry
 from onestop.catalog.models import Hall
 
-from ..applications.test_one_window_flow import as_, file_two_permits, post
+from ..clients import as_, post
+from ..factories import ApplicationFactory
 from .flows import FILE_NAME, accepted, entries, staff, uploaded
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def ps_handler():
 
 @pytest.fixture
 def filed(handler_x):
-    return Application.objects.get(number=file_two_permits(handler_x)["number"])
+    return ApplicationFactory(submitted=True, filed_by=handler_x)
 
 
 def test_a_pre_examiner_opening_an_application_is_one_entry(filed, examiner):

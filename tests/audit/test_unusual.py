@@ -14,7 +14,7 @@ from onestop.audit import reads, unusual
 from onestop.cases import decisions
 from onestop.catalog.models import Department
 
-from ..applications.test_one_window_flow import as_
+from ..clients import as_
 from .flows import accepted, staff
 
 pytestmark = pytest.mark.django_db

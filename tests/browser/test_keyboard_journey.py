@@ -4,8 +4,7 @@ type, Enter; a missing field is listed in the error summary, whose link takes th
 import pytest
 
 from onestop.accounts.models import Role
-from tests.applications.test_one_window_flow import FORM, file_two_permits
-from tests.people import person
+from tests.factories import FORM, person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 
-from ..applications.test_one_window_flow import as_
+from ..clients import as_
 from .test_department_flow import accepted_two_permits, staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db

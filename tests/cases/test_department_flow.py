@@ -10,26 +10,27 @@ from onestop.accounts.models import Assignment, Role
 from onestop.cases import decisions, payments
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.queues import queue, with_time_left
-from onestop.catalog.models import Region
 from onestop.workdays.models import Deadline
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import (
-    FORM,
-    accepted_cases,
-    as_,
-    originals,
-    post,
+from ..factories import (
+    ApplicationFactory,
+    CaseFactory,
+    StaffFactory,
+    cases_of,
+    regional,
+    staff,
 )
-from ..factories import CaseFactory, regional
-from ..people import person, staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def accepted_two_permits(handler_x, examiner, clerk):
-    return accepted_cases(handler_x, examiner, clerk)
+    application = ApplicationFactory(
+        accepted=True, filed_by=handler_x, examiner=examiner, clerk=clerk
+    )
+    return cases_of(application)
 
 
 def test_two_permits_run_in_parallel_share_the_work_permit_and_are_mailed_together(
@@ -193,41 +194,12 @@ def test_queues_show_each_department_its_cases_nearest_due_first(
 
 
 def stay_permit_case():
-    guangxi = Region.objects.get(code="guangxi")
-    applicant = person("applicant.gx")
-    examiner = person("examiner.gx", Role.PRE_EXAMINER, region=guangxi)
-    clerk = person("clerk.gx", Role.WINDOW_CLERK, region=guangxi)
-    form = {
-        k: v
-        for k, v in FORM.items()
-        if k
-        not in (
-            "residence_purpose",
-            "residence_valid_until",
-            "employer_name",
-            "employer_credit_code",
-            "position",
-        )
-    }
-    filed = post(
-        as_(applicant),
-        "/api/v1/applications",
-        {
-            "region": "guangxi",
-            "matter": "stay_permit.issue",
-            "profile": {"stay_reason": "crew"},
-            "form": {**form, "stay_kind": "crew", "stay_valid_until": "2027-01-31"},
-        },
-    ).json()
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
-    accepted = post(
-        as_(clerk),
-        f"/api/v1/applications/{number}/acceptance",
-        {"decision": "accept", "originals_checked": originals(filed)},
+    """A crew member's stay permit, accepted in Guangxi (004): the case and the clerk."""
+    clerk = StaffFactory(username="clerk.gx", role=Role.WINDOW_CLERK, region="guangxi")
+    application = ApplicationFactory(
+        accepted=True, region="guangxi", matter="stay_permit.issue", clerk=clerk
     )
-    assert accepted.status_code == 200, accepted.json()
-    return Case.objects.get(application__number=number), clerk
+    return Case.objects.get(application=application), clerk
 
 
 def test_a_stay_permit_case_meets_the_2_2_1_step_budgets():

@@ -15,7 +15,7 @@ from onestop.cases import decisions
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.notifications.models import Outbox
 
-from ..applications.test_one_window_flow import as_
+from ..clients import as_
 from .test_cases_api import decide
 from .test_department_flow import accepted_two_permits, staff  # noqa: F401
 

@@ -20,8 +20,7 @@ from onestop.appointments.slots import open_window
 from onestop.cases import decisions
 from onestop.catalog.models import Hall
 
-from ..applications.test_one_window_flow import FORM, file_two_permits
-from ..people import staff
+from ..factories import FORM, staff
 
 HALL = "bj_entry_exit_reception"  # takes bookings for the residence permit (000 §十三)
 DEFECTS = [

@@ -14,8 +14,8 @@ from onestop.cases.models import Case
 from onestop.documents import pdf
 from onestop.documents.pdf import facts, fonts
 
-from ..applications.test_one_window_flow import FORM
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401 - a fixture
+from ..factories import FORM
 from .flows import (
     DEPENDENT,
     booked,

@@ -27,7 +27,7 @@ from pypdf.generic import (
 from onestop.applications import drafts
 from onestop.applications.drafts import Invalid
 from onestop.applications.models import Event, Upload
-from tests.people import person
+from tests.factories import person
 from tests.web.test_applicant_pages import filed_for_x
 
 pytestmark = pytest.mark.django_db

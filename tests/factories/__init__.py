@@ -30,7 +30,7 @@ from .applications import (
     profile,
 )
 from .appointments import HALL, BookingFactory, SlotFactory
-from .cases import CaseFactory, advance, produce
+from .cases import CaseFactory, advance, cases_of, produce
 
 __all__ = [
     "DEFECTS",
@@ -46,6 +46,7 @@ __all__ = [
     "SlotFactory",
     "StaffFactory",
     "advance",
+    "cases_of",
     "form_for",
     "originals",
     "originals_checked",

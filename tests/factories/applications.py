@@ -108,12 +108,13 @@ def originals_checked(application: Application) -> list[tuple[str, str]]:
     ]
 
 
-def originals(answer: dict) -> list[str]:
-    """The same list from the API's answer on an application, as the API takes it."""
+def originals(filed: dict | Application) -> list[str]:
+    """The same list as the API and the window page take it ("matter/material"), of an
+    application or from the API's answer on one."""
+    if isinstance(filed, Application):
+        return [f"{matter}/{code}" for matter, code in originals_checked(filed)]
     return [
-        f"{m['matter']}/{m['code']}"
-        for m in answer["materials"]
-        if m["applies"] and not m["exempt"]
+        f"{m['matter']}/{m['code']}" for m in filed["materials"] if m["applies"] and not m["exempt"]
     ]
 
 

@@ -24,6 +24,14 @@ from .applications import ApplicationFactory
 RESULT_DAYS = 730  # the two years the applicant asked for (applications.profile)
 
 
+def cases_of(application) -> dict[str, Case]:
+    """The application's cases by matter family: {"work_permit": ..., "residence_permit": ...}."""
+    return {
+        c.matter_version.matter.code.split(".")[0]: c
+        for c in application.cases.select_related("matter_version__matter", "department")
+    }
+
+
 def produce(case: Case, handler, *, number: str = "N-1", days: int = RESULT_DAYS) -> Case:
     """Produced (the result document made, and shared with the other departments)."""
     today = timezone.localdate()

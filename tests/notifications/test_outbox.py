@@ -11,7 +11,7 @@ from onestop.applications.submission import resubmit
 from onestop.notifications import outbox
 from onestop.notifications.models import Outbox
 
-from ..applications.test_one_window_flow import FORM, file_two_permits, originals
+from ..factories import FORM, originals
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ import pytest
 from onestop.applications.models import Application, Status
 from onestop.notifications.models import Channel, Kind, Outbox
 
-from ..applications.test_one_window_flow import FORM, as_, file_two_permits, post
+from ..clients import as_, post
+from ..factories import FORM
 
 pytestmark = pytest.mark.django_db
 

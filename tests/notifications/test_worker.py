@@ -11,7 +11,7 @@ from onestop.notifications import outbox, worker
 from onestop.notifications.models import Delivery, Outbox, Status
 from onestop.notifications.senders import IDEMPOTENCY_HEADER
 
-from ..applications.test_one_window_flow import FORM, file_two_permits
+from ..factories import FORM
 from .fake_senders import RecordingDedupingSender
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 from onestop.applications import drafts, pre_examination, submission
 from onestop.applications.models import Application, Event, Upload
 from onestop.workdays.selectors import calendar_for
-from tests.applications.test_one_window_flow import FORM, profile
+from tests.factories import FORM, profile
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,8 @@ from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.workdays.models import Pause
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import accepted_cases as accepted
-from ..applications.test_one_window_flow import as_, file_two_permits, post
-from ..people import person, staff
+from ..clients import as_, post
+from ..factories import ApplicationFactory, person, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -400,7 +399,7 @@ def test_the_window_and_the_supervisor_read_the_case_without_department_decision
 def test_supervision_shows_zero_for_the_must_be_zero_counters_and_counts_notices(
     cases, supervisor, handler_x, examiner
 ):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}
     for _ in range(2):
         post(

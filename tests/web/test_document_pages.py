@@ -7,10 +7,10 @@ from onestop.accounts.models import Role
 from onestop.applications.models import Application
 from onestop.catalog.models import Region
 
-from ..applications.test_one_window_flow import as_
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401 - a fixture
+from ..clients import as_
 from ..documents.flows import both_mailed, decided, noticed, refused, staff, text_of
-from ..people import person
+from ..factories import person
 
 pytestmark = pytest.mark.django_db
 
