@@ -17,7 +17,7 @@ from onestop.cases.models import Case
 from onestop.counters.models import WindowCount
 
 from ..clients import as_, post
-from ..factories import FORM, ApplicationFactory, originals
+from ..factories import FORM, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,16 +56,9 @@ def iso(day):
 
 
 def accepted(handler, examiner, clerk) -> str:
-    filed = file_two_permits(handler)
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
-    answer = post(
-        as_(clerk),
-        f"/api/v1/applications/{number}/acceptance",
-        {"decision": "accept", "originals_checked": originals(filed)},
-    )
-    assert answer.status_code == 200, answer.json()
-    return number
+    return ApplicationFactory(
+        accepted=True, filed_by=handler, examiner=examiner, clerk=clerk
+    ).number
 
 
 def test_an_unknown_number_and_a_wrong_passport_number_get_the_same_answer(handler_x):
@@ -332,9 +325,11 @@ def test_a_full_width_right_answer_from_an_input_method_is_a_success_not_a_failu
 
 
 def test_a_passport_number_filed_full_width_and_spaced_is_found_by_the_printed_one(handler_x):
-    filed = file_two_permits(handler_x, form={**FORM, "passport_number": "ｅ０００ ００００１"})
+    filed = ApplicationFactory(
+        submitted=True, filed_by=handler_x, form={**FORM, "passport_number": "ｅ０００ ００００１"}
+    )
 
-    assert lookup(filed["number"], PASSPORT).status_code == 200
+    assert lookup(filed.number, PASSPORT).status_code == 200
 
 
 def test_the_page_finds_progress_typed_full_width(handler_x, english):

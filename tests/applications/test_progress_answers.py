@@ -63,8 +63,8 @@ def test_a_kept_answer_is_used_while_the_application_stands_still(
 def test_every_step_of_a_journey_shows_at_once(handler_x, examiner, clerk):
     """After each write the kept answer is the one computed afresh."""
     owner = as_(handler_x)
-    filed = file_two_permits(handler_x)
-    number = filed["number"]
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x)
+    number = filed.number
     seen = [lookup(number)]
     assert seen[-1] == fresh(owner, number)
 

@@ -1,4 +1,4 @@
-"""Applications and cases for the audit tests, made through the shared flow helpers."""
+"""What the audit tests share: a file given for the passport, and the entries of an action."""
 
 from django.core.files.base import ContentFile
 

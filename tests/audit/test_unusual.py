@@ -15,7 +15,7 @@ from onestop.cases import decisions
 from onestop.catalog.models import Department
 
 from ..clients import as_
-from .flows import accepted, staff
+from ..factories import CaseFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,9 @@ PAGE = "/staff/supervision/"
 
 @pytest.fixture
 def residence(handler_x, examiner, clerk):
-    return accepted(handler_x, examiner, clerk)["residence_permit"]
+    return CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
 
 
 @pytest.fixture

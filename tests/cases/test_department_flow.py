@@ -191,6 +191,11 @@ def test_queues_show_each_department_its_cases_nearest_due_first(
         assert rows[0]["case"].status == CaseStatus.APPROVAL
         assert rows[0]["case"].matter_version.matter.code == "residence_permit.issue"
     assert list(queue(ps_handler)) == []
+    CaseFactory.create_batch(19, approval=True)  # the same queries for twenty
+    with django_assert_max_num_queries(4):
+        rows = with_time_left(queue(ps_leader), timezone.localdate())
+        assert len(rows) == 20
+        assert {r["case"].matter_version.matter.code for r in rows} == {"residence_permit.issue"}
 
 
 def stay_permit_case():

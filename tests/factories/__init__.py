@@ -30,7 +30,7 @@ from .applications import (
     profile,
 )
 from .appointments import HALL, BookingFactory, SlotFactory
-from .cases import CaseFactory, advance, cases_of, produce
+from .cases import CaseFactory, advance, cases_of, deliver, produce
 
 __all__ = [
     "DEFECTS",
@@ -47,6 +47,7 @@ __all__ = [
     "StaffFactory",
     "advance",
     "cases_of",
+    "deliver",
     "form_for",
     "originals",
     "originals_checked",

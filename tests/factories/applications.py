@@ -5,8 +5,9 @@ case per matter), `not_accepted=True`.
 
 By default the employer's handler files Beijing's two permits for a category B employee with
 FORM; `region=`, `bundle=` or `matter=`, `category=`, `profile=`, `form=` (the whole form:
-`form_for(matter, **changes)` is FORM changed), `filed_by=` change that. The region's
-examiner and clerk act unless `examiner=` / `clerk=` are given (accounts.regional).
+`form_for(matter, **changes)` is FORM changed), `filed_by=` change that; `uploads=` gives files
+while it is a draft. The region's examiner and clerk act unless `examiner=` / `clerk=` are given
+(accounts.regional).
 """
 
 import factory
@@ -150,15 +151,25 @@ class ApplicationFactory(DjangoModelFactory):
     examiner = None
     clerk = None
     defects = factory.LazyFunction(lambda: [dict(d) for d in DEFECTS])
+    # Files given while it is a draft: (matter, material, an uploaded file) each.
+    uploads = ()
 
     @classmethod
-    def _create(cls, model_class, *, stage, examiner, clerk, defects, filed_by, **filing):
+    def _create(cls, model_class, *, stage, examiner, clerk, defects, uploads, filed_by, **filing):
         application = drafts.create_draft(
             filed_by,
             filing.pop("region"),
             employer_code=_employer_code(filed_by),
             **filing,
         )
+        for matter, material, uploaded_file in uploads:
+            drafts.add_upload(
+                application,
+                filed_by,
+                matter_code=matter,
+                material_code=material,
+                uploaded_file=uploaded_file,
+            )
         if stage == "draft":
             return application
         application = submission.submit(application, filed_by)

@@ -66,8 +66,11 @@ class CaseFactory(DjangoModelFactory):
         return advance(case, stage, **actors)
 
 
-def advance(case: Case, stage: str, *, handler=None, leader=None, clerk=None) -> Case:
-    """A case waiting for review taken to `stage` by the department's people."""
+def advance(
+    case: Case, stage: str, *, handler=None, leader=None, clerk=None, number: str = "N-1"
+) -> Case:
+    """A case waiting for review taken to `stage` by the department's people; `number` is the
+    result document's."""
     case = Case.objects.select_related("department", "region", "application").get(pk=case.pk)
     if stage == "review":
         return case
@@ -86,16 +89,16 @@ def advance(case: Case, stage: str, *, handler=None, leader=None, clerk=None) ->
     case = decisions.approve(case, leader)
     if stage == "production":
         return case
-    case = produce(case, handler)
+    case = produce(case, handler, number=number)
     if stage == "ready":
         return case
     return deliver(case, clerk or regional(Role.WINDOW_CLERK, case.region))
 
 
-def deliver(case: Case, clerk) -> Case:
-    """Handed over at the window, the fees paid first (004 item 35); where the bundle's results
-    go together (002 §4c), the application's other cases waiting for review are decided and
-    produced first."""
+def deliver(case: Case, clerk, **how) -> Case:
+    """Handed over at the window (`how`: decisions.deliver's method and its details, pickup by
+    default), the fees paid first (004 item 35); where the bundle's results go together (002
+    §4c), the application's other cases waiting for review are decided and produced first."""
     for other in case.application.cases.filter(status=CaseStatus.REVIEW):
         advance(other, "ready")
     for each in case.application.cases.filter(status=CaseStatus.READY):
@@ -103,5 +106,5 @@ def deliver(case: Case, clerk) -> Case:
             payments.record(
                 each, clerk, fee_code=fee["code"], method="card", receipt_number=f"R-{each.pk}"
             )
-    decisions.deliver(case, clerk, method="pickup", identity_checked=True)
+    decisions.deliver(case, clerk, **(how or {"method": "pickup", "identity_checked": True}))
     return Case.objects.get(pk=case.pk)

@@ -105,6 +105,36 @@ def test_the_queue_asks_the_same_queries_for_one_application_or_twenty(handler_x
     assert len(twenty) == len(one)
 
 
+def given(count: int) -> list:
+    """`count` scans of the passport, as the applicant gives them before filing."""
+    return [
+        (
+            "residence_permit.issue",
+            "passport",
+            SimpleUploadedFile(f"passport-{n}.pdf", PDF, "application/pdf"),
+        )
+        for n in range(count)
+    ]
+
+
+def test_the_window_page_asks_the_same_queries_for_one_file_or_twenty(handler_x, examiner, clerk):
+    one, twenty = (
+        ApplicationFactory(
+            pre_examined=True, filed_by=handler_x, examiner=examiner, uploads=given(n)
+        )
+        for n in (1, 20)
+    )
+    reader = as_(clerk)
+    reader.get(f"/staff/applications/{one.number}/window/")  # the catalog and calendar read once
+    with CaptureQueriesContext(connection) as with_one:
+        reader.get(f"/staff/applications/{one.number}/window/")
+    with CaptureQueriesContext(connection) as with_twenty:
+        page = reader.get(f"/staff/applications/{twenty.number}/window/").content.decode()
+    assert "passport-19.pdf" in page
+    assert page.count("passport-") == 20 * page.count("passport-0.pdf")
+    assert len(with_twenty) == len(with_one)
+
+
 # Pre-examination
 
 
