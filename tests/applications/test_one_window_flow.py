@@ -10,6 +10,7 @@ from onestop.workdays.selectors import calendar_for
 
 from ..clients import as_, post
 from ..factories import (
+    DEFECTS,
     FORM,
     ApplicationFactory,
     PersonFactory,
@@ -59,19 +60,7 @@ def test_category_b_two_permits_from_filing_to_two_routed_cases(handler_x, exami
             "reason_en": "The photo is not on a white background",
             "reason_zh": "照片不是白底",
         },
-        {
-            "kind": "material",
-            "matter": "residence_permit.issue",
-            "code": "accommodation_registration",
-            "reason_en": "Expired",
-            "reason_zh": "已过期",
-        },
-        {
-            "kind": "field",
-            "code": "passport_valid_until",
-            "reason_en": "Does not match the scan",
-            "reason_zh": "与扫描件不一致",
-        },
+        *DEFECTS,  # an expired accommodation registration, a passport date unlike the scan
     ]
     noticed = post(
         as_(examiner),

@@ -119,6 +119,12 @@ def originals(filed: dict | Application) -> list[str]:
     ]
 
 
+def traits(*stages: str, **parameters) -> type:
+    """A factory's Params: one trait per state, each the state the factory drives to (its
+    `stage`), and the other parameters given."""
+    return type("Params", (), {**{s: factory.Trait(stage=s) for s in stages}, **parameters})
+
+
 def _employer_code(person) -> str | None:
     employer = Employer.objects.filter(
         handlers__user=person, handlers__role=Role.EMPLOYER_HANDLER
@@ -130,13 +136,14 @@ class ApplicationFactory(DjangoModelFactory):
     class Meta:
         model = Application
 
-    class Params:
-        category = "B"
-        submitted = factory.Trait(stage="submitted")
-        pre_examined = factory.Trait(stage="pre_examined")
-        accepted = factory.Trait(stage="accepted")
-        correction_requested = factory.Trait(stage="correction_requested")
-        not_accepted = factory.Trait(stage="not_accepted")
+    Params = traits(
+        "submitted",
+        "pre_examined",
+        "accepted",
+        "correction_requested",
+        "not_accepted",
+        category="B",
+    )
 
     stage = "draft"
     region = "beijing"

@@ -19,7 +19,7 @@ from onestop.cases import decisions, payments
 from onestop.cases.models import Case, CaseStatus
 
 from .accounts import regional
-from .applications import ApplicationFactory
+from .applications import ApplicationFactory, traits
 
 RESULT_DAYS = 730  # the two years the applicant asked for (applications.profile)
 
@@ -44,14 +44,7 @@ class CaseFactory(DjangoModelFactory):
     class Meta:
         model = Case
 
-    class Params:
-        review = factory.Trait(stage="review")
-        approval = factory.Trait(stage="approval")
-        production = factory.Trait(stage="production")
-        ready = factory.Trait(stage="ready")
-        delivered = factory.Trait(stage="delivered")
-        rejected = factory.Trait(stage="rejected")
-        paused = factory.Trait(stage="paused")
+    Params = traits("review", "approval", "production", "ready", "delivered", "rejected", "paused")
 
     stage = "review"
     application = factory.SubFactory(ApplicationFactory, accepted=True)
