@@ -1,9 +1,9 @@
 import pytest
 
-from onestop.accounts.models import Employer, Role
+from onestop.accounts.models import Role
 from onestop.catalog.models import Department, Region
 
-from .factories import person
+from .factories import EmployerFactory, person
 
 
 def pytest_configure(config):
@@ -60,14 +60,14 @@ def beijing():
 
 @pytest.fixture
 def employer_x(beijing):
-    return Employer.objects.create(
+    return EmployerFactory(
         name_zh="甲公司", name_en="Company X", credit_code="91110000XXXXXXXXX1", region=beijing
     )
 
 
 @pytest.fixture
 def employer_y(beijing):
-    return Employer.objects.create(
+    return EmployerFactory(
         name_zh="乙公司", name_en="Company Y", credit_code="91110000YYYYYYYYY2", region=beijing
     )
 
