@@ -1,6 +1,7 @@
 import pytest
 
 from onestop.accounts.models import Role
+from onestop.audit import reads
 from onestop.catalog.models import Department, Region
 
 from .factories import EmployerFactory, person
@@ -115,3 +116,13 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_request():
+    """Each test starts outside a request, as a process does. A file response a test did not
+    read to its end never finishes its request, which would leave that request's record of the
+    reads made (audit/reads.py) to the next test, where ids and numbers repeat."""
+    reads.close_scope()
+    yield
+    reads.close_scope()
