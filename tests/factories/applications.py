@@ -61,8 +61,6 @@ DEFECTS = [
         "reason_zh": "与扫描件不一致",
     },
 ]
-# The order of the states, each reached from the one before.
-STAGES = ("draft", "submitted", "pre_examined", "accepted")
 
 
 def profile(category="B") -> dict:
@@ -163,11 +161,10 @@ class ApplicationFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, stage, examiner, clerk, defects, uploads, filed_by, **filing):
+        # An employer's handler files for the employer, unless acting as an agent.
+        employer_code = None if filing["as_agent"] else _employer_code(filed_by)
         application = drafts.create_draft(
-            filed_by,
-            filing.pop("region"),
-            employer_code=_employer_code(filed_by),
-            **filing,
+            filed_by, filing.pop("region"), employer_code=employer_code, **filing
         )
         for matter, material, uploaded_file in uploads:
             drafts.add_upload(
