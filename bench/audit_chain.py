@@ -27,7 +27,7 @@ def run(engine: str, args) -> dict:
     engines.prepare_database()
     who = flows.people()
     for n in range(args.applications):
-        application = flows.accept(who, flows.file(who, n))
+        application = flows.accepted(who, n)
         get_application_for(who.clerk, number=application.number)  # a staff read
     intact = verify()
     middle = AuditEntry.objects.order_by("sequence")[intact.checked // 2].sequence

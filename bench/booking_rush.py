@@ -42,41 +42,24 @@ def options(argv=None) -> argparse.Namespace:
 
 
 def _prepare(args) -> tuple[list[int], list[int]]:
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import User
-
-    from onestop.applications.models import Application, Status
-    from onestop.appointments.models import Slot
-    from onestop.catalog.models import Hall, Matter, Region
+    """The slots, and the clients: each a person with their residence permit application,
+    filed (tests/factories)."""
+    from tests.factories import ApplicationFactory, PersonFactory, SlotFactory
 
     engines.prepare_database()
-    hall = Hall.objects.get(code=HALL)
-    slots = Slot.objects.bulk_create(
-        Slot(
-            hall=hall,
+    slots = [
+        SlotFactory(
+            hall=HALL,
             date=date(2030, 6, 3) + timedelta(days=n // 8),
             starts=f"{9 + n % 8:02d}:00",
             ends=f"{9 + n % 8:02d}:30",
             capacity=args.capacity,
         )
         for n in range(args.slots)
-    )
-    User.objects.bulk_create(
-        User(username=f"rush.{n:05d}", password=make_password(None)) for n in range(args.clients)
-    )
-    people = list(User.objects.filter(username__startswith="rush.").order_by("pk"))
-    region, matter = Region.objects.get(code="beijing"), Matter.objects.get(code=MATTER)
-    Application.objects.bulk_create(
-        Application(
-            region=region,
-            matter=matter,
-            status=Status.SUBMITTED,
-            applicant=person,
-            created_by=person,
-            number=f"RUSH{n:06d}",
-        )
-        for n, person in enumerate(people)
-    )
+    ]
+    people = [PersonFactory(username=f"rush.{n:05d}", password=None) for n in range(args.clients)]
+    for person in people:
+        ApplicationFactory(submitted=True, filed_by=person, matter=MATTER)
     return [s.pk for s in slots], [p.pk for p in people]
 
 

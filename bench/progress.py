@@ -44,10 +44,7 @@ def _applications(count: int) -> list[tuple[str, str]]:
     """Runs in a process with Django set up: accepted applications, (number, passport)."""
     engines.prepare_database()
     who = flows.people()
-    return [
-        (flows.accept(who, flows.file(who, n)).number, flows.passport_number(n))
-        for n in range(count)
-    ]
+    return [(flows.accepted(who, n).number, flows.passport_number(n)) for n in range(count)]
 
 
 def cache_url(args) -> str:

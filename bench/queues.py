@@ -202,11 +202,11 @@ def first_page(user, pages: int) -> tuple[float, int]:
 
 def run(engine: str, args) -> dict:
     """In a process with Django set up on a fresh database of `engine`."""
-    from django.contrib.auth.models import User
     from django.db import connection
 
-    from onestop.accounts.models import Assignment, Role
+    from onestop.accounts.models import Role
     from onestop.catalog.models import MatterVersion, Region
+    from tests.factories import StaffFactory
 
     engines.prepare_database()
     many = args.many or MANY[engine]
@@ -214,9 +214,12 @@ def run(engine: str, args) -> dict:
     version = MatterVersion.objects.filter(
         region=region, matter__code="residence_permit.issue"
     ).latest("number")
-    user = User.objects.create_user("bench.handler")
-    Assignment.objects.create(
-        user=user, role=Role.DEPARTMENT_HANDLER, region=region, department=version.matter.department
+    user = StaffFactory(
+        username="bench.handler",
+        role=Role.DEPARTMENT_HANDLER,
+        region=region,
+        department=version.matter.department,
+        password=None,
     )
     vendor = connection.vendor
     add_cases(vendor, 1, args.few, user, region, version)

@@ -56,6 +56,8 @@ def _one_submission(who, n: int, watch=None) -> dict:
             before = after
         return answer
 
+    form = {**flows.form(), "passport_number": flows.passport_number(n)}
+    profile = flows.profile()
     application = step(
         "create_draft",
         lambda: drafts.create_draft(
@@ -63,8 +65,8 @@ def _one_submission(who, n: int, watch=None) -> dict:
             "beijing",
             bundle="two_permits",
             employer_code=who.employer_code,
-            profile=flows.PROFILE,
-            form={**flows.FORM, "passport_number": flows.passport_number(n)},
+            profile=profile,
+            form=form,
         ),
     )
     application = step("submit", lambda: submission.submit(application, who.handler))

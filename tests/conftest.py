@@ -1,9 +1,10 @@
 import pytest
 
-from onestop.accounts.models import Employer, Role
+from onestop.accounts.models import Role
+from onestop.audit import reads
 from onestop.catalog.models import Department, Region
 
-from .people import person
+from .factories import EmployerFactory, person
 
 
 def pytest_configure(config):
@@ -60,14 +61,14 @@ def beijing():
 
 @pytest.fixture
 def employer_x(beijing):
-    return Employer.objects.create(
+    return EmployerFactory(
         name_zh="甲公司", name_en="Company X", credit_code="91110000XXXXXXXXX1", region=beijing
     )
 
 
 @pytest.fixture
 def employer_y(beijing):
-    return Employer.objects.create(
+    return EmployerFactory(
         name_zh="乙公司", name_en="Company Y", credit_code="91110000YYYYYYYYY2", region=beijing
     )
 
@@ -115,3 +116,13 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_request():
+    """Each test starts outside a request, as a process does. A file response a test did not
+    read to its end never finishes its request, which would leave that request's record of the
+    reads made (audit/reads.py) to the next test, where ids and numbers repeat."""
+    reads.close_scope()
+    yield
+    reads.close_scope()

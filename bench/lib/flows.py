@@ -1,35 +1,10 @@
-"""The one-form flow through the domain's write functions, as the pages and the API call them:
-file (create_draft, submit), pre-examination passed, accepted and routed at the window."""
+"""The benchmarks' data, made by the test suite's factories (tests/factories): the people of the
+one-form flow, applications filed, and applications accepted and routed, each through the
+domain's write functions as the pages and the API call them."""
 
 from dataclasses import dataclass
 
-FORM = {
-    "surname": "Wilson",
-    "given_name": "John",
-    "nationality": "USA",
-    "date_of_birth": "1990-08-20",
-    "sex": "M",
-    "email": "bench@example.com",
-    "address_in_china": "北京市朝阳区某路1号",
-    "phone": "15800000000",
-    "passport_type": "ordinary",
-    "passport_number": "E00000001",
-    "passport_valid_until": "2031-08-20",
-    "residence_purpose": "employee",
-    "residence_valid_until": "2028-12-31",
-    "employer_name": "甲公司",
-    "employer_credit_code": "91110000BENCH0001X",
-    "position": "Engineer",
-    "declaration": True,
-}
-PROFILE = {
-    "talent_category": "B",
-    "in_mainland": True,
-    "job_type": "ordinary",
-    "date_of_birth": "1990-08-20",
-    "requested_validity_days": 730,
-    "has_mainland_household_registration": False,
-}
+EMPLOYER = "91110000BENCH0001X"
 
 
 @dataclass
@@ -40,31 +15,34 @@ class People:
     employer_code: str
 
 
+# The factories are imported in the functions: they read the models, and Django is set up only
+# in the benchmark's own process (lib/engines.py: in_process).
+
+
+def form() -> dict:
+    """The tests' one form, with an e-mail address and the benchmark employer's code."""
+    from tests.factories import FORM
+
+    return {**FORM, "email": "bench@example.com", "employer_credit_code": EMPLOYER}
+
+
+def profile() -> dict:
+    from tests.factories import profile
+
+    return profile("B")
+
+
 def people() -> People:
-    """An employer's handler, Beijing's pre-examiner and window clerk."""
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import User
+    """An employer's handler, Beijing's pre-examiner and window clerk (unusable passwords:
+    nobody signs in, and nothing is hashed)."""
+    from onestop.accounts.models import Role
+    from tests.factories import EmployerFactory, HandlerFactory, StaffFactory
 
-    from onestop.accounts.models import Assignment, Employer, Role
-    from onestop.catalog.models import Region
-
-    beijing = Region.objects.get(code="beijing")
-    employer = Employer.objects.create(
-        name_zh="甲公司",
-        name_en="Company X",
-        credit_code=FORM["employer_credit_code"],
-        region=beijing,
-    )
-
-    def person(name: str, role: str, **where):
-        user = User.objects.create(username=f"bench.{name}", password=make_password(None))
-        Assignment.objects.create(user=user, role=role, **where)
-        return user
-
+    employer = EmployerFactory(credit_code=EMPLOYER)
     return People(
-        handler=person("handler", Role.EMPLOYER_HANDLER, employer=employer),
-        examiner=person("examiner", Role.PRE_EXAMINER, region=beijing),
-        clerk=person("clerk", Role.WINDOW_CLERK, region=beijing),
+        handler=HandlerFactory(username="bench.handler", employer=employer, password=None),
+        examiner=StaffFactory(username="bench.examiner", role=Role.PRE_EXAMINER, password=None),
+        clerk=StaffFactory(username="bench.clerk", role=Role.WINDOW_CLERK, password=None),
         employer_code=employer.credit_code,
     )
 
@@ -73,31 +51,16 @@ def passport_number(n: int) -> str:
     return f"E{n:08d}"
 
 
-def file(who: People, n: int):
-    """Application n of the two permits, filed by the employer's handler: submitted."""
-    from onestop.applications import drafts, submission
+def accepted(who: People, n: int):
+    """Application n of the two permits, filed by the employer's handler, pre-examined and
+    accepted at the window: one case per matter, routed."""
+    from tests.factories import ApplicationFactory
 
-    application = drafts.create_draft(
-        who.handler,
-        "beijing",
-        bundle="two_permits",
-        employer_code=who.employer_code,
-        profile=PROFILE,
-        form={**FORM, "passport_number": passport_number(n)},
+    return ApplicationFactory(
+        accepted=True,
+        filed_by=who.handler,
+        examiner=who.examiner,
+        clerk=who.clerk,
+        profile=profile(),
+        form={**form(), "passport_number": passport_number(n)},
     )
-    return submission.submit(application, who.handler)
-
-
-def accept(who: People, application):
-    """Pre-examination passed, then accepted at the window: one case per matter, routed."""
-    from onestop.applications import pre_examination
-    from onestop.applications.drafts import materials_of
-    from onestop.cases import acceptance
-
-    application = pre_examination.pass_pre_examination(application, who.examiner)
-    originals = [
-        (m["matter"], m["code"])
-        for m in materials_of(application)
-        if m["applies"] is True and not m["exempt"]
-    ]
-    return acceptance.accept(application, who.clerk, originals_checked=originals)

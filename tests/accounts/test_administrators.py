@@ -19,7 +19,7 @@ from onestop.audit.chain import append
 from onestop.audit.models import AuditEntry
 from onestop.refusals import Refused
 
-from ..people import person
+from ..factories import person
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from onestop.accounts.models import Role
 from onestop.audit.models import AuditEntry
 
-from ..people import person
+from ..factories import person
 
 pytestmark = pytest.mark.django_db
 

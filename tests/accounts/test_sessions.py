@@ -22,12 +22,12 @@ from onestop.accounts.models import Assignment, Role
 from onestop.catalog.models import Region
 from onestop.web.sign_in import PENDING
 
-from ..people import person
+from ..factories import person
 from ..signing_in import unverified_login
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-enough-password"  # tests/people.py
+PASSWORD = "a-long-enough-password"  # tests/factories/accounts.py
 STAFF_PAGE = "/staff/pre-examination/"  # the examiner's queue
 QUEUE_API = "/api/v1/cases/queue"  # any signed-in person's, so a refusal is the gate's
 CODE_STEP = "/accounts/login/code/"

@@ -3,7 +3,7 @@ the staff code and its enrolment, the admin behind the same gate, session lifeti
 the demo accounts' codes.
 
 The people (handler_x, examiner ...) are fixtures of tests/conftest.py; their password is
-tests/people.py's."""
+tests/factories/accounts.py's."""
 
 import textwrap
 import time
@@ -29,7 +29,7 @@ from onestop.web.sign_in import PENDING
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-enough-password"  # tests/people.py
+PASSWORD = "a-long-enough-password"  # tests/factories/accounts.py
 LOGIN = "/accounts/login/"
 CODE_STEP = "/accounts/login/code/"
 ENROL = "/accounts/login/enrol/"

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from onestop.api import applications as applications_api
-from tests.applications.test_one_window_flow import FORM, file_two_permits
+from tests.factories import FORM, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_a_post_without_its_csrf_token_is_refused_in_json(handler_x):
 
 
 def test_a_crash_answers_500_in_json_without_its_traceback(handler_x, monkeypatch):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
 
     def crash(*args, **kwargs):
         raise RuntimeError("a secret detail of the crash")

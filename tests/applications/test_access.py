@@ -7,13 +7,14 @@ from django.test import Client
 
 from onestop.applications.access import visible_applications
 
-from .test_one_window_flow import FORM, as_, file_two_permits, originals, post, profile
+from ..clients import as_, post
+from ..factories import FORM, ApplicationFactory, originals, profile
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_handler_of_company_y_cannot_read_company_xs_application(handler_x, handler_y):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     assert as_(handler_x).get(f"/api/v1/applications/{number}/progress").status_code == 200
     response = as_(handler_y).get(f"/api/v1/applications/{number}/progress")
     assert response.status_code == 404
@@ -39,9 +40,8 @@ def test_a_handler_cannot_file_for_another_employer(handler_y):
 
 
 def test_a_qingdao_clerk_cannot_act_on_beijing(handler_x, examiner, qingdao_clerk):
-    filed = file_two_permits(handler_x)
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    filed = ApplicationFactory(pre_examined=True, filed_by=handler_x, examiner=examiner)
+    number = filed.number
     response = post(
         as_(qingdao_clerk),
         f"/api/v1/applications/{number}/acceptance",
@@ -51,8 +51,8 @@ def test_a_qingdao_clerk_cannot_act_on_beijing(handler_x, examiner, qingdao_cler
 
 
 def test_a_pre_examiner_cannot_accept_and_an_applicant_cannot_pre_examine(handler_x, examiner):
-    filed = file_two_permits(handler_x)
-    number = filed["number"]
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x)
+    number = filed.number
     own = post(
         as_(handler_x), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"}
     )
@@ -67,16 +67,16 @@ def test_a_pre_examiner_cannot_accept_and_an_applicant_cannot_pre_examine(handle
 
 
 def test_drafts_are_not_shown_to_the_region_staff(handler_x, examiner):
-    draft = file_two_permits(handler_x, submit=False)
-    assert draft["number"] is None and draft["status"] == "draft"
-    assert not visible_applications(examiner).filter(public_id=draft["public_id"]).exists()
+    draft = ApplicationFactory(filed_by=handler_x)
+    assert draft.number is None and draft.status == "draft"
+    assert not visible_applications(examiner).filter(public_id=draft.public_id).exists()
 
 
 def test_a_department_sees_only_applications_routed_to_it(
     handler_x, examiner, clerk, exit_entry_handler
 ):
-    filed = file_two_permits(handler_x)
-    number = filed["number"]
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x)
+    number = filed.number
     assert as_(exit_entry_handler).get(f"/api/v1/applications/{number}/progress").status_code == 404
     post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
     post(
@@ -88,7 +88,7 @@ def test_a_department_sees_only_applications_routed_to_it(
 
 
 def test_progress_with_the_passport_number_in_a_header_not_the_url(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     anonymous = Client()
     url = f"/api/v1/applications/{number}/progress"
     assert anonymous.get(url).status_code == 404

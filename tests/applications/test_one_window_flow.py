@@ -1,59 +1,30 @@
 """One form, one window, end to end through the API (003 第十一条, 002, 004 item 35)."""
 
-import json
-
 import pytest
-from django.test import Client
 from django.utils import timezone
 
+from onestop.accounts.models import Assignment, Role
 from onestop.applications.models import Application, CorrectionNotice, Event
 from onestop.cases.models import Case
 from onestop.workdays.selectors import calendar_for
 
+from ..clients import as_, post
+from ..factories import (
+    DEFECTS,
+    FORM,
+    ApplicationFactory,
+    PersonFactory,
+    StaffFactory,
+    cases_of,
+    originals,
+    profile,
+)
+
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "surname": "Wilson",
-    "given_name": "John",
-    "nationality": "USA",
-    "date_of_birth": "1990-08-20",
-    "sex": "M",
-    "address_in_china": "北京市朝阳区某路1号",
-    "phone": "15800000000",
-    "passport_type": "ordinary",
-    "passport_number": "E00000001",
-    "passport_valid_until": "2031-08-20",
-    "residence_purpose": "employee",
-    "residence_valid_until": "2028-12-31",
-    "employer_name": "甲公司",
-    "employer_credit_code": "91110000XXXXXXXXX1",
-    "position": "Engineer",
-    "declaration": True,
-}
-
-
-def profile(category):
-    return {
-        "talent_category": category,
-        "in_mainland": True,
-        "job_type": "ordinary",
-        "date_of_birth": "1990-08-20",
-        "requested_validity_days": 730,
-        "has_mainland_household_registration": False,
-    }
-
-
-def as_(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(client, url, body):
-    return client.post(url, json.dumps(body), content_type="application/json")
 
 
 def file_two_permits(handler, category="B", **changes):
+    """Two permits filed through the API by the employer's handler: the API's answer."""
     body = {
         "region": "beijing",
         "bundle": "two_permits",
@@ -65,28 +36,6 @@ def file_two_permits(handler, category="B", **changes):
     response = post(as_(handler), "/api/v1/applications", body)
     assert response.status_code == 201, response.json()
     return response.json()
-
-
-def accepted_cases(handler, examiner, clerk, category="B") -> dict:
-    """Two permits filed, passed and accepted through the API: the cases by matter family."""
-    filed = file_two_permits(handler, category)
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
-    post(
-        as_(clerk),
-        f"/api/v1/applications/{number}/acceptance",
-        {"decision": "accept", "originals_checked": originals(filed)},
-    )
-    application = Application.objects.get(number=number)
-    return {c.matter_version.matter.code.split(".")[0]: c for c in application.cases.all()}
-
-
-def originals(answer):
-    return [
-        f"{m['matter']}/{m['code']}"
-        for m in answer["materials"]
-        if m["applies"] and not m["exempt"]
-    ]
 
 
 def test_category_b_two_permits_from_filing_to_two_routed_cases(handler_x, examiner, clerk):
@@ -111,19 +60,7 @@ def test_category_b_two_permits_from_filing_to_two_routed_cases(handler_x, exami
             "reason_en": "The photo is not on a white background",
             "reason_zh": "照片不是白底",
         },
-        {
-            "kind": "material",
-            "matter": "residence_permit.issue",
-            "code": "accommodation_registration",
-            "reason_en": "Expired",
-            "reason_zh": "已过期",
-        },
-        {
-            "kind": "field",
-            "code": "passport_valid_until",
-            "reason_en": "Does not match the scan",
-            "reason_zh": "与扫描件不一致",
-        },
+        *DEFECTS,  # an expired accommodation registration, a passport date unlike the scan
     ]
     noticed = post(
         as_(examiner),
@@ -190,13 +127,15 @@ def test_category_a_needs_no_appointment_and_is_pre_examined_in_one_working_day(
 
 
 def test_category_a_residence_case_is_due_in_5_working_days(handler_x, examiner, clerk):
-    case = accepted_cases(handler_x, examiner, clerk, "A")["residence_permit"]
+    application = ApplicationFactory(
+        accepted=True, category="A", filed_by=handler_x, examiner=examiner, clerk=clerk
+    )
+    case = cases_of(application)["residence_permit"]
     assert case.planned_due == calendar_for("beijing").add_working_days(timezone.localdate(), 5).due
 
 
 def test_not_accepted_with_a_referral(handler_x, examiner, clerk):
-    number = file_two_permits(handler_x)["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
+    number = ApplicationFactory(pre_examined=True, filed_by=handler_x, examiner=examiner).number
     refused = post(
         as_(clerk),
         f"/api/v1/applications/{number}/acceptance",
@@ -264,14 +203,8 @@ def test_a_second_notice_is_an_accountability_event(handler_x, examiner):
 
 
 def test_qingdao_routes_within_2_working_days(qingdao_clerk):
-    from onestop.accounts.models import Assignment, Role
-    from onestop.catalog.models import Region
-
-    from ..people import person
-
-    qingdao = Region.objects.get(code="qingdao")
-    applicant = person("applicant.qd")
-    examiner = person("examiner.qd", Role.PRE_EXAMINER, region=qingdao)
+    applicant = PersonFactory(username="applicant.qd")
+    examiner = StaffFactory(username="examiner.qd", role=Role.PRE_EXAMINER, region="qingdao")
     Assignment.objects.get(user=qingdao_clerk)
     response = post(
         as_(applicant),

@@ -33,7 +33,8 @@ from onestop.audit.models import AuditEntry
 from onestop.notifications.models import Outbox
 from onestop.notifications.models import Status as OutboxStatus
 from onestop.progress.answer import progress_for
-from tests.applications.test_one_window_flow import FORM, as_, file_two_permits, profile
+from tests.clients import as_
+from tests.factories import FORM, ApplicationFactory, profile
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def write_raw(application, column, value):
 
 
 def test_the_form_and_profile_are_stored_encrypted_and_read_back_plain(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     application = Application.objects.get(number=number)
     for column in ("form", "profile"):
         raw = stored(application, column)
@@ -97,7 +98,7 @@ def test_the_form_and_profile_are_stored_encrypted_and_read_back_plain(handler_x
 def test_a_value_that_is_not_encrypted_is_refused_not_returned(handler_x, plain):
     """The review's finding: decrypt returned a value without the prefix as it was, so anyone
     able to write the column could plant a form that the platform then trusted."""
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     application = Application.objects.get(number=number)
     write_raw(application, "form", plain)
 
@@ -108,7 +109,7 @@ def test_a_value_that_is_not_encrypted_is_refused_not_returned(handler_x, plain)
 def test_dumpdata_and_loaddata_carry_the_plain_values_through_the_field(handler_x):
     """Django's serialisers give the field its plain JSON (value_to_string): that input is not
     a stored value, and is written back encrypted."""
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     dumped = serializers.serialize("json", Application.objects.filter(number=number))
     assert "E00000001" in dumped
 
@@ -121,7 +122,7 @@ def test_dumpdata_and_loaddata_carry_the_plain_values_through_the_field(handler_
 
 
 def test_values_of_the_first_format_without_a_key_id_still_read(handler_x, settings):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     application = Application.objects.get(number=number)
     token = Fernet(settings.ONESTOP_DATA_KEYS[0]).encrypt(b'{"surname": "Earlier"}').decode()
     write_raw(application, "form", f"fernet:{token}")
@@ -130,7 +131,7 @@ def test_values_of_the_first_format_without_a_key_id_still_read(handler_x, setti
 
 
 def test_the_passport_number_is_found_by_its_blind_index_only(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     application = Application.objects.get(number=number)
     assert application.passport_index == protected.blind_index(" e00000001 ")
     assert application.passport_index not in ("", "E00000001")
@@ -148,7 +149,7 @@ def test_the_blind_index_depends_on_the_key(keys):
 
 
 def test_a_wrong_key_fails_loudly_instead_of_reading_garbage(handler_x, keys):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     keys(Fernet.generate_key().decode())
     with pytest.raises(ImproperlyConfigured, match="not in ONESTOP_DATA_KEYS"):
         Application.objects.get(number=number)
@@ -157,7 +158,7 @@ def test_a_wrong_key_fails_loudly_instead_of_reading_garbage(handler_x, keys):
 @pytest.mark.parametrize("suite", ["international", "sm"])
 def test_a_changed_byte_fails_loudly(handler_x, settings, suite):
     settings.ONESTOP_CRYPTO_SUITE = suite
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     application = Application.objects.get(number=number)
     raw = stored(application, "form")
     flipped = raw[:-6] + ("A" if raw[-6] != "A" else "B") + raw[-5:]
@@ -171,7 +172,7 @@ def test_under_sm4_gcm_a_value_moved_to_another_column_does_not_open(handler_x, 
     """The column is the associated data of each SM4-GCM value: a profile pasted over the form
     (both valid ciphertexts under the same key) is refused."""
     settings.ONESTOP_CRYPTO_SUITE = "sm"
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     application = Application.objects.get(number=number)
     assert stored(application, "form").startswith(f"sm4-gcm:{protected.newest_key().id}:")
     write_raw(application, "form", stored(application, "profile"))
@@ -194,7 +195,7 @@ def test_the_blind_index_follows_the_suite(handler_x, settings):
 def test_keys_rotate_without_losing_data(handler_x, keys, settings):
     old = settings.ONESTOP_DATA_KEYS[0]
     old = old.decode() if isinstance(old, bytes) else old
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     new = Fernet.generate_key().decode()
     keys(new, old)
     assert Application.objects.get(number=number).form["surname"] == "Wilson"
@@ -280,7 +281,7 @@ def test_rotation_moves_values_and_files_between_fernet_and_sm4_and_back(handler
     newest key left afterwards."""
     a, b, c = (Fernet.generate_key().decode() for _ in range(3))
     keys(a)
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     _, upload = draft_with_file(handler_x, days_ago=0)
     for suite, newest, previous, algorithm in (
         ("sm", b, a, "sm4-gcm"),
@@ -371,7 +372,7 @@ def test_purge_removes_files_of_closed_applications_after_180_days(handler_x):
 
 
 def test_purge_erases_sent_notices_after_90_days(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     application = Application.objects.get(number=number)
     message = Outbox.objects.create(
         application=application,
@@ -415,7 +416,7 @@ def test_the_purge_keeps_logs_younger_than_180_days_even_when_told_30(
     days and says so."""
     settings.ONESTOP_LOG_RETENTION_DAYS = 30
     draft, _ = draft_with_file(handler_x, days_ago=100)
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     read = chain.append(
         "read.application",
         actor=clerk,
@@ -446,8 +447,8 @@ def test_the_purge_keeps_logs_younger_than_180_days_even_when_told_30(
 
 
 def test_a_person_downloads_their_own_data_and_nobody_elses(handler_x, handler_y):
-    mine = file_two_permits(handler_x)["number"]
-    theirs = file_two_permits(handler_y, employer="91110000YYYYYYYYY2")["number"]
+    mine = ApplicationFactory(submitted=True, filed_by=handler_x).number
+    theirs = ApplicationFactory(submitted=True, filed_by=handler_y).number
     response = as_(handler_x).get("/my/data/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")

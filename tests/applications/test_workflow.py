@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from onestop.applications.models import Application, Event, Status
 from onestop.applications.workflow import TRANSITIONS, transition
 
-from .test_one_window_flow import file_two_permits
+from ..factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,7 @@ def actor_for(action, handler_x, examiner, clerk):
 
 @pytest.mark.parametrize(("action", "status"), PAIRS)
 def test_each_action_from_each_status(action, status, handler_x, examiner, clerk):
-    application = Application.objects.get(
-        public_id=file_two_permits(handler_x, submit=False)["public_id"]
-    )
+    application = ApplicationFactory(filed_by=handler_x)
     Application.objects.filter(pk=application.pk).update(status=status)
     actor = actor_for(action, handler_x, examiner, clerk)
     events = Event.objects.filter(application=application).count()
@@ -51,7 +49,7 @@ def test_every_edge_names_its_source():
 
 
 def test_history_cannot_be_edited(handler_x):
-    application = Application.objects.get(public_id=file_two_permits(handler_x)["public_id"])
+    application = ApplicationFactory(submitted=True, filed_by=handler_x)
     event = Event.objects.filter(application=application).first()
     event.reason = "rewritten"
     with pytest.raises(ValueError):

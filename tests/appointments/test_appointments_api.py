@@ -12,9 +12,8 @@ from onestop.appointments.models import Booking, Slot
 from onestop.catalog.models import Hall
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import as_, post
-from ..people import person
-from .filed import filed
+from ..clients import as_, post
+from ..factories import ApplicationFactory, SlotFactory, person
 
 pytestmark = pytest.mark.django_db
 HALL = "bj_government_service_centre"  # Mon-Fri 9:00-12:00, 13:30-17:00; Sat 9:00-13:00
@@ -51,7 +50,9 @@ def appointment(client, slot, application, matter="residence_permit.issue"):
 
 def test_book_cancel_and_reschedule():
     applicant = person("booker")
-    application = filed(applicant)
+    application = ApplicationFactory(
+        submitted=True, filed_by=applicant, matter="residence_permit.issue"
+    )
     client = as_(applicant)
     day = next_working_day()
     first, second = slots(client, day).json()[:2]
@@ -83,9 +84,22 @@ def test_a_full_slot_answers_full_in_both_languages():
     slot = slots(as_(person("looker")), day).json()[0]
     for index in range(slot["capacity"]):
         booker = person(f"p{index}")
-        assert appointment(as_(booker), slot, filed(booker)).status_code == 201
+        assert (
+            appointment(
+                as_(booker),
+                slot,
+                ApplicationFactory(
+                    submitted=True, filed_by=booker, matter="residence_permit.issue"
+                ),
+            ).status_code
+            == 201
+        )
     late = person("late")
-    full = appointment(as_(late), slot, filed(late))
+    full = appointment(
+        as_(late),
+        slot,
+        ApplicationFactory(submitted=True, filed_by=late, matter="residence_permit.issue"),
+    )
     assert full.status_code == 409
     assert full.json()["errors"][0]["message_zh"] == "该时段已约满，请选择其他时段。"
 
@@ -94,6 +108,28 @@ def test_a_hall_that_does_not_handle_the_matter_is_refused(client):
     response = slots(client, next_working_day(), matter="stay_permit.issue")
     assert response.status_code == 400
     assert client.get("/api/v1/halls/nowhere/slots", {"date": "2026-12-01"}).status_code == 404
+
+
+def test_a_hall_of_another_region_than_the_application_is_refused():
+    """Qingdao's window handles the residence permit too, but a Beijing application books in
+    Beijing: refused in both languages, no seat taken, on booking and on moving a booking."""
+    application = ApplicationFactory(matter="residence_permit.issue", submitted=True)
+    client = as_(application.created_by)
+    qingdao = SlotFactory(hall="qd_citizen_centre_window")
+    refused = appointment(client, {"id": qingdao.pk}, application)
+    assert refused.status_code == 409
+    (refusal,) = refused.json()["errors"]
+    assert refusal["message_en"] == "This hall is in another region than the application."
+    assert refusal["message_zh"] == "该大厅与申请不在同一地区。"
+    assert not Booking.objects.exists()
+    beijing = SlotFactory()
+    code = appointment(client, {"id": beijing.pk}, application).json()["code"]
+    moved = post(client, f"/api/v1/appointments/{code}/reschedule", {"slot": qingdao.pk})
+    assert moved.status_code == 409
+    assert moved.json()["errors"][0]["message_zh"] == "该大厅与申请不在同一地区。"
+    assert Booking.objects.get(code=code).status == "active"
+    assert Slot.objects.get(pk=qingdao.pk).booked == 0
+    assert Slot.objects.get(pk=beijing.pk).booked == 1
 
 
 def test_booking_needs_a_signed_in_person(client):
@@ -124,7 +160,10 @@ def test_one_account_holds_no_seat_without_an_application_whatever_the_matter():
 
 def test_one_account_holds_one_booking_per_application_and_none_for_anothers():
     applicant, other = person("booker.one"), person("booker.other")
-    mine, theirs = filed(applicant), filed(other)
+    mine, theirs = (
+        ApplicationFactory(submitted=True, filed_by=applicant, matter="residence_permit.issue"),
+        ApplicationFactory(submitted=True, filed_by=other, matter="residence_permit.issue"),
+    )
     client = as_(applicant)
     first, second, third = slots(client, next_working_day()).json()[:3]
     assert appointment(client, first, mine).status_code == 201

@@ -7,16 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from onestop.applications.models import Application
-from onestop.applications.pre_examination import pass_pre_examination
 from onestop.appointments import booking
 from onestop.appointments.models import Booking, BookingStatus, Slot
 from onestop.appointments.reminders import send_reminders
 from onestop.catalog.models import Hall
 from onestop.notifications.models import Kind, Outbox
 
-from ..applications.test_one_window_flow import FORM, file_two_permits
-from ..people import person
+from ..factories import FORM, ApplicationFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +111,12 @@ def test_a_booking_without_an_address_is_skipped(writer):
 
 
 def test_a_booking_for_an_application_is_reminded_at_the_forms_addresses(handler_x, examiner):
-    filed = file_two_permits(handler_x, "B", form={**FORM, "email": "john@example.org"})
-    application = pass_pre_examination(Application.objects.get(number=filed["number"]), examiner)
+    application = ApplicationFactory(
+        pre_examined=True,
+        filed_by=handler_x,
+        examiner=examiner,
+        form={**FORM, "email": "john@example.org"},
+    )
     made = booked(handler_x, THURSDAY, matter="two_permits", application=application)
 
     send_reminders(WEDNESDAY)
@@ -126,7 +127,7 @@ def test_a_booking_for_an_application_is_reminded_at_the_forms_addresses(handler
         "sms": FORM["phone"],
     }
     assert {m.application for m in rows.values()} == {application}
-    assert filed["number"] in rows["email"].body
+    assert application.number in rows["email"].body
     assert "bundle=two_permits" in rows["email"].body
     assert made.code in rows["sms"].body and len(rows["sms"].body) < 300
 

@@ -29,9 +29,7 @@ from onestop.workdays.hall_hours import WEEKDAYS
 from onestop.workdays.seed import seed
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import file_two_permits
-from ..people import person
-from .filed import filed
+from ..factories import ApplicationFactory, person
 
 FIRST, LAST = date(2025, 1, 1), date(2027, 12, 31)
 # 9–15 March 2026: no day off and no adjusted working day, so each day has its weekday's hours.
@@ -253,7 +251,7 @@ def new_slot(hall, starts=time(9), capacity=5, closed=False) -> Slot:
 def application_of(who, matter=MATTER) -> Application:
     """`who`'s filed application of `matter`, the same one each time it is asked for."""
     found = Application.objects.filter(created_by=who, matter__code=matter).first()
-    return found or filed(who, matter)
+    return found or ApplicationFactory(submitted=True, filed_by=who, matter=matter)
 
 
 def booked(who, slot_id, matter=MATTER):
@@ -414,7 +412,7 @@ def test_someone_signed_out_cannot_book(hall):
 
 @pytest.mark.django_db
 def test_category_a_two_permits_need_no_appointment(hall, handler_x):
-    application = Application.objects.get(number=file_two_permits(handler_x, "A")["number"])
+    application = ApplicationFactory(submitted=True, filed_by=handler_x, category="A")
     slot = new_slot(hall)
     with pytest.raises(ValidationError, match="No appointment is needed"):
         book(handler_x, slot.pk, matter="two_permits", application=application)
@@ -426,7 +424,7 @@ def test_category_a_two_permits_need_no_appointment(hall, handler_x):
 def test_category_b_two_permits_are_booked_at_a_hall_handling_one_of_their_matters(
     hall, handler_x, examiner
 ):
-    application = Application.objects.get(number=file_two_permits(handler_x, "B")["number"])
+    application = ApplicationFactory(submitted=True, filed_by=handler_x, category="B")
     slot = new_slot(hall)
     with pytest.raises(ValidationError, match="pre-examination"):  # 002 §4b
         book(handler_x, slot.pk, matter="two_permits", application=application)
@@ -437,7 +435,7 @@ def test_category_b_two_permits_are_booked_at_a_hall_handling_one_of_their_matte
 
 @pytest.mark.django_db
 def test_a_booking_for_another_matter_than_its_application_is_refused(hall, handler_x):
-    application = Application.objects.get(number=file_two_permits(handler_x, "B")["number"])
+    application = ApplicationFactory(submitted=True, filed_by=handler_x, category="B")
     slot = new_slot(hall)
     with pytest.raises(ValidationError, match="another matter"):
         book(handler_x, slot.pk, matter=MATTER, application=application)
@@ -446,7 +444,7 @@ def test_a_booking_for_another_matter_than_its_application_is_refused(hall, hand
 
 @pytest.mark.django_db
 def test_only_someone_acting_for_the_application_may_book_for_it(hall, handler_x, handler_y):
-    application = Application.objects.get(number=file_two_permits(handler_x, "B")["number"])
+    application = ApplicationFactory(submitted=True, filed_by=handler_x, category="B")
     slot = new_slot(hall)
     with pytest.raises(PermissionDenied):
         book(handler_y, slot.pk, matter="two_permits", application=application)
@@ -502,7 +500,9 @@ def test_a_draft_holds_no_seat(hall):
     ann = person("ann")
     slot = new_slot(hall)
     with pytest.raises(ValidationError, match="a draft cannot be booked"):
-        book(ann, slot.pk, matter=MATTER, application=filed(ann, MATTER, submit=False))
+        book(
+            ann, slot.pk, matter=MATTER, application=ApplicationFactory(filed_by=ann, matter=MATTER)
+        )
     assert seats(slot) == 0
 
 

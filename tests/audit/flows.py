@@ -1,12 +1,9 @@
-"""Applications and cases for the audit tests, made through the shared flow helpers."""
+"""What the audit tests share: a file given for the passport, and the entries of an action."""
 
 from django.core.files.base import ContentFile
 
 from onestop.applications.models import Upload
 from onestop.audit.models import AuditEntry
-
-from ..applications.test_one_window_flow import accepted_cases as accepted  # noqa: F401
-from ..people import person, staff  # noqa: F401  (the audit tests take staff from here)
 
 FILE_NAME = "passport-john-wilson.pdf"  # a person's name in a file name: never audited
 

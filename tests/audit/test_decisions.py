@@ -11,7 +11,8 @@ from onestop.accounts.models import Role
 from onestop.audit.models import AuditEntry
 from onestop.cases import decisions
 
-from .flows import accepted, entries, staff
+from ..factories import ApplicationFactory, CaseFactory, staff
+from .flows import entries
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,9 @@ def test_passing_accepting_reviewing_and_approving_are_entries_with_actor_role_a
     handler_x, examiner, clerk, ps_handler, ps_leader
 ):
     started = timezone.now()
-    residence = accepted(handler_x, examiner, clerk)["residence_permit"]
+    residence = CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
     decisions.review(residence, ps_handler)
     decisions.approve(residence, ps_leader, note="In order")
     number = residence.application.number
@@ -62,7 +65,9 @@ def test_passing_accepting_reviewing_and_approving_are_entries_with_actor_role_a
 
 
 def test_each_history_event_has_exactly_one_entry(handler_x, examiner, clerk, ps_handler):
-    residence = accepted(handler_x, examiner, clerk)["residence_permit"]
+    residence = CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
     decisions.review(residence, ps_handler)
     application = residence.application
     assert len(entries("decision.", object_type="application")) == application.events.count()
@@ -70,7 +75,9 @@ def test_each_history_event_has_exactly_one_entry(handler_x, examiner, clerk, ps
 
 
 def test_a_decision_rolled_back_leaves_no_entry(handler_x, examiner, clerk, ps_handler):
-    residence = accepted(handler_x, examiner, clerk)["residence_permit"]
+    residence = CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
     before = AuditEntry.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
         decisions.review(residence, ps_handler)
@@ -81,7 +88,9 @@ def test_a_decision_rolled_back_leaves_no_entry(handler_x, examiner, clerk, ps_h
 
 
 def test_a_refused_decision_leaves_no_entry(handler_x, examiner, clerk, ps_handler):
-    residence = accepted(handler_x, examiner, clerk)["residence_permit"]
+    residence = CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
     before = AuditEntry.objects.count()
     with pytest.raises(Exception, match="reasons"):
         decisions.propose_refusal(residence, ps_handler, reasons="  ")
@@ -89,7 +98,7 @@ def test_a_refused_decision_leaves_no_entry(handler_x, examiner, clerk, ps_handl
 
 
 def test_entries_follow_one_another_in_time(handler_x, examiner, clerk):
-    accepted(handler_x, examiner, clerk)
+    ApplicationFactory(accepted=True, filed_by=handler_x, examiner=examiner, clerk=clerk)
     times = [e.at for e in AuditEntry.objects.order_by("sequence")]
     assert times == sorted(times)
     assert times[-1] - times[0] < timedelta(minutes=5)

@@ -13,8 +13,9 @@ from onestop.applications.models import Application
 from onestop.audit.models import AuditEntry
 from onestop.cases import decisions, opinions
 
-from ..applications.test_one_window_flow import FORM, as_, file_two_permits, originals, post
-from .flows import FILE_NAME, staff, uploaded
+from ..clients import as_, post
+from ..factories import FORM, ApplicationFactory, originals, staff
+from .flows import FILE_NAME, uploaded
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,8 @@ def test_no_personal_data_in_any_entry_of_a_full_flow(handler_x, examiner, clerk
     ps_leader = staff("ps.leader", Role.DEPARTMENT_LEADER, "public_security")
     st_handler = staff("st.handler", Role.DEPARTMENT_HANDLER, "science_technology")
     st_leader = staff("st.leader", Role.DEPARTMENT_LEADER, "science_technology")
-    filed = file_two_permits(handler_x, "B")
-    number = filed["number"]
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x, category="B")
+    number = filed.number
     item = {"kind": "field", "code": "phone", "reason_en": WRITTEN, "reason_zh": "雇主信函未签字"}
     examine = f"/api/v1/applications/{number}/pre-examination"
     post(as_(examiner), examine, {"decision": "correct", "items": [item]})

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.applications.access import get_application_for
-from onestop.applications.models import Application
 from onestop.appointments.booking import book
 from onestop.appointments.models import Slot
 from onestop.appointments.slots import open_window
@@ -17,8 +16,9 @@ from onestop.audit import reads
 from onestop.audit.models import AuditEntry
 from onestop.catalog.models import Hall
 
-from ..applications.test_one_window_flow import as_, file_two_permits, post
-from .flows import FILE_NAME, accepted, entries, staff, uploaded
+from ..clients import as_, post
+from ..factories import ApplicationFactory, CaseFactory, staff
+from .flows import FILE_NAME, entries, uploaded
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def ps_handler():
 
 @pytest.fixture
 def filed(handler_x):
-    return Application.objects.get(number=file_two_permits(handler_x)["number"])
+    return ApplicationFactory(submitted=True, filed_by=handler_x)
 
 
 def test_a_pre_examiner_opening_an_application_is_one_entry(filed, examiner):
@@ -83,7 +83,9 @@ def test_a_refused_read_is_not_an_entry(filed, qingdao_clerk, handler_y):
 
 
 def test_a_department_handler_opening_a_case_is_one_entry(handler_x, examiner, clerk, ps_handler):
-    residence = accepted(handler_x, examiner, clerk)["residence_permit"]
+    residence = CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
     before = AuditEntry.objects.count()
     assert as_(ps_handler).get(f"/staff/cases/{residence.pk}/").status_code == 200
     (entry,) = AuditEntry.objects.filter(sequence__gt=before)
@@ -103,7 +105,9 @@ def test_a_department_handler_opening_a_case_is_one_entry(handler_x, examiner, c
 def test_a_decision_over_the_api_reads_the_case_and_records_the_decision(
     handler_x, examiner, clerk, ps_handler
 ):
-    residence = accepted(handler_x, examiner, clerk)["residence_permit"]
+    residence = CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
     before = AuditEntry.objects.count()
     answer = post(as_(ps_handler), f"/api/v1/cases/{residence.pk}/decisions", {"action": "review"})
     assert answer.status_code == 200

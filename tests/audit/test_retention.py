@@ -16,7 +16,7 @@ from tests.processes import environment, run
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-enough-password"  # tests/people.py
+PASSWORD = "a-long-enough-password"  # tests/factories/accounts.py
 
 
 def record(model, days_ago: int, username="handler.x"):

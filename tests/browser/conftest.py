@@ -94,7 +94,7 @@ def world(transactional_db):
     open_booking_windows()
 
 
-PASSWORD = "a-long-enough-password"  # what tests/people.py gives everyone
+PASSWORD = "a-long-enough-password"  # what tests/factories gives everyone
 
 
 def with_device(user):

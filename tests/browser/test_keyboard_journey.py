@@ -3,27 +3,16 @@ type, Enter; a missing field is listed in the error summary, whose link takes th
 
 import pytest
 
-from onestop.accounts.models import Role
-from tests.applications.test_one_window_flow import FORM, file_two_permits
-from tests.people import person
+from tests.factories import FORM, ApplicationFactory, EmployerFactory, HandlerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def number(world):
-    """A two-permits application of employer X, filed through the API."""
-    from onestop.accounts.models import Employer
-    from onestop.catalog.models import Region
-
-    beijing = Region.objects.get(code="beijing")
-    employer = Employer.objects.create(
-        name_zh="甲公司",
-        name_en="Company X",
-        credit_code=FORM["employer_credit_code"],
-        region=beijing,
-    )
-    return file_two_permits(person("handler.x", Role.EMPLOYER_HANDLER, employer=employer))["number"]
+    """A two-permits application of employer X, filed."""
+    employer = EmployerFactory(credit_code=FORM["employer_credit_code"])
+    return ApplicationFactory(submitted=True, filed_by=HandlerFactory(employer=employer)).number
 
 
 def focused(page) -> dict:

@@ -14,8 +14,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from onestop.accounts.models import Role
-from tests.applications.test_one_window_flow import FORM, profile
-from tests.people import person
+from tests.factories import FORM, person, profile
 
 from .conftest import follow, with_device
 

@@ -7,7 +7,7 @@ resident keys and verifies its user."""
 import pytest
 
 from onestop.accounts.models import Role
-from tests.people import staff
+from tests.factories import staff
 
 from .conftest import follow, with_device
 

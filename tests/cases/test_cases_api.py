@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 
-from ..applications.test_one_window_flow import as_
-from .test_department_flow import accepted_two_permits, staff  # noqa: F401
+from ..clients import as_
+from ..factories import staff
+from .test_department_flow import accepted_two_permits, stay_permit_case  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,6 @@ def test_a_case_of_another_department_is_not_found(accepted_two_permits):  # noq
 
 
 def test_the_window_records_the_stay_permit_fee_before_handing_over():
-    from .test_department_flow import stay_permit_case
-
     case, clerk = stay_permit_case()
     response = as_(clerk).post(
         f"/api/v1/cases/{case.pk}/payments",

@@ -10,24 +10,27 @@ from onestop.accounts.models import Assignment, Role
 from onestop.cases import decisions, payments
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.queues import queue, with_time_left
-from onestop.catalog.models import Region
+from onestop.workdays.models import Deadline
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import (
-    FORM,
-    accepted_cases,
-    as_,
-    originals,
-    post,
+from ..factories import (
+    ApplicationFactory,
+    CaseFactory,
+    StaffFactory,
+    cases_of,
+    regional,
+    staff,
 )
-from ..people import person, staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def accepted_two_permits(handler_x, examiner, clerk):
-    return accepted_cases(handler_x, examiner, clerk)
+    application = ApplicationFactory(
+        accepted=True, filed_by=handler_x, examiner=examiner, clerk=clerk
+    )
+    return cases_of(application)
 
 
 def test_two_permits_run_in_parallel_share_the_work_permit_and_are_mailed_together(
@@ -144,6 +147,36 @@ def test_a_paused_case_moves_its_due_date_across_national_day(accepted_two_permi
     assert CaseEvent.objects.get(case=residence, kind="resume").data == {"working_days_paused": 3}
 
 
+def test_resuming_moves_the_statutory_planned_and_step_dates_by_the_working_days_paused():
+    """The statutory and the planned due date are separate facts (Case): a pause the law does
+    not count moves each of them, and the step's, by the working days paused."""
+    case = CaseFactory()  # the residence permit, waiting for review
+    handler = regional(Role.DEPARTMENT_HANDLER, case.region, case.department)
+    # As routing would have set them on Friday 2026-09-25: review 2, promised 5, statutory 7
+    # working days, over National Day (1-7 Oct off, Saturday 10 Oct worked).
+    Deadline.objects.filter(pk=case.deadline_id).update(starts_on=date(2026, 9, 25), working_days=5)
+    Case.objects.filter(pk=case.pk).update(
+        routed_on=date(2026, 9, 25),
+        step_started_on=date(2026, 9, 25),
+        step_due=date(2026, 9, 29),
+        planned_due=date(2026, 10, 9),
+        statutory_due=date(2026, 10, 12),
+    )
+    decisions.pause(case, handler, reason="expert review", on=date(2026, 9, 29))
+    resumed = decisions.resume(case, handler, on=date(2026, 10, 9))
+    # 29, 30 Sep and 8 Oct paused: each date three working days later.
+    assert resumed.step_due == date(2026, 10, 9)
+    assert resumed.planned_due == date(2026, 10, 13)
+    assert resumed.statutory_due == date(2026, 10, 15)
+    assert resumed.queue_due == resumed.step_due
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.step_due, stored.planned_due, stored.statutory_due) == (
+        date(2026, 10, 9),
+        date(2026, 10, 13),
+        date(2026, 10, 15),
+    )
+
+
 def test_queues_show_each_department_its_cases_nearest_due_first(
     accepted_two_permits, django_assert_max_num_queries
 ):
@@ -158,44 +191,20 @@ def test_queues_show_each_department_its_cases_nearest_due_first(
         assert rows[0]["case"].status == CaseStatus.APPROVAL
         assert rows[0]["case"].matter_version.matter.code == "residence_permit.issue"
     assert list(queue(ps_handler)) == []
+    CaseFactory.create_batch(19, approval=True)  # the same queries for twenty
+    with django_assert_max_num_queries(4):
+        rows = with_time_left(queue(ps_leader), timezone.localdate())
+        assert len(rows) == 20
+        assert {r["case"].matter_version.matter.code for r in rows} == {"residence_permit.issue"}
 
 
 def stay_permit_case():
-    guangxi = Region.objects.get(code="guangxi")
-    applicant = person("applicant.gx")
-    examiner = person("examiner.gx", Role.PRE_EXAMINER, region=guangxi)
-    clerk = person("clerk.gx", Role.WINDOW_CLERK, region=guangxi)
-    form = {
-        k: v
-        for k, v in FORM.items()
-        if k
-        not in (
-            "residence_purpose",
-            "residence_valid_until",
-            "employer_name",
-            "employer_credit_code",
-            "position",
-        )
-    }
-    filed = post(
-        as_(applicant),
-        "/api/v1/applications",
-        {
-            "region": "guangxi",
-            "matter": "stay_permit.issue",
-            "profile": {"stay_reason": "crew"},
-            "form": {**form, "stay_kind": "crew", "stay_valid_until": "2027-01-31"},
-        },
-    ).json()
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
-    accepted = post(
-        as_(clerk),
-        f"/api/v1/applications/{number}/acceptance",
-        {"decision": "accept", "originals_checked": originals(filed)},
+    """A crew member's stay permit, accepted in Guangxi (004): the case and the clerk."""
+    clerk = StaffFactory(username="clerk.gx", role=Role.WINDOW_CLERK, region="guangxi")
+    application = ApplicationFactory(
+        accepted=True, region="guangxi", matter="stay_permit.issue", clerk=clerk
     )
-    assert accepted.status_code == 200, accepted.json()
-    return Case.objects.get(application__number=number), clerk
+    return Case.objects.get(application=application), clerk
 
 
 def test_a_stay_permit_case_meets_the_2_2_1_step_budgets():

@@ -10,7 +10,8 @@ from onestop.accounts.models import Role
 from onestop.cases import decisions
 from onestop.notifications.models import Outbox
 
-from .test_department_flow import accepted_two_permits, staff  # noqa: F401
+from ..factories import staff
+from .test_department_flow import accepted_two_permits  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

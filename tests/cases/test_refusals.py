@@ -15,9 +15,10 @@ from onestop.cases import decisions
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.notifications.models import Outbox
 
-from ..applications.test_one_window_flow import as_
+from ..clients import as_
+from ..factories import staff
 from .test_cases_api import decide
-from .test_department_flow import accepted_two_permits, staff  # noqa: F401
+from .test_department_flow import accepted_two_permits  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from onestop.accounts.models import Role
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.workflow import TRANSITIONS, transition
 
-from .test_department_flow import accepted_two_permits, staff  # noqa: F401
+from ..factories import staff
+from .test_department_flow import accepted_two_permits  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 ACTORS = {

@@ -15,9 +15,8 @@ from PIL import ExifTags, Image, ImageDraw
 from onestop.applications import drafts, pre_examination, submission
 from onestop.applications.models import Upload
 from onestop.documents import photo, uploads
-from tests.applications.test_one_window_flow import FORM
 from tests.documents.test_uploads import named, pdf
-from tests.people import person
+from tests.factories import FORM, person
 
 pytestmark = pytest.mark.django_db
 

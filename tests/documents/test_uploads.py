@@ -27,8 +27,7 @@ from pypdf.generic import (
 from onestop.applications import drafts
 from onestop.applications.models import Event, Upload
 from onestop.refusals import Invalid
-from tests.people import person
-from tests.web.test_applicant_pages import filed_for_x
+from tests.factories import ApplicationFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -590,7 +589,7 @@ def test_a_person_without_the_application_cannot_upload_and_nothing_is_read(draf
 
 
 def test_a_submitted_application_takes_no_file_and_nothing_is_read(handler_x):
-    application = filed_for_x(handler_x)
+    application = ApplicationFactory(submitted=True, filed_by=handler_x)
     with pytest.raises(Invalid) as caught:
         drafts.add_upload(
             application,

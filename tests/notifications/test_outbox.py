@@ -5,14 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.applications import pre_examination
-from onestop.applications.models import Application, Status
+from onestop.applications.models import Status
 from onestop.applications.submission import resubmit
 from onestop.cases import acceptance
 from onestop.notifications import outbox
 from onestop.notifications.models import Outbox
 from onestop.refusals import Invalid
 
-from ..applications.test_one_window_flow import FORM, file_two_permits, originals
+from ..factories import FORM, ApplicationFactory, originals_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +34,16 @@ class Rollback(Exception):
 @pytest.fixture
 def filed(handler_x):
     """Submitted with an e-mail address and a phone number."""
-    answer = file_two_permits(handler_x, form={**FORM, "email": EMAIL})
-    return answer, Application.objects.get(number=answer["number"])
+    return ApplicationFactory(submitted=True, filed_by=handler_x, form={**FORM, "email": EMAIL})
 
 
 @pytest.fixture
 def pre_examined(filed, examiner):
-    answer, application = filed
-    pre_examination.pass_pre_examination(application, examiner)
-    return answer, application
+    return pre_examination.pass_pre_examination(filed, examiner)
 
 
-def accept(pre_examined, clerk, **language):
-    answer, application = pre_examined
-    checked = [tuple(code.split("/", 1)) for code in originals(answer)]
+def accept(application, clerk, **language):
+    checked = originals_checked(application)
     return acceptance.accept(application, clerk, originals_checked=checked, **language)
 
 
@@ -72,7 +68,7 @@ def test_acceptance_queues_the_notice_by_email_and_sms(pre_examined, clerk):
 
 
 def test_a_one_time_notice_queues_the_notice_with_every_reason(filed, examiner):
-    _, application = filed
+    application = filed
     notice = pre_examination.request_correction(application, examiner, DEFECTS)
     email = queued(application, "correction_requested")["email"]
     assert email.subject == f"One-time notice of corrections · {application.number}-1"
@@ -82,7 +78,7 @@ def test_a_one_time_notice_queues_the_notice_with_every_reason(filed, examiner):
 
 
 def test_each_notice_of_an_application_has_its_own_key(filed, examiner, handler_x):
-    _, application = filed
+    application = filed
     pre_examination.request_correction(application, examiner, DEFECTS)
     resubmit(application, handler_x)
     pre_examination.request_correction(application, examiner, DEFECTS)
@@ -96,7 +92,7 @@ def test_each_notice_of_an_application_has_its_own_key(filed, examiner, handler_
 
 
 def test_non_acceptance_queues_the_notice_with_reason_and_referral(filed, examiner):
-    _, application = filed
+    application = filed
     pre_examination.not_accept(
         application, examiner, reason="Not a matter of this hall", referral="Qingdao hall"
     )
@@ -106,7 +102,7 @@ def test_non_acceptance_queues_the_notice_with_reason_and_referral(filed, examin
 
 
 def test_a_rolled_back_acceptance_queues_nothing(pre_examined, clerk):
-    _, application = pre_examined
+    application = pre_examined
     with pytest.raises(Rollback), transaction.atomic():
         accept(pre_examined, clerk)
         assert Outbox.objects.filter(application=application).count() == 2
@@ -117,7 +113,7 @@ def test_a_rolled_back_acceptance_queues_nothing(pre_examined, clerk):
 
 
 def test_a_refused_non_acceptance_queues_nothing(filed, examiner):
-    _, application = filed
+    application = filed
     with pytest.raises(Invalid):
         pre_examination.not_accept(application, examiner, reason=" ")
     assert not Outbox.objects.filter(application=application).exists()
@@ -136,7 +132,7 @@ def test_the_message_is_in_the_applicants_language(pre_examined, clerk):
 
 
 def test_the_one_time_notice_gives_the_reasons_in_the_applicants_language(filed, examiner):
-    _, application = filed
+    application = filed
     pre_examination.request_correction(application, examiner, DEFECTS, language="zh-Hans")
     email = queued(application, "correction_requested")["email"]
     assert email.language == "zh-hans"
@@ -146,7 +142,7 @@ def test_the_one_time_notice_gives_the_reasons_in_the_applicants_language(filed,
 
 @pytest.mark.parametrize("event", ["accept", "request_correction", "not_accept"])
 def test_no_message_says_the_passport_number(event, pre_examined, examiner, clerk):
-    _, application = pre_examined
+    application = pre_examined
     if event == "accept":
         accept(pre_examined, clerk)
     elif event == "request_correction":
@@ -168,7 +164,7 @@ def test_no_message_says_the_passport_number(event, pre_examined, examiner, cler
     ],
 )
 def test_a_message_goes_to_each_address_the_form_gives(filed, form, channels):
-    _, application = filed
+    application = filed
     application.form = form
     queued_now = outbox.enqueue(application, "not_accepted", context={"reason": "x"})
     assert [m.channel for m in queued_now] == channels
@@ -186,6 +182,6 @@ def test_the_language_is_english_unless_chinese():
 
 
 def test_a_message_is_due_when_it_is_queued(filed):
-    _, application = filed
+    application = filed
     (message, _) = outbox.enqueue(application, "not_accepted", context={"reason": "x"})
     assert message.next_attempt_at <= timezone.now()

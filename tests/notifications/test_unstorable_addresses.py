@@ -14,7 +14,8 @@ import pytest
 from onestop.applications.models import Application, Status
 from onestop.notifications.models import Channel, Kind, Outbox
 
-from ..applications.test_one_window_flow import FORM, as_, file_two_permits, post
+from ..clients import as_, post
+from ..factories import FORM, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,9 @@ EMAIL = "wilson@example.cn"
 
 def filed_with(handler, **stored) -> Application:
     """An application filed as the form allowed before, its addresses then changed in place."""
-    filed = file_two_permits(handler, form={**FORM, "email": EMAIL})
-    application = Application.objects.get(number=filed["number"])
+    application = ApplicationFactory(
+        submitted=True, filed_by=handler, form={**FORM, "email": EMAIL}
+    )
     application.form = {**application.form, **stored}
     application.save(update_fields=["form"])
     return application

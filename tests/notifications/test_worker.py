@@ -6,12 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from onestop.applications.models import Application
 from onestop.notifications import outbox, worker
 from onestop.notifications.models import Delivery, Outbox, Status
 from onestop.notifications.senders import IDEMPOTENCY_HEADER
 
-from ..applications.test_one_window_flow import FORM, file_two_permits
+from ..factories import FORM, ApplicationFactory
 from .fake_senders import RecordingDedupingSender
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +21,7 @@ REFUSING = "tests.notifications.fake_senders.RefusingSender"
 
 @pytest.fixture
 def application(handler_x):
-    number = file_two_permits(handler_x, form={**FORM, "email": EMAIL})["number"]
-    return Application.objects.get(number=number)
+    return ApplicationFactory(submitted=True, filed_by=handler_x, form={**FORM, "email": EMAIL})
 
 
 @pytest.fixture

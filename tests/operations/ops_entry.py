@@ -19,59 +19,39 @@ from pathlib import Path
 
 
 def make() -> str:
+    # Imported here, as in every function of this entry: main() sets Django up first.
     from django.contrib.auth.models import User
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from PIL import Image
 
-    from onestop.accounts.models import Employer, Role
-    from onestop.applications import drafts, pre_examination, submission
-    from onestop.cases import acceptance
+    from onestop.accounts.models import Role
     from onestop.catalog.loader import load
-    from onestop.catalog.models import Region
     from onestop.workdays.seed import seed
-    from tests.applications.test_one_window_flow import FORM, profile
-    from tests.people import person
+    from tests.factories import FORM, ApplicationFactory, EmployerFactory, StaffFactory
 
     call_command("migrate", interactive=False, verbosity=0)
     load()
     seed()
-    beijing = Region.objects.get(code="beijing")
-    employer = Employer.objects.create(
-        name_zh="甲公司",
-        name_en="Company X",
-        credit_code=FORM["employer_credit_code"],
-        region=beijing,
-    )
-    handler = person("ops.handler", Role.EMPLOYER_HANDLER, employer=employer)
-    examiner = person("ops.examiner", Role.PRE_EXAMINER, region=beijing)
-    clerk = person("ops.clerk", Role.WINDOW_CLERK, region=beijing)
-    application = drafts.create_draft(
-        handler,
-        "beijing",
-        bundle="two_permits",
-        employer_code=employer.credit_code,
-        profile=profile("B"),
-        form={**FORM, "email": "applicant@example.com"},
-    )
-    material = next(m for m in drafts.materials_of(application) if m["applies"])
+    employer = EmployerFactory(credit_code=FORM["employer_credit_code"])
     picture = io.BytesIO()
     Image.new("RGB", (600, 800), (250, 250, 250)).save(picture, "PNG")
-    drafts.add_upload(
-        application,
-        handler,
-        matter_code=material["matter"],
-        material_code=material["code"],
-        uploaded_file=SimpleUploadedFile("scan.png", picture.getvalue(), "image/png"),
+    application = ApplicationFactory(
+        accepted=True,
+        filed_by=StaffFactory(
+            username="ops.handler", role=Role.EMPLOYER_HANDLER, employer=employer
+        ),
+        examiner=StaffFactory(username="ops.examiner", role=Role.PRE_EXAMINER),
+        clerk=StaffFactory(username="ops.clerk", role=Role.WINDOW_CLERK),
+        form={**FORM, "email": "applicant@example.com"},
+        uploads=[
+            (
+                "work_permit.issue",
+                "online_attachments",
+                SimpleUploadedFile("scan.png", picture.getvalue(), "image/png"),
+            )
+        ],
     )
-    application = submission.submit(application, handler)
-    pre_examination.pass_pre_examination(application, examiner)
-    needed = [
-        (m["matter"], m["code"])
-        for m in drafts.materials_of(application)
-        if m["applies"] is True and not m["exempt"]
-    ]
-    acceptance.accept(application, clerk, originals_checked=needed)
     User.objects.create_user("ops.someone")
     return application.number
 

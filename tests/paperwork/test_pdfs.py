@@ -15,19 +15,9 @@ from onestop.cases.models import Case
 from onestop.paperwork import facts
 from onestop.web.management.commands.render_document_samples import render_first_page, samples
 
-from ..applications.test_one_window_flow import FORM
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401 - a fixture
-from ..documents.flows import (
-    DEPENDENT,
-    booked,
-    both_mailed,
-    decided,
-    filed,
-    noticed,
-    refused,
-    squeezed,
-    text_of,
-)
+from ..documents.flows import DEPENDENT, both_mailed, decided, squeezed, text_of
+from ..factories import FORM, ApplicationFactory, BookingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +36,11 @@ def assert_shows(text: str, *expected: str):
 
 
 def test_the_form_gives_every_section_in_both_languages_with_the_applicants_data(handler_x):
-    application = filed(handler_x, dependents=[DEPENDENT], chinese_name="魏约翰")
+    application = ApplicationFactory(
+        submitted=True,
+        filed_by=handler_x,
+        form={**FORM, "dependents": [DEPENDENT], "chinese_name": "魏约翰"},
+    )
     text = text_of(paperwork.application_form_pdf(application))
     assert_shows(
         text,
@@ -80,24 +74,34 @@ def test_the_form_gives_every_section_in_both_languages_with_the_applicants_data
 
 
 def test_the_form_without_dependents_says_none(handler_x):
-    text = text_of(paperwork.application_form_pdf(filed(handler_x)))
+    text = text_of(
+        paperwork.application_form_pdf(ApplicationFactory(submitted=True, filed_by=handler_x))
+    )
     assert_shows(text, "使用同一护照的偕行人", "无None")
 
 
 def test_the_form_of_a_booked_application_carries_the_booking_code(handler_x, examiner):
-    application = booked(handler_x, examiner)
+    application = BookingFactory(
+        application__filed_by=handler_x, application__examiner=examiner
+    ).application
     code = application.bookings.get().code
     text = text_of(paperwork.application_form_pdf(application))
     assert_shows(text, "预约码", "Booking code", code, "000 §十一 4")
 
 
 def test_the_form_without_a_booking_has_no_booking_code(handler_x):
-    text = text_of(paperwork.application_form_pdf(filed(handler_x)))
+    text = text_of(
+        paperwork.application_form_pdf(ApplicationFactory(submitted=True, filed_by=handler_x))
+    )
     assert "预约码" not in text
 
 
 def test_pages_are_numbered_and_dated(handler_x):
-    content = paperwork.application_form_pdf(filed(handler_x, dependents=[DEPENDENT] * 6))
+    content = paperwork.application_form_pdf(
+        ApplicationFactory(
+            submitted=True, filed_by=handler_x, form={**FORM, "dependents": [DEPENDENT] * 6}
+        )
+    )
     pages = len(PdfReader(BytesIO(content)).pages)
     assert pages >= 2
     assert_shows(
@@ -135,7 +139,9 @@ def test_the_receipt_gives_its_validity_the_cases_and_the_legal_stay_note(cases)
 
 
 def test_the_notice_lists_every_item_with_both_reasons(handler_x, examiner):
-    notice = noticed(handler_x, examiner)
+    notice = ApplicationFactory(
+        correction_requested=True, filed_by=handler_x, examiner=examiner
+    ).notices.get()
     text = text_of(paperwork.notice_pdf(notice))
     assert_shows(
         text,
@@ -155,7 +161,9 @@ def test_the_notice_lists_every_item_with_both_reasons(handler_x, examiner):
 
 
 def test_the_non_acceptance_gives_the_reason_and_the_referral(handler_x, examiner, clerk):
-    application = refused(handler_x, examiner, clerk)
+    application = ApplicationFactory(
+        not_accepted=True, filed_by=handler_x, examiner=examiner, clerk=clerk
+    )
     text = text_of(paperwork.non_acceptance_pdf(application))
     assert_shows(
         text,
@@ -231,7 +239,7 @@ def test_the_pickup_slip_lists_both_permits_mailed_together_with_the_tracking_nu
 
 
 def test_documents_not_issued_yet_are_refused(cases, handler_x, examiner):
-    draft_free = filed(handler_x)
+    draft_free = ApplicationFactory(submitted=True, filed_by=handler_x)
     undecided = Case.objects.first()
     for make, subject in (
         (paperwork.receipt_pdf, draft_free),
@@ -267,7 +275,7 @@ def test_the_qr_code_links_to_the_progress_page_without_personal_data(settings):
 
 
 def test_the_file_names_the_document_never_the_person(handler_x):
-    application = filed(handler_x)
+    application = ApplicationFactory(submitted=True, filed_by=handler_x)
     content = paperwork.application_form_pdf(application)
     metadata = PdfReader(BytesIO(content)).metadata
     assert application.number in metadata.title

@@ -17,7 +17,8 @@ from onestop.progress import answer as progress
 from onestop.progress import throttle
 from onestop.progress.answer import progress_for, progress_of
 
-from ..applications.test_one_window_flow import FORM, as_, file_two_permits, originals, post
+from ..clients import as_, post
+from ..factories import FORM, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def lookup(number, passport=None, ip="127.0.0.1", client=None):
 @pytest.fixture
 def filed(handler_x) -> str:
     """The number of an application filed once for a test; hypothesis's examples share it."""
-    return file_two_permits(handler_x)["number"]
+    return ApplicationFactory(submitted=True, filed_by=handler_x).number
 
 
 def iso(day):
@@ -56,20 +57,13 @@ def iso(day):
 
 
 def accepted(handler, examiner, clerk) -> str:
-    filed = file_two_permits(handler)
-    number = filed["number"]
-    post(as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"})
-    answer = post(
-        as_(clerk),
-        f"/api/v1/applications/{number}/acceptance",
-        {"decision": "accept", "originals_checked": originals(filed)},
-    )
-    assert answer.status_code == 200, answer.json()
-    return number
+    return ApplicationFactory(
+        accepted=True, filed_by=handler, examiner=examiner, clerk=clerk
+    ).number
 
 
 def test_an_unknown_number_and_a_wrong_passport_number_get_the_same_answer(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     unknown = lookup(UNKNOWN, PASSPORT)
     wrong = lookup(number, "E99999999")
     assert unknown.status_code == wrong.status_code == 404
@@ -85,7 +79,7 @@ def test_an_unknown_number_and_a_wrong_passport_number_get_the_same_answer(handl
 def test_progress_for_does_the_same_work_for_unknown_and_wrong(
     handler_x, django_assert_num_queries, monkeypatch, number, passport
 ):
-    filed = file_two_permits(handler_x)["number"]
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x).number
     compared = []
     real = progress.hmac.compare_digest
     monkeypatch.setattr(
@@ -97,7 +91,7 @@ def test_progress_for_does_the_same_work_for_unknown_and_wrong(
 
 
 def test_the_right_passport_number_in_any_case_and_with_spaces_shows_the_status(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     answer = lookup(number.lower(), f"  {PASSPORT.lower()} ")
     assert answer.status_code == 200
     body = answer.json()
@@ -144,7 +138,7 @@ def test_the_answer_holds_no_personal_data(handler_x, examiner, clerk):
 
 
 def test_an_open_notice_lists_what_to_correct_with_names(handler_x, examiner):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}
     post(
         as_(examiner),
@@ -158,14 +152,14 @@ def test_an_open_notice_lists_what_to_correct_with_names(handler_x, examiner):
 
 
 def test_the_answer_is_never_cached(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     for answer in (lookup(number, PASSPORT), lookup(number, "E99999999")):
         assert "no-store" in answer["Cache-Control"]
 
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=3, ONESTOP_PROGRESS_FAILURES_PER_NUMBER=100)
 def test_guessing_from_one_address_is_throttled_and_another_address_still_works(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     for guess in ("E1", "E2", "E3"):
         assert lookup(number, guess, ip="203.0.113.7").status_code == 404
     refused = lookup(number, "E4", ip="203.0.113.7")
@@ -185,7 +179,7 @@ def test_guessing_from_one_address_is_throttled_and_another_address_still_works(
     ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP=2,
 )
 def test_guessing_one_number_from_many_addresses_leaves_each_address_few_tries(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     for index in range(3):  # the third failure from anywhere guards the number
         assert lookup(number, f"E{index}", ip=f"203.0.113.{index}").status_code == 404
     assert lookup(number, "E9", ip="203.0.113.0").status_code == 404  # its second try
@@ -201,7 +195,7 @@ def test_guessing_one_number_from_many_addresses_leaves_each_address_few_tries(h
 
 
 def test_the_applicant_sees_progress_after_strangers_failed_on_the_number(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     for stranger in range(5):
         for guess in range(12):
             lookup(number, f"E{guess}", ip=f"203.0.113.{stranger}")
@@ -232,7 +226,7 @@ def test_no_stranger_can_lock_the_applicant_out(filed, strangers):
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=2)
 def test_successful_lookups_do_not_count(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     for _ in range(5):
         assert lookup(number, PASSPORT).status_code == 200
     assert lookup(number, "E1").status_code == 404
@@ -242,7 +236,7 @@ def test_successful_lookups_do_not_count(handler_x):
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=1)
 def test_a_signed_in_viewer_needs_no_passport_number_and_is_not_throttled(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     assert lookup(UNKNOWN, "E1").status_code == 404
     assert lookup(number, PASSPORT).status_code == 429
     mine = lookup(number, client=as_(handler_x))
@@ -322,7 +316,7 @@ def test_other_passport_numbers_do_not_match_however_typed(filed, data):
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=1)
 def test_a_full_width_right_answer_from_an_input_method_is_a_success_not_a_failure(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     ime = "".join(FULL_WIDTH[c] for c in PASSPORT)  # Ｅ００００００００１
 
     assert lookup(number, ime).status_code == 200
@@ -332,13 +326,15 @@ def test_a_full_width_right_answer_from_an_input_method_is_a_success_not_a_failu
 
 
 def test_a_passport_number_filed_full_width_and_spaced_is_found_by_the_printed_one(handler_x):
-    filed = file_two_permits(handler_x, form={**FORM, "passport_number": "ｅ０００ ００００１"})
+    filed = ApplicationFactory(
+        submitted=True, filed_by=handler_x, form={**FORM, "passport_number": "ｅ０００ ００００１"}
+    )
 
-    assert lookup(filed["number"], PASSPORT).status_code == 200
+    assert lookup(filed.number, PASSPORT).status_code == 200
 
 
 def test_the_page_finds_progress_typed_full_width(handler_x, english):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     answer = english.post(
         "/progress/",
         {

@@ -17,8 +17,8 @@ from onestop.cases import decisions
 from onestop.progress import answers
 from onestop.progress.answer import progress_for
 
-from ..applications.test_one_window_flow import FORM, as_, file_two_permits, originals, post
-from ..people import staff
+from ..clients import as_, post
+from ..factories import FORM, ApplicationFactory, originals, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def fresh(viewer, number):
 def test_a_kept_answer_is_used_while_the_application_stands_still(
     handler_x, django_assert_num_queries
 ):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     first = progress_for(number, PASSPORT)
     with django_assert_num_queries(1):  # the lookup of the number and its passport digest
         again = progress_for(number, PASSPORT)
@@ -63,8 +63,8 @@ def test_a_kept_answer_is_used_while_the_application_stands_still(
 def test_every_step_of_a_journey_shows_at_once(handler_x, examiner, clerk):
     """After each write the kept answer is the one computed afresh."""
     owner = as_(handler_x)
-    filed = file_two_permits(handler_x)
-    number = filed["number"]
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x)
+    number = filed.number
     seen = [lookup(number)]
     assert seen[-1] == fresh(owner, number)
 
@@ -116,7 +116,7 @@ def test_every_step_of_a_journey_shows_at_once(handler_x, examiner, clerk):
 
 
 def test_a_write_rolled_back_leaves_a_true_answer(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     before = lookup(number)
     application = Application.objects.get(number=number)
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -128,7 +128,7 @@ def test_a_write_rolled_back_leaves_a_true_answer(handler_x):
 
 def test_a_kept_answer_is_not_used_on_another_day(handler_x, monkeypatch):
     """Working days left change at midnight."""
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     progress_for(number, PASSPORT)
     tomorrow = timezone.localdate() + timedelta(days=1)
     monkeypatch.setattr(answers, "timezone", SimpleNamespace(localdate=lambda: tomorrow))
@@ -142,7 +142,7 @@ def test_a_kept_answer_is_not_used_on_another_day(handler_x, monkeypatch):
 
 def test_nothing_is_kept_unless_the_setting_allows_it(handler_x, settings):
     settings.ONESTOP_PROGRESS_ANSWER_CACHE = False
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     progress_for(number, PASSPORT)
     pk = Application.objects.get(number=number).pk
     assert cache.get(answers.ANSWER.format(pk)) is None

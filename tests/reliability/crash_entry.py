@@ -18,20 +18,19 @@ def setup() -> dict:
     from django.conf import settings
     from django.test import Client
 
-    from onestop.accounts.models import Employer, Role
-    from onestop.catalog.models import Region
-    from tests.applications.test_one_window_flow import FORM
-    from tests.people import person
+    from onestop.accounts.models import Role
+    from tests.factories import FORM, EmployerFactory, StaffFactory
     from tests.signing_in import signed_in
 
-    beijing = Region.objects.get(code="beijing")
-    employer = Employer.objects.create(
-        name_zh=FORM["employer_name"], credit_code=FORM["employer_credit_code"], region=beijing
+    employer = EmployerFactory(
+        name_zh=FORM["employer_name"], name_en="", credit_code=FORM["employer_credit_code"]
     )
     people = {
-        "handler": person("crash.handler", Role.EMPLOYER_HANDLER, employer=employer),
-        "examiner": person("crash.examiner", Role.PRE_EXAMINER, region=beijing),
-        "clerk": person("crash.clerk", Role.WINDOW_CLERK, region=beijing),
+        "handler": StaffFactory(
+            username="crash.handler", role=Role.EMPLOYER_HANDLER, employer=employer
+        ),
+        "examiner": StaffFactory(username="crash.examiner", role=Role.PRE_EXAMINER),
+        "clerk": StaffFactory(username="crash.clerk", role=Role.WINDOW_CLERK),
     }
     sessions = {
         "names": {"session": settings.SESSION_COOKIE_NAME, "csrf": settings.CSRF_COOKIE_NAME}

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.applications.test_one_window_flow import FORM as ONE_WINDOW_FORM
-from tests.applications.test_one_window_flow import profile
+from tests.factories import FORM as ONE_WINDOW_FORM
+from tests.factories import profile
 from tests.processes import ENGINES, ROOT, environment, fresh_database, run
 
 pytestmark = pytest.mark.process

@@ -11,7 +11,7 @@ from django.test import Client
 from onestop.accounts.models import Role
 from onestop.audit.models import AuditEntry
 
-from ..people import person
+from ..factories import person
 
 pytestmark = pytest.mark.django_db
 

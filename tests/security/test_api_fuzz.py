@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from onestop.api import api
 
-from ..applications.test_one_window_flow import FORM, profile
+from ..factories import FORM, profile
 from . import conftest
 from .world import EMPLOYER_X, ROLES
 

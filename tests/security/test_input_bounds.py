@@ -27,7 +27,7 @@ from onestop.cases.models import Case, CaseEvent, Opinion, Payment
 from onestop.notifications.models import Outbox
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS
 
-from ..applications.test_one_window_flow import FORM, profile
+from ..factories import FORM, profile
 from .world import EMPLOYER_X
 
 CJK = re.compile(r"[\u3400-\u9fff]")

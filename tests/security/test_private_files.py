@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.applications.test_one_window_flow import FORM, profile
+from tests.factories import FORM, profile
 
 from .served import (
     DEMO_EMPLOYER,

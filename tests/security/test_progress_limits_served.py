@@ -6,7 +6,7 @@ new connection, so that the worker processes take turns answering (docs/adr/0004
 
 import pytest
 
-from tests.applications.test_one_window_flow import FORM, profile
+from tests.factories import FORM, profile
 
 from .served import DEMO_EMPLOYER, database, deployment_environment, onestop, serving
 

@@ -33,8 +33,8 @@ from onestop.cases import decisions, opinions
 from onestop.cases.models import Case
 from onestop.catalog.models import Department, Hall, Region
 
-from ..applications.test_one_window_flow import FORM, originals, post, profile
-from ..people import person
+from ..clients import post
+from ..factories import FORM, originals, person, profile
 
 # One client for every request of the world: a client loads the middleware when it is made.
 _CLIENT = []

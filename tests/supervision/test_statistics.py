@@ -14,8 +14,9 @@ from onestop.cases.models import Case, CaseEvent
 from onestop.catalog.models import Hall
 from onestop.supervision import statistics
 
-from ..cases.test_department_flow import accepted_two_permits, staff, stay_permit_case
-from ..people import person
+from ..clients import as_
+from ..factories import CaseFactory, person, staff
+from .test_department_flow import accepted_two_permits, stay_permit_case
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +53,8 @@ def test_decided_on_the_due_date_is_on_time_and_a_day_later_is_late(accepted_two
     assert (late["decided"], late["on_time"], late["late"], late["rate"]) == (1, 0, 1, 0)
 
 
-def test_months_are_counted_apart(handler_x, examiner, clerk):
-    from ..web.test_department_pages import accepted
-
-    first = accepted(handler_x, examiner, clerk)["residence_permit"]
-    second = accepted(handler_x, examiner, clerk)["residence_permit"]
+def test_months_are_counted_apart():
+    first, second = CaseFactory(), CaseFactory()
     decide(first, "public_security", on=date(2026, 9, 30), due=date(2026, 10, 9))
     decide(second, "public_security", on=date(2026, 10, 12), due=date(2026, 10, 9))
     rows = [
@@ -83,11 +81,9 @@ def test_another_regions_figures_stay_out(accepted_two_permits):
     assert beijing[0] == {"notices": "0", "applications": 1}
 
 
-def test_notices_fall_into_0_1_and_2_or_more(handler_x, examiner, clerk, accepted_two_permits):
-    from ..web.test_department_pages import accepted
-
+def test_notices_fall_into_0_1_and_2_or_more(accepted_two_permits):
     for notices in (1, 2, 3):
-        number = accepted(handler_x, examiner, clerk)["residence_permit"].application.number
+        number = CaseFactory().application.number
         Application.objects.filter(number=number).update(correction_notices=notices)
     assert statistics.notices_per_application(["beijing"]) == [
         {"notices": "0", "applications": 1},
@@ -132,8 +128,6 @@ def test_load_per_hall_and_weekday_leaves_out_cancelled_and_other_regions():
 def test_the_supervision_page_draws_the_charts_with_tables_for_its_region_only(
     accepted_two_permits,
 ):
-    from ..applications.test_one_window_flow import as_
-
     work = accepted_two_permits["work_permit"]
     decide(work, "science_technology", on=date(2026, 3, 2), due=date(2026, 3, 2))
     case, _clerk = stay_permit_case()

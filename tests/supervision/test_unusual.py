@@ -15,8 +15,8 @@ from onestop.cases import decisions
 from onestop.catalog.models import Department
 from onestop.supervision import unusual
 
-from ..applications.test_one_window_flow import as_
-from ..audit.flows import accepted, staff
+from ..clients import as_
+from ..factories import CaseFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,9 @@ PAGE = "/staff/supervision/"
 
 @pytest.fixture
 def residence(handler_x, examiner, clerk):
-    return accepted(handler_x, examiner, clerk)["residence_permit"]
+    return CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
 
 
 @pytest.fixture

@@ -9,15 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onestop.accounts.models import Role
-from onestop.applications.models import Application
-from onestop.applications.pre_examination import pass_pre_examination
 from onestop.appointments.models import Booking, BookingStatus, Slot
 from onestop.appointments.slots import open_window
 from onestop.catalog.models import Hall, Region
 
-from ..applications.test_one_window_flow import as_, file_two_permits
-from ..appointments.filed import filed
-from ..people import person
+from ..clients import as_
+from ..factories import ApplicationFactory, SlotFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +31,7 @@ def applicant():
 @pytest.fixture
 def application(applicant):
     """The applicant's residence permit application, submitted (000 §十一 4)."""
-    return filed(applicant, MATTER)
+    return ApplicationFactory(submitted=True, filed_by=applicant, matter=MATTER)
 
 
 def slots_page(client, application, hall=HALL):
@@ -129,7 +126,7 @@ def test_a_booking_without_an_application_is_not_made_on_the_page(applicant):
 
 
 def test_a_draft_holds_no_seat_on_the_page(applicant):
-    draft = filed(applicant, MATTER, submit=False)
+    draft = ApplicationFactory(filed_by=applicant, matter=MATTER)
     client = as_(applicant)
     page = slots_page(client, draft).content.decode()
     assert "Submit the application first: a draft cannot be booked" in page
@@ -229,7 +226,10 @@ def test_the_list_asks_the_same_queries_for_one_booking_or_three(applicant, appl
     client = as_(applicant)
     slots_page(client, application)
     book(client, open_slot(), application)
-    others = [filed(applicant, m) for m in ("residence_permit.renew", "residence_permit.reissue")]
+    others = [
+        ApplicationFactory(submitted=True, filed_by=applicant, matter=m)
+        for m in ("residence_permit.renew", "residence_permit.reissue")
+    ]
     with CaptureQueriesContext(connection) as one:
         client.get("/my/appointments/")
     for other in others:
@@ -242,8 +242,7 @@ def test_the_list_asks_the_same_queries_for_one_booking_or_three(applicant, appl
 
 def test_category_a_is_told_no_appointment_is_needed(handler_x):
     """002 §4b: category A talent files both permits without an appointment."""
-    filed = file_two_permits(handler_x, "A")
-    public_id = Application.objects.get(number=filed["number"]).public_id
+    public_id = ApplicationFactory(submitted=True, filed_by=handler_x, category="A").public_id
     client = as_(handler_x)
     page = client.get(NEW, {"hall": HALL, "application": public_id}).content.decode()
     assert "No appointment is needed: come to the window directly (002 §4b)." in page
@@ -259,8 +258,7 @@ def test_category_a_is_told_no_appointment_is_needed(handler_x):
 
 
 def test_category_b_books_for_the_application_at_a_hall_of_a_member_matter(handler_x, examiner):
-    filed = file_two_permits(handler_x, "B")
-    application = pass_pre_examination(Application.objects.get(number=filed["number"]), examiner)
+    application = ApplicationFactory(pre_examined=True, filed_by=handler_x, examiner=examiner)
     client = as_(handler_x)
     halls = client.get(NEW, {"application": application.public_id}).content.decode()
     assert f"?hall={HALL}&amp;application={application.public_id}" in halls
@@ -269,11 +267,13 @@ def test_category_b_books_for_the_application_at_a_hall_of_a_member_matter(handl
     made = Booking.objects.get(person=handler_x)
     assert response["Location"] == f"/my/appointments/{made.code}/"
     assert made.application == application and made.matter == "two_permits"
-    assert filed["number"] in client.get(response["Location"]).content.decode()
+    assert application.number in client.get(response["Location"]).content.decode()
 
 
 def test_a_hall_that_does_not_handle_the_matter_says_so_in_both_languages(applicant):
-    residence = filed(applicant, "permanent_residence.apply")
+    residence = ApplicationFactory(
+        submitted=True, filed_by=applicant, matter="permanent_residence.apply"
+    )
     page = slots_page(as_(applicant), residence, hall="bj_chaoyang").content.decode()
     assert "This hall does not handle that matter." in page
     assert "该大厅不办理此事项。" in page
@@ -285,10 +285,25 @@ def test_a_hall_that_does_not_handle_the_matter_says_so_in_both_languages(applic
 
 def booked_by(user) -> Booking:
     client = as_(user)
-    application = filed(user, MATTER)
+    application = ApplicationFactory(submitted=True, filed_by=user, matter=MATTER)
     slots_page(client, application)
     book(client, open_slot(), application)
     return Booking.objects.get(person=user)
+
+
+def test_a_hall_of_another_region_than_the_application_is_refused_on_the_page(
+    applicant, application
+):
+    """Qingdao's window handles the residence permit too, but the Beijing application books in
+    Beijing: the page says so in both languages and no seat is taken."""
+    qingdao = SlotFactory(hall="qd_citizen_centre_window")
+    response = book(as_(applicant), qingdao, application, hall="qd_citizen_centre_window")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This hall is in another region than the application." in page
+    assert "该大厅与申请不在同一地区。" in page
+    assert not Booking.objects.exists()
+    assert Slot.objects.get(pk=qingdao.pk).booked == 0
 
 
 def test_the_clerk_finds_a_booking_by_its_code_and_records_a_no_show(applicant, clerk):
@@ -312,14 +327,13 @@ def test_the_clerk_finds_a_booking_by_its_code_and_records_a_no_show(applicant, 
 
 
 def test_the_booking_links_to_the_window_page_of_its_application(handler_x, clerk, examiner):
-    filed = file_two_permits(handler_x, "B")
-    application = pass_pre_examination(Application.objects.get(number=filed["number"]), examiner)
+    application = ApplicationFactory(pre_examined=True, filed_by=handler_x, examiner=examiner)
     client = as_(handler_x)
     slots_page(client, application)
     book(client, open_slot(), application)
     made = Booking.objects.get(person=handler_x)
     page = as_(clerk).get("/staff/window/", {"number": made.code}).content.decode()
-    assert f'href="/staff/applications/{filed["number"]}/window/"' in page
+    assert f'href="/staff/applications/{application.number}/window/"' in page
 
 
 def test_another_regions_clerk_does_not_find_the_booking(applicant):
@@ -338,6 +352,6 @@ def test_another_regions_clerk_does_not_find_the_booking(applicant):
 
 
 def test_the_window_lookup_by_application_number_still_redirects(handler_x, clerk):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     response = as_(clerk).get("/staff/window/", {"number": number})
     assert response["Location"] == f"/staff/applications/{number}/window/"

@@ -10,15 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onestop.accounts.models import Assignment, Role
-from onestop.applications.models import Application
 from onestop.cases import decisions
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.workdays.models import Pause
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import accepted_cases as accepted
-from ..applications.test_one_window_flow import as_, file_two_permits, post
-from ..people import person, staff
+from ..clients import as_, post
+from ..factories import ApplicationFactory, CaseFactory, cases_of, person, regional, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +25,9 @@ CASE_LINK = re.compile(r'href="/staff/cases/\d+/"')
 
 @pytest.fixture
 def cases(handler_x, examiner, clerk):
-    return accepted(handler_x, examiner, clerk)
+    return cases_of(
+        ApplicationFactory(accepted=True, filed_by=handler_x, examiner=examiner, clerk=clerk)
+    )
 
 
 @pytest.fixture
@@ -61,29 +61,6 @@ def produced(case, handler, leader, days=730):
     return decisions.produce(
         case, handler, number="N-1", valid_from=today, valid_until=today + timedelta(days=days)
     )
-
-
-def copies(case, n):
-    """`n` more accepted applications of the same matter and department, made directly."""
-    application = case.application
-    for i in range(n):
-        other = Application.objects.create(
-            region=application.region,
-            bundle=application.bundle,
-            bundle_version=application.bundle_version,
-            status=application.status,
-            created_by=application.created_by,
-            number=f"COPY{i:04d}",
-        )
-        Case.objects.create(
-            application=other,
-            matter_version=case.matter_version,
-            department=case.department,
-            region=case.region,
-            routed_on=case.routed_on,
-            step_due=case.step_due,
-            planned_due=case.planned_due,
-        )
 
 
 # The queue
@@ -133,13 +110,35 @@ def test_the_queue_pages_by_50_with_the_same_queries_for_1_case_or_61(
     reader = as_(ps_handler)
     with CaptureQueriesContext(connection) as one:
         reader.get("/staff/cases/")
-    copies(cases["residence_permit"], 60)
+    # Sixty more at each step the handler acts on: review, production, handing over.
+    CaseFactory.create_batch(40)
+    CaseFactory.create_batch(10, production=True)
+    CaseFactory.create_batch(10, ready=True)
     with django_assert_max_num_queries(len(one)):
         first = reader.get("/staff/cases/").content.decode()
     with django_assert_max_num_queries(len(one)):
         second = reader.get("/staff/cases/?page=2").content.decode()
     assert len(CASE_LINK.findall(first)) == 50 and "Page 1 of 2" in first
     assert len(CASE_LINK.findall(second)) == 11 and "Page 2 of 2" in second
+
+
+def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(
+    ps_leader, django_assert_max_num_queries
+):
+    CaseFactory(approval=True)
+    reader = as_(ps_leader)
+    with CaptureQueriesContext(connection) as one:
+        reader.get("/staff/cases/")
+    CaseFactory.create_batch(15, approval=True)
+    for case in CaseFactory.create_batch(4):  # refusals proposed, waiting for the leader
+        decisions.propose_refusal(
+            case,
+            regional(Role.DEPARTMENT_HANDLER, case.region, case.department),
+            reasons="The employer's letter is not signed",
+        )
+    with django_assert_max_num_queries(len(one)):
+        page = reader.get("/staff/cases/").content.decode()
+    assert len(CASE_LINK.findall(page)) == 20
 
 
 def test_the_queue_is_refused_to_a_clerk_and_a_stranger_is_sent_to_sign_in(clerk, client):
@@ -400,7 +399,7 @@ def test_the_window_and_the_supervisor_read_the_case_without_department_decision
 def test_supervision_shows_zero_for_the_must_be_zero_counters_and_counts_notices(
     cases, supervisor, handler_x, examiner
 ):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}
     for _ in range(2):
         post(
@@ -430,7 +429,9 @@ def test_supervision_counts_open_cases_overdue_and_the_on_time_rate(
     cases, supervisor, ps_handler, ps_leader, handler_x, examiner, clerk
 ):
     on_time = cases["residence_permit"]
-    late = accepted(handler_x, examiner, clerk)["residence_permit"]
+    late = CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
     page = as_(supervisor).get("/staff/supervision/").content.decode()
     assert '<td data-label="Review by the handling officer">2</td>' in page  # public security
     # One residence permit was promised for yesterday and is produced today: late.
@@ -463,8 +464,8 @@ def test_supervision_asks_the_same_queries_however_many_cases(
     Case.objects.filter(pk=cases["residence_permit"].pk).update(step_due="2026-01-05")
     with CaptureQueriesContext(connection) as few:
         reader.get("/staff/supervision/")
-    copies(cases["residence_permit"], 20)
-    Case.objects.filter(application__number__startswith="COPY").update(step_due="2026-01-05")
+    more = CaseFactory.create_batch(20)
+    Case.objects.filter(pk__in=[c.pk for c in more]).update(step_due="2026-01-05")
     with django_assert_max_num_queries(len(few)):
         page = reader.get("/staff/supervision/").content.decode()
     assert "Overdue (21)" in page

@@ -7,10 +7,10 @@ from onestop.accounts.models import Role
 from onestop.applications.models import Application
 from onestop.catalog.models import Region
 
-from ..applications.test_one_window_flow import as_
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401 - a fixture
-from ..documents.flows import both_mailed, decided, noticed, refused, staff, text_of
-from ..people import person
+from ..clients import as_
+from ..documents.flows import both_mailed, decided, text_of
+from ..factories import ApplicationFactory, person, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -78,19 +78,27 @@ def test_the_pickup_slip_once_the_results_are_mailed(accepted_two_permits, handl
 
 
 def test_the_notice_and_the_non_acceptance(handler_x, examiner, clerk):
-    notice = noticed(handler_x, examiner)
+    notice = ApplicationFactory(
+        correction_requested=True, filed_by=handler_x, examiner=examiner
+    ).notices.get()
     number = notice.application.number
     assert_pdf(as_(handler_x).get(url(number, "notices/1.pdf")), f"notice-{number}-1.pdf")
     assert_pdf(as_(examiner).get(url(number, "notices/1.pdf")), f"notice-{number}-1.pdf")
     assert as_(handler_x).get(url(number, "notices/2.pdf")).status_code == 404
-    not_accepted = refused(handler_x, examiner, clerk).number
+    not_accepted = ApplicationFactory(
+        not_accepted=True, filed_by=handler_x, examiner=examiner, clerk=clerk
+    ).number
     response = as_(clerk).get(url(not_accepted, "non-acceptance.pdf"))
     assert_pdf(response, f"non-acceptance-{not_accepted}.pdf")
     assert "Tianjin" in text_of(response.content)
 
 
 def test_a_document_not_issued_yet_is_not_found(handler_x, examiner):
-    number = noticed(handler_x, examiner).application.number
+    number = (
+        ApplicationFactory(correction_requested=True, filed_by=handler_x, examiner=examiner)
+        .notices.get()
+        .application.number
+    )
     client = as_(handler_x)
     assert client.get(url(number, "receipt.pdf")).status_code == 404
     assert client.get(url(number, "non-acceptance.pdf")).status_code == 404
@@ -187,6 +195,10 @@ def test_the_pages_link_to_their_pdfs(cases, number, handler_x, clerk, ps_handle
 
 
 def test_the_notice_page_links_to_its_pdf(handler_x, examiner):
-    number = noticed(handler_x, examiner).application.number
+    number = (
+        ApplicationFactory(correction_requested=True, filed_by=handler_x, examiner=examiner)
+        .notices.get()
+        .application.number
+    )
     page = as_(examiner).get(f"/staff/applications/{number}/notices/1/").content.decode()
     assert f'href="{url(number, "notices/1.pdf")}"' in page

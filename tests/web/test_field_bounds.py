@@ -10,7 +10,8 @@ import pytest
 from onestop.applications import form as one_form
 from onestop.web import department, window
 
-from ..applications.test_one_window_flow import as_, file_two_permits
+from ..clients import as_
+from ..factories import ApplicationFactory
 from .test_applicant_pages import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,8 @@ def maxlengths(html: str) -> dict[str, int]:
 
 
 def test_the_one_forms_controls_take_the_forms_bounds(handler_x):
-    draft = file_two_permits(handler_x, submit=False)
-    page = signed_in(handler_x).get(f"/my/applications/{draft['public_id']}/").content.decode()
+    draft = ApplicationFactory(filed_by=handler_x)
+    page = signed_in(handler_x).get(f"/my/applications/{draft.public_id}/").content.decode()
     shown = maxlengths(page)
     fields = [
         spec
@@ -39,7 +40,7 @@ def test_the_one_forms_controls_take_the_forms_bounds(handler_x):
 
 
 def test_the_windows_controls_take_the_windows_bounds(handler_x, examiner):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     page = as_(examiner).get(f"/staff/applications/{number}/pre-examination/").content.decode()
     shown = maxlengths(page)
     assert shown["reason"] == window.TEXT_FIELDS["reason"][1]

@@ -18,8 +18,8 @@ from onestop.applications.models import Application, CorrectionNotice, Status
 from onestop.cases.models import CaseEvent
 from onestop.plain_text import LINE, NOTE, problem
 
-from ..applications.test_one_window_flow import FORM, accepted_cases, as_, file_two_permits
-from ..people import staff
+from ..clients import as_
+from ..factories import FORM, ApplicationFactory, CaseFactory, staff
 from .test_applicant_pages import page, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -80,18 +80,20 @@ ONE_FORM_FIELDS = {
 
 @pytest.fixture
 def draft(handler_x):
-    return file_two_permits(handler_x, submit=False)
+    return ApplicationFactory(filed_by=handler_x)
 
 
 @pytest.fixture
 def submitted(handler_x):
-    return file_two_permits(handler_x)["number"]
+    return ApplicationFactory(submitted=True, filed_by=handler_x).number
 
 
 @pytest.fixture
 def in_review(handler_x, examiner, clerk):
     """The residence permit's case of an accepted application, and public security's handler."""
-    case = accepted_cases(handler_x, examiner, clerk)["residence_permit"]
+    case = CaseFactory(
+        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
+    )
     return case, staff("ps.handler", "department_handler", "public_security")
 
 
@@ -99,14 +101,14 @@ def in_review(handler_x, examiner, clerk):
 @given(data=st.data())
 def test_the_one_form_stores_what_was_typed_or_says_why_not(handler_x, draft, data):
     client = signed_in(handler_x)
-    url = f"/my/applications/{draft['public_id']}/"
+    url = f"/my/applications/{draft.public_id}/"
     code = data.draw(st.sampled_from(sorted(ONE_FORM_FIELDS)), label="field")
     bound = one_form.max_length(ONE_FORM_FIELDS[code])
     typed = data.draw(texts(bound), label="typed")
     with transaction.atomic():
-        before = Application.objects.get(public_id=draft["public_id"]).form
+        before = Application.objects.get(public_id=draft.public_id).form
         response = client.post(url, page({**FORM, code: typed}, {}))
-        after = Application.objects.get(public_id=draft["public_id"]).form
+        after = Application.objects.get(public_id=draft.public_id).form
         if outcome(response) == 302:
             stored_properly(after.get(code, ""), typed, bound)
         else:

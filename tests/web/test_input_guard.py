@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onestop.applications.models import Application
 
-from ..applications.test_one_window_flow import FORM, file_two_permits, profile
+from ..factories import FORM, ApplicationFactory, profile
 from .test_applicant_pages import PASSPORT_SCAN, PDF, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -80,13 +80,13 @@ def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(client):
 
 def test_a_file_whose_name_holds_a_nul_is_kept_under_its_printable_name(handler_x):
     """Django's multipart parser drops non-printable characters of file names itself."""
-    draft = file_two_permits(handler_x, submit=False)
+    draft = ApplicationFactory(filed_by=handler_x)
     scan = SimpleUploadedFile("pass\x00port\x07.pdf", PDF, content_type="application/pdf")
     response = signed_in(handler_x).post(
-        f"/my/applications/{draft['public_id']}/", {"action": "save", PASSPORT_SCAN: scan}
+        f"/my/applications/{draft.public_id}/", {"action": "save", PASSPORT_SCAN: scan}
     )
     assert response.status_code == 302
-    (upload,) = Application.objects.get(public_id=draft["public_id"]).uploads.all()
+    (upload,) = Application.objects.get(public_id=draft.public_id).uploads.all()
     assert upload.original_name == "passport.pdf"
 
 

@@ -14,8 +14,8 @@ from onestop.applications.models import Application, CorrectionNotice, Status
 from onestop.catalog.models import Region
 from onestop.documents import passport
 
-from ..applications.test_one_window_flow import FORM, as_, file_two_permits, profile
-from ..people import person
+from ..clients import as_
+from ..factories import FORM, ApplicationFactory, person, profile
 from .test_applicant_pages import page as posted_edit_page
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ NUMBER_REASON_ZH = "护照号码与护照机读区不一致"
 
 
 def zone(**changes) -> str:
-    """The MRZ of the passport of tests/applications/test_one_window_flow.FORM."""
+    """The MRZ of the passport of tests/factories FORM."""
     data = {
         "surname": FORM["surname"],
         "given_names": FORM["given_name"],
@@ -40,7 +40,9 @@ def zone(**changes) -> str:
 
 
 def filed_with(handler, mrz: str) -> str:
-    return file_two_permits(handler, form={**FORM, "passport_mrz": mrz})["number"]
+    return ApplicationFactory(
+        submitted=True, filed_by=handler, form={**FORM, "passport_mrz": mrz}
+    ).number
 
 
 class NoticeForm(HTMLParser):
@@ -130,9 +132,9 @@ def test_a_passport_that_agrees_with_the_form_suggests_nothing(handler_x, examin
 
 
 def test_an_expired_passport_is_suggested_without_a_zone(handler_x, examiner):
-    number = file_two_permits(handler_x, form={**FORM, "passport_valid_until": "2020-01-01"})[
-        "number"
-    ]
+    number = ApplicationFactory(
+        submitted=True, filed_by=handler_x, form={**FORM, "passport_valid_until": "2020-01-01"}
+    ).number
     page = as_(examiner).get(f"/staff/applications/{number}/pre-examination/").content.decode()
     assert posted_by(page)["tick"] == ["field/passport_valid_until"]
     assert "The passport has expired" in unescape(page)

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 
 from onestop.cases.models import Case
 from onestop.progress.answer import NO_MATCH
-from tests.applications.test_one_window_flow import FORM, file_two_permits
+from tests.factories import FORM, ApplicationFactory
 from tests.progress.test_answer import PERSONAL, UNKNOWN, accepted
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +45,14 @@ def test_the_form_is_posted_with_a_csrf_token():
 
 
 def test_a_post_without_the_csrf_token_is_refused(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     client = Client(enforce_csrf_checks=True)
     response = client.post("/progress/", {"number": number, "passport_number": PASSPORT})
     assert response.status_code == 403
 
 
 def test_a_get_with_the_passport_number_in_the_url_looks_nothing_up(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     client = english()
     response = client.get("/progress/", {"number": number, "passport_number": PASSPORT})
     assert response.status_code == 302 and response["Location"] == "/progress/"
@@ -62,7 +62,7 @@ def test_a_get_with_the_passport_number_in_the_url_looks_nothing_up(handler_x):
 
 
 def test_an_unknown_number_and_a_wrong_passport_number_get_the_same_page(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     unknown = check(UNKNOWN, PASSPORT)
     wrong = check(number, "E99999999")
     assert unknown.status_code == wrong.status_code == 404
@@ -74,7 +74,7 @@ def test_an_unknown_number_and_a_wrong_passport_number_get_the_same_page(handler
 
 
 def test_the_right_passport_number_in_any_case_and_with_spaces_shows_the_status(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     response = check(f" {number.lower()} ", f"  {PASSPORT.lower()} ")
     page = text(response)
     assert response.status_code == 200
@@ -108,7 +108,7 @@ def test_the_page_shows_nothing_personal_beyond_what_was_typed(handler_x, examin
 
 
 def test_the_pages_are_never_cached_and_send_no_referrer_elsewhere(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     for response in (english().get("/progress/"), check(number, PASSPORT), check(number, "E1")):
         assert "no-store" in response["Cache-Control"]
         assert response["Referrer-Policy"] == "same-origin"
@@ -116,7 +116,7 @@ def test_the_pages_are_never_cached_and_send_no_referrer_elsewhere(handler_x):
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=1)
 def test_missing_fields_are_shown_and_not_counted(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     for _ in range(3):
         response = check(number, " ")
         assert response.status_code == 400
@@ -128,7 +128,7 @@ def test_missing_fields_are_shown_and_not_counted(handler_x):
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=2, ONESTOP_PROGRESS_FAILURES_PER_NUMBER=100)
 def test_guessing_from_one_address_is_throttled_and_another_address_still_works(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     assert check(number, "E1", ip="203.0.113.7").status_code == 404
     assert check(UNKNOWN, "E2", ip="203.0.113.7").status_code == 404
     refused = check(number, PASSPORT, ip="203.0.113.7")
@@ -145,7 +145,7 @@ def test_guessing_from_one_address_is_throttled_and_another_address_still_works(
     ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP=1,
 )
 def test_guessing_one_number_from_many_addresses_is_throttled(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     assert check(number, "E1", ip="203.0.113.1").status_code == 404
     assert check(number, "E2", ip="203.0.113.2").status_code == 404
     refused = check(number, PASSPORT, ip="203.0.113.2")
@@ -156,7 +156,7 @@ def test_guessing_one_number_from_many_addresses_is_throttled(handler_x):
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=1)
 def test_the_page_and_the_api_count_against_the_same_limit(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     assert check(number, "E1").status_code == 404
     api = Client().get(
         f"/api/v1/applications/{number}/progress", headers={"X-Passport-Number": PASSPORT}
@@ -172,7 +172,7 @@ def test_linked_from_the_home_page_and_the_header():
 
 
 def test_the_page_in_chinese_keeps_both_languages_of_the_data(handler_x):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     client = Client()
     client.cookies["onestop_language"] = "zh-hans"
     page = text(check(number, PASSPORT, client=client))

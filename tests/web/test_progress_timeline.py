@@ -13,7 +13,8 @@ from onestop.cases.models import Case
 from onestop.progress.answer import case_progress, progress_of
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import FORM, as_
+from ..clients import as_
+from ..factories import FORM
 from .test_department_pages import cases, staff
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from onestop.cases import urgency
 from onestop.cases.models import Case
 from onestop.workdays.selectors import calendar_for
 
-from ..applications.test_one_window_flow import as_
+from ..clients import as_
 from .test_department_pages import cases, ps_handler
 
 pytestmark = pytest.mark.django_db

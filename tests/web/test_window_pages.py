@@ -12,8 +12,8 @@ from onestop.applications.models import Application, CorrectionNotice, Status
 from onestop.cases.models import Case
 from onestop.catalog.models import Region
 
-from ..applications.test_one_window_flow import as_, file_two_permits, post, profile
-from ..people import person
+from ..clients import as_
+from ..factories import ApplicationFactory, originals, person, profile
 from .test_applicant_pages import PDF
 
 pytestmark = pytest.mark.django_db
@@ -34,26 +34,13 @@ DEFECTS = {
 }
 
 
-def pre_examined(handler, examiner, **changes):
-    filed = file_two_permits(handler, **changes)
-    post(
-        as_(examiner),
-        f"/api/v1/applications/{filed['number']}/pre-examination",
-        {"decision": "pass"},
-    )
-    return filed
-
-
-def originals(filed):
-    return [
-        f"{m['matter']}/{m['code']}" for m in filed["materials"] if m["applies"] and not m["exempt"]
-    ]
+def pre_examined(handler, examiner, **changes) -> Application:
+    return ApplicationFactory(pre_examined=True, filed_by=handler, examiner=examiner, **changes)
 
 
 def with_a_file(handler):
     """A submitted application with one PDF given for the passport."""
-    draft = file_two_permits(handler, submit=False)
-    application = Application.objects.get(public_id=draft["public_id"])
+    application = ApplicationFactory(filed_by=handler)
     upload = drafts.add_upload(
         application,
         handler,
@@ -69,24 +56,24 @@ def with_a_file(handler):
 
 
 def test_the_queue_lists_a_submitted_application_for_the_beijing_examiner(handler_x, examiner):
-    filed = file_two_permits(handler_x, "B")
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x, category="B")
     page = as_(examiner).get("/staff/pre-examination/").content.decode()
-    assert filed["number"] in page
-    assert f'href="/staff/applications/{filed["number"]}/pre-examination/"' in page
+    assert filed.number in page
+    assert f'href="/staff/applications/{filed.number}/pre-examination/"' in page
     assert "Category B (professional)" in page
-    assert filed["pre_examination_due"] in page
+    assert filed.pre_examination_due.isoformat() in page
 
 
 def test_the_queue_is_refused_to_a_clerk_without_the_role_and_to_an_employers_handler(
     handler_x, clerk
 ):
-    file_two_permits(handler_x)
+    ApplicationFactory(submitted=True, filed_by=handler_x)
     assert as_(clerk).get("/staff/pre-examination/").status_code == 403
     assert as_(handler_x).get("/staff/pre-examination/").status_code == 403
 
 
 def test_the_queue_marks_an_overdue_and_a_provisional_due_date(handler_x, examiner):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     Application.objects.filter(number=number).update(
         pre_examination_due="2026-01-05", pre_examination_due_provisional=True
     )
@@ -100,24 +87,59 @@ def test_a_stranger_is_sent_to_sign_in(client):
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-def test_the_queue_asks_the_same_queries_for_one_application_or_four(handler_x, examiner):
-    file_two_permits(handler_x)
+def test_the_queue_asks_the_same_queries_for_one_application_or_twenty(handler_x, examiner):
+    ApplicationFactory(submitted=True, filed_by=handler_x)
     reader = as_(examiner)
     with CaptureQueriesContext(connection) as one:
         reader.get("/staff/pre-examination/")
-    for _ in range(3):
-        file_two_permits(handler_x, "A")
-    with CaptureQueriesContext(connection) as four:
+    # Nineteen more of every kind the page names: categories, employers, a single matter filed
+    # by a person, one filed again after a notice.
+    ApplicationFactory.create_batch(6, submitted=True, category="A")
+    ApplicationFactory.create_batch(6, submitted=True, category="C", filed_by=handler_x)
+    ApplicationFactory.create_batch(6, submitted=True, matter="residence_permit.issue")
+    again = ApplicationFactory(correction_requested=True)
+    submission.resubmit(again, again.created_by)
+    with CaptureQueriesContext(connection) as twenty:
         page = reader.get("/staff/pre-examination/").content.decode()
-    assert page.count('href="/staff/applications/') == 4
-    assert len(four) == len(one)
+    assert page.count('href="/staff/applications/') == 20
+    assert len(twenty) == len(one)
+
+
+def given(count: int) -> list:
+    """`count` scans of the passport, as the applicant gives them before filing."""
+    return [
+        (
+            "residence_permit.issue",
+            "passport",
+            SimpleUploadedFile(f"passport-{n}.pdf", PDF, "application/pdf"),
+        )
+        for n in range(count)
+    ]
+
+
+def test_the_window_page_asks_the_same_queries_for_one_file_or_twenty(handler_x, examiner, clerk):
+    one, twenty = (
+        ApplicationFactory(
+            pre_examined=True, filed_by=handler_x, examiner=examiner, uploads=given(n)
+        )
+        for n in (1, 20)
+    )
+    reader = as_(clerk)
+    reader.get(f"/staff/applications/{one.number}/window/")  # the catalog and calendar read once
+    with CaptureQueriesContext(connection) as with_one:
+        reader.get(f"/staff/applications/{one.number}/window/")
+    with CaptureQueriesContext(connection) as with_twenty:
+        page = reader.get(f"/staff/applications/{twenty.number}/window/").content.decode()
+    assert "passport-19.pdf" in page
+    assert page.count("passport-") == 20 * page.count("passport-0.pdf")
+    assert len(with_twenty) == len(with_one)
 
 
 # Pre-examination
 
 
 def test_one_notice_lists_two_materials_and_one_field_in_both_languages(handler_x, examiner):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     url = f"/staff/applications/{number}/pre-examination/"
     page = as_(examiner).get(url).content.decode()
     assert "Passport valid until" in page and "2031-08-20" in page  # form labels and values
@@ -150,7 +172,7 @@ def test_one_notice_lists_two_materials_and_one_field_in_both_languages(handler_
 def test_a_reason_missing_in_chinese_keeps_everything_entered_and_issues_nothing(
     handler_x, examiner
 ):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     incomplete = {**DEFECTS, "field/passport_valid_until.zh": ""}
     response = as_(examiner).post(f"/staff/applications/{number}/pre-examination/", incomplete)
     page = response.content.decode()
@@ -163,7 +185,7 @@ def test_a_reason_missing_in_chinese_keeps_everything_entered_and_issues_nothing
 
 
 def test_nothing_ticked_is_refused_in_both_languages(handler_x, examiner):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     page = as_(examiner).post(
         f"/staff/applications/{number}/pre-examination/", {"decision": "correct"}
     )
@@ -172,7 +194,7 @@ def test_nothing_ticked_is_refused_in_both_languages(handler_x, examiner):
 
 
 def test_passing_pre_examination_leaves_the_queue(handler_x, examiner):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     reader = as_(examiner)
     response = reader.post(f"/staff/applications/{number}/pre-examination/", {"decision": "pass"})
     assert response.status_code == 302 and response["Location"] == "/staff/pre-examination/"
@@ -183,12 +205,12 @@ def test_passing_pre_examination_leaves_the_queue(handler_x, examiner):
 
 
 def test_a_clerk_cannot_open_the_pre_examination_page(handler_x, clerk):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     assert as_(clerk).get(f"/staff/applications/{number}/pre-examination/").status_code == 403
 
 
 def test_the_pre_examination_page_follows_the_language(handler_x, examiner):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     reader = as_(examiner)
     reader.cookies["onestop_language"] = "zh-hans"
     page = reader.get(f"/staff/applications/{number}/pre-examination/").content.decode()
@@ -211,7 +233,7 @@ def test_files_are_downloaded_as_attachments_by_who_may_read_the_application(
     with upload.file.open("rb") as kept:  # the PDF as written anew (documents/pdf_uploads.py)
         assert b"".join(response.streaming_content) == kept.read()
     assert as_(handler_y).get(url).status_code == 404
-    other = file_two_permits(handler_x)["number"]
+    other = ApplicationFactory(submitted=True, filed_by=handler_x).number
     assert as_(examiner).get(f"/staff/applications/{other}/files/{upload.pk}/").status_code == 404
 
 
@@ -219,7 +241,7 @@ def test_files_are_downloaded_as_attachments_by_who_may_read_the_application(
 
 
 def test_the_window_lookup_finds_by_application_number(handler_x, clerk):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     response = as_(clerk).get("/staff/window/", {"number": number.lower()})
     assert response.status_code == 302
     assert response["Location"] == f"/staff/applications/{number}/window/"
@@ -228,7 +250,7 @@ def test_the_window_lookup_finds_by_application_number(handler_x, clerk):
 
 
 def test_the_window_lookup_says_not_found_for_another_regions_application(handler_x, qingdao_clerk):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     theirs = as_(qingdao_clerk).get("/staff/window/", {"number": number})
     missing = as_(qingdao_clerk).get("/staff/window/", {"number": "QI20269999999"})
     assert theirs.status_code == missing.status_code == 404
@@ -240,7 +262,7 @@ def test_accepting_with_every_original_routes_two_cases_and_prints_the_receipt(
     handler_x, examiner, clerk
 ):
     filed = pre_examined(handler_x, examiner)
-    number = filed["number"]
+    number = filed.number
     response = as_(clerk).post(
         f"/staff/applications/{number}/window/",
         {"decision": "accept", "original": originals(filed)},
@@ -272,7 +294,7 @@ def test_accepting_with_every_original_routes_two_cases_and_prints_the_receipt(
 
 def test_an_original_left_unticked_shows_the_error_and_routes_nothing(handler_x, examiner, clerk):
     filed = pre_examined(handler_x, examiner)
-    number = filed["number"]
+    number = filed.number
     response = as_(clerk).post(
         f"/staff/applications/{number}/window/",
         {"decision": "accept", "original": originals(filed)[1:]},
@@ -293,7 +315,7 @@ def test_a_household_registration_not_cancelled_blocks_acceptance_with_its_sourc
     filed = pre_examined(
         handler_x, examiner, profile={**profile("B"), "has_mainland_household_registration": True}
     )
-    page = as_(clerk).get(f"/staff/applications/{filed['number']}/window/").content.decode()
+    page = as_(clerk).get(f"/staff/applications/{filed.number}/window/").content.decode()
     assert "Acceptance must wait" in page
     assert "household registration (hukou)" in page and "002 §6 (2)" in page
     assert 'value="accept" disabled' in page
@@ -320,7 +342,7 @@ def test_a_qingdao_clerk_gets_404_on_a_beijing_application(
 
 
 def test_a_window_notice_is_issued_through_the_same_ticks(handler_x, examiner, clerk):
-    number = pre_examined(handler_x, examiner)["number"]
+    number = pre_examined(handler_x, examiner).number
     response = as_(clerk).post(f"/staff/applications/{number}/window/", DEFECTS)
     assert response["Location"] == f"/staff/applications/{number}/notices/1/"
     assert CorrectionNotice.objects.get(application__number=number).stage == "window"
@@ -328,7 +350,7 @@ def test_a_window_notice_is_issued_through_the_same_ticks(handler_x, examiner, c
 
 
 def test_not_accepting_with_a_referral_shows_on_the_timeline(handler_x, examiner, clerk):
-    number = pre_examined(handler_x, examiner)["number"]
+    number = pre_examined(handler_x, examiner).number
     url = f"/staff/applications/{number}/window/"
     response = as_(clerk).post(
         url,
@@ -346,7 +368,7 @@ def test_not_accepting_with_a_referral_shows_on_the_timeline(handler_x, examiner
 
 
 def test_not_accepting_without_a_reason_keeps_the_referral(handler_x, examiner, clerk):
-    number = pre_examined(handler_x, examiner)["number"]
+    number = pre_examined(handler_x, examiner).number
     page = as_(clerk).post(
         f"/staff/applications/{number}/window/",
         {"decision": "not_accept", "referral": "Tianjin Exit-Entry Administration"},
@@ -357,14 +379,14 @@ def test_not_accepting_without_a_reason_keeps_the_referral(handler_x, examiner, 
 
 
 def test_a_pre_examiner_holding_no_window_role_cannot_open_the_window(handler_x, examiner):
-    number = file_two_permits(handler_x)["number"]
+    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     assert as_(examiner).get(f"/staff/applications/{number}/window/").status_code == 403
 
 
 def test_a_clerk_of_another_region_who_examines_here_cannot_accept_here(handler_x, examiner):
     qingdao, capital = (Region.objects.get(code=code) for code in ("qingdao", "beijing"))
     filed = pre_examined(handler_x, examiner)
-    number = filed["number"]
+    number = filed.number
     both = person("clerk.qd.examiner.bj", Role.WINDOW_CLERK, region=qingdao)
     Assignment.objects.create(user=both, role=Role.PRE_EXAMINER, region=capital)
     page = as_(both).post(
