@@ -14,9 +14,9 @@ from onestop.cases.models import Case, CaseEvent
 from onestop.catalog.models import Hall
 from onestop.supervision import statistics
 
+from ..cases.test_department_flow import accepted_two_permits, stay_permit_case
 from ..clients import as_
 from ..factories import CaseFactory, person, staff
-from .test_department_flow import accepted_two_permits, stay_permit_case
 
 pytestmark = pytest.mark.django_db
 
