@@ -43,9 +43,10 @@ class Role(models.TextChoices):
     SYSTEM_ADMINISTRATOR = "system_administrator", _("System administrator")
     SECURITY_ADMINISTRATOR = "security_administrator", _("Security administrator")
     AUDIT_ADMINISTRATOR = "audit_administrator", _("Audit administrator")
-    # The platform itself, for what runs unattended (the notification worker, reminders, the
-    # slots opened ahead, results shared between cases): the role its audit entries and history
-    # events name, with no person as actor. Nobody holds it (Assignment refuses it).
+    # The platform itself, for what runs without a signed-in person (the notification worker,
+    # reminders, slots opened ahead, a calendar year loaded from a file by a command) and for
+    # what it does on a person's act (results shared between cases): the role its audit entries
+    # and history events name. Nobody holds it (Assignment refuses it).
     SYSTEM = "system", _("System")
 
 

@@ -156,7 +156,7 @@ def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
     slot, role = _checked(person, slot_id, matter, application)
     with transaction.atomic():
         made = _take_seat(slot, person, matter, application)
-        _record("appointment.booked", made, person, role)
+        append_entry("appointment.booked", made, person, role)
     return made
 
 
@@ -223,7 +223,7 @@ def _booker_role(person, application) -> str | None:
     return next((r for r in APPLICANT_SIDE if r in held), None)
 
 
-def _record(action: str, booking: Booking, acting_user, role: str, **detail) -> None:
+def append_entry(action: str, booking: Booking, acting_user, role: str, **detail) -> None:
     """The booking's audit entry: who, in which role, which booking of which hall, slot,
     application and matter, and its status; never the person's data."""
     slot = booking.slot
@@ -272,7 +272,7 @@ def cancel(booking: Booking, person) -> Booking:
     # A booking made before bookings needed an application was made as an applicant; so is one
     # whose booker no longer holds the role they booked in.
     role = booking.application_id and _booker_role(person, booking.application)
-    _record(
+    append_entry(
         "appointment.cancelled",
         booking,
         person,
@@ -301,8 +301,8 @@ def reschedule(booking: Booking, person, slot_id: int) -> Booking:
     else:
         slot, role = _checked(person, slot_id, booking.matter, booking.application)
     made = _take_seat(slot, person, booking.matter, booking.application)
-    _record("appointment.rescheduled", booking, person, role, from_status=BookingStatus.ACTIVE)
-    _record("appointment.booked", made, person, role)
+    append_entry("appointment.rescheduled", booking, person, role, from_status=BookingStatus.ACTIVE)
+    append_entry("appointment.booked", made, person, role)
     return made
 
 
@@ -316,7 +316,7 @@ def record_visit(booking: Booking, clerk, *, came: bool) -> Booking:
         raise Refused(NOT_ACTIVE)
     booking.status = BookingStatus.ATTENDED if came else BookingStatus.NO_SHOW
     booking.save(update_fields=["status", "updated_at"])
-    _record(
+    append_entry(
         "appointment.visit_recorded",
         booking,
         clerk,

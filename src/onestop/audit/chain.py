@@ -46,6 +46,7 @@ DETAIL_KEYS = frozenset(
         "kind",  # a code of the record's kind: a notification's, a calendar day's
         "channel",  # a notification's channel code (email, sms), never the address
         "date",  # a day of the calendar (a holiday, an adjusted working day), never a person's
+        "year",  # a calendar year
     }
 )
 MAX_DETAIL_TEXT = 80
