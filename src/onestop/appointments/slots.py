@@ -91,7 +91,8 @@ def slot_by_id(pk: int, today: date) -> Slot | None:
     in the hall's booking window from `today` (unsaved, under that id); None for anything else.
     Nothing is written."""
     try:
-        return Slot.objects.select_related("hall").get(pk=pk)  # get(): no ORDER BY to build
+        # get(): no ORDER BY to build, on the path every booking of a rush takes
+        return Slot.objects.select_related("hall__region").get(pk=pk)
     except Slot.DoesNotExist:
         pass
     parts = slot_parts(pk)
@@ -108,7 +109,7 @@ def slot_by_id(pk: int, today: date) -> Slot | None:
     if slot is None:
         return None
     # A row stored before slot ids were derived from the slot keeps the id it had.
-    earlier = Slot.objects.select_related("hall").filter(hall=hall, date=day, starts=starts)
+    earlier = Slot.objects.select_related("hall__region").filter(hall=hall, date=day, starts=starts)
     return earlier.first() or slot
 
 
