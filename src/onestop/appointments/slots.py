@@ -116,8 +116,8 @@ def slot_by_id(pk: int, today: date) -> Slot | None:
 @transaction.atomic
 def open_window(hall: Hall, today: date, days: int | None = None) -> int:
     """Store the hall's slots of the next `days` days (its booking window by default) that are
-    not stored yet; stored slots and their bookings stay as they are. Returns how many were
-    stored, and records the system's act in the audit log when there were any."""
+    not stored yet; stored slots and their bookings stay as they are. Returns how many it found
+    missing (and stored), and records the system's act in the audit log when there were any."""
     booking = settings_of(hall)
     dates = window(booking, today, days)
     stored = set(Slot.objects.filter(hall=hall, date__in=dates).values_list("date", "starts"))
