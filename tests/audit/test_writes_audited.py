@@ -56,6 +56,17 @@ def last() -> int:
     return AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
 
 
+def assert_made(entry, actor, role: str, object_type: str, object_ref: str, region: str = ""):
+    """Who made the entry, in which role, about which record of which region."""
+    assert (
+        entry.actor,
+        entry.actor_role,
+        entry.object_type,
+        entry.object_ref,
+        entry.region,
+    ) == (actor, role, object_type, object_ref, region)
+
+
 def holds_no_personal_data(entry: AuditEntry) -> bool:
     stored = " ".join(str(v) for v in (entry.object_ref, entry.detail, entry.region))
     return not any(value in stored for value in PERSONAL)
@@ -86,13 +97,7 @@ def booked_through_api(applicant, application) -> Booking:
 
 def assert_booking_entry(entry, booking, actor, role, **detail):
     slot = booking.slot
-    assert (
-        entry.actor,
-        entry.actor_role,
-        entry.object_type,
-        entry.object_ref,
-        entry.region,
-    ) == (actor, role, "booking", str(booking.pk), "beijing")
+    assert_made(entry, actor, role, "booking", str(booking.pk), "beijing")
     assert entry.detail == {
         "application": booking.application.number,
         "matter": MATTER,
@@ -199,13 +204,7 @@ def test_the_open_slots_command_audits_each_hall_it_opens_as_the_system():
     out = StringIO()
     call_command("open_slots", "--days", "3", stdout=out)
     opened = {e.object_ref: e for e in since(before, "appointment.slots_opened")}
-    entry = opened[HALL]
-    assert (entry.actor, entry.actor_role, entry.object_type, entry.region) == (
-        None,
-        Role.SYSTEM,
-        "hall",
-        "beijing",
-    )
+    assert_made(opened[HALL], None, Role.SYSTEM, "hall", HALL, "beijing")
     assert "slots opened" in out.getvalue()
     call_command("open_slots", "--days", "3", stdout=StringIO())
     assert len(since(before, "appointment.slots_opened")) == len(opened)  # nothing new to open
@@ -226,12 +225,7 @@ def test_a_notice_sent_by_the_worker_is_audited_as_the_system(message, mailoutbo
     call_command("send_notifications", "--once", stdout=StringIO())
     assert len(mailoutbox) == 1
     (entry,) = since(before, "notification.sent")
-    assert (entry.actor, entry.actor_role, entry.object_type, entry.object_ref) == (
-        None,
-        Role.SYSTEM,
-        "notification",
-        str(message.pk),
-    )
+    assert_made(entry, None, Role.SYSTEM, "notification", str(message.pk))
     assert entry.detail == {
         "kind": "not_accepted",
         "channel": "email",
@@ -284,13 +278,8 @@ def test_copying_and_publishing_a_version_in_the_admin_is_audited():
     (copied,) = since(before, "catalog.draft_copied")
     (published,) = since(before, "catalog.published")
     for entry in (copied, published):
-        assert (entry.actor, entry.actor_role, entry.object_type, entry.object_ref) == (
-            system,
-            Role.SYSTEM_ADMINISTRATOR,
-            "matter_version",
-            str(draft.pk),
-        )
-        assert entry.region == "beijing"
+        made_by = (system, Role.SYSTEM_ADMINISTRATOR)
+        assert_made(entry, *made_by, "matter_version", str(draft.pk), "beijing")
     assert copied.detail == {"matter": MATTER, "version": current.number, "to_status": "draft"}
     assert published.detail == {
         "matter": MATTER,
@@ -339,13 +328,8 @@ def test_adding_changing_and_deleting_a_calendar_day_in_the_admin_is_audited():
     ]
     for action, was, now in kinds:
         (entry,) = since(before, action)
-        assert (entry.actor, entry.actor_role, entry.object_type, entry.object_ref) == (
-            system,
-            Role.SYSTEM_ADMINISTRATOR,
-            "calendar_day",
-            str(day.pk),
-        )
-        assert entry.region == "beijing"
+        made_by = (system, Role.SYSTEM_ADMINISTRATOR)
+        assert_made(entry, *made_by, "calendar_day", str(day.pk), "beijing")
         assert entry.detail == {"date": "2027-05-06", "from_status": was, "to_status": now}
 
 
@@ -365,11 +349,7 @@ def test_a_calendar_years_status_changed_in_the_admin_is_audited():
     before = last()
     assert client.post(f"/admin/workdays/calendaryear/{year.pk}/change/", form).status_code == 302
     (entry,) = since(before, "calendar.year_changed")
-    assert (entry.actor, entry.actor_role, entry.object_ref) == (
-        system,
-        Role.SYSTEM_ADMINISTRATOR,
-        str(year.pk),
-    )
+    assert_made(entry, system, Role.SYSTEM_ADMINISTRATOR, "calendar_year", str(year.pk))
     assert entry.detail == {"year": 2028, "from_status": "provisional", "to_status": "official"}
 
 
@@ -386,12 +366,7 @@ def test_a_calendar_year_loaded_from_a_file_is_audited_as_the_system(tmp_path):
     call_command("load_calendar_year", str(notice), stdout=StringIO())
     (entry,) = since(before, "calendar.year_loaded")
     year = CalendarYear.objects.get(year=2028)
-    assert (entry.actor, entry.actor_role, entry.object_type, entry.object_ref) == (
-        None,
-        Role.SYSTEM,
-        "calendar_year",
-        str(year.pk),
-    )
+    assert_made(entry, None, Role.SYSTEM, "calendar_year", str(year.pk))
     assert entry.detail == {"year": 2028, "from_status": "provisional", "to_status": "official"}
 
 
