@@ -145,14 +145,12 @@ def _demo_accounts(var_dir: Path, out) -> None:
 
 def open_booking_windows() -> int:
     """Every hall's slots for its booking window (14 days unless its administrators set
-    another), from tomorrow; slots already there stay. Run after the calendar is seeded, so
-    that no slot falls on a holiday."""
+    another), from tomorrow; slots already there stay (what `onestop manage open_slots` does).
+    Run after the calendar is seeded, so that no slot falls on a holiday."""
     # After _setup(): models.
-    from onestop.appointments.slots import open_window
-    from onestop.catalog.models import Hall
+    from onestop.appointments.slots import open_windows
 
-    today = timezone.localdate()
-    return sum(open_window(hall, today) for hall in Hall.objects.select_related("region"))
+    return open_windows(timezone.localdate())
 
 
 def serve(

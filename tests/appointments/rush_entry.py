@@ -3,6 +3,9 @@
 python -m tests.appointments.rush_entry prepare PEOPLE CAPACITY [SLOTS]
     schema, catalog, SLOTS slots (1) of CAPACITY seats and PEOPLE people, each with a submitted
     application to book for (rush.0007's is RUSH000007); prints the slots' ids
+python -m tests.appointments.rush_entry prepare-unopened PEOPLE CAPACITY
+    the same people and applications, and no slot stored: the hall takes CAPACITY people a
+    slot; prints the id of its first slot offered, which has no row yet
 python -m tests.appointments.rush_entry rush SLOT WORKERS EACH
     WORKERS processes released together, EACH clients apiece, each client a different person
     booking SLOT once; prints every answer (JSON)
@@ -30,14 +33,46 @@ def application_number(username: str) -> str:
 
 
 def prepare(people: int, capacity: int, slots: int = 1) -> list[int]:
+    from onestop.appointments.models import Slot
+    from onestop.catalog.models import Hall
+
+    _people_with_applications(people)
+    hall = Hall.objects.get(code=HALL)
+    return [
+        Slot.objects.create(
+            hall=hall,
+            date=date(2030, 6, 3),
+            starts=time(8 + n),
+            ends=time(8 + n, 30),
+            capacity=capacity,
+        ).pk
+        for n in range(slots)
+    ]
+
+
+def prepare_unopened(people: int, capacity: int) -> list[int]:
+    from django.utils import timezone
+
+    from onestop.appointments.models import HallBooking, Slot
+    from onestop.appointments.slots import offered
+    from onestop.catalog.models import Hall
+
+    _people_with_applications(people)
+    hall = Hall.objects.get(code=HALL)
+    HallBooking.objects.create(hall=hall, capacity=capacity)
+    first = offered(hall, timezone.localdate())[0]
+    assert not Slot.objects.exists()
+    return [first.pk]
+
+
+def _people_with_applications(people: int) -> None:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
     from onestop.applications.models import Application, Status
-    from onestop.appointments.models import Slot
     from onestop.catalog.loader import load
-    from onestop.catalog.models import Hall, Matter, Region
+    from onestop.catalog.models import Matter, Region
 
     call_command("migrate", interactive=False, verbosity=0)
     load()
@@ -57,17 +92,6 @@ def prepare(people: int, capacity: int, slots: int = 1) -> list[int]:
         )
         for user in User.objects.filter(username__startswith=PREFIX)
     )
-    hall = Hall.objects.get(code=HALL)
-    return [
-        Slot.objects.create(
-            hall=hall,
-            date=date(2030, 6, 3),
-            starts=time(8 + n),
-            ends=time(8 + n, 30),
-            capacity=capacity,
-        ).pk
-        for n in range(slots)
-    ]
 
 
 def _people(count: int) -> list[int]:
@@ -182,6 +206,8 @@ def state(*slot_ids: int) -> dict:
     from django.db.models import Count, Q, Sum
 
     from onestop.appointments.models import Booking, BookingStatus, Slot
+    from onestop.audit.chain import verify
+    from onestop.audit.models import AuditEntry
 
     active = Q(bookings__status=BookingStatus.ACTIVE)
     slots = Slot.objects.filter(pk__in=slot_ids).annotate(
@@ -203,6 +229,8 @@ def state(*slot_ids: int) -> dict:
         "seats": Slot.objects.aggregate(seats=Sum("booked"))["seats"] or 0,
         "codes": sorted(b.code for b in bookings),
         "people": sorted(b.person.username for b in bookings),
+        "audited": AuditEntry.objects.filter(action="appointment.booked").count(),
+        "chain_intact": verify().intact,
     }
 
 
@@ -215,6 +243,8 @@ if __name__ == "__main__":
     numbers = [int(n) for n in numbers]
     if command == "prepare":
         print(" ".join(map(str, prepare(*numbers))))
+    elif command == "prepare-unopened":
+        print(" ".join(map(str, prepare_unopened(*numbers))))
     elif command == "rush":
         print(json.dumps(rush(*numbers)))
     elif command == "swap":

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from onestop.appointments.models import SLOT_ID_BASE
 from tests.processes import ENGINES, fresh_database
 
 pytestmark = pytest.mark.process
@@ -59,9 +60,20 @@ def entry(env, *args) -> str:
 
 
 def test_two_hundred_people_rushing_five_seats_get_five_bookings_and_195_full(environment):
-    people = WORKERS * CLIENTS_EACH
-    (slot,) = entry(environment, "prepare", people, CAPACITY).split()
+    (slot,) = entry(environment, "prepare", WORKERS * CLIENTS_EACH, CAPACITY).split()
+    rushed_exactly(environment, slot)
 
+
+def test_a_rush_on_a_slot_not_stored_yet_stores_it_once_with_five_bookings(environment):
+    """Nobody opened the slot (no `open_slots` ran): the first bookings store its row in their
+    transactions, all at once, and still exactly five of 200 get a seat."""
+    (slot,) = entry(environment, "prepare-unopened", WORKERS * CLIENTS_EACH, CAPACITY).split()
+    assert int(slot) >= SLOT_ID_BASE  # an id derived from the slot, not a row's
+    rushed_exactly(environment, slot)
+
+
+def rushed_exactly(environment, slot: str) -> None:
+    people = WORKERS * CLIENTS_EACH
     answers = json.loads(entry(environment, "rush", slot, WORKERS, CLIENTS_EACH))
     state = json.loads(entry(environment, "state", slot))
 
@@ -80,6 +92,8 @@ def test_two_hundred_people_rushing_five_seats_get_five_bookings_and_195_full(en
         "active": CAPACITY,
     }
     assert state["bookings"] == state["active"] == state["seats"] == CAPACITY
+    # Each booking has its audit entry, appended in its transaction, and the chain holds.
+    assert state["audited"] == CAPACITY and state["chain_intact"]
     booked = [a for a in answers if a["answer"] == "booked"]
     assert state["codes"] == sorted(a["code"] for a in booked)
     assert state["people"] == sorted(a["person"] for a in booked)

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
+from onestop.accounts.administrators import acting_role
 from onestop.accounts.demo import ensure_demo_accounts
 from onestop.catalog import selectors
 from onestop.catalog.models import MatterVersion, VersionStatus
@@ -24,12 +25,12 @@ def current(code="residence_permit.issue"):
 
 def test_a_published_draft_becomes_the_version_in_force_and_the_old_one_stays(editor):
     old = current()
-    draft = copy_to_draft(old, editor)
+    draft = copy_to_draft(old, editor, acting_role=acting_role(editor))
     assert draft.status == VersionStatus.DRAFT and draft.number is None
     material = draft.materials.get(code="passport")
     material.copies = 2
     material.save()
-    assert publish(draft, editor) == []
+    assert publish(draft, editor, acting_role=acting_role(editor)) == []
     new = current()
     assert new.pk == draft.pk and new.number == old.number + 1
     assert new.materials.get(code="passport").copies == 2
@@ -37,11 +38,13 @@ def test_a_published_draft_becomes_the_version_in_force_and_the_old_one_stays(ed
 
 
 def test_a_draft_with_an_untranslated_material_is_not_published(editor):
-    draft = copy_to_draft(current(), editor)
+    draft = copy_to_draft(current(), editor, acting_role=acting_role(editor))
     material = draft.materials.get(code="passport")
     material.name_en = ""
     material.save()
-    assert publish(draft, editor) == ["material passport: name needs Chinese and English"]
+    assert publish(draft, editor, acting_role=acting_role(editor)) == [
+        "material passport: name needs Chinese and English"
+    ]
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT
 

@@ -350,5 +350,5 @@ def build() -> World:
     qingdao_hall = Hall.objects.get(code="qd_citizen_centre_window")
     _book(world, "applicant.qd", applicant_qd, qingdao_hall, day)
     world.slot_id = _slot(beijing_hall, day, time(10, 0)).pk
-    slots.open_window(beijing_hall, timezone.localdate())  # pages open it when it is not
+    slots.open_window(beijing_hall, timezone.localdate())  # as `onestop manage open_slots` does
     return world

@@ -63,6 +63,11 @@ class OneStopAdminSite(admin.AdminSite):
 
         return audited
 
+    def acting_role(self, request) -> str:
+        """The role the admin's writes are recorded in (the person's administrator role): what
+        the ModelAdmins of packages below the accounts pass to their audited writes."""
+        return administrators.acting_role(request.user)
+
     def get_urls(self):
         return [
             path("audit/verify/", self.admin_view(self.audit_verification), name="audit-verify"),

@@ -43,12 +43,19 @@ class Role(models.TextChoices):
     SYSTEM_ADMINISTRATOR = "system_administrator", _("System administrator")
     SECURITY_ADMINISTRATOR = "security_administrator", _("Security administrator")
     AUDIT_ADMINISTRATOR = "audit_administrator", _("Audit administrator")
+    # The platform itself, for what runs without a signed-in person (the notification worker,
+    # reminders, slots opened ahead, a calendar year loaded from a file by a command) and for
+    # what it does on a person's act (results shared between cases): the role its audit entries
+    # and history events name. Nobody holds it (Assignment refuses it).
+    SYSTEM = "system", _("System")
 
 
 APPLICANT_SIDE = (Role.APPLICANT, Role.EMPLOYER_HANDLER, Role.AGENT)
 REGIONAL_STAFF = (Role.PRE_EXAMINER, Role.WINDOW_CLERK, Role.SUPERVISOR)
 DEPARTMENT_STAFF = (Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER)
 ADMINISTRATORS = (Role.SYSTEM_ADMINISTRATOR, Role.SECURITY_ADMINISTRATOR, Role.AUDIT_ADMINISTRATOR)
+# The roles a person may be given: all but the system's, which only the platform acts in.
+HELD_ROLES = [(value, label) for value, label in Role.choices if value != Role.SYSTEM]
 
 
 class Assignment(models.Model):
@@ -57,7 +64,7 @@ class Assignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
-    role = models.CharField(max_length=24, choices=Role)
+    role = models.CharField(max_length=24, choices=HELD_ROLES)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT)
     employer = models.ForeignKey(
@@ -87,12 +94,14 @@ class Assignment(models.Model):
         return f"{self.user} · {self.role} {where}".strip()
 
     def save(self, *args, **kwargs):
+        self._refuse_system()  # in both languages, before full_clean's
         if self.role in ADMINISTRATORS:
             self._clean_administrator()  # its refusal in both languages, before full_clean's
         self.full_clean()
         super().save(*args, **kwargs)
 
     def clean(self):
+        self._refuse_system()
         if self.role in REGIONAL_STAFF + DEPARTMENT_STAFF and self.region_id is None:
             raise ValidationError(_("Staff roles hold in a region."))
         if self.role in DEPARTMENT_STAFF and self.department_id is None:
@@ -101,6 +110,13 @@ class Assignment(models.Model):
             raise ValidationError(_("An employer's handler names the employer."))
         if self.role in ADMINISTRATORS:
             self._clean_administrator()
+
+    def _refuse_system(self):
+        if self.role == Role.SYSTEM:
+            raise Refused(
+                "Nobody holds the system role: it names what the platform does unattended.",
+                "系统角色不能授予任何人：它代表平台无人值守时自动执行的操作。",
+            )
 
     def _clean_administrator(self):
         """The three administrators are separate people (GB/T 22239-2019 8.1.4.2 d, 8.1.5)."""

@@ -113,7 +113,8 @@ def hall_slots(request, hall: HallCode, query: Query[SlotsQuery]):
         raise ApiError(404, "hall", f"Unknown hall {hall!r}.", f"未知大厅“{hall}”。")
     if query.matter and not booking.hall_handles(found, query.matter):
         raise ApiError(400, "matter", *booking.NOT_HANDLED)
-    slots.open_window(found, timezone.localdate())
+    # A read: slots not stored yet are answered from the hall's hours, all seats free, under
+    # the ids their rows will get; nothing is written (appointments/slots.py).
     return [
         {
             "id": s.pk,
@@ -123,7 +124,7 @@ def hall_slots(request, hall: HallCode, query: Query[SlotsQuery]):
             "capacity": s.capacity,
             "remaining": s.remaining,
         }
-        for s in slots.bookable(found, query.date)
+        for s in slots.offered(found, timezone.localdate(), on=query.date)
     ]
 
 

@@ -18,17 +18,20 @@ import secrets
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from onestop import refusals
-from onestop.accounts.models import Role
+from onestop.accounts.models import APPLICANT_SIDE, Role
 from onestop.accounts.roles import holds
 from onestop.applications.access import roles_on
 from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Status
+from onestop.audit.chain import append
 from onestop.catalog import selectors
 from onestop.rules.checklist import checklist
 from onestop.rules.profile import Profile
 
+from . import slots
 from .models import Booking, BookingStatus, Slot
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed at windows
@@ -100,13 +103,14 @@ def _code() -> str:
 DEALT_WITH = (Status.ACCEPTED, Status.NOT_ACCEPTED, Status.WITHDRAWN)
 
 
-def _check_application(person, application, matter: str) -> None:
+def _check_application(person, application, matter: str) -> str:
     """The application is the booker's (as applicant, employer's handler or agent), filed and
     not yet dealt with at the window, of this matter, needs an appointment, and has reached the
-    stage its rules book from."""
+    stage its rules book from. Answers the role the booker acts in."""
     if application is None:
         raise NeedsApplication(NO_APPLICATION)
-    if not set(roles_on(person, application)) & {Role.APPLICANT, Role.EMPLOYER_HANDLER, Role.AGENT}:
+    role = _booker_role(person, application)
+    if role is None:
         raise PermissionDenied
     if application.status == Status.DRAFT:
         raise Refused(NOT_FILED)
@@ -125,6 +129,7 @@ def _check_application(person, application, matter: str) -> None:
     stage = _stage_rule(application)
     if stage and application.status != stage["status"]:
         raise Refused(after_pre_examination(stage["source"]))
+    return role
 
 
 def refusal(person, application) -> Exception | None:
@@ -146,7 +151,18 @@ def _stage_rule(application) -> dict | None:
 def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
     """Take one seat of the slot for `person` and `application`, one of their filed
     applications (000 §十一 4; 002 §4b); NeedsApplication without one, SlotFull when no seat
-    is left, ALREADY_BOOKED when the application holds an active booking already."""
+    is left, ALREADY_BOOKED when the application holds an active booking already. The booking
+    and its audit entry are written in one transaction."""
+    slot, role = _checked(person, slot_id, matter, application)
+    with transaction.atomic():
+        made = _take_seat(slot, person, matter, application)
+        append_entry("appointment.booked", made, person, role)
+    return made
+
+
+def _checked(person, slot_id: int, matter: str, application) -> tuple[Slot, str]:
+    """The slot to take a seat of, and the role the booker acts in, after every check that
+    needs no lock: who books, for what, where."""
     if not person.is_authenticated:
         raise PermissionDenied
     if application is None:
@@ -157,29 +173,35 @@ def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
         # rules are evaluated, which cost more than the seat itself. The answer is public
         # (the slots say it too); the seat is still taken only by the conditional UPDATE.
         raise SlotFull(FULL)
-    _check_application(person, application, matter)
-    return _seat(person, slot, matter, application)
+    role = _check_application(person, application, matter)
+    _check_place(slot, matter, application)
+    return slot, role
 
 
 def _slot(slot_id: int) -> Slot:
-    try:
-        return Slot.objects.select_related("hall").get(pk=slot_id)  # get(): no ORDER BY to build
-    except Slot.DoesNotExist:
-        raise Refused(NO_SUCH_SLOT) from None
+    """The slot's row, or the slot of the hall's hours it names that is not stored yet."""
+    found = slots.slot_by_id(slot_id, timezone.localdate())
+    if found is None:
+        raise Refused(NO_SUCH_SLOT)
+    return found
 
 
-def _seat(person, slot: Slot, matter: str, application) -> Booking:
+def _check_place(slot: Slot, matter: str, application) -> None:
     # What does not change under a rush is checked before the transaction, so that the seat's
-    # row lock is held for two statements only: the UPDATE and the INSERT.
+    # row lock is held for a few statements only: the UPDATE, the INSERT, the audit entry.
     if application is not None and application.region_id != slot.hall.region_id:
         raise Refused(OTHER_REGION)
     if not hall_handles(slot.hall, matter):
         raise Refused(NOT_HANDLED)
-    return _take_seat(slot, person, matter, application)
 
 
-@transaction.atomic
 def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
+    """In the caller's transaction: the slot's row stored if it is not yet, one seat taken by
+    the conditional UPDATE, the booking written."""
+    if slot._state.adding:
+        # The first seat of a slot not opened yet stores its row; a booking at the same time
+        # stores it once (the id is the slot's), and both then queue on the UPDATE below.
+        Slot.objects.bulk_create([slot], ignore_conflicts=True)
     taken = Slot.objects.filter(pk=slot.pk, closed=False, booked__lt=F("capacity")).update(
         booked=F("booked") + 1
     )
@@ -194,19 +216,46 @@ def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
         raise Refused(ALREADY_BOOKED) from exc
 
 
-def hall_handles(hall, code: str) -> bool:
-    """A matter the hall handles, or a bundle one of whose matters it handles."""
-    if code in hall.matters:
-        return True
-    for version in selectors.bundle_versions(hall.region):
-        if version.bundle.code == code:
-            return any(m["code"] in hall.matters for m in version.content.get("matters", []))
-    return False
+def _booker_role(person, application) -> str | None:
+    """The role `person` books in for the application: applicant, employer's handler or agent;
+    None when they are none of them."""
+    held = roles_on(person, application)
+    return next((r for r in APPLICANT_SIDE if r in held), None)
 
 
-@transaction.atomic
-def cancel(booking: Booking, person) -> Booking:
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+def append_entry(action: str, booking: Booking, acting_user, role: str, **detail) -> None:
+    """The booking's audit entry: who, in which role, which booking of which hall, slot,
+    application and matter, and its status; never the person's data."""
+    slot = booking.slot
+    append(
+        action,
+        actor=acting_user,
+        actor_role=role,
+        object_type="booking",
+        object_ref=str(booking.pk),
+        region=slot.hall.region.code,
+        detail={
+            "application": booking.application.number if booking.application_id else "",
+            "matter": booking.matter,
+            "hall": slot.hall.code,
+            "slot": slot.pk,
+            "to_status": booking.status,
+            **detail,
+        },
+    )
+
+
+def _locked(booking: Booking) -> Booking:
+    """The booking's row locked, with what its audit entry names."""
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("slot__hall__region", "application")
+        .get(pk=booking.pk)
+    )
+
+
+def _free_seat(booking: Booking, person) -> None:
+    """In the caller's transaction: the person's active booking cancelled, its seat given back."""
     if booking.person_id != person.pk:
         raise PermissionDenied
     if booking.status != BookingStatus.ACTIVE:
@@ -214,6 +263,22 @@ def cancel(booking: Booking, person) -> Booking:
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated_at"])
     Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+@transaction.atomic
+def cancel(booking: Booking, person) -> Booking:
+    booking = _locked(booking)
+    _free_seat(booking, person)
+    # A booking made before bookings needed an application was made as an applicant; so is one
+    # whose booker no longer holds the role they booked in.
+    role = booking.application_id and _booker_role(person, booking.application)
+    append_entry(
+        "appointment.cancelled",
+        booking,
+        person,
+        role or Role.APPLICANT,
+        from_status=BookingStatus.ACTIVE,
+    )
     return booking
 
 
@@ -223,25 +288,49 @@ def reschedule(booking: Booking, person, slot_id: int) -> Booking:
 
     The booking, then both slots in the order of their ids, are locked before either seat
     changes: people moving between the same two slots in opposite directions wait for each
-    other instead of deadlocking (PostgreSQL would abort one of them).
+    other instead of deadlocking (PostgreSQL would abort one of them). The audit entries come
+    last, once every row this transaction changes is locked.
     """
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = _locked(booking)
     list(Slot.objects.select_for_update().filter(pk__in=[booking.slot_id, slot_id]).order_by("pk"))
-    cancel(booking, person)
+    _free_seat(booking, person)
     if booking.application_id is None:
         # Made before bookings needed an application: it may still move, never multiply.
-        return _seat(person, _slot(slot_id), booking.matter, None)
-    return book(person, slot_id, matter=booking.matter, application=booking.application)
+        slot, role = _slot(slot_id), Role.APPLICANT
+        _check_place(slot, booking.matter, None)
+    else:
+        slot, role = _checked(person, slot_id, booking.matter, booking.application)
+    made = _take_seat(slot, person, booking.matter, booking.application)
+    append_entry("appointment.rescheduled", booking, person, role, from_status=BookingStatus.ACTIVE)
+    append_entry("appointment.booked", made, person, role)
+    return made
 
 
 @transaction.atomic
 def record_visit(booking: Booking, clerk, *, came: bool) -> Booking:
     """At the window: the person came, or did not (a no-show)."""
-    booking = Booking.objects.select_for_update().select_related("slot__hall").get(pk=booking.pk)
+    booking = _locked(booking)
     if not holds(clerk, Role.WINDOW_CLERK, region=booking.slot.hall.region):
         raise PermissionDenied
     if booking.status != BookingStatus.ACTIVE:
         raise Refused(NOT_ACTIVE)
     booking.status = BookingStatus.ATTENDED if came else BookingStatus.NO_SHOW
     booking.save(update_fields=["status", "updated_at"])
+    append_entry(
+        "appointment.visit_recorded",
+        booking,
+        clerk,
+        Role.WINDOW_CLERK,
+        from_status=BookingStatus.ACTIVE,
+    )
     return booking
+
+
+def hall_handles(hall, code: str) -> bool:
+    """A matter the hall handles, or a bundle one of whose matters it handles."""
+    if code in hall.matters:
+        return True
+    for version in selectors.bundle_versions(hall.region):
+        if version.bundle.code == code:
+            return any(m["code"] in hall.matters for m in version.content.get("matters", []))
+    return False

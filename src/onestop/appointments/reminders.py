@@ -3,7 +3,8 @@
 A booking is reminded when its slot lies after `today` and no later than the next working day
 of its hall's region (workdays/): on a Friday that is Monday, and a hall's Saturday in between
 is reminded the same day rather than not at all. Each booking is reminded once: the outbox
-refuses a second reminder under the same key (notifications/outbox.enqueue_once).
+refuses a second reminder under the same key (notifications/outbox.enqueue_once). Each reminder
+queued is an audit entry of the system (the command runs unattended) in the same transaction.
 """
 
 from dataclasses import dataclass, field
@@ -11,13 +12,16 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 
+from onestop.accounts.models import Role
 from onestop.catalog.models import Region
 from onestop.notifications import outbox
 from onestop.notifications.models import Channel, Kind
 from onestop.workdays.selectors import calendar_for
 
+from .booking import append_entry
 from .models import Booking, BookingStatus
 
 
@@ -55,13 +59,16 @@ def send_reminders(today: date) -> Sent:
         if not addresses:
             sent.no_address.append(booking.code)
             continue
-        queued = outbox.enqueue_once(
-            f"booking:{booking.pk}:{Kind.REMINDER}",
-            Kind.REMINDER,
-            addresses,
-            application=booking.application,
-            context=context_of(booking),
-        )
+        with transaction.atomic():
+            queued = outbox.enqueue_once(
+                f"booking:{booking.pk}:{Kind.REMINDER}",
+                Kind.REMINDER,
+                addresses,
+                application=booking.application,
+                context=context_of(booking),
+            )
+            if queued:
+                append_entry("appointment.reminder_queued", booking, None, Role.SYSTEM)
         (sent.queued if queued else sent.already).append(booking.code)
     return sent
 

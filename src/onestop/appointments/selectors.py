@@ -2,7 +2,7 @@
 slots of a hall, the halls that take bookings for a matter or a bundle, and whether an
 application needs a booking at all."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.http import Http404
 
@@ -15,7 +15,7 @@ from onestop.rules.profile import Profile
 
 from .booking import hall_handles
 from .models import Booking, Slot
-from .slots import settings_of
+from .slots import offered
 
 RELATED = ("slot__hall__region", "application", "person")
 
@@ -57,13 +57,9 @@ def window_booking(clerk, code: str) -> Booking | None:
 
 def open_slots(hall: Hall, today: date) -> list[Slot]:
     """The hall's slots not closed from tomorrow to the end of its booking window, full ones
-    included (the page shows them as full)."""
-    last = today + timedelta(days=settings_of(hall).window_days)
-    return list(
-        Slot.objects.filter(hall=hall, closed=False, date__gt=today, date__lte=last).order_by(
-            "date", "starts"
-        )
-    )
+    included (the page shows them as full); those not stored yet have every seat free
+    (slots.offered). Nothing is written."""
+    return offered(hall, today)
 
 
 def halls_for(region: Region, code: str) -> list[Hall]:

@@ -1,20 +1,31 @@
 """Slots from a hall's hours: its sessions on each date (closed on holidays, lunch breaks
 excluded, adjusted working days only where the hall says so — workdays/hall_hours.py) cut into
-slots of the hall's length."""
+slots of the hall's length.
+
+Slots are stored ahead of time by `onestop manage open_slots` (and `onestop prepare`):
+`open_window` is the only writer here. Reads write nothing: where a time of the hall's hours
+has no row yet, `offered` and `slot_by_id` answer it from the hours and the calendar as an
+unsaved Slot under the id its row will get (models.slot_id), every seat free; the booking that
+takes its first seat stores the row (booking.py).
+"""
 
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 
+from onestop.accounts.models import Role
+from onestop.audit.chain import append
 from onestop.catalog.models import Hall
 from onestop.workdays.hall_hours import opening_sessions
 from onestop.workdays.selectors import calendar_for
 
-from .models import HallBooking, Slot
+from .models import HallBooking, Slot, slot_id, slot_parts
 
 
 def settings_of(hall: Hall) -> HallBooking:
-    return HallBooking.objects.get_or_create(hall=hall)[0]
+    """How the hall takes bookings: its administrators' settings, or the defaults (not stored)
+    where they set none."""
+    return HallBooking.objects.filter(hall=hall).first() or HallBooking(hall=hall)
 
 
 def slot_times(hall: Hall, day: date, work, minutes: int) -> list[tuple[time, time]]:
@@ -29,25 +40,104 @@ def slot_times(hall: Hall, day: date, work, minutes: int) -> list[tuple[time, ti
     return found
 
 
+def window(booking: HallBooking, today: date, days: int | None = None) -> list[date]:
+    """The days bookable from `today`: tomorrow to the end of the hall's booking window (or of
+    `days`)."""
+    return [today + timedelta(days=n) for n in range(1, (days or booking.window_days) + 1)]
+
+
+def _computed(hall: Hall, booking: HallBooking, days: list[date]) -> list[Slot]:
+    """The slots of the hall's hours on `days`, as unsaved rows under their ids."""
+    if not days:
+        return []
+    work = calendar_for(hall.region.code)
+    return [
+        Slot(
+            id=slot_id(hall.pk, day, starts),
+            hall=hall,
+            date=day,
+            starts=starts,
+            ends=ends,
+            capacity=booking.capacity,
+        )
+        for day in days
+        for starts, ends in slot_times(hall, day, work, booking.slot_minutes)
+    ]
+
+
+def offered(hall: Hall, today: date, *, on: date | None = None) -> list[Slot]:
+    """The hall's slots not closed, by date and time: from tomorrow to the end of its booking
+    window, or those of the day `on`. Stored rows as they are; a time of the hall's hours in
+    the window that has no row yet is an unsaved Slot under the id its row will get, every seat
+    free. Nothing is written."""
+    booking = settings_of(hall)
+    days = window(booking, today)
+    stored = Slot.objects.filter(hall=hall)
+    if on is None:
+        stored = stored.filter(date__gt=today, date__lte=days[-1]) if days else stored.none()
+    else:
+        stored = stored.filter(date=on)
+        days = [on] if on in days else []
+    found = {(s.date, s.starts): s for s in stored}
+    for slot in _computed(hall, booking, days):
+        found.setdefault((slot.date, slot.starts), slot)
+    return sorted(
+        (s for s in found.values() if not s.closed), key=lambda s: (s.date, s.starts, s.pk)
+    )
+
+
+def slot_by_id(pk: int, today: date) -> Slot | None:
+    """The slot `pk` names: its row, or where it has none yet, a time of the hall's hours
+    in the hall's booking window from `today` (unsaved, under that id); None for anything else.
+    Nothing is written."""
+    try:
+        # get(): no ORDER BY to build, on the path every booking of a rush takes
+        return Slot.objects.select_related("hall__region").get(pk=pk)
+    except Slot.DoesNotExist:
+        pass
+    parts = slot_parts(pk)
+    if parts is None:
+        return None
+    hall_id, day, starts = parts
+    hall = Hall.objects.select_related("region").filter(pk=hall_id).first()
+    if hall is None:
+        return None
+    booking = settings_of(hall)
+    if day not in window(booking, today):
+        return None
+    slot = next((s for s in _computed(hall, booking, [day]) if s.starts == starts), None)
+    if slot is None:
+        return None
+    # A row stored before slot ids were derived from the slot keeps the id it had.
+    earlier = Slot.objects.select_related("hall__region").filter(hall=hall, date=day, starts=starts)
+    return earlier.first() or slot
+
+
 @transaction.atomic
 def open_window(hall: Hall, today: date, days: int | None = None) -> int:
-    """Create the slots of the next `days` days (the hall's window by default); existing slots
-    and their bookings stay as they are. Returns how many were created."""
+    """Store the hall's slots of the next `days` days (its booking window by default) that are
+    not stored yet; stored slots and their bookings stay as they are. Returns how many it found
+    missing (and stored), and records the system's act in the audit log when there were any."""
     booking = settings_of(hall)
-    work = calendar_for(hall.region.code)
-    created = 0
-    for offset in range(1, (days or booking.window_days) + 1):
-        day = today + timedelta(days=offset)
-        for starts, ends in slot_times(hall, day, work, booking.slot_minutes):
-            _, made = Slot.objects.get_or_create(
-                hall=hall,
-                date=day,
-                starts=starts,
-                defaults={"ends": ends, "capacity": booking.capacity},
-            )
-            created += made
-    return created
+    dates = window(booking, today, days)
+    stored = set(Slot.objects.filter(hall=hall, date__in=dates).values_list("date", "starts"))
+    missing = [s for s in _computed(hall, booking, dates) if (s.date, s.starts) not in stored]
+    # Two runs at once (a command and a booking's first seat) store each row once.
+    Slot.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        append(
+            "appointment.slots_opened",
+            actor=None,
+            actor_role=Role.SYSTEM,
+            object_type="hall",
+            object_ref=hall.code,
+            region=hall.region.code,
+        )
+    return len(missing)
 
 
-def bookable(hall: Hall, day: date):
-    return Slot.objects.filter(hall=hall, date=day, closed=False).order_by("starts")
+def open_windows(today: date, days: int | None = None) -> int:
+    """Every hall's slots for its booking window (or `days`), from tomorrow: what
+    `onestop manage open_slots` and `onestop prepare` run. Run after the calendar is seeded, so
+    that no slot falls on a holiday."""
+    return sum(open_window(hall, today, days) for hall in Hall.objects.select_related("region"))

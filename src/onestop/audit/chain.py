@@ -37,8 +37,16 @@ DETAIL_KEYS = frozenset(
         "to_status",
         "status",  # the record's status when it was read
         "reason_given",  # whether the decision carries reasons (004 item 36.5), not the reasons
-        "matter",  # a matter code
+        "matter",  # a matter code (a booking's: the matter or bundle booked for)
         "material",  # a material code of an upload
+        "bundle",  # a bundle code
+        "version",  # the number of a catalog version
+        "hall",  # a hall code
+        "slot",  # a slot id (appointments.models.slot_id: the hall, date and start)
+        "kind",  # a code of the record's kind: a notification's, a calendar day's
+        "channel",  # a notification's channel code (email, sms), never the address
+        "date",  # a day of the calendar (a holiday, an adjusted working day), never a person's
+        "year",  # a calendar year
     }
 )
 MAX_DETAIL_TEXT = 80

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.accounts.models import Role
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
 from onestop.refusals import Refused
@@ -158,7 +159,7 @@ def _share(case: Case, actor) -> None:
             append_event(
                 other,
                 actor,
-                "system",
+                Role.SYSTEM,
                 "result_received",
                 data={
                     "from_department": case.department.code,
@@ -171,7 +172,7 @@ def _share(case: Case, actor) -> None:
         append_event(
             case,
             actor,
-            "system",
+            Role.SYSTEM,
             "result_shared",
             data={"from_department": case.department.code, "to": sent_to, "digest": digest},
         )

@@ -72,15 +72,17 @@ class VersionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Copy into a new draft"))
     def make_draft(self, request, queryset):
+        role = self.admin_site.acting_role(request)
         for version in queryset:
-            copy_to_draft(version, request.user)
+            copy_to_draft(version, request.user, acting_role=role)
         self.message_user(request, _("Drafts created."), messages.SUCCESS)
 
     @admin.action(description=_("Publish the selected drafts"))
     def publish_drafts(self, request, queryset):
+        role = self.admin_site.acting_role(request)
         with transaction.atomic():
             for version in queryset.filter(status=VersionStatus.DRAFT):
-                problems = publish(version, request.user)
+                problems = publish(version, request.user, acting_role=role)
                 if problems:
                     transaction.set_rollback(True)
                     for problem in problems:

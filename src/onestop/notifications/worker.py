@@ -12,6 +12,11 @@ Exactly once per idempotency key, even when a worker is killed mid-send:
 
 Must run outside any transaction (the `send_notifications` command does).
 
+Each attempt's outcome — sent, or failed (to be tried again, or given up) — is an audit entry in
+the transaction that records it, by the system (accounts.models.Role.SYSTEM, no person): the
+message's id, kind and channel, never its address or text. Claiming a batch is the worker's
+lease on it, not an outcome, and is not recorded.
+
 Settings (see settings.py): ONESTOP_NOTIFICATION_LEASE_SECONDS, ONESTOP_NOTIFICATION_MAX_ATTEMPTS,
 ONESTOP_NOTIFICATION_BACKOFF_SECONDS.
 """
@@ -25,6 +30,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from onestop.accounts.models import Role
+from onestop.audit.chain import append
 
 from .models import Delivery, Outbox, Status
 from .senders import sender_for
@@ -72,6 +80,23 @@ def claim(batch: int) -> tuple[uuid.UUID, list[Outbox]]:
     return token, list(Outbox.objects.filter(claim_token=token).order_by("next_attempt_at", "id"))
 
 
+def _record(action: str, message: Outbox, status: str) -> None:
+    append(
+        action,
+        actor=None,
+        actor_role=Role.SYSTEM,
+        object_type="notification",
+        object_ref=str(message.pk),
+        detail={
+            "kind": message.kind,
+            "channel": message.channel,
+            "from_status": Status.SENDING,
+            "to_status": status,
+        },
+    )
+
+
+@transaction.atomic
 def _mark_sent(message: Outbox, provider_message_id: str, note: str = "") -> None:
     # Not conditional on the claim: once the send is recorded, the message is sent, whoever
     # holds the row now.
@@ -82,17 +107,22 @@ def _mark_sent(message: Outbox, provider_message_id: str, note: str = "") -> Non
         claim_token=None,
         last_error=note,
     )
+    _record("notification.sent", message, Status.SENT)
 
 
+@transaction.atomic
 def _mark_failed(message: Outbox, token: uuid.UUID, error: str) -> str:
     maximum = _setting("ONESTOP_NOTIFICATION_MAX_ATTEMPTS", 8)
     gave_up = message.attempts >= maximum
-    Outbox.objects.filter(pk=message.pk, claim_token=token).update(
-        status=Status.FAILED if gave_up else Status.PENDING,
+    status = Status.FAILED if gave_up else Status.PENDING
+    marked = Outbox.objects.filter(pk=message.pk, claim_token=token).update(
+        status=status,
         next_attempt_at=timezone.now() + backoff(message.attempts),
         claim_token=None,
         last_error=error[:200],
     )
+    if marked:  # not when another worker holds the message now: it records its own outcome
+        _record("notification.send_failed", message, status)
     logger.warning(
         "notification %s: %s on attempt %d of %d%s",
         message.idempotency_key,

@@ -26,7 +26,6 @@ from onestop.applications.models import Status
 from onestop.appointments import booking as bookings
 from onestop.appointments import selectors
 from onestop.appointments.models import BookingStatus
-from onestop.appointments.slots import open_window
 from onestop.catalog import selectors as catalog
 from onestop.catalog.models import Hall
 
@@ -231,10 +230,9 @@ def _slot_id(value: str) -> int:
 
 
 def _open_days(hall: Hall, leaving: int | None = None) -> list[dict]:
-    """The hall's times from tomorrow by date; the window is opened first (it may not be yet)."""
-    today = timezone.localdate()
-    open_window(hall, today)
-    slots = [s for s in selectors.open_slots(hall, today) if s.pk != leaving]
+    """The hall's times from tomorrow by date, those not stored yet with every seat free; a
+    read that writes nothing (appointments/slots.py)."""
+    slots = [s for s in selectors.open_slots(hall, timezone.localdate()) if s.pk != leaving]
     return [
         {"date": day, "slots": [{"slot": s, "full": s.remaining == 0} for s in group]}
         for day, group in groupby(slots, key=lambda s: s.date)

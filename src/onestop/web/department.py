@@ -356,7 +356,7 @@ def _history(case: Case) -> list[dict]:
         {
             "at": e.at,
             "what": CASE_EVENT_LABELS.get(e.kind, e.kind),
-            "role": _("System") if e.role == "system" else _label(Role, e.role),
+            "role": _label(Role, e.role),
             "to_status": _label(CaseStatus, e.to_status) if e.to_status else "",
             "reason": e.reason,
             "detail": _detail(e, departments),

@@ -16,6 +16,9 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from onestop.accounts.models import Role
+from onestop.audit.chain import append
+
 from .models import CalendarDay, CalendarYear, DayKind, ScheduleStatus
 
 
@@ -82,13 +85,24 @@ def read(path: Path) -> tuple[int, str, list]:
 
 @transaction.atomic
 def load(path: Path) -> str:
+    """Enter the year of the file; the command that runs it acts as the system (no person is
+    signed in), and its audit entry names the year and its status before and after."""
     year, source, days = read(path)
+    before = CalendarYear.objects.filter(year=year).values_list("status", flat=True).first()
     CalendarDay.objects.filter(date__year=year, region=None).delete()
     CalendarDay.objects.bulk_create(
         CalendarDay(date=day, kind=kind, name_zh=zh, name_en=en, source=source)
         for day, kind, zh, en in days
     )
-    CalendarYear.objects.update_or_create(
+    entered, _ = CalendarYear.objects.update_or_create(
         year=year, defaults={"status": ScheduleStatus.OFFICIAL, "source": source}
+    )
+    append(
+        "calendar.year_loaded",
+        actor=None,
+        actor_role=Role.SYSTEM,
+        object_type="calendar_year",
+        object_ref=str(entered.pk),
+        detail={"year": year, "from_status": before or "", "to_status": entered.status},
     )
     return f"{year}: official, {len(days)} days from {source}"
