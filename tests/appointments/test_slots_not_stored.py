@@ -23,12 +23,16 @@ from onestop.appointments.models import (
 from onestop.appointments.selectors import open_slots
 from onestop.catalog.models import Hall
 
-from ..applications.test_one_window_flow import as_, post
-from ..people import person
-from .filed import filed
+from ..clients import as_, post
+from ..factories import ApplicationFactory, person
 
 HALL = "bj_entry_exit_reception"  # residence permits, Mon-Sat
 MATTER = "residence_permit.issue"
+
+
+def filed(person):
+    """An application of the booker's to book for (000 §十一 4)."""
+    return ApplicationFactory(submitted=True, filed_by=person, matter=MATTER)
 
 
 @given(
@@ -83,7 +87,7 @@ def test_listing_slots_stores_nothing_and_opening_them_keeps_their_ids(client):
 def test_booking_a_time_not_stored_yet_stores_its_row_with_the_seat_taken():
     ann = person("ann")
     first = listed(as_(ann), offered_day())[0]
-    response = book(ann, first["id"], filed(ann, MATTER))
+    response = book(ann, first["id"], filed(ann))
     assert response.status_code == 201, response.json()
     slot = Slot.objects.get()
     assert (slot.pk, slot.booked, slot.capacity) == (first["id"], 1, first["capacity"])
@@ -99,7 +103,7 @@ def test_the_halls_own_settings_give_the_row_its_capacity():
     ann = person("ann")
     first = listed(as_(ann), offered_day())[0]
     assert first["capacity"] == 2
-    assert book(ann, first["id"], filed(ann, MATTER)).status_code == 201
+    assert book(ann, first["id"], filed(ann)).status_code == 201
     assert Slot.objects.get(pk=first["id"]).capacity == 2
 
 
@@ -117,7 +121,11 @@ def test_an_id_of_no_bookable_time_is_no_such_slot_and_stores_nothing(when, why)
     ann = person("ann")
     hall = Hall.objects.get(code=HALL)
     day, starts = when(offered_day())
-    response = book(ann, slot_id(hall.pk, day, starts), filed(ann, MATTER))
+    response = book(
+        ann,
+        slot_id(hall.pk, day, starts),
+        filed(ann),
+    )
     assert response.status_code == 409, why
     (error,) = response.json()["errors"]
     assert (
@@ -139,7 +147,7 @@ def test_a_slot_stored_before_ids_were_derived_keeps_its_id_and_its_seats():
     ann = person("ann")
     ids = [s["id"] for s in listed(as_(ann), first.date)]
     assert 4242 in ids and first.pk not in ids
-    assert book(ann, first.pk, filed(ann, MATTER)).status_code == 201
+    assert book(ann, first.pk, filed(ann)).status_code == 201
     assert list(Slot.objects.values_list("pk", "booked")) == [(4242, 1)]
 
 

@@ -25,9 +25,8 @@ from onestop.notifications.models import Status
 from onestop.refusals import Refused
 from onestop.workdays.models import CalendarDay, CalendarYear, DayKind, ScheduleStatus
 
-from ..applications.test_one_window_flow import FORM, as_, post
-from ..appointments.filed import filed
-from ..people import person
+from ..clients import as_, post
+from ..factories import FORM, ApplicationFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,7 @@ def applicant():
 
 @pytest.fixture
 def application(applicant):
-    return filed(applicant, MATTER)
+    return ApplicationFactory(submitted=True, filed_by=applicant, matter=MATTER)
 
 
 def first_slot():
