@@ -1,19 +1,31 @@
-"""Refusals that carry their reason in both languages, from the rule that refuses.
+"""Refusals that carry a stable code and their reason in both languages, from the rule that refuses.
 
-Pages and the API show `message_en` and `message_zh` as they are; nothing downstream translates
-an English sentence back. A Refused is a ValidationError and a NotAllowed a PermissionDenied, so
-code that catches those keeps working and `messages` still gives the English.
+`Refused(code, message_en, message_zh, field=None)`: the code is what other systems read (the
+API's error body names it), the two messages are what people read. Pages and the API show them as
+they are; nothing downstream translates an English sentence back. A Refused is a ValidationError
+and a NotAllowed a PermissionDenied, so code that catches those keeps working and `messages`
+still gives the English.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 
-class Refused(ValidationError):
-    """Not now or not like this: the reason, in English and in Chinese."""
+def _coded(args: tuple) -> tuple[str | None, str, str]:
+    # The two-argument form (no code) is still accepted while every caller is given its code.
+    if len(args) == 3:
+        return args
+    if len(args) == 2:
+        return (None, *args)
+    raise TypeError("Refused(code, message_en, message_zh, field=None)")
 
-    def __init__(self, message_en: str, message_zh: str):
-        self.message_en, self.message_zh = message_en, message_zh
-        super().__init__(message_en)
+
+class Refused(ValidationError):
+    """Not now or not like this: a stable code and the reason, in English and in Chinese."""
+
+    def __init__(self, *args: str, field: str | None = None):
+        code, self.message_en, self.message_zh = _coded(args)
+        super().__init__(self.message_en, code=code)
+        self.field = field
 
 
 class Invalid(ValidationError):
@@ -25,11 +37,12 @@ class Invalid(ValidationError):
 
 
 class NotAllowed(PermissionDenied):
-    """Not by this person: the reason, in English and in Chinese."""
+    """Not by this person: a stable code and the reason, in English and in Chinese."""
 
-    def __init__(self, message_en: str, message_zh: str):
-        self.message_en, self.message_zh = message_en, message_zh
-        super().__init__(message_en)
+    def __init__(self, *args: str, field: str | None = None):
+        self.code, self.message_en, self.message_zh = _coded(args)
+        self.field = field
+        super().__init__(self.message_en)
 
 
 def in_both(exc: Exception, *, otherwise_zh: str) -> tuple[str, str]:
