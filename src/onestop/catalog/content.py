@@ -284,6 +284,7 @@ def window_rules(data: dict, what: str = "window") -> WindowRules:
 
 
 _PUBLISHED: dict[tuple, MatterContent | BundleContent] = {}
+_KEPT = 1024  # versions kept per process; the catalog holds a few dozen in force
 
 
 def of(version: MatterVersion | BundleVersion) -> MatterContent | BundleContent:
@@ -296,6 +297,8 @@ def of(version: MatterVersion | BundleVersion) -> MatterContent | BundleContent:
     key = (type(version).__name__, version.pk, version.published_at, version.content_hash)
     found = _PUBLISHED.get(key)
     if found is None:
+        if len(_PUBLISHED) >= _KEPT:
+            _PUBLISHED.clear()
         found = _PUBLISHED[key] = build(version.content, str(version))
     return found
 

@@ -26,7 +26,8 @@ class PreExamination:
         return self.working_days is not None
 
     def answer(self) -> dict:
-        """As the checklist of API-CONTRACT.md gives it."""
+        """As the checklist of API-CONTRACT.md gives it: undecided, the days stay null and the
+        words name the facts that decide them (the contract's answer, unchanged)."""
         if self.decided:
             return {
                 "working_days": self.working_days,
