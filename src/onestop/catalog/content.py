@@ -210,6 +210,9 @@ class MatterContent(Typed):
     validity_days: Bounds | None = None
     # 004 item 31: online payment only where a region says so; no file says so yet.
     online_payment_allowed: Flag | None = None
+    # The case step table a matter may carry (checked by schema.py where it is defined, read
+    # by the case workflow); kept as given here.
+    case_steps: dict[str, Any] | None = None
 
     def field(self, key: str) -> GuideField | None:
         return self.fields.get(key)

@@ -8,6 +8,7 @@ composes their answers into the contract's shape.
 
 from onestop.catalog import content, selectors
 from onestop.catalog.models import BundleVersion, MatterVersion, Region
+from onestop.refusals import Refused
 
 from . import appointments, fees, materials, time_limits
 from .bundles import exemptions
@@ -18,12 +19,8 @@ from .profile import Profile, facts
 from .words import because
 
 
-class UnknownCode(LookupError):
-    """A region, matter or bundle the catalog does not offer."""
-
-    def __init__(self, field: str, message_en: str, message_zh: str):
-        super().__init__(message_en)
-        self.field, self.message_en, self.message_zh = field, message_en, message_zh
+class UnknownCode(Refused):
+    """A region, matter or bundle the catalog does not offer, refused on its field."""
 
 
 def _interview(spec, values: dict) -> tuple[dict | None, frozenset[str]]:
@@ -195,31 +192,35 @@ def version_for(
     if chosen is None:
         known = ", ".join(r.code for r in selectors.regions())
         raise UnknownCode(
-            "region",
+            "catalog.unknown_region",
             f"Unknown region {region!r}; known regions: {known}.",
             f"未知地区“{region}”；可选地区：{known}。",
+            field="region",
         )
     if (matter is None) == (bundle is None):
         raise UnknownCode(
-            "matter",
+            "catalog.matter_or_bundle",
             "Give either a matter or a bundle.",
             "请提供一个事项（matter）或一件事（bundle），二者选一。",
+            field="matter",
         )
     if matter is not None:
         version = selectors.matter_version(chosen, matter)
         if version is None:
             raise UnknownCode(
-                "matter",
+                "catalog.matter_not_offered",
                 f"Matter {matter!r} is not offered in {region}.",
                 f"{chosen.name_zh}未提供事项“{matter}”。",
+                field="matter",
             )
         return version
     versions = {v.bundle.code: v for v in selectors.bundle_versions(chosen)}
     if bundle not in versions:
         raise UnknownCode(
-            "bundle",
+            "catalog.bundle_not_offered",
             f"Bundle {bundle!r} is not offered in {region}.",
             f"{chosen.name_zh}未提供“一件事”“{bundle}”。",
+            field="bundle",
         )
     return versions[bundle]
 

@@ -1,6 +1,6 @@
 """The rules of a region's window (catalog/data/national/window.yaml, overlaid by the region):
 the acceptance receipt's validity (004 item 35), the legal-stay note (002 §6 (3)), and how
-application and acceptance numbers are written (docs/adr/0005)."""
+application and acceptance numbers are written (docs/adr/0006)."""
 
 from datetime import date, timedelta
 
