@@ -71,8 +71,8 @@ def accept(
     )
     today = timezone.localdate()
     application.accepted_on = today
-    # The receipt's validity (004 item 35) and the number's format are the region's window
-    # rules in the catalog (national/window.yaml).
+    # The receipt's validity (004 item 35) and the number's format are window rules of the
+    # catalog (national/window.yaml, overlaid by the region).
     application.receipt_valid_until = window.receipt_valid_until(application.region, today)
     application.acceptance_number = window.acceptance_number(application.region, application.number)
     application.save()
