@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from onestop import paperwork
 from onestop.applications.models import Application
-from onestop.cases.acceptance import LEGAL_STAY_NOTE
 from onestop.cases.models import Case
 from onestop.paperwork import facts
+from onestop.rules import window
 from onestop.web.management.commands.render_document_samples import render_first_page, samples
 
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401 - a fixture
@@ -133,8 +133,8 @@ def test_the_receipt_gives_its_validity_the_cases_and_the_legal_stay_note(cases)
         "工作类居留许可签发",
         "公安机关出入境管理部门",
         "北京市综合受理窗口",
-        LEGAL_STAY_NOTE["zh"],
-        LEGAL_STAY_NOTE["en"],
+        window.legal_stay_note(application.region)["zh"],
+        window.legal_stay_note(application.region)["en"],
     )
 
 

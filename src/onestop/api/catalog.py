@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from onestop.catalog import selectors
 from onestop.catalog.models import Region
 from onestop.catalog.schema import MATTER_CODES
+from onestop.rules.bundles import member_codes
 
 from .bounds import REGION_CODES, MatterCode, RegionCode
 from .errors import ApiError, with_errors
@@ -132,7 +133,7 @@ def list_matters(request, region: RegionCode | None = None):
                     "name_zh": b.name_zh,
                     "name_en": b.name_en,
                     "version": b.number,
-                    "matters": [m["code"] for m in b.content.get("matters", [])],
+                    "matters": member_codes(b),
                 }
             )
     return {"region": chosen.code if chosen else None, "matters": matters, "bundles": bundles}

@@ -14,8 +14,9 @@ from onestop.catalog import selectors
 from onestop.catalog.models import Bundle, Matter
 from onestop.documents import file_names, photo, uploads
 from onestop.refusals import Invalid
-from onestop.rules import checklist
-from onestop.rules.checklist import UnknownCode
+from onestop.rules import bundles
+from onestop.rules import materials as material_rules
+from onestop.rules.checklist import UnknownCode, version_for
 from onestop.rules.messages import message_zh
 from onestop.rules.profile import Profile
 
@@ -31,7 +32,7 @@ def matter_codes(region, *, bundle: str | None, matter: str | None) -> list[str]
     if matter:
         return [matter]
     version = next(v for v in selectors.bundle_versions(region) if v.bundle.code == bundle)
-    return [m["code"] for m in version.content["matters"]]
+    return bundles.member_codes(version)
 
 
 def _profile(data: dict | None) -> dict:
@@ -105,7 +106,7 @@ def create_draft(
     if not actor.is_authenticated:
         raise PermissionDenied
     try:
-        checklist.checklist(region_code, Profile(), bundle=bundle, matter=matter)  # checks codes
+        version_for(region_code, bundle=bundle, matter=matter)  # offered in the region
     except UnknownCode as exc:
         raise Invalid(
             [{"field": exc.field, "message_en": exc.message_en, "message_zh": exc.message_zh}]
@@ -272,7 +273,7 @@ def add_upload(
 
 def materials_of(application: Application) -> list[dict]:
     """The application's checklist materials, each with its matter (uploads are matched to them)
-    and whether its bundle exempts it (rules/checklist.py: materials_of).
+    and whether its bundle exempts it (rules/materials.py: materials_of).
 
     Evaluated under the catalog versions the application recorded."""
     profile = Profile.model_validate(application.profile)
@@ -283,4 +284,4 @@ def materials_of(application: Application) -> list[dict]:
             "matter_version__matter", "matter_version__region"
         )
     ]
-    return checklist.materials_of(versions, profile, bundle)
+    return material_rules.materials_of(versions, profile, bundle)

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.refusals import Invalid
-from onestop.rules.evaluator import holds
-from onestop.rules.profile import Profile, facts
+from onestop.rules import pre_examination, window
+from onestop.rules.profile import Profile
 from onestop.workdays.selectors import calendar_for
 
 from . import form as one_form
@@ -15,15 +15,15 @@ from .workflow import transition
 
 
 def _pre_examination_working_days(application: Application) -> int | None:
-    """1 working day for category A, 3 for B/C (002 §4b); None where no source sets a limit."""
+    """1 working day for category A, 3 for B/C (002 §4b); None where no source sets a limit.
+
+    Read as the checklist reads it; where the profile does not decide it (no category given),
+    the longest it may take, so that the due date is never earlier than the rule allows."""
     bundle = bundle_version(application)
     if bundle is None:
         return None
-    values = facts(Profile.model_validate(application.profile))
-    for entry in bundle.content.get("pre_examination", []):
-        if holds(entry.get("when"), values).value:
-            return entry["working_days"]
-    return None
+    found = pre_examination.of_bundle(bundle, Profile.model_validate(application.profile))
+    return found.at_most_working_days if found else None
 
 
 def _check_complete(application: Application) -> None:
@@ -52,8 +52,9 @@ def submit(application: Application, actor) -> Application:
     _check_complete(application)
     application = transition(application, "submit", actor)
     _capture_versions(application)
-    prefix = application.region.number_prefix or application.region.code[:2].upper()
-    application.number = f"{prefix}{timezone.localdate():%Y}{application.pk:07d}"
+    application.number = window.application_number(
+        application.region, timezone.localdate().year, application.pk
+    )
     _start_pre_examination(application)
     application.save()
     return application

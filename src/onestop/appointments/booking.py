@@ -28,7 +28,8 @@ from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Status
 from onestop.audit.chain import append
 from onestop.catalog import selectors
-from onestop.rules.checklist import checklist
+from onestop.rules import appointments, bundles
+from onestop.rules.checklist import version_for
 from onestop.rules.profile import Profile
 
 from . import slots
@@ -118,17 +119,12 @@ def _check_application(person, application, matter: str) -> str:
         raise Refused(PAST_THE_WINDOW)
     if application.subject_code != matter:
         raise Refused(OTHER_MATTER)
-    answer = checklist(
-        application.region.code,
-        Profile.model_validate(application.profile),
-        bundle=application.bundle and application.bundle.code,
-        matter=application.matter and application.matter.code,
-    )
-    if answer["appointment_required"] is False:
+    version = subject_version(application)
+    if appointments.required(version, Profile.model_validate(application.profile)) is False:
         raise Refused(NOT_NEEDED)
-    stage = _stage_rule(application)
-    if stage and application.status != stage["status"]:
-        raise Refused(after_pre_examination(stage["source"]))
+    stage = appointments.after(bundle_version(application))
+    if stage and application.status != stage.status:
+        raise Refused(after_pre_examination(stage.source))
     return role
 
 
@@ -142,10 +138,14 @@ def refusal(person, application) -> Exception | None:
     return None
 
 
-def _stage_rule(application) -> dict | None:
-    """From which status of the application a booking is taken, where the catalog says so."""
-    bundle = bundle_version(application)
-    return bundle.content.get("appointment_after") if bundle is not None else None
+def subject_version(application):
+    """The version in force of the application's bundle or matter: bookings follow the rules
+    in force (UnknownCode when the region no longer offers it)."""
+    return version_for(
+        application.region.code,
+        bundle=application.bundle and application.bundle.code,
+        matter=application.matter and application.matter.code,
+    )
 
 
 def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
@@ -332,5 +332,5 @@ def hall_handles(hall, code: str) -> bool:
         return True
     for version in selectors.bundle_versions(hall.region):
         if version.bundle.code == code:
-            return any(m["code"] in hall.matters for m in version.content.get("matters", []))
+            return any(code in hall.matters for code in bundles.member_codes(version))
     return False

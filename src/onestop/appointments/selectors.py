@@ -10,10 +10,11 @@ from onestop.accounts.models import Role
 from onestop.accounts.roles import regions_of
 from onestop.catalog import selectors as catalog
 from onestop.catalog.models import Hall, Region
-from onestop.rules.checklist import UnknownCode, checklist
+from onestop.rules import appointments
+from onestop.rules.checklist import UnknownCode
 from onestop.rules.profile import Profile
 
-from .booking import hall_handles
+from .booking import hall_handles, subject_version
 from .models import Booking, Slot
 from .slots import offered
 
@@ -72,12 +73,7 @@ def appointment_required(application) -> bool | None:
     in force: False for category A talent filing both permits (002 §4b); None when it depends
     on answers not given yet or the subject is no longer offered."""
     try:
-        answer = checklist(
-            application.region.code,
-            Profile.model_validate(application.profile),
-            bundle=application.bundle and application.bundle.code,
-            matter=application.matter and application.matter.code,
-        )
+        version = subject_version(application)
     except UnknownCode:
         return None
-    return answer["appointment_required"]
+    return appointments.required(version, Profile.model_validate(application.profile))

@@ -1,8 +1,6 @@
 """Window acceptance (受理): originals checked, preconditions from the rules, receipt, and the
 cases it creates (routing.py), all in one transaction."""
 
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,17 +10,10 @@ from onestop.applications.workflow import transition
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
 from onestop.refusals import Invalid
-from onestop.rules.checklist import matter_checklist
+from onestop.rules import eligibility, window
 from onestop.rules.profile import Profile
 
 from .routing import route
-
-RECEIPT_DAYS = 7  # the acceptance receipt is valid at most 7 days (004 item 35)
-LEGAL_STAY_NOTE = {
-    "en": "While your passport is kept for processing, this receipt lets you stay legally in "
-    "the mainland (002 §6 (3)).",
-    "zh": "护照因办理申请被留存期间，申请人可以凭本受理回执在境内合法居留（002 §6 (3)）。",
-}
 
 
 def blocking_reasons(application: Application) -> list[dict]:
@@ -32,17 +23,16 @@ def blocking_reasons(application: Application) -> list[dict]:
     for covered in application.covered.select_related(
         "matter_version__matter", "matter_version__region"
     ):
-        answer = matter_checklist(covered.matter_version, profile)
-        for reason in answer["reasons"]:
-            if reason["met"] is False:
-                found.append(
-                    {
-                        "field": answer["matter"],
-                        "message_en": reason["en"],
-                        "message_zh": reason["zh"],
-                        "source": reason["source"],
-                    }
-                )
+        version = covered.matter_version
+        for reason in eligibility.unmet(version, profile):
+            found.append(
+                {
+                    "field": version.matter.code,
+                    "message_en": reason.en,
+                    "message_zh": reason.zh,
+                    "source": reason.source,
+                }
+            )
     return found
 
 
@@ -81,8 +71,10 @@ def accept(
     )
     today = timezone.localdate()
     application.accepted_on = today
-    application.receipt_valid_until = today + timedelta(days=RECEIPT_DAYS)
-    application.acceptance_number = f"A{application.number}"
+    # The receipt's validity (004 item 35) and the number's format are window rules of the
+    # catalog (national/window.yaml, overlaid by the region).
+    application.receipt_valid_until = window.receipt_valid_until(application.region, today)
+    application.acceptance_number = window.acceptance_number(application.region, application.number)
     application.save()
     route(application, clerk)
     outbox.enqueue(
@@ -92,7 +84,7 @@ def accept(
         context={
             "acceptance_number": application.acceptance_number,
             "receipt_valid_until": application.receipt_valid_until,
-            "legal_stay_note": LEGAL_STAY_NOTE,
+            "legal_stay_note": window.legal_stay_note(application.region),
         },
     )
     return application

@@ -14,6 +14,7 @@ from onestop.accounts.models import Role
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
 from onestop.refusals import Refused
+from onestop.rules import bundles, results
 from onestop.workdays import pauses
 from onestop.workdays.selectors import calendar_for
 
@@ -87,19 +88,12 @@ def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: 
             "A result needs its number and a validity that ends after it starts.",
             "证件须有编号，且有效期截止日须晚于起始日。",
         )
-    allowed = case.matter_version.content.get("validity_days")
-    if allowed:
-        days = (valid_until - valid_from).days
-        asked = case.application.profile.get("requested_validity_days")
-        if not allowed["min"] <= days <= allowed["max"]:
-            words = case.matter_version.content.get("fields", {}).get("result_validity", {})
-            raise Refused(
-                f"The document's validity must be {words.get('en', '').lower()} "
-                f"({allowed['source']}).",
-                f"证件有效期须为{words.get('zh', '')}（{allowed['source']}）。",
-            )
-        if asked and days > asked:
-            raise Refused("The validity exceeds what was asked for.", "有效期超过了申请的期限。")
+    results.check_validity(
+        case.matter_version,
+        valid_from,
+        valid_until,
+        case.application.profile.get("requested_validity_days"),
+    )
     # The result goes to the other cases of the application: lock them all, in one order, before
     # the first write, so that two departments producing at once, or a producer and the audit
     # log's head (audit/chain.py), never wait on each other in a circle.
@@ -119,9 +113,8 @@ def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: 
 def _tell_when_ready(case: Case) -> None:
     """Once the results the applicant collects together are all ready, tell them once."""
     application = case.application
-    together = bool(
-        application.bundle_version_id
-        and application.bundle_version.content.get("deliver_together", {}).get("value")
+    together = bool(application.bundle_version_id) and bundles.delivers_together(
+        application.bundle_version
     )
     cases = [case]
     if together:
@@ -200,9 +193,8 @@ def deliver(
     if method not in ("pickup", "mail"):
         raise Refused("Deliver by pickup or by mail.", "请选择现场领取或邮寄。")
     application = case.application
-    together = bool(
-        application.bundle_version_id
-        and application.bundle_version.content.get("deliver_together", {}).get("value")
+    together = bool(application.bundle_version_id) and bundles.delivers_together(
+        application.bundle_version
     )
     cases = [case]
     if together:

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from onestop.accounts.models import Role
 from onestop.refusals import Refused
-from onestop.rules.checklist import matter_checklist
+from onestop.rules import fees
 from onestop.rules.profile import Profile
 
 from .models import Case, Payment, PaymentMethod
@@ -15,8 +15,8 @@ from .workflow import append_event, roles_on_case
 
 def fees_due(case: Case) -> list[dict]:
     """The fees this applicant pays for this matter ("only what this person pays")."""
-    answer = matter_checklist(case.matter_version, Profile.model_validate(case.application.profile))
-    return [f for f in answer["fees"] if f["applies"] is not False]
+    due = fees.fees_due(case.matter_version, Profile.model_validate(case.application.profile))
+    return [fee.answer() for fee in due]
 
 
 def unpaid(case: Case) -> list[dict]:
@@ -26,8 +26,7 @@ def unpaid(case: Case) -> list[dict]:
 
 def online_payment_allowed(case: Case) -> bool:
     """Only where the catalog says so; 004 item 31 says Guangxi does not (不可网上支付)."""
-    spec = case.matter_version.content.get("online_payment_allowed")
-    return bool(spec and spec.get("value"))
+    return fees.online_payment_allowed(case.matter_version)
 
 
 class PaymentProvider:

@@ -6,7 +6,7 @@ from django.db import transaction
 from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Application
 from onestop.applications.workflow import append_event
-from onestop.rules.checklist import matter_checklist
+from onestop.rules import bundles, time_limits
 from onestop.rules.profile import Profile
 from onestop.workdays.models import Deadline
 from onestop.workdays.selectors import calendar_for
@@ -15,45 +15,39 @@ from .models import Case, CaseStatus
 from .workflow import start_step
 
 
-def _routing_working_days(application: Application) -> tuple[int | None, str]:
-    """The region's routing limit, e.g. 2 working days after acceptance (003 第十六条)."""
-    bundle = bundle_version(application)
-    if bundle is None:
-        return None, ""
-    limit = bundle.content.get("routing_working_days")
-    return (limit["value"], limit.get("source", "")) if limit else (None, "")
-
-
 @transaction.atomic
 def route(application: Application, actor) -> list[Case]:
     work = calendar_for(application.region.code)
     start = application.accepted_on
-    routing_days, routing_source = _routing_working_days(application)
+    # The region's routing limit, e.g. 2 working days after acceptance (003 第十六条).
+    routing_days, routing_source = bundles.routing_working_days(bundle_version(application))
     routing_due = work.add_working_days(start, routing_days).due if routing_days else None
     profile = Profile.model_validate(application.profile)
     cases = []
     for covered in application.covered.select_related("matter_version__matter__department"):
         version = covered.matter_version
-        limit = matter_checklist(version, profile)["time_limit"] or {}
+        limit = time_limits.of_matter(version, profile)
+        working_days = limit.working_days if limit else None
+        source = (limit.source if limit else None) or ""
         planned = statutory = None
         provisional = False
-        if limit.get("kind") == "promised" and limit.get("working_days"):
-            due = work.add_working_days(start, limit["working_days"])
+        if limit and limit.kind == "promised" and working_days:
+            due = work.add_working_days(start, working_days)
             planned, provisional = due.due, due.provisional
-        if limit.get("statutory_working_days"):
-            due = work.add_working_days(start, limit["statutory_working_days"])
+        if limit and limit.statutory_working_days:
+            due = work.add_working_days(start, limit.statutory_working_days)
             statutory, provisional = due.due, provisional or due.provisional
-        elif limit.get("kind") == "statutory" and limit.get("working_days"):
-            due = work.add_working_days(start, limit["working_days"])
+        elif limit and limit.kind == "statutory" and working_days:
+            due = work.add_working_days(start, working_days)
             statutory, provisional = due.due, provisional or due.provisional
         deadline = None
-        if limit.get("working_days"):
+        if working_days:
             deadline = Deadline.objects.create(
                 subject=f"{application.number} {version.matter.code}",
                 region=application.region,
                 starts_on=start,
-                working_days=limit["working_days"],
-                source=limit.get("source") or "",
+                working_days=working_days,
+                source=source,
             )
         case = Case(
             application=application,
@@ -66,7 +60,7 @@ def route(application: Application, actor) -> list[Case]:
             statutory_due=statutory,
             planned_due=planned,
             due_provisional=provisional,
-            time_limit_source=limit.get("source") or "",
+            time_limit_source=source,
             deadline=deadline,
         )
         start_step(case, start)

@@ -2,44 +2,15 @@
 
 This module only checks that a condition is well formed (known operators, known facts) so that a
 catalog file with a typo is refused at load time. Evaluating conditions is the rules package's job.
-Profile facts are those of API-CONTRACT.md, plus the derived `age` and the `matter` applied for.
+Profile facts are those of API-CONTRACT.md (listed once, facts.py), plus the derived `age` and
+the `matter` applied for.
 """
 
-PROFILE_FACTS = frozenset(
-    {
-        "application_date",
-        "date_of_birth",
-        "nationality",
-        "in_mainland",
-        "current_permit",
-        "talent_category",
-        "holds_work_permit_notice",
-        "job_type",
-        "requested_validity_days",
-        "mobility_impaired",
-        "high_level_talent",
-        "urgently_needed_specialist",
-        "has_mainland_household_registration",
-        "stay_reason",
-        "document_lost_or_damaged",
-        "zgc_high_level_talent",
-        "zgc_points",
-        "zgc_employer",
-        "chinese_origin",
-        "doctorate",
-        "years_continuous_work",
-        "months_in_china_each_year",
-        "annual_salary_cny",
-        "annual_income_tax_cny",
-        "beijing_high_level_talent",
-        "years_talent_residence_permit",
-        "family_of_principal",
-        "married",
-        "formerly_chinese",
-    }
-)
-DERIVED_FACTS = frozenset({"age", "matter"})
-FACTS = PROFILE_FACTS | DERIVED_FACTS
+from .facts import DERIVED_FACTS
+from .facts import FACTS as PROFILE_FACT_LABELS
+
+PROFILE_FACTS = frozenset(PROFILE_FACT_LABELS)
+FACTS = PROFILE_FACTS | DERIVED_FACTS  # what a condition may name
 
 # operator -> (min operands, max operands); None = unbounded
 OPERATORS = {

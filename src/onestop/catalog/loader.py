@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from . import content as typed
 from . import yaml_source
 from .models import (
     Bundle,
@@ -48,10 +49,13 @@ class Catalog:
     documents: list[dict] = field(default_factory=list)
     departments: list[dict] = field(default_factory=list)
     regions: list[dict] = field(default_factory=list)
+    window: dict = field(default_factory=dict)  # the national default of every region's window
     matters: dict[tuple[str, str], dict] = field(default_factory=dict)  # (region, code) -> entry
     bundles: dict[tuple[str, str], dict] = field(default_factory=dict)
     halls: list[dict] = field(default_factory=list)
     defects: list[dict] = field(default_factory=list)
+    # (build, what, where) for every resolved entry: content.py builds them once the files pass
+    typed: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -162,6 +166,12 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
         elif code:
             bundles[code] = bundle
 
+    if (root / "national" / "window.yaml").exists():
+        raw, name = _read(root / "national" / "window.yaml", root, problems)
+        if raw is not None and checker.mapping(raw, name, raw, {"window"}, {"window"}):
+            checker.window(raw["window"], "window", raw)
+            catalog.window = plain(raw["window"])
+
     for region_dir in sorted(p for p in (root / "regions").iterdir() if p.is_dir()):
         _read_region(region_dir, root, checker, problems, catalog, baseline, bundles)
 
@@ -184,6 +194,8 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     catalog.defects = plain(_entries(raw, "defects", name, []))
 
     problems += checker.problems
+    if not problems:
+        problems += _typed_problems(catalog)
     if problems:
         raise CatalogInvalid(sorted(set(problems), key=lambda p: (p.file, p.line, p.message)))
     return catalog
@@ -193,7 +205,7 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
     raw, name = _read(region_dir / "region.yaml", root, problems)
     if raw is None:
         return
-    allowed = {"code", "name", "offers", "matters", "bundles", "number_prefix"}
+    allowed = {"code", "name", "offers", "matters", "bundles", "number_prefix", "window"}
     if not checker.mapping(raw, "region", raw, allowed, {"code", "name", "offers"}):
         return
     region = raw.get("code")
@@ -201,6 +213,8 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
     if region != region_dir.name:
         checker.add(raw, f"region code {region!r} must match its folder {region_dir.name!r}")
     checker.text(raw.get("name"), "region name", raw)
+    if "window" in raw:
+        checker.window(raw["window"], f"region {region!r} window", raw)
 
     offers = raw.get("offers") or {}
     offered: dict[str, list[str]] = {"matters": [], "bundles": []}
@@ -258,6 +272,7 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
             else:
                 resolved[key] = value
         catalog.matters[(region, code)] = plain(resolved)
+        catalog.typed.append((typed.matter_content, f"{region} {code!r}", baseline[code]))
 
     bundle_overrides = raw.get("bundles") or {}
     if checker.mapping(bundle_overrides, "bundle overrides", raw, set(bundles)):
@@ -297,6 +312,7 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
                     raw,
                 )
         catalog.bundles[(region, code)] = plain(resolved)
+        catalog.typed.append((typed.bundle_content, f"{region} bundle {code!r}", bundles[code]))
 
     catalog.regions.append(
         {
@@ -304,8 +320,10 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
             "name": plain(raw.get("name")),
             "offers": plain(offers),
             "number_prefix": raw.get("number_prefix", region[:2].upper()),
+            "window": {**catalog.window, **plain(raw.get("window") or {})},
         }
     )
+    catalog.typed.append((typed.window_rules, f"region {region!r} window", raw))
 
     halls_raw, halls_name = (
         _read(region_dir / "halls.yaml", root, problems)
@@ -330,6 +348,24 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
         if hall["code"] in seen:
             problems.append(Problem(halls_name, 0, f"hall code {hall['code']!r} appears twice"))
         seen.add(hall["code"])
+
+
+def _typed_problems(catalog: Catalog) -> list[Problem]:
+    """Every resolved entry as the code will read it (content.py): what the typed content
+    refuses and the line-by-line checks let through (a "yes" for a boolean, text for a number)
+    is a problem too, named at the entry it comes from."""
+    entries = {
+        **{f"{region} {code!r}": entry for (region, code), entry in catalog.matters.items()},
+        **{f"{region} bundle {code!r}": e for (region, code), e in catalog.bundles.items()},
+        **{f"region {r['code']!r} window": r["window"] for r in catalog.regions},
+    }
+    found = []
+    for build, what, where in catalog.typed:
+        try:
+            build(entries[what], what)
+        except typed.ContentInvalid as exc:
+            found += [Problem(where.file, where.line, message) for message in exc.messages]
+    return found
 
 
 def content_hash(entry: dict) -> str:
@@ -454,6 +490,7 @@ def write(catalog: Catalog, today: date | None = None) -> LoadReport:
                 "source": r["name"]["source"],
                 "offers": r["offers"],
                 "number_prefix": r["number_prefix"],
+                "window": r["window"],
             },
         )
 

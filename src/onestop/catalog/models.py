@@ -57,6 +57,9 @@ class Region(models.Model):
     )
     # {"matters": [{"code", "source"}], "bundles": [{"code", "source"}]}
     offers = models.JSONField(default=dict)
+    # The rules of the region's window, each sourced: receipt validity, the legal-stay note,
+    # number formats (national/window.yaml overlaid by region.yaml `window:`; content.WindowRules)
+    window = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from onestop.audit.chain import append
 
+from . import content
 from .conditions import condition_errors
 from .models import MatterVersion, VersionOrigin, VersionStatus
 
@@ -66,6 +67,11 @@ def copy_to_draft(version, acting_user, *, acting_role: str):
 
 def _problems(version) -> list[str]:
     problems = []
+    build = content.matter_content if isinstance(version, MatterVersion) else content.bundle_content
+    try:
+        build(version.content, "content")  # what the rules will read (content.py)
+    except content.ContentInvalid as exc:
+        problems += exc.messages
     if not version.name_zh or not version.name_en:
         problems.append("the name needs both Chinese and English")
     if isinstance(version, MatterVersion):

@@ -600,6 +600,34 @@ class Checker:
         self.code(node, node.get("code"), "bundle", BUNDLE_CODES)
         self.bundle_parts(node, f"bundle {node.get('code')!r}")
 
+    def window(self, node, what: str, context) -> None:
+        """A region's window rules; any key may be left to the national default."""
+        keys = {
+            "receipt_validity_days",
+            "legal_stay_note",
+            "application_number",
+            "acceptance_number",
+        }
+        if not self.mapping(node, what, context, keys):
+            return
+        if "receipt_validity_days" in node:
+            days = node["receipt_validity_days"]
+            k_what = f"{what} receipt_validity_days"
+            if self.mapping(days, k_what, node, {"value", "source"}, {"value", "source"}):
+                self.source(days, k_what)
+                self.positive_int(days, "value", k_what)
+        if "legal_stay_note" in node:
+            self.text(node["legal_stay_note"], f"{what} legal_stay_note", node)
+        for key in ("application_number", "acceptance_number"):
+            if key in node:
+                k_what = f"{what} {key}"
+                if self.mapping(
+                    node[key], k_what, node, {"format", "source"}, {"format", "source"}
+                ):
+                    self.source(node[key], k_what)
+                    if not isinstance(node[key].get("format"), str):
+                        self.add(node[key], f"{k_what}: format must be text")
+
     HALL_KEYS = {
         "adjusted_working_day_hours",
         "code",

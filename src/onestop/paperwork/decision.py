@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.cases.models import Case
+from onestop.catalog import content
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
 
@@ -43,20 +44,20 @@ def decision_event(case: Case):
 
 
 def _legal_basis(case: Case) -> list:
-    spec = case.matter_version.content.get("fields", {}).get("legal_basis")
-    shown = [layout.heading(LEGAL_BASIS, source=(spec or {}).get("source", "")), layout.space(2)]
+    spec = content.of(case.matter_version).field("legal_basis")
+    shown = [layout.heading(LEGAL_BASIS, source=(spec and spec.source) or ""), layout.space(2)]
     if not spec:
         return shown + layout.note(NOT_GIVEN)
-    for item in spec.get("items") or [spec]:
-        shown += layout.note(words(item["zh"], item["en"]), item.get("source", ""))
+    for item in spec.items or [spec]:
+        shown += layout.note(words(item.zh, item.en), item.source or "")
     return shown
 
 
 def _final_note(case: Case) -> list:
-    notes = case.matter_version.content.get("fields", {}).get("notes") or {}
-    for item in notes.get("items") or []:
-        if item.get("source") == FINAL_DECISION_SOURCE:
-            return layout.note(words(item["zh"], item["en"]), FINAL_DECISION_SOURCE)
+    notes = content.of(case.matter_version).field("notes")
+    for item in (notes and notes.items) or []:
+        if item.source == FINAL_DECISION_SOURCE:
+            return layout.note(words(item.zh, item.en), FINAL_DECISION_SOURCE)
     return []
 
 
@@ -85,9 +86,10 @@ def decision_pdf(case: Case) -> bytes:
         (DECISION, layout.sourced(APPROVED if approved else REFUSED, "004 item 35 (3)")),
     ]
     if approved:
-        result_name = version.content.get("fields", {}).get("result_name")
+        result_name = content.of(version).field("result_name")
         if result_name:
-            rows.append((RESULT, layout.sourced(result_name, result_name.get("source", ""))))
+            shown = words(result_name.zh, result_name.en)
+            rows.append((RESULT, layout.sourced(shown, result_name.source or "")))
         if case.result:
             rows.append((RESULT_NUMBER, case.result["number"]))
             rows.append((VALIDITY, f"{case.result['valid_from']} — {case.result['valid_until']}"))

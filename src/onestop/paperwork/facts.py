@@ -7,6 +7,7 @@ from django.urls import reverse
 from onestop.applications.models import Application
 from onestop.appointments.models import Booking, BookingStatus
 from onestop.cases.models import Case
+from onestop.catalog import content
 from onestop.documents.pdf.layout import words
 
 
@@ -43,14 +44,14 @@ def window(application: Application) -> list[dict]:
 def authority(case: Case) -> list[dict]:
     """Who decides the case: the matter's authority (004 item 5; 000 §一; 003 第五条-第七条),
     else its handling office, else the department of the region."""
-    fields = case.matter_version.content.get("fields", {})
+    guide = content.of(case.matter_version)
     for key in ("authority", "handling_office"):
-        spec = fields.get(key)
-        if spec and spec.get("zh"):
-            return [words(spec["zh"], spec["en"])]
-        if spec and spec.get("items"):
-            first = spec["items"][0]
-            return [words(first["zh"], first["en"])]
+        spec = guide.field(key)
+        if spec and spec.zh:
+            return [words(spec.zh, spec.en)]
+        if spec and spec.items:
+            first = spec.items[0]
+            return [words(first.zh, first.en)]
     region, department = case.region, case.department
     return [
         words(f"{region.name_zh}{department.name_zh}", f"{department.name_en}, {region.name_en}")

@@ -7,6 +7,7 @@ from onestop.cases.models import Case, CaseStatus
 from onestop.cases.payments import fees_due
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
+from onestop.rules import bundles, fees
 
 from . import facts
 
@@ -44,8 +45,7 @@ HANDOVER = words(
 
 
 def _delivered_together(case: Case) -> bool:
-    version = case.application.bundle_version
-    return bool(version and version.content.get("deliver_together", {}).get("value"))
+    return bundles.delivers_together(case.application.bundle_version)
 
 
 def _status(case: Case) -> list:
@@ -79,7 +79,7 @@ def _fees(cases: list[Case]) -> list:
             sources.add(fee["source"])
     if shown:
         return [*shown, layout.para("; ".join([*sorted(sources), "004 item 35 (5)"]), "small")]
-    given = any(case.matter_version.content.get("fees") for case in cases)
+    given = any(fees.fees_given(case.matter_version) for case in cases)
     return layout.value(NO_FEES if given else NOT_GIVEN)
 
 

@@ -2,9 +2,9 @@
 kept it lets the applicant stay legally (002 §6 (3))."""
 
 from onestop.applications.models import Application
-from onestop.cases.acceptance import LEGAL_STAY_NOTE, RECEIPT_DAYS
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
+from onestop.rules import window
 
 from . import facts
 
@@ -43,9 +43,11 @@ def receipt_pdf(application: Application) -> bytes:
         ],
         progress_url=facts.progress_url(),
     )
+    region = application.region
+    days, source = window.receipt_validity_days(region), window.receipt_validity_source(region)
     validity = words(
-        f"{_date(application.receipt_valid_until)}（最长{RECEIPT_DAYS}日）",
-        f"at most {RECEIPT_DAYS} days (004 item 35)",
+        f"{_date(application.receipt_valid_until)}（最长{days}日）",
+        f"at most {days} days ({source})",
     )
     cases = application.cases.select_related("department", "matter_version").order_by("pk")
     rows = [
@@ -77,6 +79,6 @@ def receipt_pdf(application: Application) -> bytes:
         *layout.note(WORKING_DAYS),
         layout.heading(LEGAL_STAY, source="002 §6 (3)"),
         layout.space(2),
-        *layout.note(LEGAL_STAY_NOTE),
+        *layout.note(window.legal_stay_note(region)),
     ]
     return layout.render(top, story)

@@ -104,3 +104,31 @@ def holds(condition, facts: dict) -> Result:
         return Result(True)
     result = evaluate(condition, facts)
     return result if result.value is None else Result(bool(result.value))
+
+
+def all_of(results: list[Result]) -> Result:
+    """Kleene `and` of results already evaluated."""
+    if any(r.value is False for r in results):
+        return Result(False)
+    missing = frozenset().union(*(r.missing for r in results))
+    return Result(None, missing) if any(r.value is None for r in results) else Result(True)
+
+
+def any_of(results: list[Result]) -> Result:
+    """Kleene `or` of results already evaluated."""
+    if any(r.value is True for r in results):
+        return Result(True)
+    missing = frozenset().union(*(r.missing for r in results))
+    return Result(None, missing) if any(r.value is None for r in results) else Result(False)
+
+
+def first(entries, facts: dict):
+    """The first entry whose `when` holds, and how far the reading got: it stops at an entry it
+    cannot decide (that one might hold), answering None with the facts it lacks."""
+    for entry in entries or []:
+        result = holds(entry.when, facts)
+        if result.value is None:
+            return None, result
+        if result.value:
+            return entry, result
+    return None, Result(False)

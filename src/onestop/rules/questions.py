@@ -9,7 +9,7 @@ plus everything its member matters read.
 
 from datetime import date
 
-from onestop.catalog import selectors
+from onestop.catalog import content, selectors
 from onestop.catalog.conditions import facts_used
 from onestop.catalog.models import BundleVersion, MatterVersion
 
@@ -33,39 +33,37 @@ def questions_for(version: MatterVersion | BundleVersion, on: date | None = None
 
 
 def _when(entries) -> set[str]:
-    return facts_used([entry.get("when") for entry in entries or []])
+    return facts_used([entry.when for entry in entries or []])
 
 
-def _time_limit_facts(limits: dict | None) -> set[str]:
-    limits = limits or {}
-    return _when(limits.get("promised")) | _when(limits.get("statutory"))
+def _time_limit_facts(limits) -> set[str]:
+    return _when(limits.promised) | _when(limits.statutory) if limits else set()
 
 
 def _matter_facts(version: MatterVersion) -> set[str]:
-    content = version.content
-    used = _when(content.get("eligibility"))
-    for route in content.get("routes") or []:
-        used |= _when(route.get("requirements"))
+    spec = content.of(version)
+    used = _when(spec.eligibility)
+    for route in spec.routes:
+        used |= _when(route.requirements)
     materials, _routes = selectors.materials_and_routes(version)
     used |= facts_used([m["condition"]["when"] for m in materials if m["condition"]])
-    used |= _time_limit_facts(content.get("time_limits"))
-    agent = (content.get("interview") or {}).get("agent_allowed")
-    if agent:
-        used |= facts_used(agent.get("when"))
-    used |= _when(content.get("appointment"))
-    used |= _when(content.get("validity"))
-    used |= _when((content.get("fees") or {}).get("items"))
+    used |= _time_limit_facts(spec.time_limits)
+    if spec.interview and spec.interview.agent_allowed:
+        used |= facts_used(spec.interview.agent_allowed.when)
+    used |= _when(spec.appointment)
+    used |= _when(spec.validity)
+    used |= _when(spec.fees.items if spec.fees else [])
     return used
 
 
 def _bundle_facts(version: BundleVersion, on: date | None) -> set[str]:
-    content = version.content
-    used = _when(content.get("eligibility"))
-    used |= _when(content.get("pre_examination"))
-    used |= _when(content.get("appointment"))
-    used |= _time_limit_facts(content.get("time_limits"))
-    for member in content.get("matters", []):
-        matter_version = selectors.matter_version(version.region, member["code"], on)
+    spec = content.of(version)
+    used = _when(spec.eligibility)
+    used |= _when(spec.pre_examination)
+    used |= _when(spec.appointment)
+    used |= _time_limit_facts(spec.time_limits)
+    for code in spec.matter_codes:
+        matter_version = selectors.matter_version(version.region, code, on)
         if matter_version is not None:
             used |= _matter_facts(matter_version)
     return used

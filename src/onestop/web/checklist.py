@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from onestop.catalog import selectors
 from onestop.catalog.models import BundleVersion, MatterVersion, Region
 from onestop.rules.checklist import checklist
+from onestop.rules.checklist import given as parts_given
 from onestop.rules.profile import FACTS, Profile
 from onestop.rules.questions import questions_for
 
@@ -71,17 +72,13 @@ def result(request):
     except ValidationError as exc:
         return _questions_page(request, chosen, asked, errors=_all_errors(exc, answers, asked))
     answer = checklist(chosen.region.code, profile, matter=chosen.matter, bundle=chosen.bundle)
-    content = chosen.version.content
     return render(
         request,
         "web/checklist/result.html",
         {
             "chosen": chosen,
             "answer": answer,
-            "given": {
-                key: bool(content.get(key))
-                for key in ("appointment", "validity", "pre_examination")
-            },
+            "given": parts_given(chosen.version),
             "missing": [label(name) for name in answer["missing_facts"]],
             "groups": _material_groups(answer),
             "query": _choice_query(request.POST),

@@ -37,6 +37,7 @@ from onestop.cases.workflow import (
 from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import NotAllowed, Refused, in_both
+from onestop.rules import bundles, results
 from onestop.supervision import overview, statistics, unusual
 
 PAGE_SIZE = 50
@@ -302,9 +303,8 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
         c.matter_version.matter.code: c.matter_version
         for c in application.covered.select_related("matter_version__matter")
     }
-    together = bool(
-        application.bundle_version_id
-        and application.bundle_version.content.get("deliver_together", {}).get("value")
+    together = bool(application.bundle_version_id) and bundles.delivers_together(
+        application.bundle_version
     )
     others = []
     if together and possible["deliver"]:
@@ -335,8 +335,8 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
         "proposal": case.refusal_reasons if refusal_proposed(case) else "",
         "together": together,
         "others": others,
-        "residence_permit": bool(case.matter_version.content.get("validity_days")),
-        "validity_words": case.matter_version.content.get("fields", {}).get("result_validity"),
+        "residence_permit": results.validity_bounds(case.matter_version) is not None,
+        "validity_words": results.validity_words(case.matter_version),
         "requested_validity_days": application.profile.get("requested_validity_days"),
         "history": _history(case),
         "entered": entered,

@@ -39,6 +39,7 @@ from onestop.catalog import selectors as catalog
 from onestop.plain_text import LINE, NOTE, refusal
 from onestop.progress.timeline import timeline
 from onestop.refusals import Invalid
+from onestop.rules import window
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
 # The decisions of each page, by the workflow action behind them (which says when it is open).
@@ -236,8 +237,9 @@ def receipt(request, number):
             "applicant": _applicant(application),
             "covered": [c.matter_version for c in _covered(application)],
             "cases": application.cases.select_related("department", "matter_version"),
-            "legal_stay_note": acceptance.LEGAL_STAY_NOTE,
-            "receipt_days": acceptance.RECEIPT_DAYS,
+            "legal_stay_note": window.legal_stay_note(application.region),
+            "receipt_days": window.receipt_validity_days(application.region),
+            "receipt_source": window.receipt_validity_source(application.region),
         },
     )
 

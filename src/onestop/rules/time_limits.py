@@ -1,0 +1,62 @@
+"""How long a matter or a bundle may take: the promised limit where one exists, else the
+statutory one (004 item 18; 002 §4c), with the source of each."""
+
+from dataclasses import dataclass
+
+from onestop.catalog import content
+from onestop.catalog.content import TimeLimits
+from onestop.catalog.models import MatterVersion
+
+from .evaluator import first
+from .profile import Profile, facts
+from .words import depends_on
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    working_days: int | None  # the promised limit where one exists, else the statutory
+    kind: str  # "promised" or "statutory"
+    statutory_working_days: int | None
+    source: str | None
+    because: dict | None  # the chosen entry's words, or what the choice depends on
+    missing: frozenset[str]  # facts the promised or the statutory reading lacks
+
+    def answer(self) -> dict:
+        """As the checklist of API-CONTRACT.md gives it."""
+        return {
+            "working_days": self.working_days,
+            "kind": self.kind,
+            "statutory_working_days": self.statutory_working_days,
+            "source": self.source,
+            "because": self.because,
+        }
+
+
+def time_limit(limits: TimeLimits | None, values: dict) -> TimeLimit | None:
+    """The limit for these facts; None where the sources set none."""
+    if not limits or not (limits.promised or limits.statutory):
+        return None
+    promised, p_result = first(limits.promised, values)
+    statutory, s_result = first(limits.statutory, values)
+    chosen, result, kind = (
+        (promised, p_result, "promised") if limits.promised else (statutory, s_result, "statutory")
+    )
+    if chosen is not None:
+        because = {"en": chosen.en, "zh": chosen.zh}
+    elif result.value is None:
+        because = depends_on(result.missing)
+    else:
+        because = None
+    return TimeLimit(
+        working_days=chosen.working_days if chosen else None,
+        kind=kind,
+        statutory_working_days=statutory.working_days if statutory else None,
+        source=chosen.source if chosen else None,
+        because=because,
+        missing=p_result.missing | s_result.missing,
+    )
+
+
+def of_matter(version: MatterVersion, profile: Profile) -> TimeLimit | None:
+    """A matter's limit for this applicant, under the version given."""
+    return time_limit(content.of(version).time_limits, facts(profile, version.matter.code))
