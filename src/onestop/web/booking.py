@@ -222,7 +222,7 @@ def _slot_id(value: str) -> int:
     """The posted slot; nothing chosen is a slot that does not exist, and so is anything but
     ASCII digits ("²" is a digit to str.isdigit, not to int) or a number past the ids."""
     if not value:
-        raise bookings.Refused(NOTHING_CHOSEN)
+        raise bookings.Refused("booking.nothing_chosen", *NOTHING_CHOSEN)
     if not (value.isascii() and value.isdigit()) or len(value) > len(str(ID_MAX)):
         return 0
     number = int(value)

@@ -252,7 +252,7 @@ def passkey_sign_in_options(request):
     """The challenge for a passkey of the person whose password was right a moment ago."""
     _, user = _pending(request)
     if user is None or not passkeys.passkeys_of(user).exists():
-        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+        return _json_refusal(Refused("passkey.start_again", *passkeys.START_AGAIN), status=403)
     return JsonResponse(passkeys.authentication_options(request, user))
 
 
@@ -263,7 +263,7 @@ def passkey_sign_in(request):
     """The passkey's signature: signed in, or a failed attempt counted like a wrong code."""
     pending, user = _pending(request)
     if user is None:
-        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+        return _json_refusal(Refused("passkey.start_again", *passkeys.START_AGAIN), status=403)
     if _locked(request, user):
         return locked_out(request, None, {"username": user.get_username()})
     try:
@@ -295,7 +295,7 @@ def _registering(request):
 def passkey_register_options(request):
     user, _ = _registering(request)
     if user is None:
-        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+        return _json_refusal(Refused("passkey.start_again", *passkeys.START_AGAIN), status=403)
     return JsonResponse(passkeys.registration_options(request, user))
 
 
@@ -306,7 +306,7 @@ def passkey_register(request):
     """Keep the new passkey; at a first enrolment it also signs the person in."""
     user, pending = _registering(request)
     if user is None:
-        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+        return _json_refusal(Refused("passkey.start_again", *passkeys.START_AGAIN), status=403)
     try:
         body = _body(request)
         device = passkeys.register(request, user, body.get("credential") or {}, body.get("name"))
