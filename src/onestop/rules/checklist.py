@@ -7,17 +7,14 @@ catalog version in force; this module only combines the evaluator's answers.
 from onestop.catalog import selectors
 from onestop.catalog.conditions import facts_used
 from onestop.catalog.models import BundleVersion, MatterVersion, Region
+from onestop.refusals import Refused
 
 from .evaluator import Result, holds
 from .profile import FACTS, Profile, describe_value, facts
 
 
-class UnknownCode(LookupError):
-    """A region, matter or bundle the catalog does not offer."""
-
-    def __init__(self, field: str, message_en: str, message_zh: str):
-        super().__init__(message_en)
-        self.field, self.message_en, self.message_zh = field, message_en, message_zh
+class UnknownCode(Refused):
+    """A region, matter or bundle the catalog does not offer, refused on its field."""
 
 
 def _labels(names, language: str) -> str:
@@ -374,30 +371,34 @@ def checklist(
     if chosen is None:
         known = ", ".join(r.code for r in selectors.regions())
         raise UnknownCode(
-            "region",
+            "catalog.unknown_region",
             f"Unknown region {region!r}; known regions: {known}.",
             f"未知地区“{region}”；可选地区：{known}。",
+            field="region",
         )
     if (matter is None) == (bundle is None):
         raise UnknownCode(
-            "matter",
+            "catalog.matter_or_bundle",
             "Give either a matter or a bundle.",
             "请提供一个事项（matter）或一件事（bundle），二者选一。",
+            field="matter",
         )
     if matter is not None:
         version = selectors.matter_version(chosen, matter)
         if version is None:
             raise UnknownCode(
-                "matter",
+                "catalog.matter_not_offered",
                 f"Matter {matter!r} is not offered in {region}.",
                 f"{chosen.name_zh}未提供事项“{matter}”。",
+                field="matter",
             )
         return matter_checklist(version, profile)
     versions = {v.bundle.code: v for v in selectors.bundle_versions(chosen)}
     if bundle not in versions:
         raise UnknownCode(
-            "bundle",
+            "catalog.bundle_not_offered",
             f"Bundle {bundle!r} is not offered in {region}.",
             f"{chosen.name_zh}未提供“一件事”“{bundle}”。",
+            field="bundle",
         )
     return bundle_checklist(versions[bundle], profile)
