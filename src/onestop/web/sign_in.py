@@ -46,6 +46,8 @@ from onestop.accounts import administrators, passkeys, sessions, two_factor
 from onestop.accounts.lockout import lockout_of
 from onestop.refusals import NotAllowed, Refused
 
+from .refusals import shown
+
 PENDING = sessions.PENDING
 
 WRONG_CODE = {
@@ -228,9 +230,7 @@ def _signed_in(request, user, pending, device):
 
 
 def _json_refusal(exc, status=400):
-    return JsonResponse(
-        {"errors": [{"message_en": exc.message_en, "message_zh": exc.message_zh}]}, status=status
-    )
+    return JsonResponse({"errors": shown(exc)}, status=status)
 
 
 def _body(request) -> dict:
@@ -335,7 +335,7 @@ def passkey_list(request):
         try:
             passkeys.remove(device, acting_user=request.user)
         except NotAllowed as exc:
-            errors = [{"message_en": exc.message_en, "message_zh": exc.message_zh}]
+            errors = shown(exc)
         else:
             sessions.restamp(request)
             messages.success(request, _("The passkey was removed."))
