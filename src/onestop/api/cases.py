@@ -161,7 +161,7 @@ def decide(request, case_id: CaseId, body: DecisionIn):
     elif body.action == "produce":
         if body.valid_from is None or body.valid_until is None:
             raise Refused(
-                "result.validity_missing",
+                "case.validity_missing",
                 "Give the validity: valid_from and valid_until.",
                 "请填写有效期：valid_from和valid_until。",
                 field="valid_from",

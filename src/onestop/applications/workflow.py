@@ -123,7 +123,7 @@ def transition(
         with translation.override("zh-hans"):
             status_zh = str(status.label)
         raise Refused(
-            "application.wrong_state",
+            "application.not_at_this_step",
             f"Cannot {action.replace('_', ' ')} an application that is {status_en}.",
             f"该申请当前状态为“{status_zh}”，不能执行此操作。",
         )

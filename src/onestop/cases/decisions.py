@@ -286,7 +286,7 @@ def pause(case: Case, actor, *, reason: str, on: date | None = None) -> Case:
         )
     if case.status not in (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION):
         raise Refused(
-            "case.not_pausable",
+            "case.not_being_decided",
             "Only a case still being decided can be paused.",
             "只有尚在办理中的案件可以暂停计时。",
         )
