@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from onestop.appointments.models import Booking
+from onestop.refusals import NotAllowed, Refused
 
 from .clients import as_, post
 from .factories import ApplicationFactory, SlotFactory, person
@@ -127,6 +128,17 @@ def test_the_guard_finds_a_refusal_without_a_code():
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and is_refusal(n)]
     codes = [_literal(c.args[0]) for c in calls]
     assert [bool(CODE.match(c)) for c in codes] == [False, True]
+
+
+def test_a_refusal_takes_exactly_a_code_and_both_languages():
+    with pytest.raises(TypeError):
+        Refused("Too late.", "太晚了。")
+    with pytest.raises(TypeError):
+        NotAllowed("Not you.", "不是您。")
+    refused = Refused("booking.slot_full", "Full.", "已满。", field="slot")
+    said = (refused.code, refused.message_en, refused.message_zh, refused.field)
+    assert said == ("booking.slot_full", "Full.", "已满。", "slot")
+    assert refused.messages == ["Full."]  # still a ValidationError, in English
 
 
 # Through the API: the body names the code of the refusal, in each error item.

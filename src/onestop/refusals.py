@@ -10,22 +10,17 @@ still gives the English.
 from django.core.exceptions import PermissionDenied, ValidationError
 
 
-def _coded(args: tuple) -> tuple[str | None, str, str]:
-    # The two-argument form (no code) is still accepted while every caller is given its code.
-    if len(args) == 3:
-        return args
-    if len(args) == 2:
-        return (None, *args)
-    raise TypeError("Refused(code, message_en, message_zh, field=None)")
-
-
 class Refused(ValidationError):
     """Not now or not like this: a stable code and the reason, in English and in Chinese."""
 
-    def __init__(self, *args: str, field: str | None = None):
-        code, self.message_en, self.message_zh = _coded(args)
-        super().__init__(self.message_en, code=code)
-        self.code, self.field = code, field
+    def __init__(self, code: str, message_en: str, message_zh: str, *, field: str | None = None):
+        super().__init__(message_en, code=code)
+        self.code, self.message_en, self.message_zh, self.field = (
+            code,
+            message_en,
+            message_zh,
+            field,
+        )
 
 
 # The code of an input error whose check names none of its own.
@@ -44,10 +39,14 @@ class Invalid(ValidationError):
 class NotAllowed(PermissionDenied):
     """Not by this person: a stable code and the reason, in English and in Chinese."""
 
-    def __init__(self, *args: str, field: str | None = None):
-        self.code, self.message_en, self.message_zh = _coded(args)
-        self.field = field
-        super().__init__(self.message_en)
+    def __init__(self, code: str, message_en: str, message_zh: str, *, field: str | None = None):
+        super().__init__(message_en)
+        self.code, self.message_en, self.message_zh, self.field = (
+            code,
+            message_en,
+            message_zh,
+            field,
+        )
 
 
 # What a refusal without words of its own says: a bare PermissionDenied names no reason, and a
