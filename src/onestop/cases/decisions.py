@@ -95,14 +95,14 @@ def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: 
         if not allowed["min"] <= days <= allowed["max"]:
             words = case.matter_version.content.get("fields", {}).get("result_validity", {})
             raise Refused(
-                "result.validity_not_allowed",
+                "result.validity_out_of_bounds",
                 f"The document's validity must be {words.get('en', '').lower()} "
                 f"({allowed['source']}).",
                 f"证件有效期须为{words.get('zh', '')}（{allowed['source']}）。",
             )
         if asked and days > asked:
             raise Refused(
-                "result.validity_exceeds_request",
+                "result.validity_over_request",
                 "The validity exceeds what was asked for.",
                 "有效期超过了申请的期限。",
             )
