@@ -118,7 +118,14 @@ def test_without_its_database_the_server_answers_one_sentence_and_logs_one_line(
     assert api[1]["Content-Type"] == "application/json"
     assert json.loads(api[2]) == {
         "detail": SENTENCE_EN,
-        "errors": [{"field": None, "message_en": SENTENCE_EN, "message_zh": SENTENCE_ZH}],
+        "errors": [
+            {
+                "field": None,
+                "code": "service.unavailable",
+                "message_en": SENTENCE_EN,
+                "message_zh": SENTENCE_ZH,
+            }
+        ],
     }
 
     status, _, body = _get(port, "/api/v1/health")

@@ -10,44 +10,69 @@ still gives the English.
 from django.core.exceptions import PermissionDenied, ValidationError
 
 
-def _coded(args: tuple) -> tuple[str | None, str, str]:
-    # The two-argument form (no code) is still accepted while every caller is given its code.
-    if len(args) == 3:
-        return args
-    if len(args) == 2:
-        return (None, *args)
-    raise TypeError("Refused(code, message_en, message_zh, field=None)")
-
-
 class Refused(ValidationError):
     """Not now or not like this: a stable code and the reason, in English and in Chinese."""
 
-    def __init__(self, *args: str, field: str | None = None):
-        code, self.message_en, self.message_zh = _coded(args)
-        super().__init__(self.message_en, code=code)
-        self.field = field
+    def __init__(self, code: str, message_en: str, message_zh: str, *, field: str | None = None):
+        super().__init__(message_en, code=code)
+        self.code, self.message_en, self.message_zh, self.field = (
+            code,
+            message_en,
+            message_zh,
+            field,
+        )
+
+
+# The code of an input error whose check names none of its own.
+INVALID_INPUT = "input.invalid"
 
 
 class Invalid(ValidationError):
-    """Bad input, with the contract's bilingual errors [{field, message_en, message_zh}]."""
+    """Bad input, with the contract's errors [{field, code, message_en, message_zh}], each
+    naming its own code."""
 
     def __init__(self, errors: list[dict]):
-        super().__init__("; ".join(e["message_en"] for e in errors))
-        self.errors = errors
+        super().__init__("; ".join(e["message_en"] for e in errors), code=INVALID_INPUT)
+        self.errors = [{"field": None, "code": INVALID_INPUT, **e} for e in errors]
 
 
 class NotAllowed(PermissionDenied):
     """Not by this person: a stable code and the reason, in English and in Chinese."""
 
-    def __init__(self, *args: str, field: str | None = None):
-        self.code, self.message_en, self.message_zh = _coded(args)
-        self.field = field
-        super().__init__(self.message_en)
+    def __init__(self, code: str, message_en: str, message_zh: str, *, field: str | None = None):
+        super().__init__(message_en)
+        self.code, self.message_en, self.message_zh, self.field = (
+            code,
+            message_en,
+            message_zh,
+            field,
+        )
 
 
-def in_both(exc: Exception, *, otherwise_zh: str) -> tuple[str, str]:
-    """The refusal's words in both languages; a plain one keeps its English with `otherwise_zh`."""
+# What a refusal without words of its own says: a bare PermissionDenied names no reason, and a
+# plain ValidationError (a model's own check) only its English.
+NOT_ALLOWED = ("access.not_allowed", "Your roles do not allow this.", "您的角色无权执行此操作。")
+NOT_VALID_ZH = "所填内容无效。"
+
+
+def errors_of(exc: Exception) -> list[dict]:
+    """The refusal as the contract's error items [{field, code, message_en, message_zh}]: every
+    item of an Invalid, the one of a Refused or NotAllowed. The pages and the API both show
+    these (web/refusals.py, api/errors.py)."""
+    if isinstance(exc, Invalid):
+        return exc.errors
     if isinstance(exc, Refused | NotAllowed):
-        return exc.message_en, exc.message_zh
+        return [_item(exc.field, exc.code, exc.message_en, exc.message_zh)]
+    if isinstance(exc, PermissionDenied):
+        return [_item(None, *NOT_ALLOWED)]
     english = "; ".join(getattr(exc, "messages", None) or [str(exc)])
-    return english, otherwise_zh
+    return [_item(None, INVALID_INPUT, english, NOT_VALID_ZH)]
+
+
+def _item(field: str | None, code: str, message_en: str, message_zh: str) -> dict:
+    return {"field": field, "code": code, "message_en": message_en, "message_zh": message_zh}
+
+
+def in_language(item: dict, language: str) -> str:
+    """An error item's words in `language` (a Django language code): Chinese for zh-*."""
+    return item["message_zh"] if language.lower().startswith("zh") else item["message_en"]

@@ -145,7 +145,8 @@ def too_large(request, limit: int, *, signed_out: bool = False) -> HttpResponse:
     if request.path_info.startswith(API_PREFIX):
         # The contract's error shape (api/errors.py: error_body), written out: this module is
         # imported by wsgi.py before Django is set up, when the API's modules cannot be.
-        body = {"detail": en, "errors": [{"field": None, "message_en": en, "message_zh": zh}]}
+        error = {"field": None, "code": "request.too_large", "message_en": en, "message_zh": zh}
+        body = {"detail": en, "errors": [error]}
         response = HttpResponse(
             json.dumps(body, ensure_ascii=False), status=413, content_type="application/json"
         )

@@ -51,7 +51,7 @@ def answer(request) -> HttpResponse:
     en, zh = SENTENCE
     if request.path.startswith(API_PREFIX):
         response = HttpResponse(
-            json.dumps(error_body(en, None, en, zh), ensure_ascii=False),
+            json.dumps(error_body("service.unavailable", en, zh), ensure_ascii=False),
             status=503,
             content_type="application/json",
         )

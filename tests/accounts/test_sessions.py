@@ -117,7 +117,8 @@ def test_the_api_refuses_a_staff_session_without_the_second_factor(client, exami
     assert response.status_code == 401
     error = response.json()["errors"][0]
     assert set(response.json()) == {"detail", "errors"}
-    assert set(error) == {"field", "message_en", "message_zh"}
+    assert set(error) == {"field", "code", "message_en", "message_zh"}
+    assert error["code"] == "auth.second_factor"
     assert "second step" in error["message_en"] and "第二步验证" in error["message_zh"]
 
 

@@ -8,6 +8,7 @@ from onestop.accounts.demo import ensure_demo_accounts
 from onestop.catalog import selectors
 from onestop.catalog.models import MatterVersion, VersionStatus
 from onestop.catalog.publishing import copy_to_draft, publish
+from onestop.refusals import Invalid, Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +31,9 @@ def test_a_published_draft_becomes_the_version_in_force_and_the_old_one_stays(ed
     material = draft.materials.get(code="passport")
     material.copies = 2
     material.save()
-    assert publish(draft, editor, acting_role=acting_role(editor)) == []
+    published = publish(draft, editor, acting_role=acting_role(editor))
     new = current()
-    assert new.pk == draft.pk and new.number == old.number + 1
+    assert new.pk == draft.pk == published.pk and new.number == published.number == old.number + 1
     assert new.materials.get(code="passport").copies == 2
     assert MatterVersion.objects.get(pk=old.pk).materials.get(code="passport").copies == 1
 
@@ -42,11 +43,25 @@ def test_a_draft_with_an_untranslated_material_is_not_published(editor):
     material = draft.materials.get(code="passport")
     material.name_en = ""
     material.save()
-    assert publish(draft, editor, acting_role=acting_role(editor)) == [
-        "material passport: name needs Chinese and English"
+    with pytest.raises(Invalid) as refused:
+        publish(draft, editor, acting_role=acting_role(editor))
+    assert refused.value.errors == [
+        {
+            "field": "passport",
+            "code": "catalog.material_untranslated",
+            "message_en": "material passport: name needs Chinese and English",
+            "message_zh": "材料passport：名称须有中文和英文",
+        }
     ]
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT
+
+
+def test_a_published_version_is_not_published_again(editor):
+    with pytest.raises(Refused) as refused:
+        publish(current(), editor, acting_role=acting_role(editor))
+    assert refused.value.code == "catalog.not_a_draft"
+    assert refused.value.message_zh == "只有草稿可以发布。"
 
 
 def test_the_catalog_editor_may_edit_the_catalog_but_not_accounts(client, editor):

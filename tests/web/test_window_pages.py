@@ -394,6 +394,6 @@ def test_a_clerk_of_another_region_who_examines_here_cannot_accept_here(handler_
         {"decision": "accept", "original": originals(filed)},
     )
     assert page.status_code == 200
-    assert "Your roles do not allow this." in page.content.decode()
-    assert "您的角色无权执行此操作。" in page.content.decode()
+    assert "Your roles do not allow this on this application." in page.content.decode()
+    assert "您的角色无权对此申请执行此操作。" in page.content.decode()
     assert Application.objects.get(number=number).status == Status.PRE_EXAMINED

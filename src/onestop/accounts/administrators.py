@@ -133,6 +133,7 @@ def refuse_own(person, acting_user) -> None:
     """An administrator never changes their own roles or flags (separation of duties)."""
     if acting_user is not None and person.pk == acting_user.pk:
         raise NotAllowed(
+            "account.own_roles",
             "You cannot change your own roles or account flags: another security "
             "administrator does that.",
             "您不能更改自己的角色或账号标志，须由另一位安全管理员办理。",

@@ -93,7 +93,8 @@ class SessionGateMiddleware:
         en, zh = SECOND_FACTOR if enrolled else FIRST_FACTOR
         if request.path.startswith(API_PREFIX):
             request.user = AnonymousUser()
-            request.onestop_refused = (en, zh)
+            code = "auth.second_factor" if enrolled else "auth.second_factor_enrol"
+            request.onestop_refused = (code, en, zh)
             return None
         messages.warning(request, f"{en} {zh}")
         return redirect(reverse("web:sign-in-code" if enrolled else "web:sign-in-enrol"))

@@ -114,6 +114,7 @@ class Assignment(models.Model):
     def _refuse_system(self):
         if self.role == Role.SYSTEM:
             raise Refused(
+                "role.system_not_granted",
                 "Nobody holds the system role: it names what the platform does unattended.",
                 "系统角色不能授予任何人：它代表平台无人值守时自动执行的操作。",
             )
@@ -122,6 +123,7 @@ class Assignment(models.Model):
         """The three administrators are separate people (GB/T 22239-2019 8.1.4.2 d, 8.1.5)."""
         if self.region_id or self.department_id or self.employer_id:
             raise Refused(
+                "role.administrator_scoped",
                 "An administrator role holds for the whole platform: leave region, department "
                 "and employer empty.",
                 "管理员角色适用于整个平台：地区、部门和用人单位请留空。",
@@ -134,6 +136,7 @@ class Assignment(models.Model):
         if other is not None:
             en, zh = ADMINISTRATOR_NAMES[other.role]
             raise Refused(
+                "role.administrators_not_separate",
                 f"This person is already the {en}: the system, security and audit "
                 "administrators must be three different people.",
                 f"此人已是{zh}：系统管理员、安全管理员和审计管理员须由不同的人担任。",

@@ -80,7 +80,7 @@ def register(request, user, response: dict, name: str = "") -> WebAuthnCredentia
     state = request.session.pop(REGISTRATION_STATE, None)
     request.session.save()  # a challenge is answered once, even if checking it fails
     if not state or state.pop("user") != user.pk:
-        raise Refused(*START_AGAIN)
+        raise Refused("passkey.start_again", *START_AGAIN)
     try:
         with transaction.atomic(), rewrite_exceptions():
             device = PasskeyHelper(request).register_complete(user=user, state=state, data=response)
@@ -88,7 +88,7 @@ def register(request, user, response: dict, name: str = "") -> WebAuthnCredentia
             device.save(update_fields=["name"])
             _audit("account.passkey_added", user, device)
     except (OTPWebAuthnApiError, KeyError, TypeError, ValueError) as exc:
-        raise Refused(*NOT_CHECKED) from exc
+        raise Refused("passkey.not_checked", *NOT_CHECKED) from exc
     return device
 
 
@@ -106,16 +106,16 @@ def authenticate(request, user, response: dict) -> WebAuthnCredential:
     state = request.session.pop(AUTHENTICATION_STATE, None)
     request.session.save()
     if not state or state.pop("user") != user.pk:
-        raise Refused(*START_AGAIN)
+        raise Refused("passkey.start_again", *START_AGAIN)
     try:
         with rewrite_exceptions():
             device = PasskeyHelper(request).authenticate_complete(
                 user=user, state=state, data=response
             )
     except (OTPWebAuthnApiError, KeyError, TypeError, ValueError) as exc:
-        raise Refused(*NOT_CHECKED) from exc
+        raise Refused("passkey.not_checked", *NOT_CHECKED) from exc
     if not device.confirmed:
-        raise Refused(*NOT_CHECKED)
+        raise Refused("passkey.not_checked", *NOT_CHECKED)
     return device
 
 
@@ -123,6 +123,7 @@ def remove(device: WebAuthnCredential, *, acting_user) -> None:
     """Remove a passkey: by its owner, or by a security administrator (administrators.py)."""
     if device.user_id != acting_user.pk and not administrators.manages_accounts(acting_user):
         raise NotAllowed(
+            "passkey.not_removable_by_you",
             "Only its owner or a security administrator removes a passkey.",
             "只有本人或安全管理员可以删除通行密钥。",
         )

@@ -1,5 +1,7 @@
 """The public JSON API (API-CONTRACT.md). OpenAPI: /api/v1/openapi.json, browsable: /api/v1/docs."""
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -13,7 +15,7 @@ from .calendar import router as calendar_router
 from .cases import router as cases_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
-from .errors import ApiError, error_body
+from .errors import ApiError, error_body, refusal_body, status_of
 from .health import router as health_router
 
 api = NinjaAPI(
@@ -32,23 +34,30 @@ api.add_router("/", appointments_router)
 api.add_router("/", health_router)
 
 
+@api.exception_handler(DjangoValidationError)
+@api.exception_handler(PermissionDenied)
+def _refused(request, exc):
+    """Every refusal of the domain, mapped in one place (errors.py)."""
+    return api.create_response(request, refusal_body(exc), status=status_of(exc))
+
+
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
-    body = exc.body()
-    if getattr(exc, "errors", None):
-        body["errors"] = exc.errors
-    response = api.create_response(request, body, status=exc.status)
+    response = _refused(request, exc.refusal)
     for name, value in exc.headers.items():
         response[name] = value
     return response
+
+
+SIGN_IN = ("auth.sign_in", "Sign in first.", "请先登录。")
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     # A staff session without its verified second factor is served as nobody's
     # (accounts/middleware.py), and told why.
-    en, zh = getattr(request, "onestop_refused", ("Sign in first.", "请先登录。"))
-    return api.create_response(request, error_body(en, None, en, zh), status=401)
+    code, en, zh = getattr(request, "onestop_refused", SIGN_IN)
+    return api.create_response(request, error_body(code, en, zh), status=401)
 
 
 @api.exception_handler(ValidationError)
@@ -63,6 +72,7 @@ def _validation_error(request, exc: ValidationError):
         errors.append(
             {
                 "field": ".".join(location) or None,
+                "code": f"input.{error.get('type', 'invalid')}",
                 "message_en": error.get("msg", "invalid value"),
                 "message_zh": message_zh(error),
             }
@@ -75,17 +85,17 @@ def _validation_error(request, exc: ValidationError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.create_response(
-        request, error_body("Not found.", None, "Not found.", "未找到。"), status=404
+        request, error_body("request.not_found", "Not found.", "未找到。"), status=404
     )
 
 
 # django-ninja's own refusals (a failed CSRF check is a 403) are in English only.
-HTTP_ERRORS_ZH = {
-    400: "请求无效。",
-    401: "请先登录。",
-    403: "请求被拒绝：无权访问或安全校验（CSRF）未通过。",
-    404: "未找到。",
-    405: "不支持此请求方法。",
+HTTP_ERRORS = {
+    400: ("request.unreadable", "请求无效。"),
+    401: ("auth.sign_in", "请先登录。"),
+    403: ("request.forbidden", "请求被拒绝：无权访问或安全校验（CSRF）未通过。"),
+    404: ("request.not_found", "未找到。"),
+    405: ("request.method_not_allowed", "不支持此请求方法。"),
 }
 
 
@@ -93,7 +103,5 @@ HTTP_ERRORS_ZH = {
 def _http_error(request, exc: HttpError):
     if exc.status_code == 400 and not may_read_path_record(request):  # a body it cannot parse
         return _not_found(request, exc)
-    chinese = HTTP_ERRORS_ZH.get(exc.status_code, "请求未能完成。")
-    return api.create_response(
-        request, error_body(str(exc), None, str(exc), chinese), status=exc.status_code
-    )
+    code, chinese = HTTP_ERRORS.get(exc.status_code, ("request.refused", "请求未能完成。"))
+    return api.create_response(request, error_body(code, str(exc), chinese), status=exc.status_code)

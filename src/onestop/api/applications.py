@@ -4,8 +4,6 @@ pre-examination and window acceptance. Thin: applications/* decide and check rol
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -26,7 +24,7 @@ from onestop.catalog.schema import MATTER_CODES
 from onestop.plain_text import LINE, NOTE, column_length
 from onestop.progress import throttle
 from onestop.progress.answer import NO_MATCH, normalised, progress_for, progress_of
-from onestop.refusals import Invalid
+from onestop.refusals import Refused
 
 from .bounds import (
     INPUT,
@@ -158,17 +156,6 @@ class AcceptanceIn(Schema):
     referral: Text(LINE) = ""
 
 
-def _errors(exc) -> ApiError:
-    if isinstance(exc, Invalid):
-        error = ApiError(422, None, "The request is not valid.", "请求无效。")
-        error.errors = exc.errors
-        return error
-    if isinstance(exc, PermissionDenied):
-        return ApiError(403, None, "Your roles do not allow this.", "您的角色无权执行此操作。")
-    message = "; ".join(exc.messages) if hasattr(exc, "messages") else str(exc)
-    return ApiError(409, None, message, "当前状态下不能执行此操作。")
-
-
 def _out(application: Application) -> dict:
     return {
         "appointment_required": appointment_required(application),
@@ -201,24 +188,21 @@ def _out(application: Application) -> dict:
 def create_application(request, body: ApplicationIn):
     """Files the one form (or keeps it as a draft with `submit: false`); answers the
     application number and the materials to upload."""
-    try:
-        # The draft and its filing are one: a refusal or a crash between them leaves neither.
-        with transaction.atomic():
-            application = drafts.create_draft(
-                request.user,
-                body.region,
-                bundle=body.bundle,
-                matter=body.matter,
-                employer_code=body.employer,
-                profile=body.profile,
-                form=body.form,
-                as_agent=body.as_agent,
-                language=body.language or translation.get_language(),
-            )
-            if body.submit:
-                application = submission.submit(application, request.user)
-    except (Invalid, PermissionDenied, DjangoValidationError) as exc:
-        raise _errors(exc) from exc
+    # The draft and its filing are one: a refusal or a crash between them leaves neither.
+    with transaction.atomic():
+        application = drafts.create_draft(
+            request.user,
+            body.region,
+            bundle=body.bundle,
+            matter=body.matter,
+            employer_code=body.employer,
+            profile=body.profile,
+            form=body.form,
+            as_agent=body.as_agent,
+            language=body.language or translation.get_language(),
+        )
+        if body.submit:
+            application = submission.submit(application, request.user)
     return Reply(201, _out(application))
 
 
@@ -241,12 +225,9 @@ class ResubmitIn(Schema):
 )
 def resubmit(request, number: Number, body: ResubmitIn):
     application = _find(request, number)
-    try:
-        if body.form or body.profile is not None:
-            drafts.save_draft(application, request.user, form=body.form, profile=body.profile)
-        application = submission.resubmit(application, request.user)
-    except (Invalid, PermissionDenied, DjangoValidationError) as exc:
-        raise _errors(exc) from exc
+    if body.form or body.profile is not None:
+        drafts.save_draft(application, request.user, form=body.form, profile=body.profile)
+    application = submission.resubmit(application, request.user)
     return _out(application)
 
 
@@ -258,19 +239,16 @@ def resubmit(request, number: Number, body: ResubmitIn):
 )
 def decide_pre_examination(request, number: Number, body: PreExaminationIn):
     application = _find(request, number)
-    try:
-        if body.decision == "pass":
-            pre_examination.pass_pre_examination(application, request.user)
-        elif body.decision == "correct":
-            pre_examination.request_correction(
-                application, request.user, [i.model_dump() for i in body.items]
-            )
-        else:
-            pre_examination.not_accept(
-                application, request.user, reason=body.reason, referral=body.referral
-            )
-    except (Invalid, PermissionDenied, DjangoValidationError) as exc:
-        raise _errors(exc) from exc
+    if body.decision == "pass":
+        pre_examination.pass_pre_examination(application, request.user)
+    elif body.decision == "correct":
+        pre_examination.request_correction(
+            application, request.user, [i.model_dump() for i in body.items]
+        )
+    else:
+        pre_examination.not_accept(
+            application, request.user, reason=body.reason, referral=body.referral
+        )
     application.refresh_from_db()
     return _out(application)
 
@@ -283,20 +261,17 @@ def decide_pre_examination(request, number: Number, body: PreExaminationIn):
 )
 def decide_acceptance(request, number: Number, body: AcceptanceIn):
     application = _find(request, number)
-    try:
-        if body.decision == "accept":
-            checked = [tuple(item.split("/", 1)) for item in body.originals_checked if "/" in item]
-            acceptance.accept(application, request.user, originals_checked=checked)
-        elif body.decision == "correct":
-            pre_examination.request_correction(
-                application, request.user, [i.model_dump() for i in body.items], stage="window"
-            )
-        else:
-            pre_examination.not_accept(
-                application, request.user, reason=body.reason, referral=body.referral
-            )
-    except (Invalid, PermissionDenied, DjangoValidationError) as exc:
-        raise _errors(exc) from exc
+    if body.decision == "accept":
+        checked = [tuple(item.split("/", 1)) for item in body.originals_checked if "/" in item]
+        acceptance.accept(application, request.user, originals_checked=checked)
+    elif body.decision == "correct":
+        pre_examination.request_correction(
+            application, request.user, [i.model_dump() for i in body.items], stage="window"
+        )
+    else:
+        pre_examination.not_accept(
+            application, request.user, reason=body.reason, referral=body.referral
+        )
     application.refresh_from_db()
     return _out(application)
 
@@ -321,14 +296,11 @@ def progress(request, number: Number):
     refused = throttle.refusal(ip, number)
     if refused:
         raise ApiError(
-            429,
-            None,
-            refused.message_en,
-            refused.message_zh,
+            Refused("progress.too_many_tries", refused.message_en, refused.message_zh),
             headers={"Retry-After": str(refused.retry_after_seconds)},
         )
     answer = progress_for(number, request.headers.get("X-Passport-Number", ""))
     if answer is None:
         throttle.record_failure(ip, number)
-        raise ApiError(404, None, NO_MATCH["en"], NO_MATCH["zh"])
+        raise Refused("progress.no_match", NO_MATCH["en"], NO_MATCH["zh"])
     return answer

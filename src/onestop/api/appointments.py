@@ -3,8 +3,6 @@
 from datetime import date, time
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
@@ -18,9 +16,10 @@ from onestop.appointments import booking, slots
 from onestop.appointments.models import Booking
 from onestop.catalog.models import Hall
 from onestop.plain_text import column_length
+from onestop.refusals import Refused
 
 from .bounds import INPUT, CalendarDay, Id, SubjectCode, Text
-from .errors import ApiError, with_errors
+from .errors import with_errors
 
 router = Router(tags=["appointments"])
 # Path parameters, as long as the columns they name.
@@ -91,17 +90,6 @@ def _out(b: Booking) -> dict:
     }
 
 
-def _refused(exc) -> ApiError:
-    if isinstance(exc, PermissionDenied):
-        return ApiError(403, None, "Your roles do not allow this.", "您的角色无权执行此操作。")
-    if isinstance(exc, booking.NeedsApplication):
-        return ApiError(400, "application", exc.message_en, exc.message_zh)
-    if isinstance(exc, booking.Refused):
-        field = "slot" if isinstance(exc, booking.SlotFull) else None
-        return ApiError(409, field, exc.message_en, exc.message_zh)
-    return ApiError(409, None, "; ".join(exc.messages), "未能完成预约，请重试。")
-
-
 @router.get(
     "/halls/{hall}/slots",
     response=with_errors({200: list[SlotOut]}, 400, 404, 422),
@@ -110,9 +98,11 @@ def _refused(exc) -> ApiError:
 def hall_slots(request, hall: HallCode, query: Query[SlotsQuery]):
     found = Hall.objects.filter(code=hall).select_related("region").first()
     if found is None:
-        raise ApiError(404, "hall", f"Unknown hall {hall!r}.", f"未知大厅“{hall}”。")
+        raise Refused(
+            "catalog.unknown_hall", f"Unknown hall {hall!r}.", f"未知大厅“{hall}”。", field="hall"
+        )
     if query.matter and not booking.hall_handles(found, query.matter):
-        raise ApiError(400, "matter", *booking.NOT_HANDLED)
+        raise Refused("booking.matter_not_handled", *booking.NOT_HANDLED, field="matter")
     # A read: slots not stored yet are answered from the hall's hours, all seats free, under
     # the ids their rows will get; nothing is written (appointments/slots.py).
     return [
@@ -138,10 +128,7 @@ def create_appointment(request, body: AppointmentIn):
     application = None
     if body.application:
         application = get_application_for(request.user, number=body.application)
-    try:
-        made = booking.book(request.user, body.slot, matter=body.matter, application=application)
-    except (DjangoValidationError, PermissionDenied) as exc:
-        raise _refused(exc) from exc
+    made = booking.book(request.user, body.slot, matter=body.matter, application=application)
     return Reply(201, _out(made))
 
 
@@ -162,10 +149,7 @@ def _own(request, code: str) -> Booking:
     auth=django_auth,
 )
 def cancel_appointment(request, code: BookingCode):
-    try:
-        return _out(booking.cancel(_own(request, code), request.user))
-    except (DjangoValidationError, PermissionDenied) as exc:
-        raise _refused(exc) from exc
+    return _out(booking.cancel(_own(request, code), request.user))
 
 
 @router.post(
@@ -174,8 +158,5 @@ def cancel_appointment(request, code: BookingCode):
     auth=django_auth,
 )
 def reschedule_appointment(request, code: BookingCode, body: RescheduleIn):
-    try:
-        made = booking.reschedule(_own(request, code), request.user, body.slot)
-    except (DjangoValidationError, PermissionDenied) as exc:
-        raise _refused(exc) from exc
+    made = booking.reschedule(_own(request, code), request.user, body.slot)
     return _out(Booking.objects.select_related("slot__hall", "application").get(pk=made.pk))

@@ -5,7 +5,6 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
@@ -21,10 +20,10 @@ from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import refusal_proposed, roles_on_case
 from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, column_length
-from onestop.refusals import NotAllowed, in_both
+from onestop.refusals import Refused
 
 from .bounds import ID_MAX, INPUT, Day, Text
-from .errors import ApiError, with_errors
+from .errors import with_errors
 
 router = Router(tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=ID_MAX)]
@@ -149,48 +148,46 @@ def _case_for(user, pk: int) -> Case:
 def decide(request, case_id: CaseId, body: DecisionIn):
     case = _case_for(request.user, case_id)
     user = request.user
-    try:
-        if body.action == "review":
-            changed = [decisions.review(case, user, note=body.note)]
-        elif body.action == "approve":
-            changed = [decisions.approve(case, user, note=body.note)]
-        elif body.action == "propose_refusal":
-            changed = [decisions.propose_refusal(case, user, reasons=body.reasons)]
-        elif body.action == "reject":
-            changed = [decisions.reject(case, user, reasons=body.reasons)]
-        elif body.action == "send_back":
-            changed = [decisions.send_back(case, user, note=body.note)]
-        elif body.action == "produce":
-            if body.valid_from is None or body.valid_until is None:
-                raise DjangoValidationError("Give the validity: valid_from and valid_until.")
-            changed = [
-                decisions.produce(
-                    case,
-                    user,
-                    number=body.number,
-                    valid_from=body.valid_from,
-                    valid_until=body.valid_until,
-                )
-            ]
-        elif body.action == "deliver":
-            changed = decisions.deliver(
+    if body.action == "review":
+        changed = [decisions.review(case, user, note=body.note)]
+    elif body.action == "approve":
+        changed = [decisions.approve(case, user, note=body.note)]
+    elif body.action == "propose_refusal":
+        changed = [decisions.propose_refusal(case, user, reasons=body.reasons)]
+    elif body.action == "reject":
+        changed = [decisions.reject(case, user, reasons=body.reasons)]
+    elif body.action == "send_back":
+        changed = [decisions.send_back(case, user, note=body.note)]
+    elif body.action == "produce":
+        if body.valid_from is None or body.valid_until is None:
+            raise Refused(
+                "case.validity_missing",
+                "Give the validity: valid_from and valid_until.",
+                "请填写有效期：valid_from和valid_until。",
+                field="valid_from",
+            )
+        changed = [
+            decisions.produce(
                 case,
                 user,
-                method=body.method or "",
-                tracking_number=body.tracking_number,
-                address=body.address,
-                identity_checked=body.identity_checked,
+                number=body.number,
+                valid_from=body.valid_from,
+                valid_until=body.valid_until,
             )
-        elif body.action == "pause":
-            changed = [decisions.pause(case, user, reason=body.reasons or body.note)]
-        else:
-            changed = [decisions.resume(case, user)]
-    except PermissionDenied as exc:
-        raise _not_allowed(exc) from exc
-    except DjangoValidationError as exc:
-        raise ApiError(
-            409, None, *in_both(exc, otherwise_zh="当前步骤不能执行此操作，或所填内容不完整。")
-        ) from exc
+        ]
+    elif body.action == "deliver":
+        changed = decisions.deliver(
+            case,
+            user,
+            method=body.method or "",
+            tracking_number=body.tracking_number,
+            address=body.address,
+            identity_checked=body.identity_checked,
+        )
+    elif body.action == "pause":
+        changed = [decisions.pause(case, user, reason=body.reasons or body.note)]
+    else:
+        changed = [decisions.resume(case, user)]
     return [
         _out(
             Case.objects.select_related("application", "matter_version__matter", "department").get(
@@ -217,20 +214,13 @@ class PaymentIn(Schema):
 )
 def record_payment(request, case_id: CaseId, body: PaymentIn):
     case = _case_for(request.user, case_id)
-    try:
-        payment = payments.record(
-            case,
-            request.user,
-            fee_code=body.fee_code,
-            method=body.method,
-            receipt_number=body.receipt_number,
-        )
-    except PermissionDenied as exc:
-        raise ApiError(
-            403, None, "Your roles do not allow this.", "您的角色无权执行此操作。"
-        ) from exc
-    except DjangoValidationError as exc:
-        raise ApiError(409, None, *in_both(exc, otherwise_zh="缴费信息无效。")) from exc
+    payment = payments.record(
+        case,
+        request.user,
+        fee_code=body.fee_code,
+        method=body.method,
+        receipt_number=body.receipt_number,
+    )
     return Reply(
         201,
         {
@@ -276,16 +266,7 @@ def _opinion_out(opinion) -> dict:
 )
 def ask_opinion(request, case_id: CaseId, body: OpinionIn):
     case = _case_for(request.user, case_id)
-    try:
-        opinion = opinions.ask(
-            case, request.user, department=body.department, question=body.question
-        )
-    except PermissionDenied as exc:
-        raise ApiError(
-            403, None, "Your roles do not allow this.", "您的角色无权执行此操作。"
-        ) from exc
-    except DjangoValidationError as exc:
-        raise ApiError(409, None, *in_both(exc, otherwise_zh="征求意见的内容无效。")) from exc
+    opinion = opinions.ask(case, request.user, department=body.department, question=body.question)
     return Reply(201, _opinion_out(opinion))
 
 
@@ -305,12 +286,4 @@ def answer_opinion(request, opinion_id: OpinionId, body: AnswerIn):
         opinion = opinions.answer(opinion, request.user, text=body.answer)
     except PermissionDenied as exc:
         raise Http404 from exc  # not asked of you looks like not there
-    except DjangoValidationError as exc:
-        raise ApiError(409, None, *in_both(exc, otherwise_zh="意见内容无效或已答复。")) from exc
     return _opinion_out(opinion)
-
-
-def _not_allowed(exc: PermissionDenied) -> ApiError:
-    if isinstance(exc, NotAllowed):
-        return ApiError(403, None, exc.message_en, exc.message_zh)
-    return ApiError(403, None, "Your roles do not allow this.", "您的角色无权执行此操作。")

@@ -7,10 +7,11 @@ from ninja import Router, Schema
 from onestop.catalog import selectors
 from onestop.catalog.models import Region
 from onestop.catalog.schema import MATTER_CODES
+from onestop.refusals import Refused
 from onestop.rules.bundles import member_codes
 
 from .bounds import REGION_CODES, MatterCode, RegionCode
-from .errors import ApiError, with_errors
+from .errors import with_errors
 
 router = Router(tags=["catalog"])
 MATTER_SCHEMA = {"type": "string", "enum": list(MATTER_CODES)}
@@ -84,21 +85,21 @@ class Guide(Schema):
 def _region(code: str | None, *, required: bool) -> Region | None:
     if code is None:
         if required:
-            raise ApiError(
-                400,
-                "region",
+            raise Refused(
+                "catalog.region_missing",
                 "Give the region, e.g. ?region=beijing.",
                 "请提供地区，例如 ?region=beijing。",
+                field="region",
             )
         return None
     region = selectors.region(code)
     if region is None:
         known = ", ".join(r.code for r in selectors.regions())
-        raise ApiError(
-            400,
-            "region",
+        raise Refused(
+            "catalog.unknown_region",
             f"Unknown region {code!r}; known regions: {known}.",
             f"未知地区“{code}”；可选地区：{known}。",
+            field="region",
         )
     return region
 
@@ -157,11 +158,11 @@ def get_matter(request, matter: str, region: RegionCode | None = None):
     chosen = _region(region, required=True)
     version = selectors.matter_version(chosen, matter)
     if version is None:
-        raise ApiError(
-            404,
-            "matter",
+        raise Refused(
+            "catalog.matter_not_offered",
             f"Matter {matter!r} is not offered in {chosen.code}.",
             f"{chosen.name_zh}未提供事项“{matter}”。",
+            field="matter",
         )
     return selectors.guide(version)
 
@@ -173,7 +174,12 @@ def get_matter(request, matter: str, region: RegionCode | None = None):
 )
 def list_halls(request, region: RegionCode | None = None, matter: MatterCode | None = None):
     if matter is not None and matter not in MATTER_CODES:
-        raise ApiError(400, "matter", f"Unknown matter {matter!r}.", f"未知事项“{matter}”。")
+        raise Refused(
+            "catalog.unknown_matter",
+            f"Unknown matter {matter!r}.",
+            f"未知事项“{matter}”。",
+            field="matter",
+        )
     return [
         selectors.hall_summary(h) for h in selectors.halls(_region(region, required=False), matter)
     ]

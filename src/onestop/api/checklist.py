@@ -5,11 +5,11 @@ from typing import Annotated, Any
 from ninja import Router, Schema
 from pydantic import ConfigDict, WithJsonSchema
 
-from onestop.rules.checklist import UnknownCode, checklist
+from onestop.rules.checklist import checklist
 from onestop.rules.profile import Profile
 
 from .bounds import ONE_SUBJECT, PROFILE_SCHEMA, BundleCode, MatterCode, RegionCode
-from .errors import ApiError, with_errors
+from .errors import with_errors
 
 router = Router(tags=["checklist"])
 
@@ -72,8 +72,4 @@ def post_checklist(request, body: ChecklistIn):
     """Eligibility, materials, time limit, appointment, interview and fees for one matter or one
     bundle, each with a bilingual reason and its source. Facts the rules need but the profile
     lacks are listed in `missing_facts`, and what depends on them is `null`."""
-    try:
-        return checklist(body.region, body.profile, matter=body.matter, bundle=body.bundle)
-    except UnknownCode as exc:
-        status = 400 if exc.field == "region" or "either" in exc.message_en else 404
-        raise ApiError(status, exc.field, exc.message_en, exc.message_zh) from exc
+    return checklist(body.region, body.profile, matter=body.matter, bundle=body.bundle)

@@ -1,36 +1,75 @@
-"""Errors in the contract's shape: {"detail", "errors": [{"field", "message_en", "message_zh"}]}."""
+"""Errors in the contract's shape:
+{"detail", "errors": [{"field", "code", "message_en", "message_zh"}]}.
 
+The one mapper from a refusal to an answer. Views call the domain and let its refusals
+(Refused, NotAllowed, Invalid, a bare PermissionDenied) rise; the handlers in __init__.py send
+each through `refusal_body` and `status_of`. The words are the domain's, in both languages, as
+it gave them; the code is what a client reads (docs/refusal-codes.md lists them all).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Schema
 
+from onestop.refusals import Invalid, errors_of
 
-def error_body(detail: str, field: str | None, message_en: str, message_zh: str) -> dict:
-    return {
-        "detail": detail,
-        "errors": [{"field": field, "message_en": message_en, "message_zh": message_zh}],
-    }
+# A refusal answers 422 when the input is invalid, 403 when the person may not, 409 when the
+# state or the rules do not allow it now; these codes answer otherwise.
+STATUS_BY_CODE = {
+    # The request names something that is not there, or names nothing.
+    "booking.no_application": 400,
+    "booking.matter_not_handled": 400,
+    "catalog.unknown_region": 400,
+    "catalog.region_missing": 400,
+    "catalog.unknown_matter": 400,
+    "catalog.matter_or_bundle": 400,
+    "catalog.matter_not_offered": 404,
+    "catalog.bundle_not_offered": 404,
+    "catalog.unknown_hall": 404,
+    # Unknown number and wrong passport number alike (progress/answer.py).
+    "progress.no_match": 404,
+    "progress.too_many_tries": 429,
+    "calendar.out_of_range": 422,
+}
+INVALID_DETAIL = "The request is not valid."
+
+
+def error_body(code: str, message_en: str, message_zh: str, field: str | None = None) -> dict:
+    """The body of an error with one item."""
+    item = {"field": field, "code": code, "message_en": message_en, "message_zh": message_zh}
+    return {"detail": message_en, "errors": [item]}
+
+
+def refusal_body(exc: Exception) -> dict:
+    """The body of a refusal of the domain: every item of an Invalid, or its one item."""
+    errors = errors_of(exc)
+    detail = INVALID_DETAIL if isinstance(exc, Invalid) else errors[0]["message_en"]
+    return {"detail": detail, "errors": errors}
+
+
+def status_of(exc: Exception) -> int:
+    """The HTTP status of a refusal of the domain."""
+    code = getattr(exc, "code", None)
+    if code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[code]
+    if isinstance(exc, Invalid):
+        return 422
+    if isinstance(exc, PermissionDenied):
+        return 403
+    return 409
 
 
 class ApiError(Exception):
-    def __init__(
-        self,
-        status: int,
-        field: str | None,
-        message_en: str,
-        message_zh: str,
-        *,
-        headers: dict[str, str] | None = None,
-    ):
-        super().__init__(message_en)
-        self.status, self.field = status, field
-        self.message_en, self.message_zh = message_en, message_zh
-        self.headers = headers or {}
+    """A refusal that carries headers of its answer (Retry-After), raised by a view."""
 
-    def body(self) -> dict:
-        return error_body(self.message_en, self.field, self.message_en, self.message_zh)
+    def __init__(self, refusal: DjangoValidationError, *, headers: dict[str, str]):
+        super().__init__(str(refusal))
+        self.refusal, self.headers = refusal, headers
 
 
 class ErrorItem(Schema):
     field: str | None
+    code: str
     message_en: str
     message_zh: str
 

@@ -27,6 +27,14 @@ MESSAGES = {
     ),
 }
 OTHER = ("The request was refused (HTTP {status}).", "请求被拒绝（HTTP {status}）。")
+CODES = {
+    400: "request.unreadable",
+    403: "request.forbidden",
+    404: "request.not_found",
+    405: "request.method_not_allowed",
+    413: "request.too_large",
+    500: "server.error",
+}
 
 
 class JsonErrorsMiddleware:
@@ -47,7 +55,7 @@ class JsonErrorsMiddleware:
         if response.status_code == 405 and response.get("Allow"):
             en += f" It takes {response['Allow']}."
             zh += f"可用：{response['Allow']}。"
-        body = error_body(en, None, en, zh)
+        body = error_body(CODES.get(response.status_code, "request.refused"), en, zh)
         answer = HttpResponse(
             json.dumps(body, ensure_ascii=False),
             status=response.status_code,

@@ -43,6 +43,7 @@ def _profile(data: dict | None) -> dict:
             [
                 {
                     "field": ".".join(["profile", *(str(p) for p in e["loc"])]),
+                    "code": "profile." + e["type"],
                     "message_en": e["msg"],
                     "message_zh": message_zh(e),
                 }
@@ -109,7 +110,14 @@ def create_draft(
         version_for(region_code, bundle=bundle, matter=matter)  # offered in the region
     except UnknownCode as exc:
         raise Invalid(
-            [{"field": exc.field, "message_en": exc.message_en, "message_zh": exc.message_zh}]
+            [
+                {
+                    "field": exc.field,
+                    "code": exc.code,
+                    "message_en": exc.message_en,
+                    "message_zh": exc.message_zh,
+                }
+            ]
         ) from exc
     region = selectors.region(region_code)
     employer = None
@@ -120,6 +128,7 @@ def create_draft(
                 [
                     {
                         "field": "employer",
+                        "code": "application.not_employer_handler",
                         "message_en": "You are not a handler of this employer.",
                         "message_zh": "您不是该用人单位的经办人。",
                     }
@@ -166,6 +175,7 @@ def save_draft(
             [
                 {
                     "field": None,
+                    "code": "application.not_editable",
                     "message_en": "This application can no longer be changed.",
                     "message_zh": "该申请已不能修改。",
                 }
@@ -190,6 +200,7 @@ def _check_editable(application: Application) -> None:
             [
                 {
                     "field": "file",
+                    "code": "application.not_editable",
                     "message_en": "This application can no longer be changed.",
                     "message_zh": "该申请已不能修改。",
                 }
@@ -213,6 +224,7 @@ def add_upload(
             [
                 {
                     "field": "material",
+                    "code": "application.not_a_material",
                     "message_en": "Not a material of this application.",
                     "message_zh": "不是本申请的材料。",
                 }

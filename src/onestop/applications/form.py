@@ -45,8 +45,8 @@ def sections_for(matter_codes: list[str]) -> list[dict]:
     return [s for s in definition() if not s.get("families") or families & set(s["families"])]
 
 
-def _error(field: str, en: str, zh: str) -> dict:
-    return {"field": field, "message_en": en, "message_zh": zh}
+def _error(code: str, field: str, en: str, zh: str) -> dict:
+    return {"field": field, "code": code, "message_en": en, "message_zh": zh}
 
 
 def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
@@ -54,11 +54,15 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
     kind = spec["type"]
     if value is None or value == "" or (kind == "list" and value == []):
         if complete and spec.get("required"):
-            return [_error(path, f"{label_en}: required.", f"{label_zh}：必填。")]
+            return [_error("form.required", path, f"{label_en}: required.", f"{label_zh}：必填。")]
         return []
     if kind in ("text", "email"):
         if not isinstance(value, str):
-            return [_error(path, f"{label_en}: give text.", f"{label_zh}：请填写文字。")]
+            return [
+                _error(
+                    "form.not_text", path, f"{label_en}: give text.", f"{label_zh}：请填写文字。"
+                )
+            ]
         refused = plain_text.refusal(
             (label_en, label_zh),
             value,
@@ -66,10 +70,11 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
             one_line=not spec.get("multiline"),
         )
         if refused:
-            return [_error(path, *refused)]
+            return [_error("form.text_not_storable", path, *refused)]
         if kind == "email" and not EMAIL.match(value):
             return [
                 _error(
+                    "form.not_email",
                     path,
                     f"{label_en}: not an e-mail address.",
                     f"{label_zh}：电子邮件地址格式不正确。",
@@ -77,11 +82,21 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
             ]
         if spec.get("pattern") and not re.match(spec["pattern"], value):
             return [
-                _error(path, f"{label_en}: not in the expected format.", f"{label_zh}：格式不符。")
+                _error(
+                    "form.wrong_format",
+                    path,
+                    f"{label_en}: not in the expected format.",
+                    f"{label_zh}：格式不符。",
+                )
             ]
         if spec.get("check"):
             return [
-                _error(path, f"{label_en}: {e['message_en']}", f"{label_zh}：{e['message_zh']}")
+                _error(
+                    "form.check_failed",
+                    path,
+                    f"{label_en}: {e['message_en']}",
+                    f"{label_zh}：{e['message_zh']}",
+                )
                 for e in CHECKS[spec["check"]](value)
             ]
     elif kind == "date":
@@ -94,6 +109,7 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
         if day is None or not 1900 <= day.year <= 2099:
             return [
                 _error(
+                    "form.not_a_date",
                     path,
                     f"{label_en}: give a real date as YYYY-MM-DD.",
                     f"{label_zh}：请按YYYY-MM-DD填写真实日期。",
@@ -103,6 +119,7 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
         if value not in spec["choices"]:
             return [
                 _error(
+                    "form.not_a_choice",
                     path,
                     f"{label_en}: choose one of {', '.join(spec['choices'])}.",
                     f"{label_zh}：请选择所列选项之一。",
@@ -111,14 +128,27 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
     elif kind == "bool":
         if not isinstance(value, bool):
             return [
-                _error(path, f"{label_en}: answer true or false.", f"{label_zh}：请回答是或否。")
+                _error(
+                    "form.not_a_boolean",
+                    path,
+                    f"{label_en}: answer true or false.",
+                    f"{label_zh}：请回答是或否。",
+                )
             ]
         if complete and spec.get("must_be_true") and value is not True:
-            return [_error(path, f"{label_en}: must be confirmed.", f"{label_zh}：须确认。")]
+            return [
+                _error(
+                    "form.not_confirmed",
+                    path,
+                    f"{label_en}: must be confirmed.",
+                    f"{label_zh}：须确认。",
+                )
+            ]
     elif kind == "list":
         if not isinstance(value, list) or len(value) > MAX_ROWS:
             return [
                 _error(
+                    "form.not_a_list",
                     path,
                     f"{label_en}: give a list of at most {MAX_ROWS} rows.",
                     f"{label_zh}：请提供不超过{MAX_ROWS}行的列表。",
@@ -129,6 +159,7 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
             if not isinstance(row, dict):
                 errors.append(
                     _error(
+                        "form.row_not_an_object",
                         f"{path}.{index}",
                         f"{label_en}: each row is an object.",
                         f"{label_zh}：每行应为对象。",
@@ -137,7 +168,7 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
                 continue
             known = {f["code"] for f in spec["fields"]}
             errors += [
-                _error(f"{path}.{index}.{k}", "Unknown field.", "未知字段。")
+                _error("form.unknown_field", f"{path}.{index}.{k}", "Unknown field.", "未知字段。")
                 for k in row
                 if k not in known
             ]
@@ -153,10 +184,17 @@ def check(form: dict, matter_codes: list[str], *, complete: bool) -> list[dict]:
     """Problems of the form for these matters; `complete` also requires the required fields
     (a draft may be saved half-filled, never with a malformed value)."""
     if not isinstance(form, dict):
-        return [_error("form", "The form must be an object.", "表单应为对象。")]
+        return [
+            _error("form.not_an_object", "form", "The form must be an object.", "表单应为对象。")
+        ]
     fields = {f["code"]: f for s in sections_for(matter_codes) for f in s["fields"]}
     errors = [
-        _error(f"form.{k}", "Unknown field for this application.", "本申请没有此字段。")
+        _error(
+            "form.unknown_field",
+            f"form.{k}",
+            "Unknown field for this application.",
+            "本申请没有此字段。",
+        )
         for k in form
         if k not in fields
     ]

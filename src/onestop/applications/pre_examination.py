@@ -25,6 +25,7 @@ def _check_items(application: Application, items: list[dict]) -> list[dict]:
             [
                 {
                     "field": "items",
+                    "code": "correction.no_items",
                     "message_en": "List at least one thing to correct.",
                     "message_zh": "请至少列出一项需补正的内容。",
                 }
@@ -39,6 +40,7 @@ def _check_items(application: Application, items: list[dict]) -> list[dict]:
             errors.append(
                 {
                     "field": where,
+                    "code": "correction.not_a_material",
                     "message_en": "Not a material of this application.",
                     "message_zh": "不是本申请的材料。",
                 }
@@ -47,6 +49,7 @@ def _check_items(application: Application, items: list[dict]) -> list[dict]:
             errors.append(
                 {
                     "field": where,
+                    "code": "correction.unknown_kind",
                     "message_en": "kind is material or field.",
                     "message_zh": "类型应为材料或字段。",
                 }
@@ -55,6 +58,7 @@ def _check_items(application: Application, items: list[dict]) -> list[dict]:
             errors.append(
                 {
                     "field": where,
+                    "code": "correction.reason_missing",
                     "message_en": "Give the reason in English and Chinese.",
                     "message_zh": "请用中英文说明原因。",
                 }
@@ -119,6 +123,7 @@ def not_accept(
             [
                 {
                     "field": "reason",
+                    "code": "not_accepted.reason_missing",
                     "message_en": "Give the reason.",
                     "message_zh": "请说明不予受理的理由。",
                 }

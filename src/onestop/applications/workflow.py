@@ -7,12 +7,13 @@ transaction.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from onestop.accounts.models import Role
 from onestop.audit import decisions as audit
 from onestop.audit.history import next_sequence
+from onestop.refusals import NotAllowed, Refused
 
 from .access import roles_on
 from .models import Application, Event, Status
@@ -68,10 +69,14 @@ TRANSITIONS = {
 
 
 def acting_role(user, application: Application, action: str) -> str:
-    """The role in which `user` may take `action` on this application, or PermissionDenied."""
+    """The role in which `user` may take `action` on this application, or NotAllowed."""
     allowed = [r for r in roles_on(user, application) if r in TRANSITIONS[action].roles]
     if not allowed:
-        raise PermissionDenied("Your roles do not allow this on this application.")
+        raise NotAllowed(
+            "application.role_not_allowed",
+            "Your roles do not allow this on this application.",
+            "您的角色无权对此申请执行此操作。",
+        )
     return allowed[0]
 
 
@@ -112,9 +117,15 @@ def transition(
     application = Application.objects.select_for_update().get(pk=application.pk)
     role = acting_role(actor, application, action)
     if application.status not in edge.sources:
-        raise ValidationError(
-            f"Cannot {action.replace('_', ' ')} an application that is "
-            f"{Status(application.status).label.lower()}."
+        status = Status(application.status)
+        with translation.override("en"):
+            status_en = str(status.label).lower()
+        with translation.override("zh-hans"):
+            status_zh = str(status.label)
+        raise Refused(
+            "application.not_at_this_step",
+            f"Cannot {action.replace('_', ' ')} an application that is {status_en}.",
+            f"该申请当前状态为“{status_zh}”，不能执行此操作。",
         )
     before = application.status
     application.status = edge.target

@@ -39,10 +39,8 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typ
 
 
 class Refused(refusals.Refused):
-    """A booking refused, with its reason (English, Chinese) as the constants below give it."""
-
-    def __init__(self, reason: tuple[str, str]):
-        super().__init__(*reason)
+    """A booking refused: its code, and its reason (English, Chinese) as the constants below
+    give it."""
 
 
 class SlotFull(Refused):
@@ -109,22 +107,22 @@ def _check_application(person, application, matter: str) -> str:
     not yet dealt with at the window, of this matter, needs an appointment, and has reached the
     stage its rules book from. Answers the role the booker acts in."""
     if application is None:
-        raise NeedsApplication(NO_APPLICATION)
+        raise NeedsApplication("booking.no_application", *NO_APPLICATION, field="application")
     role = _booker_role(person, application)
     if role is None:
         raise PermissionDenied
     if application.status == Status.DRAFT:
-        raise Refused(NOT_FILED)
+        raise Refused("booking.not_filed", *NOT_FILED)
     if application.status in DEALT_WITH:
-        raise Refused(PAST_THE_WINDOW)
+        raise Refused("booking.past_the_window", *PAST_THE_WINDOW)
     if application.subject_code != matter:
-        raise Refused(OTHER_MATTER)
+        raise Refused("booking.other_matter", *OTHER_MATTER)
     version = subject_version(application)
     if appointments.required(version, Profile.model_validate(application.profile)) is False:
-        raise Refused(NOT_NEEDED)
+        raise Refused("booking.not_needed", *NOT_NEEDED)
     stage = appointments.after(bundle_version(application))
     if stage and application.status != stage.status:
-        raise Refused(after_pre_examination(stage.source))
+        raise Refused("booking.before_pre_examination", *after_pre_examination(stage.source))
     return role
 
 
@@ -166,13 +164,13 @@ def _checked(person, slot_id: int, matter: str, application) -> tuple[Slot, str]
     if not person.is_authenticated:
         raise PermissionDenied
     if application is None:
-        raise NeedsApplication(NO_APPLICATION)
+        raise NeedsApplication("booking.no_application", *NO_APPLICATION, field="application")
     slot = _slot(slot_id)
     if slot.remaining == 0:
         # Most of a rush arrives after the last seat: they hear so before the application's
         # rules are evaluated, which cost more than the seat itself. The answer is public
         # (the slots say it too); the seat is still taken only by the conditional UPDATE.
-        raise SlotFull(FULL)
+        raise SlotFull("booking.slot_full", *FULL, field="slot")
     role = _check_application(person, application, matter)
     _check_place(slot, matter, application)
     return slot, role
@@ -182,7 +180,7 @@ def _slot(slot_id: int) -> Slot:
     """The slot's row, or the slot of the hall's hours it names that is not stored yet."""
     found = slots.slot_by_id(slot_id, timezone.localdate())
     if found is None:
-        raise Refused(NO_SUCH_SLOT)
+        raise Refused("booking.no_such_slot", *NO_SUCH_SLOT)
     return found
 
 
@@ -190,9 +188,9 @@ def _check_place(slot: Slot, matter: str, application) -> None:
     # What does not change under a rush is checked before the transaction, so that the seat's
     # row lock is held for a few statements only: the UPDATE, the INSERT, the audit entry.
     if application is not None and application.region_id != slot.hall.region_id:
-        raise Refused(OTHER_REGION)
+        raise Refused("booking.other_region", *OTHER_REGION)
     if not hall_handles(slot.hall, matter):
-        raise Refused(NOT_HANDLED)
+        raise Refused("booking.matter_not_handled", *NOT_HANDLED)
 
 
 def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
@@ -206,14 +204,14 @@ def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
         booked=F("booked") + 1
     )
     if taken != 1:
-        raise SlotFull(FULL)
+        raise SlotFull("booking.slot_full", *FULL, field="slot")
     try:
         # No savepoint: a second active booking fails the whole transaction, seat included.
         return Booking.objects.create(
             code=_code(), slot=slot, person=person, matter=matter, application=application
         )
     except IntegrityError as exc:
-        raise Refused(ALREADY_BOOKED) from exc
+        raise Refused("booking.already_booked", *ALREADY_BOOKED) from exc
 
 
 def _booker_role(person, application) -> str | None:
@@ -259,7 +257,7 @@ def _free_seat(booking: Booking, person) -> None:
     if booking.person_id != person.pk:
         raise PermissionDenied
     if booking.status != BookingStatus.ACTIVE:
-        raise Refused(NOT_ACTIVE)
+        raise Refused("booking.not_active", *NOT_ACTIVE)
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated_at"])
     Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
@@ -313,7 +311,7 @@ def record_visit(booking: Booking, clerk, *, came: bool) -> Booking:
     if not holds(clerk, Role.WINDOW_CLERK, region=booking.slot.hall.region):
         raise PermissionDenied
     if booking.status != BookingStatus.ACTIVE:
-        raise Refused(NOT_ACTIVE)
+        raise Refused("booking.not_active", *NOT_ACTIVE)
     booking.status = BookingStatus.ATTENDED if came else BookingStatus.NO_SHOW
     booking.save(update_fields=["status", "updated_at"])
     append_entry(

@@ -28,6 +28,7 @@ def blocking_reasons(application: Application) -> list[dict]:
             found.append(
                 {
                     "field": version.matter.code,
+                    "code": "acceptance.rule_not_met",
                     "message_en": reason.en,
                     "message_zh": reason.zh,
                     "source": reason.source,
@@ -60,6 +61,7 @@ def accept(
             [
                 {
                     "field": f"{matter}/{code}",
+                    "code": "acceptance.original_not_checked",
                     "message_en": "Original not checked: issue a correction notice instead.",
                     "message_zh": "原件未核验：请改为出具一次性告知书。",
                 }

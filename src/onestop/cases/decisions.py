@@ -85,6 +85,7 @@ def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: 
     """The result document; a work permit's result goes to the other departments' cases."""
     if not number.strip() or valid_until <= valid_from:
         raise Refused(
+            "result.number_or_validity_missing",
             "A result needs its number and a validity that ends after it starts.",
             "证件须有编号，且有效期截止日须晚于起始日。",
         )
@@ -184,14 +185,21 @@ def deliver(
     """Pickup (identity checked) or mail (address and tracking number). Where the bundle hands
     its results over together (two permits, 002 §4c), every case must be ready and all go."""
     if method == "pickup" and not identity_checked:
-        raise Refused("Check the identity of whoever collects the result.", "请核验领取人的身份。")
+        raise Refused(
+            "delivery.identity_not_checked",
+            "Check the identity of whoever collects the result.",
+            "请核验领取人的身份。",
+        )
     if method == "mail" and (not tracking_number.strip() or not address.strip()):
         raise Refused(
+            "delivery.mail_incomplete",
             "Mail needs the address and the courier's tracking number.",
             "邮寄须填写地址和快递单号。",
         )
     if method not in ("pickup", "mail"):
-        raise Refused("Deliver by pickup or by mail.", "请选择现场领取或邮寄。")
+        raise Refused(
+            "delivery.unknown_method", "Deliver by pickup or by mail.", "请选择现场领取或邮寄。"
+        )
     application = case.application
     together = bool(application.bundle_version_id) and bundles.delivers_together(
         application.bundle_version
@@ -206,6 +214,7 @@ def deliver(
         waiting = [c for c in cases if c.status != CaseStatus.READY]
         if waiting:
             raise Refused(
+                "delivery.results_not_together",
                 "The results are handed over together: "
                 + _matters(waiting, chinese=False)
                 + " not ready yet (002 §4c).",
@@ -218,6 +227,7 @@ def deliver(
     ]
     if owing:
         raise Refused(
+            "delivery.fees_owing",
             "Fees are paid before the result is handed over (004 item 35): " + "; ".join(owing),
             "交付结果前须缴清费用（004 item 35）：" + "；".join(owing),
         )
@@ -256,10 +266,16 @@ def pause(case: Case, actor, *, reason: str, on: date | None = None) -> Case:
     if not roles:
         raise PermissionDenied
     if case.deadline is None:
-        raise Refused("This case has no time limit to pause.", "此案件没有可暂停的办理时限。")
+        raise Refused(
+            "case.no_time_limit",
+            "This case has no time limit to pause.",
+            "此案件没有可暂停的办理时限。",
+        )
     if case.status not in (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION):
         raise Refused(
-            "Only a case still being decided can be paused.", "只有尚在办理中的案件可以暂停计时。"
+            "case.not_being_decided",
+            "Only a case still being decided can be paused.",
+            "只有尚在办理中的案件可以暂停计时。",
         )
     pauses.pause(case.deadline, starts_on=on or timezone.localdate(), reason=reason, actor=actor)
     case.paused = True
@@ -278,7 +294,7 @@ def resume(case: Case, actor, *, on: date | None = None) -> Case:
     if not roles:
         raise PermissionDenied
     if case.deadline is None or not case.paused:
-        raise Refused("The case is not paused.", "案件未暂停计时。")
+        raise Refused("case.not_paused", "The case is not paused.", "案件未暂停计时。")
     record = pauses.resume(case.deadline, on=on or timezone.localdate(), actor=actor)
     work = calendar_for(case.region.code)
     lost = work.working_days_between(

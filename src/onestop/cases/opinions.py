@@ -24,9 +24,13 @@ def ask(case: Case, actor, *, department: str, question: str) -> Opinion:
         raise PermissionDenied
     asked = Department.objects.filter(code=department).first()
     if asked is None or asked.pk == case.department_id:
-        raise Refused("Ask another department.", "请向其他部门征求意见。")
+        raise Refused(
+            "opinion.same_department", "Ask another department.", "请向其他部门征求意见。"
+        )
     if not question.strip():
-        raise Refused("Say what the opinion is asked about.", "请说明征求意见的事项。")
+        raise Refused(
+            "opinion.no_question", "Say what the opinion is asked about.", "请说明征求意见的事项。"
+        )
     rules = steps.opinion_rules()
     today = timezone.localdate()
     due = (
@@ -72,9 +76,9 @@ def answer(opinion: Opinion, actor, *, text: str) -> Opinion:
     if not holds.exists():
         raise PermissionDenied
     if opinion.answered_at is not None:
-        raise Refused("This opinion is already given.", "该意见已答复。")
+        raise Refused("opinion.already_given", "This opinion is already given.", "该意见已答复。")
     if not text.strip():
-        raise Refused("Give the opinion.", "请填写意见。")
+        raise Refused("opinion.no_answer", "Give the opinion.", "请填写意见。")
     opinion.answer, opinion.answered_by = text.strip(), actor
     opinion.answered_at = timezone.now()
     opinion.save(update_fields=["answer", "answered_by", "answered_at"])

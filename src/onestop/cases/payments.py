@@ -48,16 +48,23 @@ def record(case: Case, clerk, *, fee_code: str, method: str, receipt_number: str
         raise PermissionDenied
     fee = next((f for f in unpaid(case) if f["code"] == fee_code), None)
     if fee is None:
-        raise Refused("No such fee is due for this case.", "此案件没有该项应缴费用。")
+        raise Refused(
+            "payment.no_such_fee", "No such fee is due for this case.", "此案件没有该项应缴费用。"
+        )
     if method not in PaymentMethod.values:
-        raise Refused("Pay by card, cash or online.", "请选择刷卡、现金或网上缴费。")
+        raise Refused(
+            "payment.unknown_method", "Pay by card, cash or online.", "请选择刷卡、现金或网上缴费。"
+        )
     if method == PaymentMethod.ONLINE and not online_payment_allowed(case):
         raise Refused(
+            "payment.online_not_offered",
             "Online payment is not offered for this matter (004 item 31).",
             "此事项不提供网上缴费（004 item 31）。",
         )
     if not receipt_number.strip():
-        raise Refused("Give the receipt or invoice number.", "请填写收据或发票号码。")
+        raise Refused(
+            "payment.no_receipt", "Give the receipt or invoice number.", "请填写收据或发票号码。"
+        )
     payment = Payment.objects.create(
         case=case,
         fee_code=fee_code,

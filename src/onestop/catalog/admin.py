@@ -3,7 +3,10 @@ version into a draft, edit it, and publish it (a new version; the old one stays 
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from onestop.refusals import Invalid, Refused, errors_of, in_language
 
 from .models import (
     BundleVersion,
@@ -82,11 +85,13 @@ class VersionAdmin(admin.ModelAdmin):
         role = self.admin_site.acting_role(request)
         with transaction.atomic():
             for version in queryset.filter(status=VersionStatus.DRAFT):
-                problems = publish(version, request.user, acting_role=role)
-                if problems:
+                try:
+                    publish(version, request.user, acting_role=role)
+                except (Invalid, Refused) as exc:
                     transaction.set_rollback(True)
-                    for problem in problems:
-                        self.message_user(request, f"{version}: {problem}", messages.ERROR)
+                    for problem in errors_of(exc):
+                        said = in_language(problem, get_language())
+                        self.message_user(request, f"{version}: {said}", messages.ERROR)
                     return
         self.message_user(request, _("Published."), messages.SUCCESS)
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from onestop.audit.chain import append
+from onestop.refusals import Invalid, Refused
 
 from . import content
 from .conditions import condition_errors
@@ -65,7 +66,11 @@ def copy_to_draft(version, acting_user, *, acting_role: str):
     return draft
 
 
-def _problems(version) -> list[str]:
+def _problem(code: str, field: str, message_en: str, message_zh: str) -> dict:
+    return {"field": field, "code": code, "message_en": message_en, "message_zh": message_zh}
+
+
+def _problems(version) -> list[dict]:
     problems = []
     build = content.matter_content if isinstance(version, MatterVersion) else content.bundle_content
     try:
@@ -73,34 +78,69 @@ def _problems(version) -> list[str]:
     except content.ContentInvalid as exc:
         problems += exc.messages
     if not version.name_zh or not version.name_en:
-        problems.append("the name needs both Chinese and English")
+        problems.append(
+            _problem(
+                "catalog.name_untranslated",
+                "name",
+                "the name needs both Chinese and English",
+                "名称须有中文和英文",
+            )
+        )
     if isinstance(version, MatterVersion):
         for material in version.materials.all():
+            code = material.code
             if not material.name_zh or not material.name_en:
-                problems.append(f"material {material.code}: name needs Chinese and English")
+                problems.append(
+                    _problem(
+                        "catalog.material_untranslated",
+                        code,
+                        f"material {code}: name needs Chinese and English",
+                        f"材料{code}：名称须有中文和英文",
+                    )
+                )
             if not material.source:
-                problems.append(f"material {material.code}: source is missing")
+                problems.append(
+                    _problem(
+                        "catalog.material_source_missing",
+                        code,
+                        f"material {code}: source is missing",
+                        f"材料{code}：缺少依据来源",
+                    )
+                )
             if material.condition is not None:
+                # The evaluator's findings are about the expression itself, in its own terms.
                 problems += [
-                    f"material {material.code}: {e}" for e in condition_errors(material.condition)
+                    _problem(
+                        "catalog.condition_invalid",
+                        code,
+                        f"material {code}: {e}",
+                        f"材料{code}的适用条件有误：{e}",
+                    )
+                    for e in condition_errors(material.condition)
                 ]
                 if not material.condition_zh or not material.condition_en:
                     problems.append(
-                        f"material {material.code}: condition needs words in Chinese and English"
+                        _problem(
+                            "catalog.condition_untranslated",
+                            code,
+                            f"material {code}: condition needs words in Chinese and English",
+                            f"材料{code}：适用条件须有中文和英文说明",
+                        )
                     )
     return problems
 
 
 @transaction.atomic
-def publish(version, acting_user, *, acting_role: str) -> list[str]:
-    """Publish a draft under the next number; returns the problems that prevent it, if any."""
+def publish(version, acting_user, *, acting_role: str):
+    """Publish a draft under the next number, and answer the published version; Refused when it
+    is not a draft, Invalid with every problem when something prevents it."""
     model = type(version)
     version = model.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
-        return ["only a draft can be published"]
+        raise Refused("catalog.not_a_draft", "Only a draft can be published.", "只有草稿可以发布。")
     problems = _problems(version)
     if problems:
-        return problems
+        raise Invalid(problems)
     identity = (
         {"matter": version.matter}
         if isinstance(version, MatterVersion)
@@ -124,4 +164,4 @@ def publish(version, acting_user, *, acting_role: str) -> list[str]:
         from_status=VersionStatus.DRAFT,
         to_status=VersionStatus.PUBLISHED,
     )
-    return []
+    return model.objects.get(pk=version.pk)

@@ -70,6 +70,7 @@ def clean_image(content: bytes, kind: str) -> tuple[bytes, date | None]:
             raise _too_many_pixels(MAX_HEADER_PIXELS[kind]) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
             raise refusal(
+                "upload.image_damaged",
                 "This image cannot be read: it is damaged or not really a JPEG or PNG file.",
                 "无法读取该图片：文件已损坏，或并非真正的JPEG或PNG文件。",
             ) from exc
@@ -92,6 +93,7 @@ def decoding() -> Iterator[None]:
     slots = _slots(settings.ONESTOP_IMAGE_DECODES)
     if not slots.acquire(timeout=settings.ONESTOP_IMAGE_DECODE_WAIT_SECONDS):
         raise refusal(
+            "upload.image_busy",
             "Many images are being checked just now: give the file again in a minute.",
             "当前正在检查的图片较多，请稍后重新上传该文件。",
         )
@@ -110,6 +112,7 @@ def _slots(size: int) -> threading.BoundedSemaphore:
 def _too_many_pixels(limit: int):
     megapixels = limit // 1_000_000
     return refusal(
+        "upload.image_too_many_pixels",
         f"This image has too many pixels (at most {megapixels} megapixels): give a smaller image.",
         # A megapixel is 100万 pixels.
         f"该图片像素过多（不超过{megapixels * 100}万像素），请上传较小的图片。",

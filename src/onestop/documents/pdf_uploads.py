@@ -115,15 +115,17 @@ def clean_pdf(content: bytes) -> CleanPdf:
         except Exception as exc:  # a key that is not UTF-8, a broken object deep inside ...
             raise _unreadable() from exc
         if pages == 0:
-            raise refusal("This PDF has no pages.", "该PDF文件没有页面。")
+            raise refusal("upload.pdf_no_pages", "This PDF has no pages.", "该PDF文件没有页面。")
         if pages > MAX_PDF_PAGES:
             raise refusal(
+                "upload.pdf_too_many_pages",
                 "A PDF may have at most 50 pages: split it into one file per document.",
                 "PDF文件不得超过50页：请按材料分成多个文件上传。",
             )
         if active:
             en, zh = ACTIVE[active]
             raise refusal(
+                "upload.pdf_active_content",
                 f"This PDF contains {en}, which is not allowed: print it to a new PDF, or scan it.",
                 f"该PDF文件含有{zh}，不予接收：请将其打印为新的PDF文件或重新扫描。",
             )
@@ -158,6 +160,7 @@ def _check_written(written: bytes, pages: int) -> None:
 
 def _encrypted():
     return refusal(
+        "upload.pdf_encrypted",
         "This PDF is protected with a password or encryption: give it without protection.",
         "该PDF文件设有密码或已加密：请上传未加密的文件。",
     )
@@ -165,6 +168,7 @@ def _encrypted():
 
 def _unreadable():
     return refusal(
+        "upload.pdf_damaged",
         "This PDF cannot be read: it is damaged. Save or scan it again.",
         "无法读取该PDF文件：文件已损坏，请重新保存或扫描。",
     )
@@ -186,6 +190,7 @@ def _active_content(pdf: pikepdf.Pdf) -> str | None:
         visited += 1
         if visited > MAX_PDF_OBJECTS:
             raise refusal(
+                "upload.pdf_too_complex",
                 "This PDF is too complex to check: print it to a new PDF, or scan it.",
                 "该PDF文件结构过于复杂，无法检查：请将其打印为新的PDF文件或重新扫描。",
             )

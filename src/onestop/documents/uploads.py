@@ -76,7 +76,9 @@ class CleanFile:
 
 def too_big(limit_bytes: int) -> Invalid:
     mb = limit_bytes // (1024 * 1024)
-    return refusal(f"A file may be at most {mb} MB.", f"单个文件不得超过{mb}MB。")
+    return refusal(
+        "upload.too_large", f"A file may be at most {mb} MB.", f"单个文件不得超过{mb}MB。"
+    )
 
 
 def clean(content: bytes) -> CleanFile:
@@ -106,22 +108,27 @@ def sniff(content: bytes) -> str:
         return PNG
     if content.startswith(PROGRAMS):
         raise refusal(
+            "upload.program",
             "This file is a program, not a document: give a PDF, JPEG or PNG file.",
             "该文件是可执行程序，不是文件材料：请上传PDF、JPEG或PNG文件。",
         )
     text = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(SCRIPTS):
         raise refusal(
+            "upload.script",
             "This file is a script or web page, not a document: give a PDF, JPEG or PNG file.",
             "该文件是脚本或网页，不是文件材料：请上传PDF、JPEG或PNG文件。",
         )
     if content.startswith(ARCHIVES) or content[257:262] == b"ustar":
         raise refusal(
+            "upload.archive_or_office",
             "This file is an archive or an office file: give each document as a PDF, JPEG or "
             "PNG file.",
             "该文件是压缩包或办公文档：请将每份材料分别以PDF、JPEG或PNG文件上传。",
         )
-    raise refusal("Give a PDF, JPEG or PNG file.", "请上传PDF、JPEG或PNG文件。")
+    raise refusal(
+        "upload.unknown_type", "Give a PDF, JPEG or PNG file.", "请上传PDF、JPEG或PNG文件。"
+    )
 
 
 def _scan(content: bytes, kind: str) -> str:
@@ -137,11 +144,13 @@ def _scan(content: bytes, kind: str) -> str:
     except Exception as exc:
         logger.error("upload scanner %s failed: %s", path, type(exc).__name__)
         raise refusal(
+            "upload.virus_check_unavailable",
             "The file could not be checked for viruses just now: try again later.",
             "暂时无法对该文件进行病毒检查，请稍后再试。",
         ) from exc
     if reason:
         raise refusal(
+            "upload.virus_found",
             f"The virus check refused this file ({reason}); it was not stored.",
             f"病毒检查拒绝了该文件（{reason}），文件未保存。",
         )

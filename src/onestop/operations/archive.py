@@ -128,7 +128,9 @@ def unpack(path: Path, folder: Path) -> Verified:
     then every part against the manifest; Refused when anything differs (the caller removes
     `folder`). Nothing of the manifest is read before its signature matched."""
     if not path.is_file():
-        raise Refused(f"No archive at {path}.", f"找不到备份文件：{path}。")
+        raise Refused(
+            "backup.archive_missing", f"No archive at {path}.", f"找不到备份文件：{path}。"
+        )
     raw_manifest, signed, found, seen = None, None, {}, set()
     try:
         with tarfile.open(path, "r:gz") as archive:
@@ -191,6 +193,7 @@ def _read_manifest(raw: bytes) -> dict:
         raise damaged("unreadable manifest")
     if manifest.get("format") != FORMAT:
         raise Refused(
+            "backup.format_unknown",
             f"This archive has format {manifest.get('format')!r}; this onestop reads {FORMAT}.",
             f"该备份文件的格式为{manifest.get('format')!r}，本系统只能读取格式{FORMAT}。",
         )

@@ -62,6 +62,7 @@ def backup(directory: Path) -> Backup:
     media_root = Path(settings.MEDIA_ROOT).resolve()
     if directory.is_relative_to(media_root):
         raise Refused(
+            "backup.inside_media_root",
             f"Write backups outside MEDIA_ROOT ({media_root}): they would hold each other.",
             f"请将备份写到MEDIA_ROOT（{media_root}）之外：否则备份会相互包含。",
         )
@@ -111,6 +112,7 @@ def _publish(partial: Path, stem: Path) -> Path:
             continue
         return path
     raise Refused(
+        "backup.too_many_at_once",
         f"Too many backups in {stem.parent} within one second.",
         f"{stem.parent}中同一秒内的备份过多。",
     )

@@ -36,6 +36,7 @@ def engine() -> str:
     """The configured database's engine, "sqlite" or "postgresql"."""
     if connection.vendor not in SUPPORTED:
         raise Refused(
+            "backup.engine_unsupported",
             f"Backups support SQLite and PostgreSQL, not {connection.vendor}.",
             f"备份只支持SQLite和PostgreSQL数据库，不支持{connection.vendor}。",
         )
@@ -113,6 +114,7 @@ def sqlite_restore(snapshot: Path) -> None:
                 busy, _, _ = old.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy:
                 raise Refused(
+                    "backup.database_in_use",
                     "The database is in use: stop the server and the workers, then restore "
                     "again. Nothing was changed.",
                     "数据库正在使用中：请先停止服务和后台任务，再重新恢复。未做任何更改。",
@@ -141,6 +143,7 @@ def _postgres(program: str, *arguments: str) -> None:
     executable = shutil.which(program)
     if executable is None:
         raise Refused(
+            "backup.client_missing",
             f"{program} is not installed: install the PostgreSQL client (e.g. the Debian "
             "package postgresql-client) of the server's version or newer.",
             f"未安装{program}：请安装不低于服务器版本的PostgreSQL客户端"
@@ -161,6 +164,7 @@ def _postgres(program: str, *arguments: str) -> None:
     if done.returncode != 0:
         error = (done.stderr.strip().splitlines() or ["no message"])[-1][:300]
         raise Refused(
+            "backup.client_failed",
             f"{program} failed: {error}. Nothing was changed.",
             f"{program}执行失败：{error}。未做任何更改。",
         )

@@ -58,6 +58,7 @@ def _verified(path: Path, staging: Path) -> archive.Verified:
     kind = engines.engine()
     if verified.engine != kind:
         raise Refused(
+            "backup.engine_mismatch",
             f"This archive holds a {verified.engine} database; this installation uses {kind}. "
             "Nothing was changed.",
             f"该备份文件中的数据库为{verified.engine}，本系统使用{kind}。未做任何更改。",
@@ -66,6 +67,7 @@ def _verified(path: Path, staging: Path) -> archive.Verified:
     newer = sorted(set(verified.manifest.get("migrations", [])) - known)
     if newer:
         raise Refused(
+            "backup.from_newer_version",
             f"This archive comes from a newer onestop ({len(newer)} migrations unknown here, "
             f"e.g. {newer[0]}): install that version first. Nothing was changed.",
             f"该备份来自更新版本的系统（本系统不认识其中{len(newer)}个数据库迁移，如{newer[0]}）："

@@ -50,6 +50,7 @@ def keys(*, create: bool = False) -> list[str]:
         given = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     elif not given and settings.ONESTOP_BACKUP_KEYS_FILE:
         raise Refused(
+            "backup.keys_file_unreadable",
             f"ONESTOP_BACKUP_KEYS_FILE names {path}, which is not a readable file.",
             f"ONESTOP_BACKUP_KEYS_FILE指向的{path}不是可读取的文件。",
         )
@@ -58,6 +59,7 @@ def keys(*, create: bool = False) -> list[str]:
     short = [k for k in given if len(k) < MIN_KEY_CHARACTERS]
     if short:
         raise Refused(
+            "backup.key_too_short",
             f"A backup key must have at least {MIN_KEY_CHARACTERS} characters "
             "(`onestop manage new_backup_key` makes one).",
             f"备份密钥至少应有{MIN_KEY_CHARACTERS}个字符"
@@ -92,6 +94,7 @@ def signing_key() -> str:
     path = key_file().resolve()
     if path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
         raise Refused(
+            "backup.key_inside_media_root",
             f"The backup key file {path} lies under MEDIA_ROOT, so the backup would carry it: "
             "keep it elsewhere.",
             f"备份密钥文件{path}位于MEDIA_ROOT之下，会被一同备份：请将其放在别处。",
@@ -109,6 +112,7 @@ def check(manifest: bytes, signed: bytes | None) -> None:
     otherwise Refused, before anything in the archive is trusted."""
     if signed is None:
         raise Refused(
+            "backup.unsigned",
             "The archive carries no signature, so nothing shows that it is a backup of this "
             f"service as it was made; {NOTHING_CHANGED_EN}",
             f"备份文件没有签名，无法证明其是本系统生成且未被改动的备份；{NOTHING_CHANGED_ZH}",
@@ -120,12 +124,14 @@ def check(manifest: bytes, signed: bytes | None) -> None:
         digest = MAC_ALGORITHMS[algorithm]
     except (ValueError, KeyError, TypeError) as error:
         raise Refused(
+            "backup.signature_unreadable",
             f"The archive's signature cannot be read; {NOTHING_CHANGED_EN}",
             f"无法读取备份文件的签名；{NOTHING_CHANGED_ZH}",
         ) from error
     matching = [k for k in keys() if crypto_suite.key_id(k) == key_name]
     if not matching:
         raise Refused(
+            "backup.key_unknown",
             f"The archive was signed with backup key {key_name[:16]}, which is not among the "
             f"backup keys here (ONESTOP_BACKUP_KEYS); {NOTHING_CHANGED_EN}",
             f"该备份文件由备份密钥{key_name[:16]}签名，本机的备份密钥（ONESTOP_BACKUP_KEYS）中没有"
@@ -133,6 +139,7 @@ def check(manifest: bytes, signed: bytes | None) -> None:
         )
     if not crypto_suite.mac_matches(digest, matching[0].encode(), CONTEXT + manifest, mac):
         raise Refused(
+            "backup.signature_mismatch",
             "The archive's signature does not match its contents, so it was changed after the "
             f"backup was made; {NOTHING_CHANGED_EN}",
             f"备份文件的签名与内容不符，说明备份生成后已被改动；{NOTHING_CHANGED_ZH}",

@@ -38,6 +38,7 @@ from onestop.rules.questions import questions_for
 from . import application_form
 from .fact_questions import as_text, kind_of, read_answers, rows, typed
 from .privacy import private
+from .refusals import said
 
 PROFILE = "profile-"  # the profile's questions share the page with the form's fields
 SHOWN_NAME_CHARS = 80  # a refused file is named in its message, shortened beyond this
@@ -161,8 +162,8 @@ def edit(request, public_id):
             (submission.resubmit if file_again else submission.submit)(application, request.user)
         except Invalid as exc:
             errors += _placed(exc.errors)
-        except ValidationError:
-            messages.error(request, _("This application can no longer be submitted."))
+        except ValidationError as exc:
+            messages.error(request, said(exc))
             return redirect("web:my-application-status", public_id=application.public_id)
         else:
             messages.success(request, _("Your application is submitted."))
@@ -186,8 +187,8 @@ def withdraw(request, public_id):
         return redirect("web:my-application-status", public_id=application.public_id)
     try:
         submission.withdraw(application, request.user, reason)
-    except ValidationError:
-        messages.error(request, _("This application can no longer be withdrawn."))
+    except ValidationError as exc:
+        messages.error(request, said(exc))
     else:
         messages.success(request, _("Your application is withdrawn."))
     return redirect("web:my-application-status", public_id=application.public_id)

@@ -30,6 +30,7 @@ from onestop.catalog import selectors as catalog
 from onestop.catalog.models import Hall
 
 from .privacy import private
+from .refusals import said, shown
 
 # Every table's id is a BigAutoField (settings.DEFAULT_AUTO_FIELD).
 ID_MAX = BaseDatabaseOperations.integer_field_ranges["BigAutoField"][1]
@@ -43,11 +44,6 @@ SLIP_NOTE = {
 }
 
 NOTHING_CHOSEN = ("Choose a time first.", "请先选择一个时段。")
-UNEXPECTED = ("The booking could not be made; please try again.", "未能完成预约，请重试。")
-NOT_YOURS = {
-    "message_en": "Your roles do not allow this.",
-    "message_zh": "您的角色无权执行此操作。",
-}
 # Drafts (000 §十一 4: the form is submitted, then booked) and applications past the window.
 NOT_BOOKABLE = (Status.DRAFT, *bookings.DEALT_WITH)
 
@@ -125,7 +121,9 @@ def new_booking(request):
         halls = _halls(region, code)
         region = region or (halls[0]["region"] if halls else None)
     elif not bookings.hall_handles(hall, code):
-        errors = errors or [_shown(bookings.NOT_HANDLED)]
+        errors = errors or shown(
+            bookings.Refused("booking.matter_not_handled", *bookings.NOT_HANDLED)
+        )
     else:
         days = _open_days(hall)
     context = {
@@ -169,8 +167,8 @@ def cancel(request, code):
     booking = selectors.get_booking_for(request.user, code)
     try:
         bookings.cancel(booking, request.user)
-    except (PermissionDenied, ValidationError):
-        messages.error(request, _("This appointment can no longer be cancelled."))
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, said(exc))
     else:
         messages.success(
             request, _("The appointment %(code)s is cancelled.") % {"code": booking.code}
@@ -222,7 +220,7 @@ def _slot_id(value: str) -> int:
     """The posted slot; nothing chosen is a slot that does not exist, and so is anything but
     ASCII digits ("²" is a digit to str.isdigit, not to int) or a number past the ids."""
     if not value:
-        raise bookings.Refused(NOTHING_CHOSEN)
+        raise bookings.Refused("booking.nothing_chosen", *NOTHING_CHOSEN)
     if not (value.isascii() and value.isdigit()) or len(value) > len(str(ID_MAX)):
         return 0
     number = int(value)
@@ -267,15 +265,7 @@ def _names(pairs: set) -> dict:
 
 def _refusals(exc) -> list[dict]:
     """The domain's refusal in both languages, pointing at the times to choose from."""
-    if isinstance(exc, PermissionDenied):
-        return [{**NOT_YOURS, "anchor": "slots"}]
-    if isinstance(exc, bookings.Refused):
-        return [{**_shown((exc.message_en, exc.message_zh)), "anchor": "slots"}]
-    return [{**_shown(UNEXPECTED), "anchor": "slots"}]
-
-
-def _shown(reason: tuple[str, str]) -> dict:
-    return {"message_en": reason[0], "message_zh": reason[1]}
+    return shown(exc, anchor="slots")
 
 
 def _qr_svg(code: str) -> str:

@@ -36,9 +36,11 @@ from onestop.cases.workflow import (
 )
 from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
-from onestop.refusals import NotAllowed, Refused, in_both
+from onestop.refusals import Refused
 from onestop.rules import bundles, results
 from onestop.supervision import overview, statistics, unusual
+
+from .refusals import shown
 
 PAGE_SIZE = 50
 
@@ -69,9 +71,6 @@ DECISIONS = {
     "pause": gettext_lazy("Pause the clock"),
     "resume": gettext_lazy("Resume the clock"),
 }
-NOT_NOW_ZH = "当前环节不能执行此操作。"
-NOT_ALLOWED_ZH = "您的角色无权对此案件执行此操作。"
-NOT_ALLOWED_EN = "Your roles do not allow this on this case."
 
 
 def _signed_in_holding(*wanted: str):
@@ -208,21 +207,13 @@ TEXT_FIELDS = {
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 
-class _Unstorable(Refused):
-    """Text of a decision that cannot be stored as given; the domain never sees it."""
-
-    def __init__(self, field: str, words: tuple[str, str]):
-        super().__init__(*words)
-        self.field = field
-
-
 def _check_text(action: str, data) -> None:
-    """_Unstorable for the first field of the decision whose text has a control character,
-    runs over lines where one line is asked, or is longer than its bound."""
+    """Refused at the first field of the decision whose text has a control character, runs
+    over lines where one line is asked, or is longer than its bound; the domain never sees it."""
     for name, (label, bound, one_line) in TEXT_FIELDS.get(action, {}).items():
         found = refusal(label, data.get(name, ""), max_length=bound, one_line=one_line)
         if found:
-            raise _Unstorable(name, found)
+            raise Refused("input.text_not_storable", *found, field=name)
 
 
 def _decide(request, case: Case, action: str) -> None:
@@ -262,39 +253,29 @@ def _decide(request, case: Case, action: str) -> None:
         decisions.resume(case, user)
 
 
-class _BadDate(Refused):
+def _bad_date(field: str) -> Refused:
     """A validity date the page could not read; the domain never sees it."""
-
-    def __init__(self, field: str):
-        super().__init__("Give the validity as dates (year-month-day).", "请按年-月-日填写有效期。")
-        self.field = field
+    return Refused(
+        "result.validity_not_a_date",
+        "Give the validity as dates (year-month-day).",
+        "请按年-月-日填写有效期。",
+        field=field,
+    )
 
 
 def _date(data, field: str) -> date:
     try:
         day = date.fromisoformat(data.get(field, "").strip())
     except ValueError as exc:
-        raise _BadDate(field) from exc
+        raise _bad_date(field) from exc
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise _BadDate(field)
+        raise _bad_date(field)
     return day
 
 
 def _errors(exc, action: str) -> list[dict]:
     """The refusal in both languages, placed at the decision's form."""
-    if isinstance(exc, PermissionDenied) and not isinstance(exc, NotAllowed):
-        en, zh = NOT_ALLOWED_EN, NOT_ALLOWED_ZH
-    else:
-        en, zh = in_both(exc, otherwise_zh=NOT_NOW_ZH)
-    return [
-        {
-            "where": DECISIONS[action],
-            "anchor": f"action-{action}",
-            "field": getattr(exc, "field", None),
-            "message_en": en,
-            "message_zh": zh,
-        }
-    ]
+    return shown(exc, where=DECISIONS[action], anchor=f"action-{action}")
 
 
 def _case_context(user, case, held, entered, failed, errors) -> dict:

@@ -21,13 +21,17 @@ NUL = "\x00"
 
 
 class InputRefused(Exception):
-    def __init__(self, where: str, en: str, zh: str):
+    """Refused before any view: a stable code, where in the request, the words in both
+    languages."""
+
+    def __init__(self, code: str, where: str | None, en: str, zh: str):
         super().__init__(en)
-        self.where, self.en, self.zh = where, en, zh
+        self.code, self.where, self.en, self.zh = code, where, en, zh
 
 
 def _nul(where: str, label_en: str, label_zh: str) -> InputRefused:
     return InputRefused(
+        "input.nul_character",
         where,
         f"The request was refused: {label_en} contains a NUL character, which is never valid "
         "input. Nothing was saved.",
@@ -49,6 +53,7 @@ def _check_json(value, path: str) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate, "\\ud800"
             raise InputRefused(
+                "input.not_unicode",
                 path,
                 f"The request was refused: the field {path} is not Unicode text (it holds a "
                 "lone surrogate). Nothing was saved.",
@@ -92,6 +97,7 @@ def _check_json_body(body: bytes) -> None:
         body.decode("utf-8")  # strictly: JSON is UTF-8 (RFC 8259 §8.1)
     except UnicodeDecodeError as exc:
         raise InputRefused(
+            "input.body_not_utf8",
             None,
             "The request was refused: its body is not UTF-8 text. Nothing was saved.",
             "请求被拒绝：请求正文不是UTF-8文本。未保存任何内容。",
@@ -121,7 +127,12 @@ class InputGuardMiddleware:
 
 def _refusal(request, refused: InputRefused) -> HttpResponse:
     if request.path.startswith(API):  # the contract's error shape (api/errors.py)
-        error = {"field": refused.where, "message_en": refused.en, "message_zh": refused.zh}
+        error = {
+            "field": refused.where,
+            "code": refused.code,
+            "message_en": refused.en,
+            "message_zh": refused.zh,
+        }
         body = {"detail": refused.en, "errors": [error]}
         return HttpResponse(
             json.dumps(body, ensure_ascii=False),

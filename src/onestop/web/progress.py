@@ -13,8 +13,10 @@ from onestop.applications.models import Application
 from onestop.plain_text import LINE, column_length, refusal
 from onestop.progress import throttle
 from onestop.progress.answer import NO_MATCH, normalised, progress_for
+from onestop.refusals import Refused
 
 from .privacy import private
+from .refusals import shown
 
 NUMBER_LENGTH = column_length(Application, "number")
 MISSING = {
@@ -49,15 +51,15 @@ def progress(request):
     ip = throttle.client_ip(request)
     refused = throttle.refusal(ip, number)
     if refused:
-        error = {"message_en": refused.message_en, "message_zh": refused.message_zh}
-        response = _lookup(request, number=number, errors=[error], status=429)
+        errors = shown(Refused("progress.too_many_tries", refused.message_en, refused.message_zh))
+        response = _lookup(request, number=number, errors=errors, status=429)
         response["Retry-After"] = str(refused.retry_after_seconds)
         return response
     answer = progress_for(number, passport_number)
     if answer is None:
         throttle.record_failure(ip, number)
-        error = {"message_en": NO_MATCH["en"], "message_zh": NO_MATCH["zh"]}
-        return _lookup(request, number=number, errors=[error], status=404)
+        errors = shown(Refused("progress.no_match", NO_MATCH["en"], NO_MATCH["zh"]))
+        return _lookup(request, number=number, errors=errors, status=404)
     return render(request, "web/progress/result.html", {"progress": answer})
 
 

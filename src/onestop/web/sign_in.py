@@ -46,6 +46,8 @@ from onestop.accounts import administrators, passkeys, sessions, two_factor
 from onestop.accounts.lockout import lockout_of
 from onestop.refusals import NotAllowed, Refused
 
+from .refusals import shown
+
 PENDING = sessions.PENDING
 
 WRONG_CODE = {
@@ -228,9 +230,7 @@ def _signed_in(request, user, pending, device):
 
 
 def _json_refusal(exc, status=400):
-    return JsonResponse(
-        {"errors": [{"message_en": exc.message_en, "message_zh": exc.message_zh}]}, status=status
-    )
+    return JsonResponse({"errors": shown(exc)}, status=status)
 
 
 def _body(request) -> dict:
@@ -252,7 +252,7 @@ def passkey_sign_in_options(request):
     """The challenge for a passkey of the person whose password was right a moment ago."""
     _, user = _pending(request)
     if user is None or not passkeys.passkeys_of(user).exists():
-        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+        return _json_refusal(Refused("passkey.start_again", *passkeys.START_AGAIN), status=403)
     return JsonResponse(passkeys.authentication_options(request, user))
 
 
@@ -263,7 +263,7 @@ def passkey_sign_in(request):
     """The passkey's signature: signed in, or a failed attempt counted like a wrong code."""
     pending, user = _pending(request)
     if user is None:
-        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+        return _json_refusal(Refused("passkey.start_again", *passkeys.START_AGAIN), status=403)
     if _locked(request, user):
         return locked_out(request, None, {"username": user.get_username()})
     try:
@@ -295,7 +295,7 @@ def _registering(request):
 def passkey_register_options(request):
     user, _ = _registering(request)
     if user is None:
-        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+        return _json_refusal(Refused("passkey.start_again", *passkeys.START_AGAIN), status=403)
     return JsonResponse(passkeys.registration_options(request, user))
 
 
@@ -306,7 +306,7 @@ def passkey_register(request):
     """Keep the new passkey; at a first enrolment it also signs the person in."""
     user, pending = _registering(request)
     if user is None:
-        return _json_refusal(Refused(*passkeys.START_AGAIN), status=403)
+        return _json_refusal(Refused("passkey.start_again", *passkeys.START_AGAIN), status=403)
     try:
         body = _body(request)
         device = passkeys.register(request, user, body.get("credential") or {}, body.get("name"))
@@ -335,7 +335,7 @@ def passkey_list(request):
         try:
             passkeys.remove(device, acting_user=request.user)
         except NotAllowed as exc:
-            errors = [{"message_en": exc.message_en, "message_zh": exc.message_zh}]
+            errors = shown(exc)
         else:
             sessions.restamp(request)
             messages.success(request, _("The passkey was removed."))

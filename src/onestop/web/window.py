@@ -42,6 +42,8 @@ from onestop.refusals import Invalid
 from onestop.rules import window
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
+from .refusals import shown
+
 # The decisions of each page, by the workflow action behind them (which says when it is open).
 DECISIONS = {
     NoticeStage.PRE_EXAMINATION: {
@@ -347,7 +349,14 @@ def _check_text(decision: str, items: list[dict], data) -> None:
         label, bound, one_line = spec
         found = refusal(label, value, max_length=bound, one_line=one_line)
         if found:
-            errors.append({"field": field, "message_en": found[0], "message_zh": found[1]})
+            errors.append(
+                {
+                    "field": field,
+                    "code": "input.text_not_storable",
+                    "message_en": found[0],
+                    "message_zh": found[1],
+                }
+            )
 
     if decision == "correct":
         for index, item in enumerate(items):
@@ -387,23 +396,7 @@ def _decide(request, application: Application, stage: str, decision: str, items:
 
 def _errors(exc) -> list[dict]:
     """The domain's refusal as bilingual errors, as the API gives them."""
-    if isinstance(exc, Invalid):
-        return exc.errors
-    if isinstance(exc, PermissionDenied):
-        return [
-            {
-                "field": None,
-                "message_en": "Your roles do not allow this.",
-                "message_zh": "您的角色无权执行此操作。",
-            }
-        ]
-    return [
-        {
-            "field": None,
-            "message_en": "; ".join(exc.messages),
-            "message_zh": "当前状态下不能执行此操作。",
-        }
-    ]
+    return shown(exc)
 
 
 def _tickable(materials: list[dict]) -> list[dict]:
