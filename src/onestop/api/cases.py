@@ -150,41 +150,12 @@ def decide(request, case_id: CaseId, body: DecisionIn):
     case = _case_for(request.user, case_id)
     user = request.user
     try:
-        if body.action == "review":
-            changed = [decisions.review(case, user, note=body.note)]
-        elif body.action == "approve":
-            changed = [decisions.approve(case, user, note=body.note)]
-        elif body.action == "propose_refusal":
-            changed = [decisions.propose_refusal(case, user, reasons=body.reasons)]
-        elif body.action == "reject":
-            changed = [decisions.reject(case, user, reasons=body.reasons)]
-        elif body.action == "send_back":
-            changed = [decisions.send_back(case, user, note=body.note)]
-        elif body.action == "produce":
-            if body.valid_from is None or body.valid_until is None:
-                raise DjangoValidationError("Give the validity: valid_from and valid_until.")
-            changed = [
-                decisions.produce(
-                    case,
-                    user,
-                    number=body.number,
-                    valid_from=body.valid_from,
-                    valid_until=body.valid_until,
-                )
-            ]
-        elif body.action == "deliver":
-            changed = decisions.deliver(
-                case,
-                user,
-                method=body.method or "",
-                tracking_number=body.tracking_number,
-                address=body.address,
-                identity_checked=body.identity_checked,
-            )
-        elif body.action == "pause":
-            changed = [decisions.pause(case, user, reason=body.reasons or body.note)]
-        else:
-            changed = [decisions.resume(case, user)]
+        changed = decisions.decide(
+            case,
+            body.action,
+            user,
+            **body.model_dump(exclude={"action"}),
+        )
     except PermissionDenied as exc:
         raise _not_allowed(exc) from exc
     except DjangoValidationError as exc:

@@ -139,6 +139,15 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     department_codes = {d.get("code") for d in departments if isinstance(d, dict)}
     catalog.departments = plain(departments)
 
+    # The case steps every matter carries unless a region replaces them (case_steps.yaml).
+    raw, name = _read(root / "national" / "case_steps.yaml", root, problems)
+    case_steps = {}
+    if raw is not None and checker.mapping(
+        raw, name, raw, {"steps", "ends", "actions", "opinions", "shared_results"}
+    ):
+        case_steps = {k: raw[k] for k in ("steps", "ends", "actions") if k in raw}
+        checker.case_steps(case_steps, name, raw)
+
     baseline: dict[str, dict] = {}
     for path in sorted((root / "national" / "matters").glob("*.yaml")):
         raw, name = _read(path, root, problems)
@@ -163,7 +172,7 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
             bundles[code] = bundle
 
     for region_dir in sorted(p for p in (root / "regions").iterdir() if p.is_dir()):
-        _read_region(region_dir, root, checker, problems, catalog, baseline, bundles)
+        _read_region(region_dir, root, checker, problems, catalog, baseline, bundles, case_steps)
 
     raw, name = _read(root / "defects.yaml", root, problems)
     for defect in _entries(raw, "defects", name, problems):
@@ -189,7 +198,9 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     return catalog
 
 
-def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles) -> None:
+def _read_region(
+    region_dir, root, checker, problems, catalog, baseline, bundles, case_steps
+) -> None:
     raw, name = _read(region_dir / "region.yaml", root, problems)
     if raw is None:
         return
@@ -250,7 +261,7 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
             collect(extra["matters"], extra)
 
     for code in offered["matters"]:
-        resolved = dict(baseline[code])
+        resolved = {**baseline[code], "case_steps": case_steps}
         override = overrides.get(code, {})
         for key, value in override.items():
             if key == "fields":
