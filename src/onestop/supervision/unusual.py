@@ -53,7 +53,8 @@ def outside_queue(regions: list[str] | None, since) -> tuple[list[AuditEntry], i
     - NOT_THEIR_STEP: a handler or leader of the case's department opened it while it stood at
       no step their roles act on (cases.queues.acts_on_in_force, from the case steps of the
       published matter versions: handlers review, produce and hand over; leaders approve)
-      and before they had decided anything on it: a leader looking at a case still under review, a handler at one awaiting approval that they did not review.
+      and before they had decided anything on it: a leader looking at a case still under review,
+      a handler at one awaiting approval that they did not review.
     """
     here = {"region__code": OuterRef("region"), "department__code": OuterRef("department")}
     handler, leader = Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER
