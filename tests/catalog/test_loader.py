@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from onestop.catalog.loader import CatalogInvalid, load, read_catalog
+from onestop.catalog.loader import DATA_DIR, CatalogInvalid, load, read_catalog
 from onestop.catalog.models import (
     Hall,
     Material,
@@ -33,8 +33,11 @@ matters:
 FILES = {
     "sources.yaml": """\
 documents:
+  - {code: "003", file: 003.txt, title: {zh: 一站式办理, en: One-stop service}, language: zh-Hans}
   - {code: "004", file: 004.txt, title: {zh: 实施清单, en: Implementation list}, language: zh-Hans}
 """,
+    # The case steps every matter carries, as packaged.
+    "national/case_steps.yaml": (DATA_DIR / "national" / "case_steps.yaml").read_text("utf-8"),
     "departments.yaml": """\
 departments:
   - code: public_security
@@ -154,7 +157,7 @@ def test_unknown_source_document_and_field_are_refused(tmp_path):
     )
     problems = problems_of(write_catalog(tmp_path, **{"national/matters/stay_permit.yaml": matter}))
     assert any(
-        "source '009 item 1' does not start with a known document (004)" in p for p in problems
+        "source '009 item 1' does not start with a known document (003, 004)" in p for p in problems
     )
     assert any("unknown key 'colour'" in p for p in problems)
 
