@@ -14,7 +14,8 @@ from django.utils import timezone
 from onestop.audit.chain import append
 
 from .conditions import condition_errors
-from .models import MatterVersion, VersionOrigin, VersionStatus
+from .models import MatterVersion, SourceDocument, VersionOrigin, VersionStatus
+from .schema import Checker
 
 
 def _record(action: str, written, acting_user, acting_role: str, **detail) -> None:
@@ -69,6 +70,14 @@ def _problems(version) -> list[str]:
     if not version.name_zh or not version.name_en:
         problems.append("the name needs both Chinese and English")
     if isinstance(version, MatterVersion):
+        # The case steps move every case routed under the version (cases/workflow.py): checked
+        # as the loader checks national/case_steps.yaml.
+        checker = Checker(set(SourceDocument.objects.values_list("code", flat=True)))
+        if "case_steps" in version.content:
+            checker.case_steps(version.content["case_steps"], "case_steps", None)
+        else:
+            checker.add(None, "case_steps: missing")
+        problems += [p.message for p in checker.problems]
         for material in version.materials.all():
             if not material.name_zh or not material.name_en:
                 problems.append(f"material {material.code}: name needs Chinese and English")
