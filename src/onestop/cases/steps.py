@@ -48,10 +48,11 @@ def edges(matter_version) -> dict[str, Edge]:
 
 def acts_on(matter_version) -> dict[str, tuple[str, ...]]:
     """Each role with the steps it acts at: where an action it may take moves the case on."""
+    moving = [edge for edge in edges(matter_version).values() if edge.target is not None]
     found: dict[str, list[str]] = {}
     for step in steps(matter_version):
-        for edge in edges(matter_version).values():
-            if edge.target is not None and step in edge.sources:
+        for edge in moving:
+            if step in edge.sources:
                 for role in edge.roles:
                     if step not in found.setdefault(role, []):
                         found[role].append(step)
@@ -59,12 +60,14 @@ def acts_on(matter_version) -> dict[str, tuple[str, ...]]:
 
 
 def in_force() -> list[MatterVersion]:
-    """The published matter versions, newest first: the tables a new or pending case may use."""
-    return list(
+    """The case steps of every published matter version, newest first, as versions holding only
+    them (the tables a new or pending case may move by): one query, the tables alone read."""
+    tables = (
         MatterVersion.objects.filter(status=VersionStatus.PUBLISHED)
-        .only("pk", "content", "matter_id", "region_id", "number")
         .order_by("-published_at", "-pk")
+        .values_list("pk", "content__case_steps")
     )
+    return [MatterVersion(pk=pk, content={"case_steps": table}) for pk, table in tables if table]
 
 
 def names(versions) -> dict[str, dict]:

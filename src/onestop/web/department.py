@@ -183,7 +183,8 @@ def case_page(request, pk: int):
 def _possible(case: Case, held: list[str]) -> dict[str, bool]:
     """Which decisions to offer: those the case's table opens to the user's roles at this step
     (cases.workflow.open_actions), pausing and resuming the clock among them."""
-    return {action: open_actions(case, held).get(action, False) for action in DECISIONS}
+    opened = open_actions(case, held)
+    return {action: opened.get(action, False) for action in DECISIONS}
 
 
 # The text each decision takes: its label, its bound (plain_text.py) and whether it may run over
