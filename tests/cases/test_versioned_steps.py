@@ -16,6 +16,7 @@ from onestop.catalog.publishing import copy_to_draft, publish
 from onestop.refusals import NotAllowed
 
 from ..factories import CaseFactory, staff
+from ..factories.cases import produce
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,23 @@ def test_a_draft_whose_case_steps_name_an_unknown_role_is_not_published(editor):
     draft.save()
     problems = publish(draft, editor, acting_role=acting_role(editor))
     assert any("action 'approve': roles must list some of" in p for p in problems)
+
+
+def test_a_new_not_by_on_any_step_is_kept_from_the_history(editor):
+    draft = copy_to_draft(
+        selectors.matter_version(selectors.region("beijing"), "residence_permit.issue"),
+        editor,
+        acting_role=acting_role(editor),
+    )
+    for action in draft.content["case_steps"]["actions"]:
+        if action["code"] == "produce":
+            action["not_by"] = "approval"  # whoever approved does not also produce
+    draft.save()
+    assert publish(draft, editor, acting_role=acting_role(editor)) == []
+    both = handler_and_leader()
+    case = CaseFactory(approval=True)
+    decisions.approve(case, both)
+    with pytest.raises(NotAllowed) as refused:
+        produce(case, both)
+    assert refused.value.code == "case.not_by_approval"
+    assert produce(case, staff("ps.handler2", Role.DEPARTMENT_HANDLER, "public_security"))

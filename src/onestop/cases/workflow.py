@@ -94,8 +94,12 @@ class CaseMachine(engine.Machine):
         return roles_on_case(user, subject)
 
     def done_by(self, subject, step: str):
-        # The review is the one step whose actor the case records (reviewed_by).
-        return subject.reviewed_by_id if step == CaseStatus.REVIEW else None
+        """Whoever last moved the case on from `step`: the reviewer the case records (undone by
+        a send-back), else the history's last event leaving that step."""
+        if step == CaseStatus.REVIEW:
+            return subject.reviewed_by_id
+        left = subject.events.filter(from_status=step).exclude(to_status="").order_by("sequence")
+        return left.values_list("actor_id", flat=True).last()
 
     def not_now(self, case, action, edge):
         if action in CLOCK_ACTIONS:
@@ -130,6 +134,14 @@ class CaseMachine(engine.Machine):
         )
 
     def refused_by(self, case, action, edge, acting_user):
+        if edge.not_by != CaseStatus.REVIEW:
+            step = steps.steps(case.matter_version)[edge.not_by]["name"]
+            return NotAllowed(
+                f"case.not_by_{edge.not_by}",
+                f"Whoever took the step “{step['en']}” of a case may not take this action on it "
+                f"({edge.source_document}).",
+                f"办理本案件“{step['zh']}”环节的人员不得执行此操作（{edge.source_document}）。",
+            )
         if action == "approve":
             return NotAllowed(
                 "case.not_by_reviewer",
