@@ -1,7 +1,7 @@
-"""A small entry for the test of migration catalog 0002, run as its own process.
+"""A small entry for the test of migrations catalog 0002 and 0003, run as its own process.
 
-python -m tests.catalog.migration_entry before   # schema up to catalog 0001, one published
-                                                 # matter version without case steps
+python -m tests.catalog.migration_entry before   # schema up to catalog 0001, published
+                                                 # versions without case steps or photo rules
 python -m tests.catalog.migration_entry after    # migrate the rest; print the version's case
                                                  # steps as the engine reads them (JSON)
 """
@@ -29,17 +29,21 @@ def before() -> None:
     matter = apps.get_model("catalog", "Matter").objects.create(
         code="stay_permit.issue", department=department
     )
-    apps.get_model("catalog", "MatterVersion").objects.create(
-        matter=matter,
-        region=region,
-        number=1,
-        status="published",
-        origin="files",
-        valid_from="2025-01-01",
-        name_zh="停留证件",
-        name_en="Stay permit",
-        content={"flow": [{"code": "handler_review", "working_days": 2, "source": "004"}]},
+    permanent = apps.get_model("catalog", "Matter").objects.create(
+        code="permanent_residence.apply", department=department
     )
+    for number, each in enumerate((permanent, matter), 1):
+        apps.get_model("catalog", "MatterVersion").objects.create(
+            matter=each,
+            region=region,
+            number=number,
+            status="published",
+            origin="files",
+            valid_from="2025-01-01",
+            name_zh="版本",
+            name_en="Version",
+            content={"flow": [{"code": "handler_review", "working_days": 2, "source": "004"}]},
+        )
 
 
 def after() -> dict:
@@ -49,7 +53,8 @@ def after() -> dict:
     from onestop.catalog.models import MatterVersion
 
     call_command("migrate", interactive=False, verbosity=0)
-    version = MatterVersion.objects.get()
+    version = MatterVersion.objects.get(matter__code="stay_permit.issue")
+    permanent = MatterVersion.objects.get(matter__code="permanent_residence.apply")
     edges = steps.edges(version)
     return {
         "flow": version.content["flow"],
@@ -57,6 +62,9 @@ def after() -> dict:
         "approve": [list(edges["approve"].roles), edges["approve"].not_by],
         "deliver": list(edges["deliver"].roles),
         "budget": steps.budget(version, "review")[0],
+        "photo": "photo" in version.content,
+        "photo_materials": [m["material"] for m in permanent.content["photo"]["materials"]],
+        "recent_months": permanent.content["photo"]["recent"]["within_months"]["value"],
     }
 
 

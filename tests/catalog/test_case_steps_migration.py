@@ -1,5 +1,6 @@
-"""Migration catalog 0002 gives matter versions loaded before the case steps travelled with them
-the table the code applied to their cases until then, on each engine. Real processes on a fresh
+"""Migrations catalog 0002 and 0003 give matter versions loaded before the case steps and the
+photo's rules travelled with them the table the code applied to their cases and the rules the
+photo check read until then, on each engine. Real processes on a fresh
 database."""
 
 import json
@@ -24,3 +25,6 @@ def test_versions_without_case_steps_get_the_former_table(engine, tmp_path):
     assert answer["approve"] == [["department_leader"], "review"]
     assert answer["deliver"] == ["window_clerk", "department_handler"]
     assert answer["budget"] == 2
+    assert answer["photo"] is False  # the stay permit has no photo material
+    assert answer["photo_materials"][0] == "photos" and len(answer["photo_materials"]) == 5
+    assert answer["recent_months"] == 6

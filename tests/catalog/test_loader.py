@@ -289,3 +289,11 @@ def test_a_region_may_give_a_matter_its_own_case_steps(tmp_path):
     catalog = read_catalog(write_catalog(tmp_path, **{"regions/guangxi/region.yaml": region}))
     actions = catalog.matters["guangxi", "stay_permit.issue"]["case_steps"]["actions"]
     assert next(a for a in actions if a["code"] == "deliver")["roles"] == ["window_clerk"]
+
+
+def test_the_photo_rules_travel_with_the_matters_that_have_a_photo():
+    catalog = read_catalog()
+    permanent = catalog.matters["beijing", "permanent_residence.apply"]["photo"]
+    assert permanent["materials"][0]["material"] == "photos"
+    assert permanent["proportions"]["width_mm"]["value"] == 33
+    assert "photo" not in catalog.matters["beijing", "residence_permit.issue"]

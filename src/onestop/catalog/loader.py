@@ -148,6 +148,16 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
         case_steps = {k: raw[k] for k in ("steps", "ends", "actions") if k in raw}
         checker.case_steps(case_steps, name, raw)
 
+    # The photo's rules, copied into the matters with a photo material (photo.yaml; a catalog
+    # without the file checks no photo).
+    raw, name = None, ""
+    if (root / "national" / "photo.yaml").exists():
+        raw, name = _read(root / "national" / "photo.yaml", root, problems)
+    photo = {}
+    if raw is not None and checker.mapping(raw, name, raw, {"photo"}, {"photo"}):
+        photo = raw["photo"]
+        checker.photo(photo, name, raw)
+
     baseline: dict[str, dict] = {}
     for path in sorted((root / "national" / "matters").glob("*.yaml")):
         raw, name = _read(path, root, problems)
@@ -172,7 +182,9 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
             bundles[code] = bundle
 
     for region_dir in sorted(p for p in (root / "regions").iterdir() if p.is_dir()):
-        _read_region(region_dir, root, checker, problems, catalog, baseline, bundles, case_steps)
+        _read_region(
+            region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo
+        )
 
     raw, name = _read(root / "defects.yaml", root, problems)
     for defect in _entries(raw, "defects", name, problems):
@@ -199,7 +211,7 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
 
 
 def _read_region(
-    region_dir, root, checker, problems, catalog, baseline, bundles, case_steps
+    region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo
 ) -> None:
     raw, name = _read(region_dir / "region.yaml", root, problems)
     if raw is None:
@@ -262,6 +274,12 @@ def _read_region(
 
     for code in offered["matters"]:
         resolved = {**baseline[code], "case_steps": case_steps}
+        photos = [m for m in photo.get("materials") or [] if m.get("matter") == code]
+        if photos:
+            resolved["photo"] = {
+                **{k: v for k, v in photo.items() if k != "materials"},
+                "materials": [{"material": m["material"], "source": m["source"]} for m in photos],
+            }
         override = overrides.get(code, {})
         for key, value in override.items():
             if key == "fields":

@@ -70,13 +70,15 @@ def _problems(version) -> list[str]:
     if not version.name_zh or not version.name_en:
         problems.append("the name needs both Chinese and English")
     if isinstance(version, MatterVersion):
-        # The case steps move every case routed under the version (cases/workflow.py): checked
-        # as the loader checks national/case_steps.yaml.
+        # The case steps move every case routed under the version (cases/workflow.py), the photo
+        # rules check its photos (documents/photo.py): checked as the loader checks their files.
         checker = Checker(set(SourceDocument.objects.values_list("code", flat=True)))
         if "case_steps" in version.content:
             checker.case_steps(version.content["case_steps"], "case_steps", None)
         else:
             checker.add(None, "case_steps: missing")
+        if "photo" in version.content:
+            checker.photo(version.content["photo"], "photo", None)
         problems += [p.message for p in checker.problems]
         for material in version.materials.all():
             if not material.name_zh or not material.name_en:

@@ -481,6 +481,7 @@ class Checker:
         "validity",
         "validity_days",
         "case_steps",
+        "photo",
     }
 
     def case_steps(self, node, what: str, context) -> None:
@@ -542,8 +543,32 @@ class Checker:
         for missing in sorted(set(CASE_ACTIONS) - seen):
             self.add(node, f"{what}: no action {missing!r}", context)
 
+    PHOTO_RULES = {"proportions", "resolution", "background", "recent"}
+
+    def photo(self, node, what: str, context) -> None:
+        """The photo's rules (national/photo.yaml, or a matter's `photo` override): its
+        materials and each reading with its value and source."""
+        if not self.mapping(node, what, context, self.PHOTO_RULES | {"materials"}, {"materials"}):
+            return
+        missing = self.PHOTO_RULES - set(node)
+        if missing:
+            self.add(node, f"{what}: missing {', '.join(sorted(missing))}", context)
+        for material in node.get("materials") or []:
+            if self.mapping(
+                material,
+                f"{what} material",
+                node,
+                {"matter", "material", "source"},
+                {"material", "source"},
+            ):
+                self.source(material, f"{what} material {material.get('material')!r}")
+                if "matter" in material:
+                    self.code(material, material["matter"], f"{what} material", MATTER_CODES)
+
     def matter_parts(self, node, what: str) -> None:
         """The parts shared by a baseline matter and a regional override."""
+        if "photo" in node:
+            self.photo(node["photo"], f"{what} photo", node)
         if "case_steps" in node:
             self.case_steps(node["case_steps"], f"{what} case_steps", node)
         if "name" in node:
