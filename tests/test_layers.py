@@ -39,6 +39,7 @@ LAYERS = (
         "audit",
         "notifications",
         "counters",
+        "workflow",
         "refusals",
         "plain_text",
         "crypto_suite",

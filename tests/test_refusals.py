@@ -18,9 +18,6 @@ SRC = ROOT / "src" / "onestop"
 DOCS = ROOT / "docs" / "refusal-codes.md"
 CODE = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")
 
-# The case engine's table is being rewritten with its codes (the case.* rows of the page list
-# them); until that change lands, its refusals are not checked here. Empty this set then.
-BEING_REWRITTEN = {"cases/workflow.py"}
 
 # What refuses: Refused and NotAllowed, their subclasses, and the guard's InputRefused; each
 # takes its code first.
@@ -134,7 +131,6 @@ def test_every_refusal_names_its_code_first():
     wrong = [
         f"{where}:{line}"
         for where, line, call in refusal_calls()
-        if where not in BEING_REWRITTEN
         if not call.args or not is_code(_code(call.args[0]))
     ]
     assert not wrong, f"refusals without an area.reason code written out first: {wrong}"

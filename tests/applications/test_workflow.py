@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from onestop.applications.models import Application, Event, Status
 from onestop.applications.workflow import TRANSITIONS, transition
+from onestop.refusals import NotAllowed
 
 from ..factories import ApplicationFactory
 
@@ -56,3 +57,19 @@ def test_history_cannot_be_edited(handler_x):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_each_action_refuses_the_roles_it_does_not_name(action, handler_x, examiner, clerk):
+    application = ApplicationFactory(filed_by=handler_x)
+    edge = TRANSITIONS[action]
+    Application.objects.filter(pk=application.pk).update(status=edge.sources[-1])
+    people = {"employer_handler": handler_x, "pre_examiner": examiner, "window_clerk": clerk}
+    for role, person in people.items():
+        if role in edge.roles:
+            continue
+        with pytest.raises(NotAllowed) as refused:
+            transition(application, action, person)
+        assert refused.value.code == "application.role_not_allowed"
+    application.refresh_from_db()
+    assert application.status == edge.sources[-1]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from onestop.catalog.loader import CatalogInvalid, load, read_catalog
+from onestop.catalog.loader import DATA_DIR, CatalogInvalid, load, read_catalog
 from onestop.catalog.models import (
     Hall,
     Material,
@@ -33,8 +33,11 @@ matters:
 FILES = {
     "sources.yaml": """\
 documents:
+  - {code: "003", file: 003.txt, title: {zh: 一站式办理, en: One-stop service}, language: zh-Hans}
   - {code: "004", file: 004.txt, title: {zh: 实施清单, en: Implementation list}, language: zh-Hans}
 """,
+    # The case steps every matter carries, as packaged.
+    "national/case_steps.yaml": (DATA_DIR / "national" / "case_steps.yaml").read_text("utf-8"),
     "departments.yaml": """\
 departments:
   - code: public_security
@@ -154,7 +157,7 @@ def test_unknown_source_document_and_field_are_refused(tmp_path):
     )
     problems = problems_of(write_catalog(tmp_path, **{"national/matters/stay_permit.yaml": matter}))
     assert any(
-        "source '009 item 1' does not start with a known document (004)" in p for p in problems
+        "source '009 item 1' does not start with a known document (003, 004)" in p for p in problems
     )
     assert any("unknown key 'colour'" in p for p in problems)
 
@@ -252,3 +255,45 @@ def test_the_packaged_catalog_is_valid():
 @pytest.mark.django_db
 def test_the_packaged_catalog_loads_idempotently():
     assert load().created == []
+
+
+def test_every_matter_version_carries_the_case_steps(tmp_path):
+    catalog = read_catalog(write_catalog(tmp_path))
+    steps = catalog.matters["guangxi", "stay_permit.issue"]["case_steps"]
+    assert [s["code"] for s in steps["steps"]] == ["review", "approval", "production", "ready"]
+    approve = next(a for a in steps["actions"] if a["code"] == "approve")
+    assert (approve["roles"], approve["not_by"]) == (["department_leader"], "review")
+
+
+def test_case_steps_with_an_unknown_role_or_step_are_refused(tmp_path):
+    packaged = FILES["national/case_steps.yaml"]
+    broken = packaged.replace("roles: [department_leader]\n    not_by: review", "roles: [mayor]", 1)
+    broken = broken.replace("to: ready", "to: archive", 1)
+    problems = problems_of(write_catalog(tmp_path, **{"national/case_steps.yaml": broken}))
+    assert any("action 'approve': roles must list some of" in p for p in problems)
+    assert any("action 'produce': to 'archive' is neither a step nor an end" in p for p in problems)
+    assert all(p.startswith("national/case_steps.yaml:") for p in problems)
+
+
+def test_a_region_may_give_a_matter_its_own_case_steps(tmp_path):
+    table = "\n".join(
+        line
+        for line in FILES["national/case_steps.yaml"]
+        .split("# A department may ask another")[0]
+        .replace("roles: [window_clerk, department_handler]", "roles: [window_clerk]")
+        .splitlines()
+        if not line.lstrip().startswith("#")
+    )
+    region = FILES["regions/guangxi/region.yaml"] + "matters:\n  stay_permit.issue:\n"
+    region += "    case_steps:\n" + textwrap.indent(table, "      ") + "\n"
+    catalog = read_catalog(write_catalog(tmp_path, **{"regions/guangxi/region.yaml": region}))
+    actions = catalog.matters["guangxi", "stay_permit.issue"]["case_steps"]["actions"]
+    assert next(a for a in actions if a["code"] == "deliver")["roles"] == ["window_clerk"]
+
+
+def test_the_photo_rules_travel_with_the_matters_that_have_a_photo():
+    catalog = read_catalog()
+    permanent = catalog.matters["beijing", "permanent_residence.apply"]["photo"]
+    assert permanent["materials"][0]["material"] == "photos"
+    assert permanent["proportions"]["width_mm"]["value"] == 33
+    assert "photo" not in catalog.matters["beijing", "residence_permit.issue"]

@@ -5,6 +5,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -14,6 +15,8 @@ from PIL import ExifTags, Image, ImageDraw
 
 from onestop.applications import drafts, pre_examination, submission
 from onestop.applications.models import Upload
+from onestop.catalog import selectors
+from onestop.catalog.loader import DATA_DIR
 from onestop.documents import photo, uploads
 from tests.documents.test_uploads import named, pdf
 from tests.factories import FORM, person
@@ -28,6 +31,9 @@ PR_FORM = {  # the one form's fields of a permanent residence application
     and k not in {"employer_credit_code", "position"}
 }
 TODAY = date(2025, 6, 30)
+# The rules as packaged, for the checks of a photo's shape; pages and uploads read them from the
+# matter version (photo.rules_of).
+RULES = yaml.safe_load((DATA_DIR / "national" / "photo.yaml").read_text("utf-8"))["photo"]
 WHITE, LIGHT_BLUE = (255, 255, 255), (173, 216, 230)
 
 
@@ -53,7 +59,7 @@ def portrait(width=413, height=600, background=WHITE, fmt="PNG", taken: str | No
 def findings(content: bytes, uploaded_on: date = TODAY) -> dict[str, dict]:
     """The photo's findings by rule, going through the upload gate first as add_upload does."""
     kept = uploads.clean(content)
-    found = photo.check(kept.content, taken_on=kept.taken_on, uploaded_on=uploaded_on)
+    found = photo.check(kept.content, rules=RULES, taken_on=kept.taken_on, uploaded_on=uploaded_on)
     for finding in found:
         assert finding["message_en"] and finding["message_zh"] and finding["source"]
     return {f["rule"]: f for f in found}
@@ -171,7 +177,7 @@ SMALLEST = portrait(354, 472)
 def test_any_proportion_within_ten_percent_of_33_by_48_passes_and_no_other(width):
     content = portrait(width, 1000)
     within = abs(width / 1000 / NOMINAL - 1) <= 0.10
-    found = {f["rule"] for f in photo.check(content, taken_on=None, uploaded_on=TODAY)}
+    found = {f["rule"] for f in photo.check(content, rules=RULES, taken_on=None, uploaded_on=TODAY)}
     assert ("proportions" not in found) is within
 
 
@@ -179,7 +185,7 @@ def test_any_proportion_within_ten_percent_of_33_by_48_passes_and_no_other(width
 @given(level=st.integers(min_value=0, max_value=255))
 def test_an_even_background_passes_exactly_when_it_is_light_enough(level):
     content = portrait(background=(level, level, level))
-    found = {f["rule"] for f in photo.check(content, taken_on=None, uploaded_on=TODAY)}
+    found = {f["rule"] for f in photo.check(content, rules=RULES, taken_on=None, uploaded_on=TODAY)}
     assert ("background" not in found) is (level >= 200)
 
 
@@ -191,7 +197,7 @@ def test_a_photo_is_recent_for_six_calendar_months_and_not_a_day_more(taken, day
     uploaded = taken + timedelta(days=days)
     limit = photo.months_later(taken, 6)
     assert 181 <= (limit - taken).days <= 184
-    found = photo.check(SMALLEST, taken_on=taken, uploaded_on=uploaded)
+    found = photo.check(SMALLEST, rules=RULES, taken_on=taken, uploaded_on=uploaded)
     recent = "recent" not in {f["rule"] for f in found}
     assert recent is (uploaded <= limit)
 
@@ -219,19 +225,27 @@ def give(application, content: bytes, material="photos", name="photo.jpg") -> Up
     )
 
 
+def version(code: str):
+    return selectors.matter_version(selectors.region("beijing"), code)
+
+
 def test_every_photo_material_of_the_data_file_is_in_the_catalog(pr_draft):
     catalog = {(m["matter"], m["code"]) for m in drafts.materials_of(pr_draft)}
-    listed = {(m["matter"], m["material"]) for m in photo.rules()["materials"]}
+    listed = {(m["matter"], m["material"]) for m in RULES["materials"]}
     assert listed <= catalog
     named_photo = {key for key in catalog if key[1].endswith("photos")}
     assert named_photo == listed  # and no photo of the catalog is left out
 
 
-def test_the_photo_materials_are_those_of_the_data_file():
-    assert photo.is_photo(PR, "photos") and photo.is_photo(PR, "child_photos")
-    assert not photo.is_photo(PR, "criminal_record_certificate")
+def test_the_photo_materials_are_those_the_matter_version_carries():
+    pr = version(PR)
+    assert photo.is_photo(pr, "photos") and photo.is_photo(pr, "child_photos")
+    assert not photo.is_photo(pr, "criminal_record_certificate")
+    assert photo.rules_of(pr)["proportions"] == RULES["proportions"]
     # the residence permit's form carries the photo glued on paper (000 §六): not measured
-    assert not photo.is_photo("residence_permit.issue", "application_form")
+    residence = version("residence_permit.issue")
+    assert photo.rules_of(residence) is None
+    assert not photo.is_photo(residence, "application_form")
 
 
 def test_findings_are_stored_on_the_photo_and_it_is_kept(pr_draft):

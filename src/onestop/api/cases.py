@@ -20,7 +20,6 @@ from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import refusal_proposed, roles_on_case
 from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, column_length
-from onestop.refusals import Refused
 
 from .bounds import ID_MAX, INPUT, Day, Text
 from .errors import with_errors
@@ -148,46 +147,7 @@ def _case_for(user, pk: int) -> Case:
 def decide(request, case_id: CaseId, body: DecisionIn):
     case = _case_for(request.user, case_id)
     user = request.user
-    if body.action == "review":
-        changed = [decisions.review(case, user, note=body.note)]
-    elif body.action == "approve":
-        changed = [decisions.approve(case, user, note=body.note)]
-    elif body.action == "propose_refusal":
-        changed = [decisions.propose_refusal(case, user, reasons=body.reasons)]
-    elif body.action == "reject":
-        changed = [decisions.reject(case, user, reasons=body.reasons)]
-    elif body.action == "send_back":
-        changed = [decisions.send_back(case, user, note=body.note)]
-    elif body.action == "produce":
-        if body.valid_from is None or body.valid_until is None:
-            raise Refused(
-                "case.validity_missing",
-                "Give the validity: valid_from and valid_until.",
-                "请填写有效期：valid_from和valid_until。",
-                field="valid_from",
-            )
-        changed = [
-            decisions.produce(
-                case,
-                user,
-                number=body.number,
-                valid_from=body.valid_from,
-                valid_until=body.valid_until,
-            )
-        ]
-    elif body.action == "deliver":
-        changed = decisions.deliver(
-            case,
-            user,
-            method=body.method or "",
-            tracking_number=body.tracking_number,
-            address=body.address,
-            identity_checked=body.identity_checked,
-        )
-    elif body.action == "pause":
-        changed = [decisions.pause(case, user, reason=body.reasons or body.note)]
-    else:
-        changed = [decisions.resume(case, user)]
+    changed = decisions.decide(case, body.action, user, **body.model_dump(exclude={"action"}))
     return [
         _out(
             Case.objects.select_related("application", "matter_version__matter", "department").get(

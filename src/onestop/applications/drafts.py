@@ -235,10 +235,15 @@ def add_upload(
     given = uploaded_file.read(uploads.MAX_BYTES + 1)
     kept = uploads.clean(given)
     checks = []
-    if photo.is_photo(matter_code, material_code):
+    # The photo is checked by the rules of the matter version the application was filed under.
+    version = application.covered.get(matter_version__matter__code=matter_code).matter_version
+    if photo.is_photo(version, material_code):
         if kept.content_type in photo.PHOTO_TYPES:
             checks = photo.check(
-                kept.content, taken_on=kept.taken_on, uploaded_on=timezone.localdate()
+                kept.content,
+                rules=photo.rules_of(version),
+                taken_on=kept.taken_on,
+                uploaded_on=timezone.localdate(),
             )
         else:
             checks = photo.not_an_image()

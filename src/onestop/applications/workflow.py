@@ -1,11 +1,9 @@
-"""The application's state machine: one table, one function that applies it.
+"""The application's state machine: its table, applied by the one engine (workflow/engine.py).
 
 Each edge names the source that sets it. transition() locks the row, checks the edge and the
 actor's role for this very application, appends the event and updates the status, in one
 transaction.
 """
-
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import translation
@@ -14,19 +12,13 @@ from onestop.accounts.models import Role
 from onestop.audit import decisions as audit
 from onestop.audit.history import next_sequence
 from onestop.refusals import NotAllowed, Refused
+from onestop.workflow import engine
+from onestop.workflow.engine import Edge
 
 from .access import roles_on
 from .models import Application, Event, Status
 
 APPLICANT_SIDE = (Role.APPLICANT, Role.EMPLOYER_HANDLER, Role.AGENT)
-
-
-@dataclass(frozen=True)
-class Edge:
-    sources: tuple[Status, ...]
-    target: Status
-    roles: tuple[str, ...]
-    source_document: str
 
 
 TRANSITIONS = {
@@ -68,18 +60,6 @@ TRANSITIONS = {
 }
 
 
-def acting_role(user, application: Application, action: str) -> str:
-    """The role in which `user` may take `action` on this application, or NotAllowed."""
-    allowed = [r for r in roles_on(user, application) if r in TRANSITIONS[action].roles]
-    if not allowed:
-        raise NotAllowed(
-            "application.role_not_allowed",
-            "Your roles do not allow this on this application.",
-            "您的角色无权对此申请执行此操作。",
-        )
-    return allowed[0]
-
-
 def append_event(
     application: Application,
     actor,
@@ -108,36 +88,62 @@ def append_event(
     return event
 
 
-@transaction.atomic
-def transition(
-    application: Application, action: str, actor, *, reason: str = "", data: dict | None = None
-) -> Application:
-    """Apply one edge of TRANSITIONS; returns the locked, updated application."""
-    edge = TRANSITIONS[action]
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    role = acting_role(actor, application, action)
-    if application.status not in edge.sources:
-        status = Status(application.status)
-        with translation.override("en"):
-            status_en = str(status.label).lower()
-        with translation.override("zh-hans"):
-            status_zh = str(status.label)
-        raise Refused(
-            "application.not_at_this_step",
-            f"Cannot {action.replace('_', ' ')} an application that is {status_en}.",
-            f"该申请当前状态为“{status_zh}”，不能执行此操作。",
+class ApplicationMachine(engine.Machine):
+    """The application's table for the engine (workflow/engine.py)."""
+
+    model = Application
+    area = "application"
+
+    def edges(self, subject) -> dict[str, Edge]:
+        return TRANSITIONS
+
+    def roles_on(self, user, subject) -> list[str]:
+        return roles_on(user, subject)
+
+    def not_allowed(self):
+        return NotAllowed(
+            "application.role_not_allowed",
+            "Your roles do not allow this on this application.",
+            "您的角色无权对此申请执行此操作。",
         )
-    before = application.status
-    application.status = edge.target
-    application.save(update_fields=["status", "updated_at"])
-    append_event(
-        application,
-        actor,
-        role,
-        action,
-        reason=reason,
-        data=data,
-        from_status=before,
-        to_status=edge.target,
-    )
-    return application
+
+    def not_now(self, subject, action, edge):
+        if subject.status not in edge.sources:
+            status = Status(subject.status)
+            with translation.override("en"):
+                status_en = str(status.label).lower()
+            with translation.override("zh-hans"):
+                status_zh = str(status.label)
+            return Refused(
+                "application.not_at_this_step",
+                f"Cannot {action.replace('_', ' ')} an application that is {status_en}.",
+                f"该申请当前状态为“{status_zh}”，不能执行此操作。",
+            )
+        return None
+
+    def save(self, subject) -> None:
+        subject.save(update_fields=["status", "updated_at"])
+
+    def append_event(self, subject, acting_user, role, kind, **fields):
+        return append_event(subject, acting_user, role, kind, **fields)
+
+
+MACHINE = engine.register(ApplicationMachine())
+
+
+def transition(
+    application: Application,
+    action: str,
+    acting_user,
+    *,
+    reason: str = "",
+    data: dict | None = None,
+) -> Application:
+    """Apply one edge of TRANSITIONS (workflow/engine.py); returns the locked, updated
+    application."""
+    return engine.transition(application, action, acting_user=acting_user, reason=reason, data=data)
+
+
+def open_actions(application: Application, held: list[str]) -> dict[str, bool]:
+    """Each action of TRANSITIONS with whether someone holding `held` may take it now."""
+    return engine.open_actions(application, held)

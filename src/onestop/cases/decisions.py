@@ -1,12 +1,12 @@
 """Department decisions on a case: review, approve, propose a refusal and refuse, send back,
-produce (and share the result), deliver, pause and resume. Every function acts through
-workflow.transition or records its own event, in one transaction."""
+produce (and share the result), deliver, pause and resume, and `decide`, the one dispatch the case
+page and the API share. Every function acts through workflow.transition or records its own
+event, in one transaction."""
 
 import hashlib
 import json
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,13 +15,11 @@ from onestop.notifications import outbox
 from onestop.notifications.models import Kind
 from onestop.refusals import Refused
 from onestop.rules import bundles, results
-from onestop.workdays import pauses
-from onestop.workdays.selectors import calendar_for
 
 from . import steps
-from .models import NO_DUE_DATE, Case, CaseStatus
+from .models import Case, CaseStatus
 from .payments import unpaid
-from .workflow import append_event, roles_on_case, transition
+from .workflow import append_event, transition
 
 
 def review(case: Case, handler, *, note: str = "") -> Case:
@@ -256,58 +254,61 @@ def deliver(
     return delivered
 
 
-@transaction.atomic
-def pause(case: Case, actor, *, reason: str, on: date | None = None) -> Case:
+def pause(case: Case, acting_user, *, reason: str, on: date | None = None) -> Case:
     """Time the law does not count (an expert review, a hearing): the clock stops."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    roles = [
-        r for r in roles_on_case(actor, case) if r in ("department_handler", "department_leader")
-    ]
-    if not roles:
-        raise PermissionDenied
-    if case.deadline is None:
-        raise Refused(
-            "case.no_time_limit",
-            "This case has no time limit to pause.",
-            "此案件没有可暂停的办理时限。",
-        )
-    if case.status not in (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION):
-        raise Refused(
-            "case.not_being_decided",
-            "Only a case still being decided can be paused.",
-            "只有尚在办理中的案件可以暂停计时。",
-        )
-    pauses.pause(case.deadline, starts_on=on or timezone.localdate(), reason=reason, actor=actor)
-    case.paused = True
-    case.save(update_fields=["paused"])
-    append_event(case, actor, roles[0], "pause", reason=reason)
-    return case
+    return transition(case, "pause", acting_user, reason=reason, on=on)
 
 
-@transaction.atomic
-def resume(case: Case, actor, *, on: date | None = None) -> Case:
-    """The clock runs again from `on`; the due dates move by the working days paused."""
-    case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
-    roles = [
-        r for r in roles_on_case(actor, case) if r in ("department_handler", "department_leader")
-    ]
-    if not roles:
-        raise PermissionDenied
-    if case.deadline is None or not case.paused:
-        raise Refused("case.not_paused", "The case is not paused.", "案件未暂停计时。")
-    record = pauses.resume(case.deadline, on=on or timezone.localdate(), actor=actor)
-    work = calendar_for(case.region.code)
-    lost = work.working_days_between(
-        record.starts_on - timezone.timedelta(days=1), record.ends_on - timezone.timedelta(days=1)
-    )
-    due = pauses.due(case.deadline)
-    case.planned_due, case.due_provisional = due.due, due.provisional
-    if case.statutory_due:
-        case.statutory_due = work.add_working_days(case.statutory_due, lost).due
-    if case.step_due:
-        case.step_due = work.add_working_days(case.step_due, lost).due
-    case.paused = False
-    case.queue_due = case.step_due or case.planned_due or NO_DUE_DATE
-    case.save()
-    append_event(case, actor, roles[0], "resume", data={"working_days_paused": lost})
-    return case
+def resume(case: Case, acting_user, *, on: date | None = None) -> Case:
+    """The clock runs again from `on`; the due dates move by the working days paused
+    (cases/clock.py)."""
+    return transition(case, "resume", acting_user, on=on)
+
+
+def decide(case: Case, action: str, acting_user, **fields) -> list[Case]:
+    """One decision on a case, as the case page and the API post it: the action and its fields
+    (note, reasons, number, valid_from, valid_until, method, tracking_number, address,
+    identity_checked). Returns the cases it changed (a delivery together changes several)."""
+    note = (fields.get("note") or "").strip()
+    reasons = fields.get("reasons") or ""
+    if action == "review":
+        return [review(case, acting_user, note=note)]
+    if action == "approve":
+        return [approve(case, acting_user, note=note)]
+    if action == "propose_refusal":
+        return [propose_refusal(case, acting_user, reasons=reasons)]
+    if action == "reject":
+        return [reject(case, acting_user, reasons=reasons)]
+    if action == "send_back":
+        return [send_back(case, acting_user, note=note)]
+    if action == "produce":
+        if fields.get("valid_from") is None or fields.get("valid_until") is None:
+            raise Refused(
+                "case.validity_missing",
+                "Give the validity: valid_from and valid_until.",
+                "请填写证件有效期的起止日期。",
+                field="valid_from",
+            )
+        return [
+            produce(
+                case,
+                acting_user,
+                number=fields.get("number") or "",
+                valid_from=fields["valid_from"],
+                valid_until=fields["valid_until"],
+            )
+        ]
+    if action == "deliver":
+        return deliver(
+            case,
+            acting_user,
+            method=fields.get("method") or "",
+            tracking_number=fields.get("tracking_number") or "",
+            address=fields.get("address") or "",
+            identity_checked=bool(fields.get("identity_checked")),
+        )
+    if action == "pause":
+        return [pause(case, acting_user, reason=(reasons or note).strip())]
+    if action == "resume":
+        return [resume(case, acting_user)]
+    raise Refused("case.no_such_action", f"There is no action {action!r}.", "没有此项操作。")

@@ -45,7 +45,7 @@ class Case(models.Model):
     step_due = models.DateField(null=True, blank=True)
     paused = models.BooleanField(default=False)
     # What the queues sort by: the step's due date, else the planned one, else never (kept in
-    # step by workflow.start_step and decisions.resume, so one index serves every queue).
+    # step by clock.refresh on routing and every transition, so one index serves every queue).
     queue_due = models.DateField(default=NO_DUE_DATE)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -11,8 +11,8 @@ from onestop.rules.profile import Profile
 from onestop.workdays.models import Deadline
 from onestop.workdays.selectors import calendar_for
 
+from . import clock
 from .models import Case, CaseStatus
-from .workflow import start_step
 
 
 @transaction.atomic
@@ -63,7 +63,7 @@ def route(application: Application, actor) -> list[Case]:
             time_limit_source=source,
             deadline=deadline,
         )
-        start_step(case, start)
+        clock.refresh(case, step_entered_on=start)
         case.save()
         cases.append(case)
     append_event(

@@ -1,10 +1,17 @@
-"""The case steps (catalog/data/national/case_steps.yaml) and their budgets per matter."""
+"""The case steps of a matter version (its `case_steps`, copied from national/case_steps.yaml when
+the catalog is loaded, or a region's own): the steps, who acts at each, the actions that move a
+case and their budgets. Every answer comes from the version a case was routed under."""
 
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from onestop.catalog import content
+from onestop.catalog.models import MatterVersion, VersionStatus
+from onestop.workflow.engine import Edge
+
+# Opinions and shared results are not yet versioned with the matter: read from the baseline file.
 STEPS_FILE = (
     Path(__file__).resolve().parents[1] / "catalog" / "data" / "national" / ("case_steps.yaml")
 )
@@ -15,8 +22,62 @@ def _data() -> dict:
     return yaml.safe_load(STEPS_FILE.read_text("utf-8"))
 
 
-def steps() -> dict[str, dict]:
-    return {s["code"]: s for s in _data()["steps"]}
+def table(matter_version) -> dict:
+    """The version's case steps: {"steps", "ends", "actions"}."""
+    return content.case_steps(matter_version)
+
+
+def steps(matter_version) -> dict[str, dict]:
+    """The version's steps by code, in their order."""
+    return {s["code"]: s for s in table(matter_version)["steps"]}
+
+
+def edges(matter_version) -> dict[str, Edge]:
+    """The version's actions as the engine's edges."""
+    return {
+        a["code"]: Edge(
+            sources=tuple(a["from"]),
+            target=a.get("to"),
+            roles=tuple(a["roles"]),
+            source_document=a["source"],
+            needs_reasons=a.get("needs_reasons", False),
+            not_by=a.get("not_by", ""),
+        )
+        for a in table(matter_version)["actions"]
+    }
+
+
+def acts_on(matter_version) -> dict[str, tuple[str, ...]]:
+    """Each role with the steps it acts at: where an action it may take moves the case on."""
+    moving = [edge for edge in edges(matter_version).values() if edge.target is not None]
+    found: dict[str, list[str]] = {}
+    for step in steps(matter_version):
+        for edge in moving:
+            if step in edge.sources:
+                for role in edge.roles:
+                    if step not in found.setdefault(role, []):
+                        found[role].append(step)
+    return {role: tuple(s) for role, s in found.items()}
+
+
+def in_force() -> list[MatterVersion]:
+    """The case steps of every published matter version, newest first, as versions holding only
+    them (the tables a new or pending case may move by): one query, the tables alone read."""
+    tables = (
+        MatterVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "content__case_steps")
+    )
+    return [MatterVersion(pk=pk, content={"case_steps": table}) for pk, table in tables if table]
+
+
+def names(versions) -> dict[str, dict]:
+    """Each step's name ({"zh", "en"}) as the first of `versions` that has it says."""
+    found: dict[str, dict] = {}
+    for version in versions:
+        for code, step in steps(version).items():
+            found.setdefault(code, step["name"])
+    return found
 
 
 def shared_with(family: str) -> tuple[str, ...]:
@@ -34,10 +95,11 @@ def opinion_rules() -> dict:
 
 def budget(matter_version, step: str) -> tuple[int | None, bool, str]:
     """(working days, counted in the promised limit, source) of a step for this matter."""
-    spec = steps().get(step)
-    if spec is None:
+    spec = steps(matter_version).get(step)
+    if spec is None or not spec.get("budget_from_flow"):
         return None, True, ""
-    for entry in matter_version.content.get("flow") or []:
-        if entry["code"] == spec["budget_from_flow"] and entry.get("working_days"):
-            return entry["working_days"], entry.get("counted_in_promise", True), entry["source"]
+    for entry in content.of(matter_version).flow or []:
+        if entry.code == spec["budget_from_flow"] and entry.working_days:
+            counted = True if entry.counted_in_promise is None else entry.counted_in_promise
+            return entry.working_days, counted, entry.source
     return None, True, ""

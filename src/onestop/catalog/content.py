@@ -213,6 +213,8 @@ class MatterContent(Typed):
     # The case step table a matter may carry (checked by schema.py where it is defined, read
     # by the case workflow); kept as given here.
     case_steps: dict[str, Any] | None = None
+    # The photo's rules and readings (photo.yaml, checked by schema.py), read by documents/photo.
+    photo: dict[str, Any] | None = None
 
     def field(self, key: str) -> GuideField | None:
         return self.fields.get(key)
@@ -304,6 +306,13 @@ def of(version: MatterVersion | BundleVersion) -> MatterContent | BundleContent:
             _PUBLISHED.clear()
         found = _PUBLISHED[key] = build(version.content, str(version))
     return found
+
+
+def case_steps(version: MatterVersion) -> dict:
+    """The case step table of a matter version, as checked at load and publication
+    (schema.py). Read as stored: the engine also reads it from rows loaded with that column
+    alone (cases/steps.py in_force)."""
+    return version.content["case_steps"]
 
 
 def window(region: Region) -> WindowRules:

@@ -143,6 +143,25 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     department_codes = {d.get("code") for d in departments if isinstance(d, dict)}
     catalog.departments = plain(departments)
 
+    # The case steps every matter carries unless a region replaces them (case_steps.yaml).
+    raw, name = _read(root / "national" / "case_steps.yaml", root, problems)
+    case_steps = {}
+    if raw is not None and checker.mapping(
+        raw, name, raw, {"steps", "ends", "actions", "opinions", "shared_results"}
+    ):
+        case_steps = {k: raw[k] for k in ("steps", "ends", "actions") if k in raw}
+        checker.case_steps(case_steps, name, raw)
+
+    # The photo's rules, copied into the matters with a photo material (photo.yaml; a catalog
+    # without the file checks no photo).
+    raw, name = None, ""
+    if (root / "national" / "photo.yaml").exists():
+        raw, name = _read(root / "national" / "photo.yaml", root, problems)
+    photo = {}
+    if raw is not None and checker.mapping(raw, name, raw, {"photo"}, {"photo"}):
+        photo = raw["photo"]
+        checker.photo(photo, name, raw)
+
     baseline: dict[str, dict] = {}
     for path in sorted((root / "national" / "matters").glob("*.yaml")):
         raw, name = _read(path, root, problems)
@@ -173,7 +192,9 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
             catalog.window = plain(raw["window"])
 
     for region_dir in sorted(p for p in (root / "regions").iterdir() if p.is_dir()):
-        _read_region(region_dir, root, checker, problems, catalog, baseline, bundles)
+        _read_region(
+            region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo
+        )
 
     raw, name = _read(root / "defects.yaml", root, problems)
     for defect in _entries(raw, "defects", name, problems):
@@ -201,7 +222,9 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     return catalog
 
 
-def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles) -> None:
+def _read_region(
+    region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo
+) -> None:
     raw, name = _read(region_dir / "region.yaml", root, problems)
     if raw is None:
         return
@@ -264,7 +287,13 @@ def _read_region(region_dir, root, checker, problems, catalog, baseline, bundles
             collect(extra["matters"], extra)
 
     for code in offered["matters"]:
-        resolved = dict(baseline[code])
+        resolved = {**baseline[code], "case_steps": case_steps}
+        photos = [m for m in photo.get("materials") or [] if m.get("matter") == code]
+        if photos:
+            resolved["photo"] = {
+                **{k: v for k, v in photo.items() if k != "materials"},
+                "materials": [{"material": m["material"], "source": m["source"]} for m in photos],
+            }
         override = overrides.get(code, {})
         for key, value in override.items():
             if key == "fields":

@@ -16,7 +16,8 @@ from onestop.refusals import Invalid, Refused
 
 from . import content
 from .conditions import condition_errors
-from .models import MatterVersion, VersionOrigin, VersionStatus
+from .models import MatterVersion, SourceDocument, VersionOrigin, VersionStatus
+from .schema import Checker
 
 
 def _record(action: str, written, acting_user, acting_role: str, **detail) -> None:
@@ -76,7 +77,10 @@ def _problems(version) -> list[dict]:
     try:
         build(version.content, "content")  # what the rules will read (content.py)
     except content.ContentInvalid as exc:
-        problems += exc.messages
+        problems += [
+            _problem("catalog.content_invalid", "content", m, f"内容有误：{m}")
+            for m in exc.messages
+        ]
     if not version.name_zh or not version.name_en:
         problems.append(
             _problem(
@@ -87,6 +91,21 @@ def _problems(version) -> list[dict]:
             )
         )
     if isinstance(version, MatterVersion):
+        # The case steps move every case routed under the version (cases/workflow.py), the photo
+        # rules check its photos (documents/photo.py): checked as the loader checks their files.
+        checker = Checker(set(SourceDocument.objects.values_list("code", flat=True)))
+        if "case_steps" in version.content:
+            checker.case_steps(version.content["case_steps"], "case_steps", None)
+        else:
+            checker.add(None, "case_steps: missing")
+        if "photo" in version.content:
+            checker.photo(version.content["photo"], "photo", None)
+        problems += [
+            _problem(
+                "catalog.case_steps_invalid", "case_steps", p.message, f"办理步骤有误：{p.message}"
+            )
+            for p in checker.problems
+        ]
         for material in version.materials.all():
             code = material.code
             if not material.name_zh or not material.name_en:

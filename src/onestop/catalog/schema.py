@@ -82,6 +82,20 @@ FIELDS = {
     "integrity_risks": ("廉政风险点", "Integrity risk points", "004 annex"),
     "notes": ("备注", "Notes", "004 item 37"),
 }
+# The actions of a department case (cases/workflow.py gives each its effect on the case) and the
+# roles that may take them; national/case_steps.yaml says from which step, to which, and by whom.
+CASE_ACTIONS = (
+    "review",
+    "propose_refusal",
+    "approve",
+    "reject",
+    "send_back",
+    "produce",
+    "deliver",
+    "pause",
+    "resume",
+)
+CASE_ROLES = ("department_handler", "department_leader", "window_clerk")
 ORIGINAL_OR_COPY = ("original", "copy", "original_and_copy", "copy_with_original_for_check")
 FEE_PER = ("person", "card")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -466,10 +480,97 @@ class Checker:
         "appointment",
         "validity",
         "validity_days",
+        "case_steps",
+        "photo",
     }
+
+    def case_steps(self, node, what: str, context) -> None:
+        """A case's steps and the actions that move it (national/case_steps.yaml)."""
+        if not self.mapping(
+            node, what, context, {"steps", "ends", "actions"}, {"steps", "ends", "actions"}
+        ):
+            return
+        for key in ("steps", "ends", "actions"):
+            if not isinstance(node.get(key), list) or not node.get(key):
+                self.add(node, f"{what}: {key} must be a non-empty list", context)
+                return
+        codes = []
+        for step in node["steps"]:
+            if self.mapping(
+                step,
+                f"{what} step",
+                node,
+                {"code", "name", "budget_from_flow", "source"},
+                {"code", "name", "source"},
+            ):
+                self.code(step, step.get("code"), f"{what} step")
+                self.text(
+                    step.get("name"), f"{what} step {step.get('code')!r}", step, sourced=False
+                )
+                self.source(step, f"{what} step {step.get('code')!r}")
+                codes.append(step.get("code"))
+        for end in node["ends"]:
+            self.code(node, end, f"{what} end")
+        reached = set(codes) | set(node["ends"])
+        seen = set()
+        for action in node["actions"]:
+            a_what = f"{what} action {action.get('code') if isinstance(action, dict) else ''!r}"
+            if not self.mapping(
+                action,
+                a_what,
+                node,
+                {"code", "from", "to", "roles", "not_by", "needs_reasons", "source"},
+                {"code", "from", "roles", "source"},
+            ):
+                continue
+            self.code(action, action.get("code"), a_what, CASE_ACTIONS)
+            if action.get("code") in seen:
+                self.add(action, f"{a_what} is given twice")
+            seen.add(action.get("code"))
+            self.source(action, a_what)
+            leaves = action.get("from")
+            if not isinstance(leaves, list) or not leaves or set(leaves) - set(codes):
+                self.add(action, f"{a_what}: from must list steps of {', '.join(codes)}")
+            if "to" in action and action["to"] not in reached:
+                self.add(action, f"{a_what}: to {action['to']!r} is neither a step nor an end")
+            roles = action.get("roles")
+            if not isinstance(roles, list) or not roles or set(roles) - set(CASE_ROLES):
+                self.add(action, f"{a_what}: roles must list some of {', '.join(CASE_ROLES)}")
+            if "not_by" in action and action["not_by"] not in codes:
+                self.add(action, f"{a_what}: not_by {action['not_by']!r} is not a step")
+            if not isinstance(action.get("needs_reasons", False), bool):
+                self.add(action, f"{a_what}: needs_reasons must be true or false")
+        for missing in sorted(set(CASE_ACTIONS) - seen):
+            self.add(node, f"{what}: no action {missing!r}", context)
+
+    PHOTO_RULES = {"proportions", "resolution", "background", "recent"}
+
+    def photo(self, node, what: str, context) -> None:
+        """The photo's rules (national/photo.yaml, or a matter's `photo` override): its
+        materials and each reading with its value and source."""
+        if not self.mapping(node, what, context, self.PHOTO_RULES | {"materials"}, {"materials"}):
+            return
+        missing = self.PHOTO_RULES - set(node)
+        if missing:
+            self.add(node, f"{what}: missing {', '.join(sorted(missing))}", context)
+        for material in node.get("materials") or []:
+            if self.mapping(
+                material,
+                f"{what} material",
+                node,
+                {"matter", "material", "source"},
+                {"material", "source"},
+            ):
+                self.source(material, f"{what} material {material.get('material')!r}")
+                if "matter" in material:
+                    self.code(material, material["matter"], f"{what} material", MATTER_CODES)
 
     def matter_parts(self, node, what: str) -> None:
         """The parts shared by a baseline matter and a regional override."""
+        if "photo" in node:
+            self.photo(node["photo"], f"{what} photo", node)
+        if "case_steps" in node:
+            self.case_steps(node["case_steps"], f"{what} case_steps", node)
         if "name" in node:
             self.text(node["name"], f"{what} name", node)
         if "fields" in node:

@@ -2,7 +2,9 @@
 
 The sources name the photo but give no dimensions; catalog/data/national/photo.yaml holds what
 they say, the readings that fill the gaps (the standard photo of Chinese visas and exit-entry
-documents) and the materials whose file is the photo. A finding never refuses a file: it is
+documents) and the materials whose file is the photo. The loader copies those rules into the
+version of each matter with a photo material (`content["photo"]`), so a photo is checked by the
+rules of the version its application was filed under. A finding never refuses a file: it is
 shown to the applicant on upload and offered to the pre-examiner as an item of the one-time
 notice (`suggested_items`).
 """
@@ -11,33 +13,29 @@ import calendar
 import io
 import math
 from datetime import date
-from functools import cache
-from pathlib import Path
 
-import yaml
 from PIL import Image, ImageStat
+
+from onestop.catalog import content
 
 from .image_uploads import decoding
 
-RULES_FILE = Path(__file__).resolve().parents[1] / "catalog" / "data" / "national" / "photo.yaml"
 PHOTO_TYPES = ("image/jpeg", "image/png")
 
 
-@cache
-def rules() -> dict:
-    """The photo's rules and readings, with their sources (photo.yaml)."""
-    with RULES_FILE.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)["photo"]
+def rules_of(matter_version) -> dict | None:
+    """The photo's rules and readings, with their sources, of a matter version (photo.yaml as
+    loaded); None for a matter with no photo material."""
+    return content.of(matter_version).photo
 
 
-def is_photo(matter_code: str, material_code: str) -> bool:
-    """Whether the material's file is the photo itself."""
-    return any(
-        (m["matter"], m["material"]) == (matter_code, material_code) for m in rules()["materials"]
-    )
+def is_photo(matter_version, material_code: str) -> bool:
+    """Whether the material's file is the photo itself, by the matter version's rules."""
+    rules = rules_of(matter_version)
+    return bool(rules) and any(m["material"] == material_code for m in rules["materials"])
 
 
-def check(content: bytes, *, taken_on: date | None, uploaded_on: date) -> list[dict]:
+def check(content: bytes, *, rules: dict, taken_on: date | None, uploaded_on: date) -> list[dict]:
     """Findings on an image given as the photo, each {rule, message_en, message_zh, source};
     an empty list when it looks right. `content` is a decoded, upright image (uploads.clean);
     `taken_on` its EXIF date taken, read before the metadata was stripped. Decoded in its turn
@@ -46,11 +44,11 @@ def check(content: bytes, *, taken_on: date | None, uploaded_on: date) -> list[d
         image.load()
         width, height = image.size
         findings = [
-            *_proportions(width, height),
-            *_resolution(width, height),
-            *_background(image),
+            *_proportions(rules, width, height),
+            *_resolution(rules, width, height),
+            *_background(rules, image),
         ]
-    return findings + _recent(taken_on or uploaded_on, uploaded_on)
+    return findings + _recent(rules, taken_on or uploaded_on, uploaded_on)
 
 
 def not_an_image() -> list[dict]:
@@ -66,8 +64,8 @@ def not_an_image() -> list[dict]:
     ]
 
 
-def _proportions(width: int, height: int) -> list[dict]:
-    rule = rules()["proportions"]
+def _proportions(rules: dict, width: int, height: int) -> list[dict]:
+    rule = rules["proportions"]
     nominal = rule["width_mm"]["value"] / rule["height_mm"]["value"]
     tolerance = rule["tolerance"]["value"]
     ratio = width / height
@@ -88,8 +86,8 @@ def _proportions(width: int, height: int) -> list[dict]:
     ]
 
 
-def _resolution(width: int, height: int) -> list[dict]:
-    rule = rules()["resolution"]
+def _resolution(rules: dict, width: int, height: int) -> list[dict]:
+    rule = rules["resolution"]
     least_w, least_h = rule["min_width_px"]["value"], rule["min_height_px"]["value"]
     if width >= least_w and height >= least_h:
         return []
@@ -105,10 +103,10 @@ def _resolution(width: int, height: int) -> list[dict]:
     ]
 
 
-def background_of(image: Image.Image) -> tuple[float, float]:
+def background_of(rules: dict, image: Image.Image) -> tuple[float, float]:
     """Mean lightness and its spread (standard deviation), 0-255, on the border band: the top
     strip and the side strips above the shoulders (photo.yaml `background.band`)."""
-    band = rules()["background"]["band"]
+    band = rules["background"]["band"]
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         white = Image.new("RGBA", image.size, "white")
         image = Image.alpha_composite(white, image.convert("RGBA"))
@@ -128,10 +126,10 @@ def background_of(image: Image.Image) -> tuple[float, float]:
     return mean, math.sqrt(max(squares / count - mean * mean, 0.0))
 
 
-def _background(image: Image.Image) -> list[dict]:
-    rule = rules()["background"]
+def _background(rules: dict, image: Image.Image) -> list[dict]:
+    rule = rules["background"]
     least, most = rule["min_mean_lightness"]["value"], rule["max_spread"]["value"]
-    mean, spread = background_of(image)
+    mean, spread = background_of(rules, image)
     dark, uneven = mean < least, spread > most
     if not (dark or uneven):
         return []
@@ -157,8 +155,8 @@ def months_later(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _recent(taken_on: date, uploaded_on: date) -> list[dict]:
-    rule = rules()["recent"]["within_months"]
+def _recent(rules: dict, taken_on: date, uploaded_on: date) -> list[dict]:
+    rule = rules["recent"]["within_months"]
     months = rule["value"]
     if uploaded_on <= months_later(taken_on, months):
         return []

@@ -124,12 +124,11 @@ _DECIDING = ("review", "approval", "production")
 
 def case_progress(application: Application, today=None) -> list[dict]:
     """Per case: its department and matter, its steps done, current and to come
-    (catalog/data/national/case_steps.yaml), its due date (the planned date, else the statutory
+    (its matter version's case steps), its due date (the planned date, else the statutory
     one) and, while the department still decides and the clock runs, the working days left to
     it, negative when overdue (cases/urgency.py; 004 item 18 counts in 工作日)."""
     today = today or timezone.localdate()
     work = calendar_for(application.region.code)
-    order = list(case_steps.steps().values())
     rows = []
     for case in application.cases.select_related("matter_version__matter", "department"):
         due = case.planned_due or case.statutory_due
@@ -149,7 +148,7 @@ def case_progress(application: Application, today=None) -> list[dict]:
                 "planned_due": case.planned_due,
                 "statutory_due": case.statutory_due,
                 "due_provisional": case.due_provisional,
-                "steps": _steps(case, order),
+                "steps": _steps(case, list(case_steps.steps(case.matter_version).values())),
                 "due": due,
                 "paused": case.paused,
                 "working_days_left": left,

@@ -11,7 +11,6 @@ from django.db.models.functions import Coalesce, TruncDate
 from onestop.cases import steps
 from onestop.cases.models import CaseEvent, CaseStatus
 from onestop.cases.queues import OPEN, with_time_left
-from onestop.cases.workflow import STEP_OF_STATUS
 
 # Longest lists on the supervision page; the counts above them are always complete.
 LIST_LIMIT = 100
@@ -49,10 +48,9 @@ def open_counts(cases) -> list[dict]:
         row["counts"][g["status"]] = g["n"]
         row["total"] += g["n"]
         row["paused"] += g["paused"]
+    names = steps.names(steps.in_force()) if rows else {}
     for row in rows.values():
-        row["counts"] = [
-            {"name": steps.steps()[STEP_OF_STATUS[s]]["name"], "n": row["counts"][s]} for s in OPEN
-        ]
+        row["counts"] = [{"name": names.get(s, s), "n": row["counts"][s]} for s in OPEN]
     return list(rows.values())
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from onestop.accounts.models import DEPARTMENT_STAFF, Assignment, Role
 from onestop.audit.models import AuditEntry
-from onestop.cases.queues import ACTS_ON
+from onestop.cases.queues import acts_on_in_force
 from onestop.catalog.models import Department
 
 # Reads of the last 30 days are examined: a month of work, as a supervisor reviews it.
@@ -51,9 +51,10 @@ def outside_queue(regions: list[str] | None, since) -> tuple[list[AuditEntry], i
       case's department and region; they opened it through another role they hold (window
       clerk, supervisor) or as an administrator. A department has no work on another's cases.
     - NOT_THEIR_STEP: a handler or leader of the case's department opened it while it stood at
-      no step their roles act on (cases.queues.ACTS_ON: handlers review, produce and hand over;
-      leaders approve) and before they had decided anything on it: a leader looking at a case
-      still under review, a handler at one awaiting approval that they did not review.
+      no step their roles act on (cases.queues.acts_on_in_force, from the case steps of the
+      published matter versions: handlers review, produce and hand over; leaders approve)
+      and before they had decided anything on it: a leader looking at a case still under review,
+      a handler at one awaiting approval that they did not review.
     """
     here = {"region__code": OuterRef("region"), "department__code": OuterRef("department")}
     handler, leader = Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER
@@ -75,10 +76,11 @@ def outside_queue(regions: list[str] | None, since) -> tuple[list[AuditEntry], i
         ),
     )
     other_department = Q(department_staff=True, handler_here=False, leader_here=False)
+    acting = acts_on_in_force()
     not_their_step = (
         (Q(handler_here=True) | Q(leader_here=True))
-        & ~Q(handler_here=True, detail__status__in=list(ACTS_ON[handler]))
-        & ~Q(leader_here=True, detail__status__in=list(ACTS_ON[leader]))
+        & ~Q(handler_here=True, detail__status__in=list(acting.get(handler, ())))
+        & ~Q(leader_here=True, detail__status__in=list(acting.get(leader, ())))
         & Q(decided_before=False)
     )
     found = reads.filter(other_department | not_their_step)

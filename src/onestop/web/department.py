@@ -27,13 +27,7 @@ from onestop.audit import reads
 from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.queues import OPEN
-from onestop.cases.workflow import (
-    STEP_OF_STATUS,
-    TRANSITIONS,
-    open_actions,
-    refusal_proposed,
-    roles_on_case,
-)
+from onestop.cases.workflow import edges, open_actions, refusal_proposed, roles_on_case
 from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import Refused
@@ -97,9 +91,16 @@ def _signed_in_holding(*wanted: str):
 
 
 def _step(case: Case):
-    """The step's name from case_steps.yaml ({"zh", "en"}); the status label after the last."""
-    spec = steps.steps().get(STEP_OF_STATUS.get(case.status, ""))
+    """The step's name from the case's matter version ({"zh", "en"}); the status label after
+    the last."""
+    spec = steps.steps(case.matter_version).get(case.status)
     return spec["name"] if spec else case.get_status_display()
+
+
+def _open_steps(statuses) -> list[dict]:
+    """The open steps among `statuses`, named as the published versions name them."""
+    names = steps.names(steps.in_force())
+    return [{"value": s, "name": names.get(s, s)} for s in OPEN if s in statuses]
 
 
 # The queue
@@ -108,7 +109,9 @@ def _step(case: Case):
 @_signed_in_holding(*DEPARTMENT_STAFF)
 def case_queue(request, held):
     """The cases waiting for what the user does, nearest step due date first, 50 a page."""
-    offered = [s for role, statuses in queues.ACTS_ON.items() if role in held for s in statuses]
+    offered = [
+        s for role, statuses in queues.acts_on_in_force().items() if role in held for s in statuses
+    ]
     status = request.GET.get("status") or None
     if status not in offered:
         status = None
@@ -118,9 +121,7 @@ def case_queue(request, held):
     rows = queues.with_time_left(page.object_list, timezone.localdate())
     for row in rows:
         row["step"] = _step(row["case"])
-    choices = [
-        {"value": s, "name": steps.steps()[STEP_OF_STATUS[s]]["name"]} for s in OPEN if s in offered
-    ]
+    choices = _open_steps(offered)
     return render(
         request,
         "web/department/queue.html",
@@ -180,14 +181,10 @@ def case_page(request, pk: int):
 
 
 def _possible(case: Case, held: list[str]) -> dict[str, bool]:
-    """Which decisions to offer: those the workflow opens to the user's roles at this step
-    (cases.workflow.open_actions); pauses are for the department's staff."""
-    mine = set(held)
-    possible = open_actions(case, held)
-    clock = bool(mine & set(DEPARTMENT_STAFF)) and case.status in OPEN
-    possible["pause"] = clock and not case.paused and case.deadline_id is not None
-    possible["resume"] = clock and case.paused
-    return possible
+    """Which decisions to offer: those the case's table opens to the user's roles at this step
+    (cases.workflow.open_actions), pausing and resuming the clock among them."""
+    opened = open_actions(case, held)
+    return {action: opened.get(action, False) for action in DECISIONS}
 
 
 # The text each decision takes: its label, its bound (plain_text.py) and whether it may run over
@@ -219,38 +216,24 @@ def _check_text(action: str, data) -> None:
 def _decide(request, case: Case, action: str) -> None:
     user, data = request.user, request.POST
     _check_text(action, data)
-    if action == "review":
-        decisions.review(case, user, note=data.get("review_note", "").strip())
-    elif action == "approve":
-        decisions.approve(case, user, note=data.get("approve_note", "").strip())
-    elif action == "propose_refusal":
-        decisions.propose_refusal(case, user, reasons=data.get("proposal_reasons", ""))
-    elif action == "reject":
-        decisions.reject(case, user, reasons=data.get("reasons", ""))
-    elif action == "send_back":
-        decisions.send_back(case, user, note=data.get("send_back_note", "").strip())
-    elif action == "produce":
-        valid_from, valid_until = _date(data, "valid_from"), _date(data, "valid_until")
-        decisions.produce(
-            case,
-            user,
-            number=data.get("number", ""),
-            valid_from=valid_from,
-            valid_until=valid_until,
+    fields = {
+        # Each decision's form names its note or reasons after itself.
+        "note": data.get(f"{action}_note", ""),
+        "reasons": data.get("proposal_reasons" if action == "propose_refusal" else "reasons", ""),
+        "number": data.get("number", ""),
+        "method": data.get("method", ""),
+        "tracking_number": data.get("tracking_number", ""),
+        "address": data.get("address", ""),
+        "identity_checked": data.get("identity_checked") == "yes",
+    }
+    if action == "pause":
+        fields["reasons"] = data.get("pause_reason", "")
+    if action == "produce":
+        fields["valid_from"], fields["valid_until"] = (
+            _date(data, "valid_from"),
+            _date(data, "valid_until"),
         )
-    elif action == "deliver":
-        decisions.deliver(
-            case,
-            user,
-            method=data.get("method", ""),
-            tracking_number=data.get("tracking_number", ""),
-            address=data.get("address", ""),
-            identity_checked=data.get("identity_checked") == "yes",
-        )
-    elif action == "pause":
-        decisions.pause(case, user, reason=data.get("pause_reason", "").strip())
-    else:
-        decisions.resume(case, user)
+    decisions.decide(case, action, user, **fields)
 
 
 def _bad_date(field: str) -> Refused:
@@ -295,7 +278,7 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
             )
         )
     row = queues.with_time_left([case], timezone.localdate())[0]
-    spec = steps.steps().get(STEP_OF_STATUS.get(case.status, ""))
+    spec = steps.steps(case.matter_version).get(case.status)
     return {
         "case": case,
         "application": application,
@@ -309,7 +292,7 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
             for code, result in sorted(case.shared_results.items())
         ],
         "possible": possible,
-        "sources": {action: edge.source_document for action, edge in TRANSITIONS.items()},
+        "sources": {action: edge.source_document for action, edge in edges(case).items()},
         "reviewed_by_me": case.reviewed_by_id == user.pk,
         "refusal_proposed": refusal_proposed(case),
         # The leader decides on the proposal as it stands: shown where they would refuse.
@@ -390,9 +373,7 @@ def supervision(request, held):
         "web/department/supervision.html",
         {
             "today": today,
-            "open_steps": [
-                {"value": s, "name": steps.steps()[STEP_OF_STATUS[s]]["name"]} for s in OPEN
-            ],
+            "open_steps": _open_steps(OPEN),
             "open": overview.open_counts(cases),
             **_with_steps(overview.overdue(cases, today)),
             "on_time": overview.on_time(cases),

@@ -5,204 +5,376 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Bundle',
+            name="Bundle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name_zh', models.CharField(max_length=100)),
-                ('name_en', models.CharField(max_length=100)),
-                ('source', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name_zh", models.CharField(max_length=100)),
+                ("name_en", models.CharField(max_length=100)),
+                ("source", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name_zh', models.CharField(max_length=100)),
-                ('name_en', models.CharField(max_length=100)),
-                ('source', models.CharField(max_length=200)),
-                ('number_prefix', models.CharField(blank=True, help_text="Letters that begin the region's application numbers", max_length=4)),
-                ('offers', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name_zh", models.CharField(max_length=100)),
+                ("name_en", models.CharField(max_length=100)),
+                ("source", models.CharField(max_length=200)),
+                (
+                    "number_prefix",
+                    models.CharField(
+                        blank=True,
+                        help_text="Letters that begin the region's application numbers",
+                        max_length=4,
+                    ),
+                ),
+                ("offers", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='SourceDocument',
+            name="SourceDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True)),
-                ('file_name', models.CharField(max_length=100)),
-                ('title_zh', models.CharField(max_length=300)),
-                ('title_en', models.CharField(max_length=300)),
-                ('region_code', models.CharField(blank=True, max_length=40)),
-                ('language', models.CharField(max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True)),
+                ("file_name", models.CharField(max_length=100)),
+                ("title_zh", models.CharField(max_length=300)),
+                ("title_en", models.CharField(max_length=300)),
+                ("region_code", models.CharField(blank=True, max_length=40)),
+                ("language", models.CharField(max_length=20)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Matter',
+            name="Matter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matters', to='catalog.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, unique=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matters",
+                        to="catalog.department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='MatterVersion',
+            name="MatterVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(blank=True, help_text='Set on publication', null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12)),
-                ('origin', models.CharField(choices=[('files', 'Catalog files'), ('admin', 'Administrator')], default='admin', max_length=12)),
-                ('valid_from', models.DateField(help_text='First day these rules apply')),
-                ('name_zh', models.CharField(max_length=200)),
-                ('name_en', models.CharField(max_length=200)),
-                ('content', models.JSONField(default=dict)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('note', models.TextField(blank=True, help_text='Why this version exists')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='catalog.matter')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Set on publication", null=True
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("files", "Catalog files"), ("admin", "Administrator")],
+                        default="admin",
+                        max_length=12,
+                    ),
+                ),
+                ("valid_from", models.DateField(help_text="First day these rules apply")),
+                ("name_zh", models.CharField(max_length=200)),
+                ("name_en", models.CharField(max_length=200)),
+                ("content", models.JSONField(default=dict)),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                ("note", models.TextField(blank=True, help_text="Why this version exists")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="catalog.matter",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="catalog.region"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['matter__code', 'region__code', '-number'],
+                "ordering": ["matter__code", "region__code", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Hall',
+            name="Hall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('name_zh', models.CharField(max_length=200)),
-                ('name_en', models.CharField(max_length=200)),
-                ('address_zh', models.CharField(blank=True, max_length=300)),
-                ('address_en', models.CharField(blank=True, max_length=300)),
-                ('phone', models.CharField(blank=True, max_length=60)),
-                ('hours', models.JSONField(blank=True, default=list)),
-                ('hours_group', models.PositiveIntegerField(blank=True, null=True)),
-                ('hours_note', models.JSONField(blank=True, null=True)),
-                ('notes', models.JSONField(blank=True, null=True)),
-                ('one_stop_counter', models.BooleanField(default=False)),
-                ('adjusted_working_day_hours', models.CharField(blank=True, max_length=3)),
-                ('matters', models.JSONField(blank=True, default=list)),
-                ('source', models.CharField(max_length=200)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='halls', to='catalog.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("name_zh", models.CharField(max_length=200)),
+                ("name_en", models.CharField(max_length=200)),
+                ("address_zh", models.CharField(blank=True, max_length=300)),
+                ("address_en", models.CharField(blank=True, max_length=300)),
+                ("phone", models.CharField(blank=True, max_length=60)),
+                ("hours", models.JSONField(blank=True, default=list)),
+                ("hours_group", models.PositiveIntegerField(blank=True, null=True)),
+                ("hours_note", models.JSONField(blank=True, null=True)),
+                ("notes", models.JSONField(blank=True, null=True)),
+                ("one_stop_counter", models.BooleanField(default=False)),
+                ("adjusted_working_day_hours", models.CharField(blank=True, max_length=3)),
+                ("matters", models.JSONField(blank=True, default=list)),
+                ("source", models.CharField(max_length=200)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="halls",
+                        to="catalog.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['region__code', 'position'],
+                "ordering": ["region__code", "position"],
             },
         ),
         migrations.CreateModel(
-            name='BundleVersion',
+            name="BundleVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(blank=True, help_text='Set on publication', null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12)),
-                ('origin', models.CharField(choices=[('files', 'Catalog files'), ('admin', 'Administrator')], default='admin', max_length=12)),
-                ('valid_from', models.DateField(help_text='First day these rules apply')),
-                ('name_zh', models.CharField(max_length=200)),
-                ('name_en', models.CharField(max_length=200)),
-                ('content', models.JSONField(default=dict)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('note', models.TextField(blank=True, help_text='Why this version exists')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='catalog.bundle')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Set on publication", null=True
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("files", "Catalog files"), ("admin", "Administrator")],
+                        default="admin",
+                        max_length=12,
+                    ),
+                ),
+                ("valid_from", models.DateField(help_text="First day these rules apply")),
+                ("name_zh", models.CharField(max_length=200)),
+                ("name_en", models.CharField(max_length=200)),
+                ("content", models.JSONField(default=dict)),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                ("note", models.TextField(blank=True, help_text="Why this version exists")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "bundle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="catalog.bundle",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="catalog.region"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['bundle__code', 'region__code', '-number'],
+                "ordering": ["bundle__code", "region__code", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='SourceDefect',
+            name="SourceDefect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True)),
-                ('locator', models.CharField(max_length=200)),
-                ('description_zh', models.TextField()),
-                ('description_en', models.TextField()),
-                ('handling_zh', models.TextField()),
-                ('handling_en', models.TextField()),
-                ('matters', models.JSONField(blank=True, default=list)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='defects', to='catalog.sourcedocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True)),
+                ("locator", models.CharField(max_length=200)),
+                ("description_zh", models.TextField()),
+                ("description_en", models.TextField()),
+                ("handling_zh", models.TextField()),
+                ("handling_en", models.TextField()),
+                ("matters", models.JSONField(blank=True, default=list)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="defects",
+                        to="catalog.sourcedocument",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document__code', 'code'],
+                "ordering": ["document__code", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('route', models.CharField(blank=True, help_text='Permanent-residence route', max_length=60)),
-                ('code', models.CharField(max_length=80)),
-                ('name_zh', models.TextField()),
-                ('name_en', models.TextField()),
-                ('original_or_copy', models.CharField(blank=True, choices=[('original', 'Original'), ('copy', 'Copy'), ('original_and_copy', 'Original and copy'), ('copy_with_original_for_check', 'Copy (original shown for checking)')], max_length=40)),
-                ('copies', models.PositiveIntegerField(blank=True, null=True)),
-                ('format_zh', models.CharField(blank=True, max_length=200)),
-                ('format_en', models.CharField(blank=True, max_length=200)),
-                ('channel_zh', models.CharField(blank=True, max_length=200)),
-                ('channel_en', models.CharField(blank=True, max_length=200)),
-                ('signature_zh', models.CharField(blank=True, max_length=200)),
-                ('signature_en', models.CharField(blank=True, max_length=200)),
-                ('electronic', models.BooleanField(blank=True, null=True)),
-                ('note_zh', models.TextField(blank=True)),
-                ('note_en', models.TextField(blank=True)),
-                ('condition', models.JSONField(blank=True, null=True)),
-                ('condition_zh', models.TextField(blank=True)),
-                ('condition_en', models.TextField(blank=True)),
-                ('source', models.CharField(max_length=200)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='catalog.matterversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "route",
+                    models.CharField(
+                        blank=True, help_text="Permanent-residence route", max_length=60
+                    ),
+                ),
+                ("code", models.CharField(max_length=80)),
+                ("name_zh", models.TextField()),
+                ("name_en", models.TextField()),
+                (
+                    "original_or_copy",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("original", "Original"),
+                            ("copy", "Copy"),
+                            ("original_and_copy", "Original and copy"),
+                            ("copy_with_original_for_check", "Copy (original shown for checking)"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("copies", models.PositiveIntegerField(blank=True, null=True)),
+                ("format_zh", models.CharField(blank=True, max_length=200)),
+                ("format_en", models.CharField(blank=True, max_length=200)),
+                ("channel_zh", models.CharField(blank=True, max_length=200)),
+                ("channel_en", models.CharField(blank=True, max_length=200)),
+                ("signature_zh", models.CharField(blank=True, max_length=200)),
+                ("signature_en", models.CharField(blank=True, max_length=200)),
+                ("electronic", models.BooleanField(blank=True, null=True)),
+                ("note_zh", models.TextField(blank=True)),
+                ("note_en", models.TextField(blank=True)),
+                ("condition", models.JSONField(blank=True, null=True)),
+                ("condition_zh", models.TextField(blank=True)),
+                ("condition_en", models.TextField(blank=True)),
+                ("source", models.CharField(max_length=200)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="catalog.matterversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'route', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('version', 'route', 'code'), name='material_code_unique')],
+                "ordering": ["version", "route", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("version", "route", "code"), name="material_code_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='matterversion',
-            index=models.Index(fields=['region', 'status', 'valid_from'], name='catalog_mat_region__deb86d_idx'),
+            model_name="matterversion",
+            index=models.Index(
+                fields=["region", "status", "valid_from"], name="catalog_mat_region__deb86d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matterversion',
-            constraint=models.UniqueConstraint(fields=('matter', 'region', 'number'), name='matter_version_number_unique'),
+            model_name="matterversion",
+            constraint=models.UniqueConstraint(
+                fields=("matter", "region", "number"), name="matter_version_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bundleversion',
-            constraint=models.UniqueConstraint(fields=('bundle', 'region', 'number'), name='bundle_version_number_unique'),
+            model_name="bundleversion",
+            constraint=models.UniqueConstraint(
+                fields=("bundle", "region", "number"), name="bundle_version_number_unique"
+            ),
         ),
     ]

@@ -1,0 +1,30 @@
+"""Migrations catalog 0003 and 0004 give matter versions loaded before the case steps and the
+photo's rules travelled with them the table the code applied to their cases and the rules the
+photo check read until then, on each engine. Real processes on a fresh
+database."""
+
+import json
+
+import pytest
+
+from tests.processes import ENGINES, environment, fresh_database, run
+
+pytestmark = pytest.mark.process
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_versions_without_case_steps_get_the_former_table(engine, tmp_path):
+    with fresh_database(engine, tmp_path, "case_steps") as database_url:
+        env = environment(database_url, tmp_path / "var")
+        run(env, "-m", "tests.catalog.migration_entry", "before")
+        done = run(env, "-m", "tests.catalog.migration_entry", "after")
+
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [(s["code"], s["working_days"]) for s in answer["flow"]] == [("handler_review", 2)]
+    assert answer["steps"] == ["review", "approval", "production", "ready"]
+    assert answer["approve"] == [["department_leader"], "review"]
+    assert answer["deliver"] == ["window_clerk", "department_handler"]
+    assert answer["budget"] == 2
+    assert answer["photo"] is False  # the stay permit has no photo material
+    assert answer["photo_materials"][0] == "photos" and len(answer["photo_materials"]) == 5
+    assert answer["recent_months"] == 6
