@@ -51,6 +51,9 @@ OPERATIONS = [
 # Rules no JSON Schema states, by operation: a request the document allows may still be refused
 # with these statuses, in the contract's error shape.
 BEYOND_THE_SCHEMA = {
+    # A hall handles some matters only, which its schema cannot list per hall
+    # (appointments/booking.py hall_handles).
+    "GET /api/v1/halls/{hall}/slots": {400},
     # start + working_days past the calendar's last year: a bound across two parameters.
     "GET /api/v1/calendar/due-date": {422},
     # The profile's date of birth after its date of application (rules/profile.py).
