@@ -54,6 +54,7 @@ def test_the_api_refuses_in_the_contracts_error_shape_in_both_languages():
         "errors": [
             {
                 "field": None,
+                "code": "request.too_large",
                 "message_en": "The request is larger than the 1 MB this address takes.",
                 "message_zh": "请求内容过大：此地址最多接受1 MB。",
             }
