@@ -185,6 +185,7 @@ EXPECTED = {
     "web:staff-case": Rule(get=CASE_READERS, post=CASE_READERS),
     "web:supervision": Rule(get=roles("supervisor", "administrator")),
     "web:staff-calendar": Rule(get=ADMINISTRATOR),  # Django's staff flag (is_staff)
+    "web:staff-home": Rule(get=roles(*STAFF)),  # web/workplaces.py: any place of staff work
     # The API's documents.
     "api-v1:openapi-json": Rule(get=EVERYONE),
     "api-v1:openapi-view": Rule(get=EVERYONE),

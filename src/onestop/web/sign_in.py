@@ -46,6 +46,8 @@ from onestop.accounts import administrators, passkeys, sessions, two_factor
 from onestop.accounts.lockout import lockout_of
 from onestop.refusals import NotAllowed, Refused
 
+from . import workplaces
+
 PENDING = sessions.PENDING
 
 WRONG_CODE = {
@@ -74,21 +76,23 @@ def sign_in(request):
                 form.add_error(None, " ".join(administrators.SUPERUSER_REFUSED))
             elif not two_factor.needs_second_factor(user):
                 sessions.sign_in(request, user, backend=user.backend)
-                return redirect(next_url)
+                return redirect(next_url or workplaces.home_of(user))
             else:
                 request.session.cycle_key()
-                sessions.pend(request, user, backend=user.backend, next_url=next_url)
+                sessions.pend(
+                    request,
+                    user,
+                    backend=user.backend,
+                    next_url=next_url or workplaces.home_of(user),
+                )
                 if not two_factor.is_enrolled(user):
                     return redirect("web:sign-in-enrol")
                 return redirect("web:sign-in-code")
     else:
         if request.user.is_authenticated and "next" not in request.GET:
-            return redirect(next_url)
+            return redirect(next_url or workplaces.home_of(request.user))
         form = AuthenticationForm(request)
-    asked = request.POST.get("next") or request.GET.get("next")
-    return render(
-        request, "web/applicant/login.html", {"form": form, "next": next_url if asked else ""}
-    )
+    return render(request, "web/applicant/login.html", {"form": form, "next": next_url})
 
 
 @sensitive_post_parameters("code")
@@ -182,13 +186,14 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 def _next(request) -> str:
-    """Where to go once signed in: a page of this site only."""
+    """The page asked for once signed in, if it is of this site; else "": the person's own
+    work (workplaces.home_of), known once the password is right."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if wanted and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
-    return settings.LOGIN_REDIRECT_URL
+    return ""
 
 
 def _pending(request):
