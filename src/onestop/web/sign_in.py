@@ -6,6 +6,8 @@ No session of a staff person (accounts/two_factor.py: needs_second_factor) is ev
 on the password alone: after a right password the session holds only a pending sign-in (the
 person's id, valid ONESTOP_SIGN_IN_STEP_SECONDS), and the sign-in happens when the code or the
 passkey is right. The Django admin signs in here too (urls.py sends /admin/login/ to this page).
+Once signed in the person goes to the page they asked for (`next`, of this site only), else to
+their own work (web/workplaces.py: home_of).
 Every request checks again (accounts/middleware.py): a session of a person who needs a second
 factor but has none verified is sent back here, to the code step.
 
