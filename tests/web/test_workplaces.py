@@ -86,6 +86,7 @@ def header_links(page: str) -> set[str]:
 @pytest.mark.parametrize(("username", "home", "links"), HOMES, ids=[h[0] for h in HOMES])
 def test_each_person_lands_on_their_own_work(demo, english, username, home, links):
     assert sign_in(english, username) == home
+    assert english.get(home).status_code == 200
 
 
 @pytest.mark.parametrize(("username", "home", "links"), HOMES, ids=[h[0] for h in HOMES])

@@ -49,7 +49,7 @@ class DemoAccount:
     """One demo person: their one role and where it holds (region and department codes)."""
 
     username: str
-    role: str
+    role: str | None
     region: str | None = None
     department: str | None = None
     is_staff: bool = False
@@ -63,7 +63,7 @@ PLATFORM_ACCOUNTS = (
     DemoAccount("admin", Role.SYSTEM_ADMINISTRATOR, is_staff=True),
     DemoAccount("security.admin", Role.SECURITY_ADMINISTRATOR, is_staff=True),
     DemoAccount("audit.admin", Role.AUDIT_ADMINISTRATOR, is_staff=True),
-    DemoAccount("catalog.editor", "", is_staff=True, groups=(CATALOG_EDITORS,)),
+    DemoAccount("catalog.editor", None, is_staff=True, groups=(CATALOG_EDITORS,)),
     DemoAccount("handler", Role.EMPLOYER_HANDLER, region="beijing"),
     DemoAccount("applicant", Role.APPLICANT),
 )
@@ -133,7 +133,7 @@ def demo_accounts() -> list[DemoAccount]:
 
 def _assignment(account: DemoAccount) -> dict | None:
     """The account's one role where it holds, or None (the catalog editor holds no role)."""
-    if not account.role:
+    if account.role is None:
         return None
     region = Region.objects.get(code=account.region) if account.region else None
     if account.role == Role.EMPLOYER_HANDLER:
