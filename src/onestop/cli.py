@@ -111,7 +111,7 @@ def _setup() -> Path:
 
 def prepare(var_dir: Path, out=None, *, demo: bool = False) -> None:
     """Bring any database, empty or not, up to date: schema, catalog, calendar, slots; with
-    `demo`, the demo accounts too (one per role, an administrator among them: never on a
+    `demo`, the demo accounts too (one per role and place, administrators among them: never on a
     production database, MLPS 2.0 8.1.4.2 b). What the service keeps is made private first."""
     # After _setup(): the loader and the calendar import models.
     from onestop.catalog.loader import load
@@ -308,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         "prepare", help="migrate, load the catalog and the calendar, open booking windows"
     )
     demo_help = (
-        "also create the demo accounts, one per role (to try the platform; never in production)"
+        "also create the demo accounts, one per role, region and department (to try the "
+        "platform; never in production)"
     )
     serve_parser.add_argument("--demo", action="store_true", help=demo_help)
     prepare_parser.add_argument("--demo", action="store_true", help=demo_help)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onestop.accounts import session_policy, two_factor
-from onestop.accounts.demo import DEMO_USERS, ensure_demo_accounts
+from onestop.accounts.demo import demo_accounts, ensure_demo_accounts
 from onestop.accounts.lockout import Lockout
 from onestop.web.sign_in import PENDING
 
@@ -466,11 +466,11 @@ def demo(tmp_path, monkeypatch):
 
 
 def test_demo_passwords_meet_the_rules_and_staff_have_a_code(demo):
-    assert set(demo) == {username for username, *_ in DEMO_USERS}
+    assert set(demo) == {account.username for account in demo_accounts()}
     for username, rest in demo.items():
         password, *totp = rest.split(" ")
         validate_password(password, User.objects.get(username=username))
-        assert bool(totp) == (username != "handler"), username
+        assert bool(totp) == (username not in ("handler", "applicant")), username
 
 
 def test_a_demo_staff_account_signs_in_with_the_printed_code(client, demo):

@@ -26,6 +26,6 @@ def test_a_stranger_is_sent_to_the_login(client):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_a_non_staff_user_is_refused(client):
+def test_a_non_staff_user_is_refused_with_the_403_page(client):
     client.force_login(User.objects.create_user("applicant", password="x-long-enough"))
-    assert client.get("/staff/calendar/").status_code == 302
+    assert client.get("/staff/calendar/").status_code == 403

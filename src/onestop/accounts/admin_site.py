@@ -18,7 +18,7 @@ from functools import wraps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from onestop.audit import reads
@@ -41,7 +41,7 @@ class OneStopAdminSite(admin.AdminSite):
     site_title = _("onestop administration")
 
     def admin_view(self, view, cacheable=False):
-        gated = super().admin_view(view, cacheable)
+        gated = self._refused_to_non_staff(super().admin_view(view, cacheable))
         model_admin = getattr(view, "__self__", None)
         kind = READ_VIEWS.get(getattr(view, "__name__", ""))
         if kind is None or not isinstance(model_admin, admin.ModelAdmin):
@@ -62,6 +62,21 @@ class OneStopAdminSite(admin.AdminSite):
             return response
 
         return audited
+
+    def _refused_to_non_staff(self, gated):
+        """A signed-in person the admin's gate does not let in gets the 403 page, as the other
+        staff pages answer, instead of the sign-in page they have just passed; a stranger is
+        still sent to sign in. Signing out stays open to everyone, as Django has it."""
+
+        @wraps(gated)
+        def refused(request, *args, **kwargs):
+            lacks_right = request.user.is_authenticated and not self.has_permission(request)
+            signing_out = request.path == reverse("admin:logout", current_app=self.name)
+            if lacks_right and not signing_out:
+                raise PermissionDenied
+            return gated(request, *args, **kwargs)
+
+        return refused
 
     def acting_role(self, request) -> str:
         """The role the admin's writes are recorded in (the person's administrator role): what

@@ -1,7 +1,13 @@
-"""Demo accounts for a fresh platform: one person per role, each with only what the role needs
-(the system, security and audit administrators, a catalog editor, an employer's handler,
-Beijing's pre-examiner and window clerk, and the Beijing exit-entry department's handler and
-leader).
+"""Demo accounts for a fresh platform: one person per role and place, each with only what the
+role needs there: the system, security and audit administrators, a catalog editor, an
+employer's handler, a foreign applicant filing for themself; and for every region of the
+catalog a pre-examiner, a window clerk and a supervisor, and a handler and a leader of every
+department the region's matters are routed to (cases/routing.py: a case goes to its matter's
+department), so that each region's applications can be worked through to the end.
+
+Usernames are `<region>.<role>` and `<region>.<department>.<role>` (`qingdao.clerk`,
+`beijing.science.handler`), but for Beijing's first staff, who keep their short names
+(`examiner`, `clerk`, `supervisor`, `exit-entry.handler`, `exit-entry.leader`).
 
 Passwords are never in the code: ONESTOP_DEMO_PASSWORD sets them, otherwise a random one is
 generated once and written to var/demo-accounts.txt (readable by the owner only). Either way they
@@ -14,6 +20,7 @@ authenticator device named DEMO_DEVICE whose secret is written next to the passw
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission, User
@@ -22,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onestop.catalog import selectors as catalog
 from onestop.catalog.models import Department, Region
 
 from . import two_factor
@@ -29,20 +37,6 @@ from .models import Assignment, Employer, Role
 
 CATALOG_EDITORS = "catalog editors"
 DEMO_DEVICE = "demo account"
-DEMO_USERS = (
-    # username, is_superuser, is_staff, groups. The administrators are separated
-    # (accounts/administrators.py): none is a superuser, each holds one administrator role.
-    ("admin", False, True, ()),
-    ("security.admin", False, True, ()),
-    ("audit.admin", False, True, ()),
-    ("catalog.editor", False, True, (CATALOG_EDITORS,)),
-    ("handler", False, False, ()),
-    ("examiner", False, False, ()),
-    ("clerk", False, False, ()),
-    ("exit-entry.handler", False, False, ()),
-    ("exit-entry.leader", False, False, ()),
-    ("supervisor", False, False, ()),
-)
 DEMO_EMPLOYER = {
     "credit_code": "91110108DEMO00001X",
     "name_zh": "示例科技有限公司",
@@ -50,34 +44,107 @@ DEMO_EMPLOYER = {
 }
 
 
-def _roles(username: str) -> list[dict]:
-    administrator = {
-        "admin": Role.SYSTEM_ADMINISTRATOR,
-        "security.admin": Role.SECURITY_ADMINISTRATOR,
-        "audit.admin": Role.AUDIT_ADMINISTRATOR,
-    }.get(username)
-    if administrator:
-        return [{"role": administrator}]
-    beijing = Region.objects.filter(code="beijing").first()
-    if beijing is None:
-        return []
-    public_security = Department.objects.get(code="public_security")
-    if username == "handler":
+@dataclass(frozen=True)
+class DemoAccount:
+    """One demo person: their one role and where it holds (region and department codes)."""
+
+    username: str
+    role: str | None
+    region: str | None = None
+    department: str | None = None
+    is_staff: bool = False
+    groups: tuple[str, ...] = ()
+
+
+# The accounts of the whole platform. The administrators are separated (accounts/
+# administrators.py): none is a superuser, each holds one administrator role. The catalog editor
+# works in the admin through the group's permissions alone.
+PLATFORM_ACCOUNTS = (
+    DemoAccount("admin", Role.SYSTEM_ADMINISTRATOR, is_staff=True),
+    DemoAccount("security.admin", Role.SECURITY_ADMINISTRATOR, is_staff=True),
+    DemoAccount("audit.admin", Role.AUDIT_ADMINISTRATOR, is_staff=True),
+    DemoAccount("catalog.editor", None, is_staff=True, groups=(CATALOG_EDITORS,)),
+    DemoAccount("handler", Role.EMPLOYER_HANDLER, region="beijing"),
+    DemoAccount("applicant", Role.APPLICANT),
+)
+REGIONAL_ROLES = {
+    Role.PRE_EXAMINER: "examiner",
+    Role.WINDOW_CLERK: "clerk",
+    Role.SUPERVISOR: "supervisor",
+}
+DEPARTMENT_ROLES = {Role.DEPARTMENT_HANDLER: "handler", Role.DEPARTMENT_LEADER: "leader"}
+# The department's part of a username: the word its staff are known by.
+DEPARTMENT_WORDS = {
+    "public_security": "exit-entry",
+    "science_technology": "science",
+    "human_resources": "human-resources",
+    "big_data": "big-data",
+    "administrative_approval": "approval",
+}
+# Beijing's first demo staff keep the names the docs and the browser journeys use.
+FIRST_NAMES = {
+    ("beijing", Role.PRE_EXAMINER, None): "examiner",
+    ("beijing", Role.WINDOW_CLERK, None): "clerk",
+    ("beijing", Role.SUPERVISOR, None): "supervisor",
+    ("beijing", Role.DEPARTMENT_HANDLER, "public_security"): "exit-entry.handler",
+    ("beijing", Role.DEPARTMENT_LEADER, "public_security"): "exit-entry.leader",
+}
+
+
+def username_of(region: str, role: str, department: str | None = None) -> str:
+    """The demo username of `role` in `region` (and `department`)."""
+    first = FIRST_NAMES.get((region, role, department))
+    if first:
+        return first
+    words = REGIONAL_ROLES | DEPARTMENT_ROLES
+    if department is None:
+        return f"{region}.{words[role]}"
+    department_word = DEPARTMENT_WORDS.get(department, department.replace("_", "-"))
+    return f"{region}.{department_word}.{words[role]}"
+
+
+def routed_departments(region: Region) -> list[Department]:
+    """The departments the region's matters in force are routed to (each matter's department,
+    cases/routing.py), in the catalog's order of departments."""
+    codes = {version.matter.department.code for version in catalog.matter_versions(region)}
+    return [d for d in Department.objects.order_by("pk") if d.code in codes]
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """Every demo account: the platform's, then each region's staff (the catalog's regions,
+    Beijing first), then a handler and a leader per department the region routes to."""
+    accounts = list(PLATFORM_ACCOUNTS)
+    regions = sorted(Region.objects.all(), key=lambda r: (r.code != "beijing", r.code))
+    for region in regions:
+        for role in REGIONAL_ROLES:
+            accounts.append(DemoAccount(username_of(region.code, role), role, region.code))
+        for department in routed_departments(region):
+            for role in DEPARTMENT_ROLES:
+                accounts.append(
+                    DemoAccount(
+                        username_of(region.code, role, department.code),
+                        role,
+                        region.code,
+                        department.code,
+                    )
+                )
+    return accounts
+
+
+def _assignment(account: DemoAccount) -> dict | None:
+    """The account's one role where it holds, or None (the catalog editor holds no role)."""
+    if account.role is None:
+        return None
+    region = Region.objects.get(code=account.region) if account.region else None
+    if account.role == Role.EMPLOYER_HANDLER:
         employer, _ = Employer.objects.get_or_create(
-            credit_code=DEMO_EMPLOYER["credit_code"], defaults={**DEMO_EMPLOYER, "region": beijing}
+            credit_code=DEMO_EMPLOYER["credit_code"], defaults={**DEMO_EMPLOYER, "region": region}
         )
-        return [{"role": Role.EMPLOYER_HANDLER, "employer": employer}]
-    return {
-        "examiner": [{"role": Role.PRE_EXAMINER, "region": beijing}],
-        "clerk": [{"role": Role.WINDOW_CLERK, "region": beijing}],
-        "supervisor": [{"role": Role.SUPERVISOR, "region": beijing}],
-        "exit-entry.handler": [
-            {"role": Role.DEPARTMENT_HANDLER, "region": beijing, "department": public_security}
-        ],
-        "exit-entry.leader": [
-            {"role": Role.DEPARTMENT_LEADER, "region": beijing, "department": public_security}
-        ],
-    }.get(username, [])
+        return {"role": account.role, "employer": employer}
+    where = {"role": account.role, "region": region}
+    if account.department:
+        where["department"] = Department.objects.get(code=account.department)
+    return where
 
 
 @transaction.atomic
@@ -89,15 +156,15 @@ def ensure_demo_accounts(var_dir: Path) -> list[str]:
     shown = []
     lines = []
     given = os.environ.get("ONESTOP_DEMO_PASSWORD")
-    for username, is_superuser, is_staff, groups in DEMO_USERS:
+    for account in demo_accounts():
+        username = account.username
         user = User.objects.filter(username=username).first()
         if user is None:
             secret = _password(username, given)
-            user = User.objects.create_user(
-                username, password=secret, is_staff=is_staff, is_superuser=is_superuser
-            )
-            user.groups.set(Group.objects.filter(name__in=groups))
-            for where in _roles(username):
+            user = User.objects.create_user(username, password=secret, is_staff=account.is_staff)
+            user.groups.set(Group.objects.filter(name__in=account.groups))
+            where = _assignment(account)
+            if where is not None:
                 Assignment.objects.create(user=user, **where)
             shown.append(username)
             column = "(ONESTOP_DEMO_PASSWORD)" if given else secret
@@ -121,7 +188,9 @@ def ensure_demo_accounts(var_dir: Path) -> list[str]:
 
 def is_demo_device(device: TOTPDevice) -> bool:
     """Whether `device` is the one ensure_demo_accounts gave a demo account."""
-    return device.name == DEMO_DEVICE and device.user.username in {u[0] for u in DEMO_USERS}
+    if device.name != DEMO_DEVICE:
+        return False
+    return device.user.username in {account.username for account in demo_accounts()}
 
 
 def _password(username: str, given: str | None) -> str:

@@ -6,6 +6,8 @@ No session of a staff person (accounts/two_factor.py: needs_second_factor) is ev
 on the password alone: after a right password the session holds only a pending sign-in (the
 person's id, valid ONESTOP_SIGN_IN_STEP_SECONDS), and the sign-in happens when the code or the
 passkey is right. The Django admin signs in here too (urls.py sends /admin/login/ to this page).
+Once signed in the person goes to the page they asked for (`next`, of this site only), else to
+their own work (web/workplaces.py: home_of).
 Every request checks again (accounts/middleware.py): a session of a person who needs a second
 factor but has none verified is sent back here, to the code step.
 
@@ -46,6 +48,7 @@ from onestop.accounts import administrators, passkeys, sessions, two_factor
 from onestop.accounts.lockout import lockout_of
 from onestop.refusals import NotAllowed, Refused
 
+from . import workplaces
 from .refusals import shown
 
 PENDING = sessions.PENDING
@@ -76,21 +79,23 @@ def sign_in(request):
                 form.add_error(None, " ".join(administrators.SUPERUSER_REFUSED))
             elif not two_factor.needs_second_factor(user):
                 sessions.sign_in(request, user, backend=user.backend)
-                return redirect(next_url)
+                return redirect(next_url or workplaces.home_of(user))
             else:
                 request.session.cycle_key()
-                sessions.pend(request, user, backend=user.backend, next_url=next_url)
+                sessions.pend(
+                    request,
+                    user,
+                    backend=user.backend,
+                    next_url=next_url or workplaces.home_of(user),
+                )
                 if not two_factor.is_enrolled(user):
                     return redirect("web:sign-in-enrol")
                 return redirect("web:sign-in-code")
     else:
         if request.user.is_authenticated and "next" not in request.GET:
-            return redirect(next_url)
+            return redirect(next_url or workplaces.home_of(request.user))
         form = AuthenticationForm(request)
-    asked = request.POST.get("next") or request.GET.get("next")
-    return render(
-        request, "web/applicant/login.html", {"form": form, "next": next_url if asked else ""}
-    )
+    return render(request, "web/applicant/login.html", {"form": form, "next": next_url})
 
 
 @sensitive_post_parameters("code")
@@ -184,13 +189,14 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 def _next(request) -> str:
-    """Where to go once signed in: a page of this site only."""
+    """The page asked for once signed in, if it is of this site; else "": the person's own
+    work (workplaces.home_of), known once the password is right."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if wanted and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
-    return settings.LOGIN_REDIRECT_URL
+    return ""
 
 
 def _pending(request):

@@ -1,8 +1,10 @@
 """Pages for staff: thin views over the domain selectors."""
 
 from datetime import date
+from functools import wraps
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from onestop.catalog import selectors as catalog
@@ -21,7 +23,22 @@ def _month(value: str | None) -> tuple[int, int]:
     return today.year, today.month
 
 
-@staff_member_required
+def _staff_only(view):
+    """The admin's staff (`is_staff`); a stranger is sent to sign in, anyone else signed in gets
+    the 403 page, as the other staff pages answer."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@_staff_only
 def calendar_month(request):
     """A month of working days for a region: holidays, adjusted working days, provisional years."""
     region = catalog.region(request.GET.get("region", ""))

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import checklist, my_data, progress, staff, views
+from . import checklist, my_data, progress, staff, views, workplaces
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("checklist/", checklist.choose, name="checklist"),
     path("checklist/questions/", checklist.questions, name="checklist-questions"),
     path("checklist/result/", checklist.result, name="checklist-result"),
+    path("staff/", workplaces.staff_home, name="staff-home"),
     path("staff/calendar/", staff.calendar_month, name="staff-calendar"),
     path("progress/", progress.progress, name="progress"),
     path("my/data/", my_data.my_data, name="my-data"),
