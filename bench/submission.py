@@ -1,7 +1,8 @@
 """One-form submissions through the domain, next to bare inserts of the very rows they write.
 
 Run: .venv/bin/python bench/submission.py [--submissions 20] [--rounds 3] [--engine sqlite]
-A submission is the applicant's and the window's whole path: filed (create_draft, submit),
+A submission is the applicant's and the window's whole path: filed complete (create_draft, a
+scan uploaded for every material that applies, submit),
 pre-examination passed, accepted at the window and routed, which fans out to one case per
 matter, deadlines, events, audit entries and notices (two permits: two cases). The bare loop
 inserts copies of the rows the first submission left, each step's rows in a transaction of its
@@ -15,7 +16,7 @@ import time
 from lib import engines, flows, results
 
 TARGET = 0.30  # submissions at least 30 % of the bare inserts
-STEPS = ("create_draft", "submit", "pass_pre_examination", "accept")
+STEPS = ("create_draft", "upload", "submit", "pass_pre_examination", "accept")
 
 
 def options(argv=None) -> argparse.Namespace:
@@ -43,6 +44,7 @@ def _one_submission(who, n: int, watch=None) -> dict:
     from onestop.applications import drafts, pre_examination, submission
     from onestop.applications.drafts import materials_of
     from onestop.cases import acceptance
+    from tests.factories import upload_missing
 
     added = {}
     before = _highest(watch) if watch else None
@@ -69,6 +71,7 @@ def _one_submission(who, n: int, watch=None) -> dict:
             form=form,
         ),
     )
+    step("upload", lambda: upload_missing(application, who.handler))
     application = step("submit", lambda: submission.submit(application, who.handler))
     application = step(
         "pass_pre_examination",

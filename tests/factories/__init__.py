@@ -28,6 +28,7 @@ from .applications import (
     originals,
     originals_checked,
     profile,
+    upload_missing,
 )
 from .appointments import HALL, BookingFactory, SlotFactory
 from .cases import CaseFactory, advance, cases_of, deliver, produce
@@ -56,4 +57,5 @@ __all__ = [
     "profile",
     "regional",
     "staff",
+    "upload_missing",
 ]
