@@ -10,7 +10,15 @@ from onestop.cases.models import Case
 from onestop.refusals import Invalid
 
 from ..clients import as_, post
-from ..factories import FORM, ApplicationFactory, originals, originals_checked, profile
+from ..factories import (
+    FORM,
+    TWO_PERMITS_SCANS,
+    ApplicationFactory,
+    originals,
+    originals_checked,
+    profile,
+    scans,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +158,40 @@ def test_the_api_refuses_to_file_without_the_materials(handler_x):
     assert not Application.objects.exists()
 
 
+def test_the_api_files_an_application_given_with_its_scans(handler_x):
+    body = {
+        "region": "beijing",
+        "bundle": "two_permits",
+        "employer": "91110000XXXXXXXXX1",
+        "profile": profile("B"),
+        "form": FORM,
+    }
+    files = scans("beijing", profile("B"), bundle="two_permits")
+    response = post(as_(handler_x), "/api/v1/applications", {**body, "files": files})
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "submitted"
+    application = Application.objects.get(number=response.json()["number"])
+    assert application.uploads.count() == len(files)
+    assert completeness.missing(application) == []
+
+
+def test_the_api_names_a_file_that_is_not_one_by_its_place(handler_x):
+    body = {
+        "region": "beijing",
+        "bundle": "two_permits",
+        "employer": "91110000XXXXXXXXX1",
+        "profile": profile("B"),
+        "form": FORM,
+    }
+    files = scans("beijing", profile("B"), bundle="two_permits")
+    files[1] = {**files[1], "content_base64": "bm90IGEgZmlsZQ=="}  # "not a file"
+    response = post(as_(handler_x), "/api/v1/applications", {**body, "files": files})
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "files.1" and error["message_zh"]
+    assert not Application.objects.exists()
+
+
 def test_the_api_refuses_the_pre_examination_pass(examiner):
     number = filed_before_the_gate("submitted").number
     response = post(
@@ -172,3 +214,10 @@ def test_the_api_refuses_acceptance(clerk):
         "缺少材料："
     )
     assert not Case.objects.exists()
+
+
+def test_the_two_permits_scans_written_out_are_those_the_rules_ask():
+    asked = {
+        (f["matter"], f["material"]) for f in scans("beijing", profile("B"), bundle="two_permits")
+    }
+    assert asked == set(TWO_PERMITS_SCANS)

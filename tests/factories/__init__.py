@@ -23,11 +23,14 @@ from .accounts import (
 from .applications import (
     DEFECTS,
     FORM,
+    TWO_PERMITS_SCANS,
     ApplicationFactory,
     form_for,
     originals,
     originals_checked,
     profile,
+    scan,
+    scans,
     upload_missing,
 )
 from .appointments import HALL, BookingFactory, SlotFactory
@@ -38,6 +41,7 @@ __all__ = [
     "FORM",
     "HALL",
     "PASSWORD",
+    "TWO_PERMITS_SCANS",
     "ApplicationFactory",
     "BookingFactory",
     "CaseFactory",
@@ -56,6 +60,8 @@ __all__ = [
     "produce",
     "profile",
     "regional",
+    "scan",
+    "scans",
     "staff",
     "upload_missing",
 ]

@@ -11,6 +11,8 @@ material still missing (applications/completeness.py) before submission. The reg
 and clerk act unless `examiner=` / `clerk=` are given (accounts.regional).
 """
 
+import base64
+
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from factory.django import DjangoModelFactory
@@ -19,6 +21,11 @@ from onestop.accounts.models import Employer, Role
 from onestop.applications import completeness, drafts, pre_examination, submission
 from onestop.applications.models import Application
 from onestop.cases import acceptance
+from onestop.catalog import selectors
+from onestop.rules import bundles, materials
+from onestop.rules import completeness as completeness_rules
+from onestop.rules.checklist import version_for
+from onestop.rules.profile import Profile
 
 from .accounts import HandlerFactory, PersonFactory, regional
 
@@ -114,6 +121,46 @@ PDF = (  # the smallest readable PDF: one blank page
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
     b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
     b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
+
+
+def scans(region: str, profile: dict, *, bundle: str | None = None, matter: str | None = None):
+    """The API's `files` for a new application: a scan of every material that applies, as
+    the applicant gives them with the one form."""
+    version = version_for(region, bundle=bundle, matter=matter)
+    codes = bundles.member_codes(version) if bundle else [matter]
+    where = selectors.region(region)
+    versions = [selectors.matter_version(where, code) for code in codes]
+    found = materials.materials_of(
+        versions, Profile.model_validate(profile), version if bundle else None
+    )
+    return [
+        scan(m["matter"], m["code"])
+        for m in found
+        if m["applies"] is True and not m["exempt"] and not completeness_rules.shown_at_window(m)
+    ]
+
+
+def scan(matter: str, material: str) -> dict:
+    """One entry of the API's `files`: a one-page PDF for the material."""
+    return {
+        "matter": matter,
+        "material": material,
+        "name": f"{material}.pdf",
+        "content_base64": base64.b64encode(PDF).decode(),
+    }
+
+
+# What scans(...) gives for Beijing's two permits of profile(): for tests that cannot ask the
+# database (a served deployment's clients).
+TWO_PERMITS_SCANS = (
+    ("work_permit.issue", "online_attachments"),
+    ("work_permit.issue", "handler_identity"),
+    ("residence_permit.issue", "passport"),
+    ("residence_permit.issue", "application_form"),
+    ("residence_permit.issue", "accommodation_registration"),
+    ("residence_permit.issue", "health_check_certificate"),
+    ("residence_permit.issue", "employer_letter"),
 )
 
 
