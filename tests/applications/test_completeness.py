@@ -14,6 +14,8 @@ from ..factories import (
     FORM,
     TWO_PERMITS_SCANS,
     ApplicationFactory,
+    PersonFactory,
+    form_for,
     originals,
     originals_checked,
     profile,
@@ -190,6 +192,32 @@ def test_the_api_names_a_file_that_is_not_one_by_its_place(handler_x):
     (error,) = response.json()["errors"]
     assert error["field"] == "files.1" and error["message_zh"]
     assert not Application.objects.exists()
+
+
+def test_the_api_refuses_to_file_without_the_facts_the_route_needs():
+    person = PersonFactory()
+    body = {
+        "region": "beijing",
+        "matter": "permanent_residence.apply",
+        "form": form_for("permanent_residence.apply"),
+    }
+    response = post(as_(person), "/api/v1/applications", body)
+    assert response.status_code == 422
+    fact = error_for(response.json()["errors"], "zgc_high_level_talent")
+    assert fact["message_en"].startswith("Not given: Recognised Zhongguancun high-level talent")
+    assert fact["message_zh"].startswith("尚未提供：经中关村认定的外籍高层次人才")
+
+
+def test_the_pre_examination_pass_names_a_fact_no_longer_given(examiner):
+    application = ApplicationFactory(submitted=True)
+    # As an application filed before the gates stands: its date of birth never given.
+    application.profile = {k: v for k, v in application.profile.items() if k != "date_of_birth"}
+    application.save(update_fields=["profile"])
+    errors = refused(lambda: pre_examination.pass_pre_examination(application, examiner))
+    fact = error_for(errors, "date_of_birth")
+    assert fact["code"] == completeness.FACT_MISSING
+    assert fact["message_en"].startswith("Not given: Date of birth")
+    assert fact["message_zh"].startswith("尚未提供：出生日期")
 
 
 def test_the_api_refuses_the_pre_examination_pass(examiner):
