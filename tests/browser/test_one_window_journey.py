@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from onestop.accounts.models import Role
-from tests.factories import FORM, person, profile
+from tests.factories import FORM, TWO_PERMITS_SCANS, person, profile
 
 from .conftest import follow, with_device
 
@@ -112,6 +112,10 @@ def filing_to_booking(cast, files, journey):
     fill(page, profile("B"), "profile-")
     page.locator(f"[name='{PASSPORT_SCAN}']").set_input_files(files.pdf)
     page.locator(f"[name='{PHOTO}']").set_input_files(files.photo)
+    for matter, material in TWO_PERMITS_SCANS:  # filed complete: a scan of every other material
+        control = f"upload-{matter}-{material}"
+        if control not in (PASSPORT_SCAN, PHOTO):
+            page.locator(f"[name='{control}']").set_input_files(files.pdf)
     handler.check("the one form filled in")
     follow(page.locator("button[name=action][value=submit]"))
     assert page.url.endswith("/status/")

@@ -19,7 +19,8 @@ from onestop.catalog import selectors
 from onestop.catalog.loader import DATA_DIR
 from onestop.documents import photo, uploads
 from tests.documents.test_uploads import named, pdf
-from tests.factories import FORM, person
+from tests.factories import FORM, person, upload_missing
+from tests.factories.applications import profile_for
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +291,11 @@ def test_the_pre_examiner_is_offered_one_notice_item_per_photo_material(pr_draft
     give(pr_draft, portrait(300, 436), name="small.png")
     give(pr_draft, portrait(300, 436), "spouse_photos", name="spouse.png")
     give(pr_draft, portrait(300, 436), "cv", name="cv.png")  # not a photo: nothing offered
-    application = submission.submit(pr_draft, pr_draft.created_by)
+    # Filed complete: by the first route, the other materials' scans given.
+    applicant = pr_draft.created_by
+    pr_draft = drafts.save_draft(pr_draft, applicant, profile=profile_for(PR))
+    upload_missing(pr_draft, applicant)
+    application = submission.submit(pr_draft, applicant)
 
     items = photo_items(application)
     assert [(i["kind"], i["matter"], i["code"]) for i in items] == [

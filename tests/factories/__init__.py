@@ -23,11 +23,15 @@ from .accounts import (
 from .applications import (
     DEFECTS,
     FORM,
+    TWO_PERMITS_SCANS,
     ApplicationFactory,
     form_for,
     originals,
     originals_checked,
     profile,
+    scan,
+    scans,
+    upload_missing,
 )
 from .appointments import HALL, BookingFactory, SlotFactory
 from .cases import CaseFactory, advance, cases_of, deliver, produce
@@ -37,6 +41,7 @@ __all__ = [
     "FORM",
     "HALL",
     "PASSWORD",
+    "TWO_PERMITS_SCANS",
     "ApplicationFactory",
     "BookingFactory",
     "CaseFactory",
@@ -55,5 +60,8 @@ __all__ = [
     "produce",
     "profile",
     "regional",
+    "scan",
+    "scans",
     "staff",
+    "upload_missing",
 ]

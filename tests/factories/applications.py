@@ -6,17 +6,26 @@ case per matter), `not_accepted=True`.
 By default the employer's handler files Beijing's two permits for a category B employee with
 FORM; `region=`, `bundle=` or `matter=`, `category=`, `profile=`, `form=` (the whole form:
 `form_for(matter, **changes)` is FORM changed), `filed_by=` change that; `uploads=` gives files
-while it is a draft. The region's examiner and clerk act unless `examiner=` / `clerk=` are given
-(accounts.regional).
+while it is a draft. Every state past the draft is filed complete: a scan is uploaded for each
+material still missing (applications/completeness.py) before submission. The region's examiner
+and clerk act unless `examiner=` / `clerk=` are given (accounts.regional).
 """
 
+import base64
+
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from factory.django import DjangoModelFactory
 
 from onestop.accounts.models import Employer, Role
-from onestop.applications import drafts, pre_examination, submission
+from onestop.applications import completeness, drafts, pre_examination, submission
 from onestop.applications.models import Application
 from onestop.cases import acceptance
+from onestop.catalog import selectors
+from onestop.rules import bundles, materials
+from onestop.rules import completeness as completeness_rules
+from onestop.rules.checklist import version_for
+from onestop.rules.profile import Profile
 
 from .accounts import HandlerFactory, PersonFactory, regional
 
@@ -91,11 +100,82 @@ def form_for(matter: str | None, **changes) -> dict:
     return {**form, **changes}
 
 
+# A Zhongguancun high-level talent, never Chinese: the first route of permanent residence
+# (001 一(一)), every fact its materials read given.
+PERMANENT_RESIDENCE = {"zgc_high_level_talent": True, "formerly_chinese": False}
+
+
 def profile_for(matter: str | None, category: str = "B") -> dict:
-    """The facts the subject's rules read: a crew member for a stay permit, else profile()."""
+    """The facts the subject's rules read: a crew member for a stay permit, a Zhongguancun
+    talent for permanent residence, else profile()."""
     if matter and matter.startswith("stay_permit."):
         return {"stay_reason": "crew"}
+    if matter and matter.startswith("permanent_residence."):
+        return {**profile(category), **PERMANENT_RESIDENCE}
     return profile(category)
+
+
+PDF = (  # the smallest readable PDF: one blank page
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
+
+
+def scans(region: str, profile: dict, *, bundle: str | None = None, matter: str | None = None):
+    """The API's `files` for a new application: a scan of every material that applies, as
+    the applicant gives them with the one form."""
+    version = version_for(region, bundle=bundle, matter=matter)
+    codes = bundles.member_codes(version) if bundle else [matter]
+    where = selectors.region(region)
+    versions = [selectors.matter_version(where, code) for code in codes]
+    found = materials.materials_of(
+        versions, Profile.model_validate(profile), version if bundle else None
+    )
+    return [
+        scan(m["matter"], m["code"])
+        for m in found
+        if m["applies"] is True and not m["exempt"] and not completeness_rules.shown_at_window(m)
+    ]
+
+
+def scan(matter: str, material: str) -> dict:
+    """One entry of the API's `files`: a one-page PDF for the material."""
+    return {
+        "matter": matter,
+        "material": material,
+        "name": f"{material}.pdf",
+        "content_base64": base64.b64encode(PDF).decode(),
+    }
+
+
+# What scans(...) gives for Beijing's two permits of profile(): for tests that cannot ask the
+# database (a served deployment's clients).
+TWO_PERMITS_SCANS = (
+    ("work_permit.issue", "online_attachments"),
+    ("work_permit.issue", "handler_identity"),
+    ("residence_permit.issue", "passport"),
+    ("residence_permit.issue", "application_form"),
+    ("residence_permit.issue", "accommodation_registration"),
+    ("residence_permit.issue", "health_check_certificate"),
+    ("residence_permit.issue", "employer_letter"),
+)
+
+
+def upload_missing(application: Application, person) -> None:
+    """A scan for every material the application still lacks (completeness.missing), as the
+    applicant uploads them before filing."""
+    for item in completeness.missing(application):
+        if item["kind"] == "material":
+            drafts.add_upload(
+                application,
+                person,
+                matter_code=item["matter"],
+                material_code=item["code"],
+                uploaded_file=SimpleUploadedFile(f"{item['code']}.pdf", PDF, "application/pdf"),
+            )
 
 
 def originals_checked(application: Application) -> list[tuple[str, str]]:
@@ -177,6 +257,7 @@ class ApplicationFactory(DjangoModelFactory):
             )
         if stage == "draft":
             return application
+        upload_missing(application, filed_by)  # filed complete: the gates refuse less
         application = submission.submit(application, filed_by)
         examiner = examiner or regional(Role.PRE_EXAMINER, application.region)
         if stage == "correction_requested":

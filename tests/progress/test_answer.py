@@ -101,9 +101,11 @@ def test_the_right_passport_number_in_any_case_and_with_spaces_shows_the_status(
     assert body["status_zh"] == "已提交，待预审"
     assert body["pre_examination_due"] is not None
     assert body["cases"] == []
-    assert [step["kind"] for step in body["timeline"]] == ["create", "submit"]
-    assert body["timeline"][1]["role_en"] == "Employer's handler"
-    assert body["timeline"][1]["role_zh"] == "用人单位经办人"
+    kinds = [step["kind"] for step in body["timeline"]]
+    # Filed complete: a scan of every material between the draft and its filing.
+    assert kinds[0] == "create" and kinds[-1] == "submit" and set(kinds[1:-1]) == {"upload"}
+    assert body["timeline"][-1]["role_en"] == "Employer's handler"
+    assert body["timeline"][-1]["role_zh"] == "用人单位经办人"
 
 
 def test_after_acceptance_both_cases_show_with_departments_and_due_dates(

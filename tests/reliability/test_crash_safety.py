@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import FORM as ONE_WINDOW_FORM
-from tests.factories import profile
+from tests.factories import TWO_PERMITS_SCANS, profile, scan
 from tests.processes import ENGINES, ROOT, environment, fresh_database, run
 
 pytestmark = pytest.mark.process
@@ -50,6 +50,8 @@ UNCONFIRMED = "Sent without confirmation"
 CREDIT_CODE = ONE_WINDOW_FORM["employer_credit_code"]
 # The flow's form, with an e-mail address: every notice goes out by e-mail and by text message.
 FORM = {**ONE_WINDOW_FORM, "email": "applicant@example.com"}
+# A scan of every material with the one form: filed complete (004 附件1).
+FILES = [scan(matter, material) for matter, material in TWO_PERMITS_SCANS]
 FIELD_TO_CORRECT = {
     "kind": "field",
     "code": "phone",
@@ -217,6 +219,7 @@ class Client(threading.Thread):
                 "employer": CREDIT_CODE,
                 "profile": profile("A" if roll < 0.2 else "B"),
                 "form": form,
+                "files": FILES,
             }
             return "submit", "handler", "/api/v1/applications", body
         if app.status == "correction_requested":

@@ -12,7 +12,7 @@ from onestop.rules.pre_examination import of_bundle, pre_examination
 from onestop.rules.profile import Profile, facts
 from onestop.workdays.selectors import calendar_for
 
-from ..factories import ApplicationFactory
+from ..factories import ApplicationFactory, profile
 
 pytestmark = pytest.mark.django_db
 CATEGORY_A = {"==": [{"var": "talent_category"}, "A"]}
@@ -57,7 +57,8 @@ def test_the_checklist_says_it_depends_on_the_category():
 
 
 def test_submission_without_the_category_takes_the_longest_it_may_take():
-    application = ApplicationFactory(submitted=True, profile={"in_mainland": True})
+    without = {k: v for k, v in profile().items() if k != "talent_category"}
+    application = ApplicationFactory(submitted=True, profile=without)
     longest = calendar_for("beijing").add_working_days(timezone.localdate(), 3).due
     assert application.pre_examination_due == longest
 

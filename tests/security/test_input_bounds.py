@@ -27,7 +27,7 @@ from onestop.cases.models import Case, CaseEvent, Opinion, Payment
 from onestop.notifications.models import Outbox
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS
 
-from ..factories import FORM, profile
+from ..factories import FORM, profile, upload_missing
 from .world import EMPLOYER_X
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -280,16 +280,15 @@ def draft(w) -> Application:
 def submitted(w) -> Application:
     """A submitted application of the applicant's, for the window's pages."""
     applicant = w.people["applicant"]
-    return _kept(
-        w,
-        "submitted",
-        lambda: submission.submit(
-            drafts.create_draft(
-                applicant, "beijing", bundle="two_permits", form=FORM, profile=profile("B")
-            ),
-            applicant,
-        ),
-    )
+
+    def filed() -> Application:
+        draft = drafts.create_draft(
+            applicant, "beijing", bundle="two_permits", form=FORM, profile=profile("B")
+        )
+        upload_missing(draft, applicant)
+        return submission.submit(draft, applicant)
+
+    return _kept(w, "submitted", filed)
 
 
 STAFF_APPLICATIONS = "/staff/applications"

@@ -6,7 +6,7 @@ new connection, so that the worker processes take turns answering (docs/adr/0004
 
 import pytest
 
-from tests.factories import FORM, profile
+from tests.factories import FORM, TWO_PERMITS_SCANS, profile, scan
 
 from .served import DEMO_EMPLOYER, database, deployment_environment, onestop, serving
 
@@ -34,6 +34,7 @@ def site(tmp_path_factory):
                     "employer": DEMO_EMPLOYER,
                     "profile": profile("B"),
                     "form": {**FORM, "employer_credit_code": DEMO_EMPLOYER},
+                    "files": [scan(*given) for given in TWO_PERMITS_SCANS],
                 },
             )
             assert filed.status == 201, filed.text

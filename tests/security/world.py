@@ -34,7 +34,7 @@ from onestop.cases.models import Case
 from onestop.catalog.models import Department, Hall, Region
 
 from ..clients import post
-from ..factories import FORM, originals, person, profile
+from ..factories import FORM, originals, person, profile, scans
 
 # One client for every request of the world: a client loads the middleware when it is made.
 _CLIENT = []
@@ -154,8 +154,11 @@ def _scan() -> SimpleUploadedFile:
 
 
 def _through_the_window(world: World, key: str, filer, body: dict, examiner, clerk) -> None:
-    """Filed, one notice, a file given with the correction, filed again, passed, accepted."""
-    filed = post(as_(filer), "/api/v1/applications", body)
+    """Filed with its scans, one notice, a file given with the correction, filed again,
+    passed, accepted."""
+    subject = {k: body[k] for k in ("bundle", "matter") if k in body}
+    files = scans(body["region"], body.get("profile", {}), **subject)
+    filed = post(as_(filer), "/api/v1/applications", {**body, "files": files})
     assert filed.status_code == 201, filed.json()
     number = filed.json()["number"]
     item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}

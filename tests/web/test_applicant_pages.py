@@ -15,7 +15,7 @@ from django.utils import timezone
 from onestop.applications import drafts, pre_examination, submission
 from onestop.applications.models import Application, Event, Upload
 from onestop.workdays.selectors import calendar_for
-from tests.factories import FORM, ApplicationFactory, profile
+from tests.factories import FORM, ApplicationFactory, profile, upload_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,11 @@ def test_an_employer_handler_files_two_permits_from_draft_to_number(handler_x):
     assert download["Content-Disposition"] == 'attachment; filename="passport.pdf"'
     assert download["Content-Type"] == "application/pdf"
 
-    # Submitted: the number and the pre-examination due date.
+    # Every question answered, then a file for each material: submitted, with the number and
+    # the pre-examination due date.
+    assert client.post(edit_url, page(FORM, profile("B"))).status_code == 302
+    application.refresh_from_db()
+    upload_missing(application, handler_x)
     response = client.post(edit_url, page(FORM, profile("B"), action="submit"))
     application.refresh_from_db()
     assert application.status == "submitted"
@@ -289,7 +293,8 @@ def test_the_correction_notice_is_shown_next_to_its_items_and_resubmitting_works
     application.refresh_from_db()
     assert application.status == "submitted"
     assert application.form == corrected
-    assert application.uploads.get().original_name == "passport-again.pdf"
+    given = application.uploads.get(matter_code="work_permit.issue", material_code="passport")
+    assert given.original_name == "passport-again.pdf"
     kinds = list(Event.objects.filter(application=application).values_list("kind", flat=True))
     assert kinds[-3:] == ["save", "upload", "resubmit"]
     saved = Event.objects.get(application=application, kind="save")
@@ -305,6 +310,7 @@ def test_category_a_needs_no_appointment(handler_x):
         form=FORM,
         profile=profile("A"),
     )
+    upload_missing(application, handler_x)
     application = submission.submit(application, handler_x)
     status = signed_in(handler_x).get(f"/my/applications/{application.public_id}/status/")
     assert "No appointment needed." in status.content.decode()

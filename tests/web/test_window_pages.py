@@ -13,7 +13,7 @@ from onestop.cases.models import Case
 from onestop.catalog.models import Region
 
 from ..clients import as_
-from ..factories import ApplicationFactory, originals, person, profile
+from ..factories import ApplicationFactory, originals, person, profile, upload_missing
 from .test_applicant_pages import PDF
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def pre_examined(handler, examiner, **changes) -> Application:
 
 
 def with_a_file(handler):
-    """A submitted application with one PDF given for the passport."""
+    """A submitted application with one PDF given for the passport (and scans of the rest)."""
     application = ApplicationFactory(filed_by=handler)
     upload = drafts.add_upload(
         application,
@@ -48,6 +48,7 @@ def with_a_file(handler):
         material_code="passport",
         uploaded_file=SimpleUploadedFile("passport.pdf", PDF, "application/pdf"),
     )
+    upload_missing(application, handler)  # the other materials' scans: filed complete
     application = submission.submit(application, handler)
     return application.number, upload
 

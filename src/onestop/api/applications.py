@@ -1,9 +1,12 @@
 """Applications over the API: file the one form, follow its progress, and the staff steps of
 pre-examination and window acceptance. Thin: applications/* decide and check roles."""
 
+import base64
+import binascii
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -16,7 +19,7 @@ from pydantic import ConfigDict, Field, StrictBool
 from onestop.accounts.models import Employer
 from onestop.applications import drafts, pre_examination, submission
 from onestop.applications.access import get_application_for, visible_applications
-from onestop.applications.models import Application, Status
+from onestop.applications.models import Application, Status, Upload
 from onestop.appointments.selectors import appointment_required
 from onestop.cases import acceptance
 from onestop.catalog.models import Material, Matter
@@ -24,7 +27,7 @@ from onestop.catalog.schema import MATTER_CODES
 from onestop.plain_text import LINE, NOTE, column_length
 from onestop.progress import throttle
 from onestop.progress.answer import NO_MATCH, normalised, progress_for, progress_of
-from onestop.refusals import Refused
+from onestop.refusals import Invalid, Refused
 
 from .bounds import (
     INPUT,
@@ -45,6 +48,21 @@ Number = Annotated[str, Path(max_length=column_length(Application, "number"))]
 MAX_ITEMS = 200
 
 
+# A file's bytes in a JSON body: base64 of at most what fits the API's request limit (1 MB).
+BASE64_CHARS = 1024 * 1024
+
+
+class FileIn(Schema):
+    """A scan of one material, given with the draft so that it can be filed complete."""
+
+    model_config = INPUT
+
+    matter: MatterCode
+    material: Text(column_length(Material, "code"))
+    name: Text(column_length(Upload, "original_name"))
+    content_base64: Annotated[str, Field(max_length=BASE64_CHARS)]
+
+
 class ApplicationIn(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=ONE_SUBJECT)
 
@@ -58,6 +76,8 @@ class ApplicationIn(Schema):
     as_agent: StrictBool = False
     submit: StrictBool = True
     language: Literal["en", "zh-hans"] | None = None  # of the applicant's notices
+    # The materials' scans: filing is refused while one that applies is missing (004 附件1).
+    files: list[FileIn] = Field([], max_length=MAX_ITEMS)
 
 
 class ApplicationOut(Schema):
@@ -186,8 +206,8 @@ def _out(application: Application) -> dict:
     summary="Submit one form for a bundle or a matter",
 )
 def create_application(request, body: ApplicationIn):
-    """Files the one form (or keeps it as a draft with `submit: false`); answers the
-    application number and the materials to upload."""
+    """Files the one form with the scans of its materials (or keeps it as a draft with
+    `submit: false`); answers the application number and the materials."""
     # The draft and its filing are one: a refusal or a crash between them leaves neither.
     with transaction.atomic():
         application = drafts.create_draft(
@@ -201,9 +221,42 @@ def create_application(request, body: ApplicationIn):
             as_agent=body.as_agent,
             language=body.language or translation.get_language(),
         )
+        for index, given in enumerate(body.files):
+            _give(application, request.user, given, index)
         if body.submit:
             application = submission.submit(application, request.user)
     return Reply(201, _out(application))
+
+
+def _give(application: Application, user, given: FileIn, index: int) -> None:
+    """One scan for its material, or Invalid naming the file by its place in `files`."""
+    try:
+        drafts.add_upload(
+            application,
+            user,
+            matter_code=given.matter,
+            material_code=given.material,
+            uploaded_file=_decoded(given, index),
+        )
+    except Invalid as exc:
+        raise Invalid([{**e, "field": f"files.{index}"} for e in exc.errors]) from exc
+
+
+def _decoded(given: FileIn, index: int) -> SimpleUploadedFile:
+    try:
+        content = base64.b64decode(given.content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Invalid(
+            [
+                {
+                    "field": f"files.{index}.content_base64",
+                    "code": "upload.not_base64",
+                    "message_en": "Give the file's bytes in base64.",
+                    "message_zh": "请以base64编码提供文件内容。",
+                }
+            ]
+        ) from exc
+    return SimpleUploadedFile(given.name, content)
 
 
 def _find(request, number: str) -> Application:

@@ -7,6 +7,7 @@ from onestop.notifications import outbox
 from onestop.notifications.models import Kind
 from onestop.refusals import Invalid
 
+from . import completeness
 from .drafts import materials_of
 from .models import Application, CorrectionNotice, NoticeStage, Status
 from .workflow import append_event, transition
@@ -16,6 +17,9 @@ REPEATED_NOTICE = "accountability.repeated_notice"
 
 
 def pass_pre_examination(application: Application, examiner) -> Application:
+    """Passed only when nothing that applies is missing (004 附件1); else the examiner issues
+    a one-time notice."""
+    completeness.check(application)
     return transition(application, "pass_pre_examination", examiner)
 
 

@@ -8,6 +8,7 @@ from onestop.rules import pre_examination, window
 from onestop.rules.profile import Profile
 from onestop.workdays.selectors import calendar_for
 
+from . import completeness
 from . import form as one_form
 from .drafts import _capture_versions, bundle_version
 from .models import Application
@@ -29,6 +30,8 @@ def _pre_examination_working_days(application: Application) -> int | None:
 def _check_complete(application: Application) -> None:
     codes = [c.matter_version.matter.code for c in application.covered.all()]
     errors = one_form.check(application.form, codes, complete=True)
+    # Every material that applies uploaded and every fact the rules need given (004 附件1).
+    errors += [completeness.error(item) for item in completeness.missing(application)]
     if errors:
         raise Invalid(errors)
 

@@ -4,6 +4,7 @@ cases it creates (routing.py), all in one transaction."""
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.applications import completeness
 from onestop.applications.drafts import materials_of
 from onestop.applications.models import Application
 from onestop.applications.workflow import transition
@@ -47,7 +48,9 @@ def accept(
 ) -> Application:
     """Accept once every needed original matched its copy; route to every department; tell the
     applicant, in `language`."""
+    # The rules met, and nothing that applies missing (004 附件1), before any original is looked at.
     blocking = blocking_reasons(application)
+    blocking += [completeness.error(item) for item in completeness.missing(application)]
     if blocking:
         raise Invalid(blocking)
     needed = {

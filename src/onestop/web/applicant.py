@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from onestop.accounts.models import Role
 from onestop.accounts.roles import employers_of, staff_role
-from onestop.applications import drafts, pre_examination, submission
+from onestop.applications import completeness, drafts, pre_examination, submission
 from onestop.applications import form as one_form
 from onestop.applications.access import get_application_for, own_applications, roles_on
 from onestop.applications.events import EVENT_LABELS
@@ -296,10 +296,17 @@ def _edit_page(request, application, values: dict, answers: dict, *, errors: lis
 
 
 def _placed(errors: list[dict]) -> list[dict]:
-    """The domain's errors with the page id of their field ("form.a.0.b" -> "form-a-0-b")."""
-    return [
-        {**e, "at": application_form.anchor(e["field"]) if e["field"] else None} for e in errors
-    ]
+    """The domain's errors with the page id of their field ("form.a.0.b" -> "form-a-0-b"); a
+    missing material at its upload control, a missing fact at its question."""
+    return [{**e, "at": _error_at(e)} for e in errors]
+
+
+def _error_at(error: dict) -> str | None:
+    if error.get("code") == completeness.MATERIAL_MISSING:
+        return _material_at(error["matter"], error["field"])
+    if error.get("code") == completeness.FACT_MISSING:
+        return PROFILE + error["field"]
+    return application_form.anchor(error["field"]) if error["field"] else None
 
 
 def _give_files(request, application) -> list[dict]:

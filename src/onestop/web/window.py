@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 
 from onestop.accounts import roles
 from onestop.accounts.models import Role
-from onestop.applications import pre_examination, selectors
+from onestop.applications import completeness, pre_examination, selectors
 from onestop.applications.access import get_application_for, roles_on
 from onestop.applications.drafts import materials_of
 from onestop.applications.events import EVENT_LABELS
@@ -439,6 +439,8 @@ def _row_of(error: dict, keys: list[str], originals: set[str]) -> str | None:
         return keys[int(index)]
     if field in TEXT_FIELDS:
         return field
+    if error.get("code") == completeness.MATERIAL_MISSING:
+        return f"material/{error['matter']}/{field}"
     if field in originals:
         return f"original/{field}"
     return None
@@ -480,9 +482,7 @@ def _examination_context(application, stage, covered, materials, entered, errors
     ticked = set(entered.getlist("tick")) if entered else set()
     originals = set(entered.getlist("original")) if entered else set()
     entered = entered or {}
-    uploads = {}
-    for upload in application.uploads.all():
-        uploads.setdefault((upload.matter_code, upload.material_code), []).append(upload)
+    uploads = _since_notice(application)
     matters = {c.matter_version.matter.code: c.matter_version for c in covered}
     tickable = {_material_key(m) for m in _tickable(materials)}
 
@@ -531,9 +531,11 @@ def _examination_context(application, stage, covered, materials, entered, errors
         decision: application.status in TRANSITIONS[action].sources
         for decision, action in DECISIONS[stage].items()
     }
-    blocking = []
+    blocking, missing = [], []
     if stage == NoticeStage.WINDOW and any(possible.values()):
         blocking = acceptance.blocking_reasons(application)
+    if possible.get("pass") or possible.get("accept"):
+        missing = [completeness.error(item) for item in completeness.missing(application)]
     return {
         "application": application,
         "status": Status(application.status).label,
@@ -545,6 +547,7 @@ def _examination_context(application, stage, covered, materials, entered, errors
         "possible": possible,
         "can_tick": possible["correct"],
         "blocking": blocking,
+        "missing": missing,
         "errors": shown_errors,
         "reason_errors": placed.get("reason", []),
         "referral_errors": placed.get("referral", []),
@@ -554,6 +557,22 @@ def _examination_context(application, stage, covered, materials, entered, errors
         "notices": list(application.notices.all()),
         "timeline": _timeline(application),
     }
+
+
+def _since_notice(application: Application) -> dict[tuple[str, str], list]:
+    """The files by material, each marked `since_notice` "added" or "replaced" when given after
+    the latest one-time notice (what the resubmission changed), else ""."""
+    notice = application.notices.order_by("-sequence").first()
+    since = notice.issued_at if notice else None
+    uploads: dict[tuple[str, str], list] = {}
+    for upload in application.uploads.order_by("uploaded_at", "pk"):
+        earlier = uploads.setdefault((upload.matter_code, upload.material_code), [])
+        upload.since_notice = ""
+        if since and upload.uploaded_at > since:
+            before = any(u.uploaded_at <= since for u in earlier)
+            upload.since_notice = "replaced" if before else "added"
+        earlier.append(upload)
+    return uploads
 
 
 def _shown(spec: dict, value):

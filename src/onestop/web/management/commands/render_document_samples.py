@@ -15,13 +15,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from onestop import paperwork
 from onestop.accounts.models import Assignment, Employer, Role
-from onestop.applications import drafts, pre_examination, submission
+from onestop.applications import completeness, drafts, pre_examination, submission
 from onestop.appointments.booking import book
 from onestop.appointments.models import Slot
 from onestop.appointments.slots import open_window
@@ -32,6 +33,13 @@ from onestop.workdays.seed import seed
 
 # Set, to the child's data folder, in the child process only.
 THROWAWAY = "ONESTOP_DOCUMENT_SAMPLES_VAR_DIR"
+SCAN = (  # one blank page: the scan given for every material, since a draft is filed complete
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
 # The specimen of the official form (004 附件5) gives these particulars.
 SPECIMEN = {
     "surname": "Wilson",
@@ -159,6 +167,15 @@ def samples() -> dict[str, bytes]:
             form=SPECIMEN,
             language="zh-hans",
         )
+        for item in completeness.missing(draft):
+            if item["kind"] == "material":
+                drafts.add_upload(
+                    draft,
+                    handler,
+                    matter_code=item["matter"],
+                    material_code=item["code"],
+                    uploaded_file=SimpleUploadedFile(f"{item['code']}.pdf", SCAN),
+                )
         return submission.submit(draft, handler)
 
     def accepted(application):
