@@ -14,23 +14,14 @@ from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.workflow import edges, transition
 from onestop.catalog.loader import DATA_DIR
 from onestop.catalog.models import MatterVersion, VersionStatus
+from onestop.catalog.schema import CASE_ACTIONS
 from onestop.refusals import NotAllowed
 
 from ..factories import CaseFactory, regional
 
 pytestmark = pytest.mark.django_db
 
-ACTIONS = (
-    "review",
-    "propose_refusal",
-    "approve",
-    "reject",
-    "send_back",
-    "produce",
-    "deliver",
-    "pause",
-    "resume",
-)
+ACTIONS = CASE_ACTIONS
 PEOPLE = (Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER, Role.WINDOW_CLERK)
 
 

@@ -19,6 +19,7 @@ from onestop.cases.models import Case, CaseStatus, Opinion, Payment
 from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import refusal_proposed, roles_on_case
 from onestop.catalog.models import Department
+from onestop.catalog.schema import CASE_ACTIONS
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, column_length
 
 from .bounds import ID_MAX, INPUT, Day, Text
@@ -66,17 +67,7 @@ class DecisionIn(Schema):
 
     model_config = INPUT
 
-    action: Literal[
-        "review",
-        "propose_refusal",
-        "approve",
-        "reject",
-        "send_back",
-        "produce",
-        "deliver",
-        "pause",
-        "resume",
-    ]
+    action: Literal[CASE_ACTIONS]
     note: Text(NOTE, one_line=False) = ""
     # Of a proposed refusal, and of a refusal: the leader refusing what was proposed may leave
     # them out to keep the proposal's.
