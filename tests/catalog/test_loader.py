@@ -263,13 +263,19 @@ def test_every_matter_version_carries_the_case_steps(tmp_path):
     assert [s["code"] for s in steps["steps"]] == ["review", "approval", "production", "ready"]
     approve = next(a for a in steps["actions"] if a["code"] == "approve")
     assert (approve["roles"], approve["not_by"]) == (["department_leader"], "review")
+    assert (steps["opinions"]["working_days"], steps["opinions"]["pauses_clock"]) == (None, False)
+    assert steps["shared_results"][0]["from"] == "work_permit"
 
 
-def test_case_steps_with_an_unknown_role_or_step_are_refused(tmp_path):
+def test_case_steps_with_an_unknown_role_step_or_family_are_refused(tmp_path):
     packaged = FILES["national/case_steps.yaml"]
     broken = packaged.replace("roles: [department_leader]\n    not_by: review", "roles: [mayor]", 1)
     broken = broken.replace("to: ready", "to: archive", 1)
+    broken = broken.replace("pauses_clock: false", "pauses_clock: sometimes", 1)
+    broken = broken.replace("from: work_permit", "from: fishing", 1)
     problems = problems_of(write_catalog(tmp_path, **{"national/case_steps.yaml": broken}))
+    assert any("opinions: pauses_clock must be true or false" in p for p in problems)
+    assert any("shared_results from 'fishing': unknown code 'fishing'" in p for p in problems)
     assert any("action 'approve': roles must list some of" in p for p in problems)
     assert any("action 'produce': to 'archive' is neither a step nor an end" in p for p in problems)
     assert all(p.startswith("national/case_steps.yaml:") for p in problems)

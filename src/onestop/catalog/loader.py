@@ -146,10 +146,9 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     # The case steps every matter carries unless a region replaces them (case_steps.yaml).
     raw, name = _read(root / "national" / "case_steps.yaml", root, problems)
     case_steps = {}
-    if raw is not None and checker.mapping(
-        raw, name, raw, {"steps", "ends", "actions", "opinions", "shared_results"}
-    ):
-        case_steps = {k: raw[k] for k in ("steps", "ends", "actions") if k in raw}
+    if raw is not None:
+        # The opinions' rules and the shared results travel with the steps (cases/steps.py).
+        case_steps = raw
         checker.case_steps(case_steps, name, raw)
 
     # The photo's rules, copied into the matters with a photo material (photo.yaml; a catalog

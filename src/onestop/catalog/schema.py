@@ -485,11 +485,20 @@ class Checker:
     }
 
     def case_steps(self, node, what: str, context) -> None:
-        """A case's steps and the actions that move it (national/case_steps.yaml)."""
+        """A case's steps and the actions that move it, the rules of opinions between
+        departments and the results they share (national/case_steps.yaml)."""
         if not self.mapping(
-            node, what, context, {"steps", "ends", "actions"}, {"steps", "ends", "actions"}
+            node,
+            what,
+            context,
+            {"steps", "ends", "actions", "opinions", "shared_results"},
+            {"steps", "ends", "actions"},
         ):
             return
+        if "opinions" in node:
+            self.opinions(node["opinions"], f"{what} opinions", node)
+        if "shared_results" in node:
+            self.shared_results(node["shared_results"], f"{what} shared_results", node)
         for key in ("steps", "ends", "actions"):
             if not isinstance(node.get(key), list) or not node.get(key):
                 self.add(node, f"{what}: {key} must be a non-empty list", context)
@@ -542,6 +551,37 @@ class Checker:
                 self.add(action, f"{a_what}: needs_reasons must be true or false")
         for missing in sorted(set(CASE_ACTIONS) - seen):
             self.add(node, f"{what}: no action {missing!r}", context)
+
+    def opinions(self, node, what: str, context) -> None:
+        """Whether an opinion asked of another department has a due date and stops the clock."""
+        keys = {"working_days", "pauses_clock", "source"}
+        if not self.mapping(node, what, context, keys, keys):
+            return
+        self.source(node, what)
+        if node.get("working_days") is not None:
+            self.positive_int(node, "working_days", what)
+        if not isinstance(node.get("pauses_clock"), bool):
+            self.add(node, f"{what}: pauses_clock must be true or false", context)
+
+    def shared_results(self, node, what: str, context) -> None:
+        """Which matter families receive the result of another family's case."""
+        if not isinstance(node, list):
+            self.add(node, f"{what} must be a list", context)
+            return
+        families = sorted({code.split(".")[0] for code in MATTER_CODES})
+        for rule in node:
+            if not self.mapping(
+                rule, f"{what} entry", node, {"from", "to", "source"}, {"from", "to", "source"}
+            ):
+                continue
+            r_what = f"{what} from {rule.get('from')!r}"
+            self.source(rule, r_what)
+            self.code(rule, rule.get("from"), r_what, families)
+            if not isinstance(rule.get("to"), list) or not rule.get("to"):
+                self.add(rule, f"{r_what}: to must be a non-empty list")
+                continue
+            for family in rule["to"]:
+                self.code(rule, family, r_what, families)
 
     PHOTO_RULES = {"proportions", "resolution", "background", "recent"}
 
