@@ -161,6 +161,16 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
         photo = raw["photo"]
         checker.photo(photo, name, raw)
 
+    # The one form, copied into every matter and bundle version (forms/application_form.yaml;
+    # a catalog without the file carries no form).
+    raw, name = None, ""
+    if (root / "forms" / "application_form.yaml").exists():
+        raw, name = _read(root / "forms" / "application_form.yaml", root, problems)
+    form = []
+    if raw is not None and checker.mapping(raw, name, raw, {"sections"}, {"sections"}):
+        form = raw["sections"]
+        checker.form(form, name, raw)
+
     baseline: dict[str, dict] = {}
     for path in sorted((root / "national" / "matters").glob("*.yaml")):
         raw, name = _read(path, root, problems)
@@ -192,7 +202,7 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
 
     for region_dir in sorted(p for p in (root / "regions").iterdir() if p.is_dir()):
         _read_region(
-            region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo
+            region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo, form
         )
 
     raw, name = _read(root / "defects.yaml", root, problems)
@@ -222,7 +232,7 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
 
 
 def _read_region(
-    region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo
+    region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo, form
 ) -> None:
     raw, name = _read(region_dir / "region.yaml", root, problems)
     if raw is None:
@@ -286,7 +296,7 @@ def _read_region(
             collect(extra["matters"], extra)
 
     for code in offered["matters"]:
-        resolved = {**baseline[code], "case_steps": case_steps}
+        resolved = {**baseline[code], "case_steps": case_steps, **({"form": form} if form else {})}
         photos = [m for m in photo.get("materials") or [] if m.get("matter") == code]
         if photos:
             resolved["photo"] = {
@@ -315,7 +325,7 @@ def _read_region(
             ):
                 checker.bundle_parts(override, f"{region} {code!r}")
     for code in offered["bundles"]:
-        resolved = dict(bundles[code])
+        resolved = {**bundles[code], **({"form": form} if form else {})}
         for key, value in (bundle_overrides.get(code) or {}).items():
             resolved[key] = {**resolved.get(key, {}), **value} if key == "fields" else value
         for member in resolved.get("matters", []):
