@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from onestop.accounts.administrators import acting_role
 from onestop.accounts.demo import ensure_demo_accounts
 from onestop.accounts.models import Assignment, Role
-from onestop.cases import decisions
+from onestop.cases import decisions, opinions
 from onestop.cases.models import CaseStatus
 from onestop.cases.queues import queue
 from onestop.catalog import selectors
@@ -119,3 +119,41 @@ def test_a_new_not_by_on_any_step_is_kept_from_the_history(editor):
         produce(case, both)
     assert refused.value.code == "case.not_by_approval"
     assert produce(case, staff("ps.handler2", Role.DEPARTMENT_HANDLER, "public_security"))
+
+
+def test_an_opinion_due_date_follows_the_published_version(editor):
+    asker = staff("ps.asker", Role.DEPARTMENT_HANDLER, "public_security")
+    before = CaseFactory()
+    draft = copy_to_draft(
+        selectors.matter_version(selectors.region("beijing"), "residence_permit.issue"),
+        editor,
+        acting_role=acting_role(editor),
+    )
+    draft.content["case_steps"]["opinions"].update(working_days=5, pauses_clock=True)
+    draft.save()
+    assert publish(draft, editor, acting_role=acting_role(editor)).is_published
+    after = CaseFactory()
+    old = opinions.ask(before, asker, department="human_resources", question="Registered?")
+    new = opinions.ask(after, asker, department="human_resources", question="Registered?")
+    assert old.due is None  # routed under the earlier version: no limit, the clock runs
+    before.refresh_from_db()
+    assert before.paused is False
+    assert new.due is not None and new.due > new.asked_on
+    after.refresh_from_db()
+    assert after.paused is True
+
+
+def test_a_draft_whose_shared_results_name_an_unknown_family_is_not_published(editor):
+    draft = copy_to_draft(
+        selectors.matter_version(selectors.region("beijing"), "residence_permit.issue"),
+        editor,
+        acting_role=acting_role(editor),
+    )
+    draft.content["case_steps"]["shared_results"][0]["to"].append("fishing_licence")
+    draft.save()
+    with pytest.raises(Invalid) as refused:
+        publish(draft, editor, acting_role=acting_role(editor))
+    assert any(
+        e["code"] == "catalog.case_steps_invalid" and "'fishing_licence'" in e["message_en"]
+        for e in refused.value.errors
+    )

@@ -1,4 +1,4 @@
-"""A small entry for the test of migrations catalog 0003 and 0004, run as its own process.
+"""A small entry for the test of migrations catalog 0003 to 0006, run as its own process.
 
 python -m tests.catalog.migration_entry before   # schema up to catalog 0002, published
                                                  # versions without case steps or photo rules
@@ -75,6 +75,12 @@ def after() -> dict:
         "photo": "photo" in version.content,
         "photo_materials": [m["material"] for m in permanent.content["photo"]["materials"]],
         "recent_months": permanent.content["photo"]["recent"]["within_months"]["value"],
+        "opinions": steps.opinion_rules(version),
+        "shared_with": list(steps.shared_with(version, "work_permit")),
+        "form": [section["code"] for section in version.content["form"]],
+        "phone": next(
+            f for s in version.content["form"] for f in s["fields"] if f["code"] == "phone"
+        ),
     }
 
 

@@ -1,7 +1,7 @@
-"""Migrations catalog 0003 and 0004 give matter versions loaded before the case steps and the
-photo's rules travelled with them the table the code applied to their cases and the rules the
-photo check read until then, on each engine. Real processes on a fresh
-database."""
+"""Migrations catalog 0003 to 0006 give matter versions loaded before the case steps, the
+photo's rules, the opinions' rules, the shared results and the one form travelled with them the
+table the code applied to their cases and the rules it read until then, on each engine. Real
+processes on a fresh database."""
 
 import json
 
@@ -28,3 +28,11 @@ def test_versions_without_case_steps_get_the_former_table(engine, tmp_path):
     assert answer["photo"] is False  # the stay permit has no photo material
     assert answer["photo_materials"][0] == "photos" and len(answer["photo_materials"]) == 5
     assert answer["recent_months"] == 6
+    assert answer["opinions"] == {
+        "working_days": None,
+        "pauses_clock": False,
+        "source": "003 第十八条",
+    }
+    assert answer["shared_with"] == ["residence_permit", "social_insurance", "social_security_card"]
+    assert answer["form"][0] == "applicant" and answer["form"][-1] == "declaration"
+    assert answer["phone"]["required"] is True

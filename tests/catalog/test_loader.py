@@ -4,6 +4,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 
 from onestop.catalog.loader import DATA_DIR, CatalogInvalid, load, read_catalog
@@ -263,13 +264,19 @@ def test_every_matter_version_carries_the_case_steps(tmp_path):
     assert [s["code"] for s in steps["steps"]] == ["review", "approval", "production", "ready"]
     approve = next(a for a in steps["actions"] if a["code"] == "approve")
     assert (approve["roles"], approve["not_by"]) == (["department_leader"], "review")
+    assert (steps["opinions"]["working_days"], steps["opinions"]["pauses_clock"]) == (None, False)
+    assert steps["shared_results"][0]["from"] == "work_permit"
 
 
-def test_case_steps_with_an_unknown_role_or_step_are_refused(tmp_path):
+def test_case_steps_with_an_unknown_role_step_or_family_are_refused(tmp_path):
     packaged = FILES["national/case_steps.yaml"]
     broken = packaged.replace("roles: [department_leader]\n    not_by: review", "roles: [mayor]", 1)
     broken = broken.replace("to: ready", "to: archive", 1)
+    broken = broken.replace("pauses_clock: false", "pauses_clock: sometimes", 1)
+    broken = broken.replace("from: work_permit", "from: fishing", 1)
     problems = problems_of(write_catalog(tmp_path, **{"national/case_steps.yaml": broken}))
+    assert any("opinions: pauses_clock must be true or false" in p for p in problems)
+    assert any("shared_results from 'fishing': unknown code 'fishing'" in p for p in problems)
     assert any("action 'approve': roles must list some of" in p for p in problems)
     assert any("action 'produce': to 'archive' is neither a step nor an end" in p for p in problems)
     assert all(p.startswith("national/case_steps.yaml:") for p in problems)
@@ -297,3 +304,31 @@ def test_the_photo_rules_travel_with_the_matters_that_have_a_photo():
     assert permanent["materials"][0]["material"] == "photos"
     assert permanent["proportions"]["width_mm"]["value"] == 33
     assert "photo" not in catalog.matters["beijing", "residence_permit.issue"]
+
+
+def test_the_one_form_travels_with_every_matter_and_bundle():
+    catalog = read_catalog()
+    packaged = yaml.safe_load((DATA_DIR / "forms" / "application_form.yaml").read_text("utf-8"))
+    assert all(m["form"] == packaged["sections"] for m in catalog.matters.values())
+    assert all(b["form"] == packaged["sections"] for b in catalog.bundles.values())
+
+
+def test_a_form_with_an_unknown_kind_family_or_check_is_refused(tmp_path):
+    form = """\
+    sections:
+      - code: applicant
+        title: {zh: 申请人, en: About you}
+        source: "004 附件4 §1"
+        families: [fishing]
+        fields:
+          - {code: surname, zh: 姓, en: Surname, type: colour, required: "yes"}
+          - {code: passport_mrz, zh: 机读区, en: Zone, type: text, check: palm_reading}
+          - {code: sex, zh: 性别, en: Sex, type: choice}
+    """
+    problems = problems_of(write_catalog(tmp_path, **{"forms/application_form.yaml": form}))
+    assert all(p.startswith("forms/application_form.yaml:") for p in problems)
+    assert any("families" not in p and "unknown code 'fishing'" in p for p in problems)
+    assert any("'surname' type: unknown code 'colour'" in p for p in problems)
+    assert any("'surname': required must be true or false" in p for p in problems)
+    assert any("check: unknown code 'palm_reading'" in p for p in problems)
+    assert any("'sex': choices must be a non-empty mapping" in p for p in problems)

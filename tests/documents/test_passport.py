@@ -469,13 +469,14 @@ def test_no_zone_and_a_valid_passport_suggest_nothing():
     assert passport.suggested_items(form, today=TODAY) == []
 
 
-# The form's check on save (applications/form.py)
+# The form's check on save (applications/form.py), by the form as packaged
+RESIDENCE_FORM = one_form.asked(one_form.packaged(), ["residence_permit.issue"])
 
 
 def test_the_form_refuses_a_malformed_zone_with_a_bilingual_field_error():
     second = replaced(SPECIMEN[1], 27, "0")
     errors = one_form.check(
-        {"passport_mrz": text((SPECIMEN[0], second))}, ["residence_permit.issue"], complete=False
+        {"passport_mrz": text((SPECIMEN[0], second))}, RESIDENCE_FORM, complete=False
     )
     assert [e["field"] for e in errors] == ["form.passport_mrz", "form.passport_mrz"]
     assert errors[0]["message_en"].startswith("Passport machine-readable zone: ")
@@ -486,7 +487,7 @@ def test_the_form_refuses_a_malformed_zone_with_a_bilingual_field_error():
 
 def test_the_form_takes_a_good_zone_and_no_zone():
     for form in ({"passport_mrz": " ".join(SPECIMEN)}, {}, {"passport_mrz": ""}):
-        assert one_form.check(form, ["residence_permit.issue"], complete=False) == []
+        assert one_form.check(form, RESIDENCE_FORM, complete=False) == []
 
 
 # Properties: every zone composed from valid data reads, and a digit changed is caught

@@ -72,7 +72,9 @@ def refused(response, typed: str) -> None:
 
 ONE_FORM_FIELDS = {
     spec["code"]: spec
-    for section in one_form.sections_for(["work_permit.issue", "residence_permit.issue"])
+    for section in one_form.asked(
+        one_form.packaged(), ["work_permit.issue", "residence_permit.issue"]
+    )
     for spec in section["fields"]
     if spec["type"] == "text" and not spec.get("pattern") and not spec.get("check")
 }

@@ -179,7 +179,7 @@ def _form_field(spec: dict) -> dict:
 
 
 def _form_schema() -> dict:
-    fields = {f["code"]: f for section in one_form.definition() for f in section["fields"]}
+    fields = {f["code"]: f for section in one_form.packaged() for f in section["fields"]}
     return {
         "type": "object",
         "title": "The one form",

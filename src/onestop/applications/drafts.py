@@ -35,6 +35,16 @@ def matter_codes(region, *, bundle: str | None, matter: str | None) -> list[str]
     return bundles.member_codes(version)
 
 
+def _form_in_force(region, *, bundle: str | None, matter: str | None) -> list[dict]:
+    """The one form of the version a new draft is filed under (the bundle's, else the
+    matter's), before the draft records its versions."""
+    if matter:
+        return one_form.of_versions([selectors.matter_version(region, matter)])
+    return one_form.of_versions(
+        [v for v in selectors.bundle_versions(region) if v.bundle.code == bundle][:1]
+    )
+
+
 def _profile(data: dict | None) -> dict:
     try:
         return Profile.model_validate(data or {}).model_dump(mode="json", exclude_none=True)
@@ -135,7 +145,8 @@ def create_draft(
                 ]
             )
     codes = matter_codes(region, bundle=bundle, matter=matter)
-    errors = one_form.check(form or {}, codes, complete=False)
+    sections = one_form.asked(_form_in_force(region, bundle=bundle, matter=matter), codes)
+    errors = one_form.check(form or {}, sections, complete=False)
     if errors:
         raise Invalid(errors)
     application = Application.objects.create(
@@ -181,9 +192,8 @@ def save_draft(
                 }
             ]
         )
-    codes = [c.matter_version.matter.code for c in application.covered.all()]
     merged_form = {**application.form, **(form or {})}
-    errors = one_form.check(merged_form, codes, complete=False)
+    errors = one_form.check(merged_form, one_form.sections_for(application), complete=False)
     if errors:
         raise Invalid(errors)
     application.form = merged_form

@@ -1,5 +1,10 @@
-"""The one form (catalog/data/forms/application_form.yaml): which sections an application asks,
-and the check of what was filled in, with bilingual messages per field."""
+"""The one form: which sections an application asks, and the check of what was filled in, with
+bilingual messages per field.
+
+The form travels with the catalog versions (forms/application_form.yaml, copied by the loader
+into every bundle and matter version as `content["form"]`): an application is asked and checked
+by the form of its own versions, its bundle version's, else its matter version's, so a form
+published later never changes what an application filed before is asked."""
 
 import re
 from datetime import date
@@ -9,10 +14,13 @@ from pathlib import Path
 import yaml
 
 from onestop import plain_text
+from onestop.catalog import content
 from onestop.documents.passport import mrz_errors
 from onestop.notifications.models import Outbox
 from onestop.notifications.outbox import ADDRESS_FIELDS
 
+# The form as packaged: what the API's document describes (api/bounds.py); applications read
+# the form of their versions.
 FORM_FILE = (
     Path(__file__).resolve().parents[1] / "catalog" / "data" / "forms" / ("application_form.yaml")
 )
@@ -35,14 +43,44 @@ def max_length(spec: dict) -> int:
 
 
 @lru_cache(maxsize=1)
-def definition() -> list[dict]:
+def packaged() -> list[dict]:
+    """The sections of the form as packaged, for the API's document of every field it may take;
+    an application is asked and checked by the form of its own versions (`sections_for`)."""
     return yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))["sections"]
 
 
-def sections_for(matter_codes: list[str]) -> list[dict]:
+def of_versions(versions) -> list[dict]:
+    """Every section of the form of the first of these catalog versions that carries one."""
+    for version in versions:
+        if version is not None and content.of(version).form:
+            return content.of(version).form
+    return []
+
+
+def whole(application) -> list[dict]:
+    """Every section of the application's form: its bundle version's, else its matter
+    version's (the versions it was filed under, or a draft's)."""
+    covered = application.covered.select_related("matter_version").order_by("position")
+    return of_versions(
+        [application.bundle_version, *(c.matter_version for c in covered)]
+        if application.bundle_version_id
+        else [c.matter_version for c in covered]
+    )
+
+
+def asked(sections: list[dict], matter_codes: list[str]) -> list[dict]:
     """The sections asked for these matters, in the form's order."""
     families = {code.split(".")[0] for code in matter_codes}
-    return [s for s in definition() if not s.get("families") or families & set(s["families"])]
+    return [s for s in sections if not s.get("families") or families & set(s["families"])]
+
+
+def sections_for(application) -> list[dict]:
+    """The sections the application asks, by the form of its own versions."""
+    codes = [
+        c.matter_version.matter.code
+        for c in application.covered.select_related("matter_version__matter")
+    ]
+    return asked(whole(application), codes)
 
 
 def _error(code: str, field: str, en: str, zh: str) -> dict:
@@ -180,14 +218,15 @@ def _check_field(spec: dict, value, path: str, complete: bool) -> list[dict]:
     return []
 
 
-def check(form: dict, matter_codes: list[str], *, complete: bool) -> list[dict]:
-    """Problems of the form for these matters; `complete` also requires the required fields
-    (a draft may be saved half-filled, never with a malformed value)."""
+def check(form: dict, sections: list[dict], *, complete: bool) -> list[dict]:
+    """Problems of the form against the sections asked (`sections_for`); `complete` also
+    requires the required fields (a draft may be saved half-filled, never with a malformed
+    value)."""
     if not isinstance(form, dict):
         return [
             _error("form.not_an_object", "form", "The form must be an object.", "表单应为对象。")
         ]
-    fields = {f["code"]: f for s in sections_for(matter_codes) for f in s["fields"]}
+    fields = {f["code"]: f for s in sections for f in s["fields"]}
     errors = [
         _error(
             "form.unknown_field",

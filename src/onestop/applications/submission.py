@@ -28,8 +28,7 @@ def _pre_examination_working_days(application: Application) -> int | None:
 
 
 def _check_complete(application: Application) -> None:
-    codes = [c.matter_version.matter.code for c in application.covered.all()]
-    errors = one_form.check(application.form, codes, complete=True)
+    errors = one_form.check(application.form, one_form.sections_for(application), complete=True)
     # Every material that applies uploaded and every fact the rules need given (004 附件1).
     errors += [completeness.error(item) for item in completeness.missing(application)]
     if errors:

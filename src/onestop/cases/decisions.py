@@ -133,7 +133,7 @@ def _tell_when_ready(case: Case) -> None:
 
 def _share(case: Case, actor) -> None:
     family = case.matter_version.matter.code.split(".")[0]
-    receivers = steps.shared_with(family)
+    receivers = steps.shared_with(case.matter_version, family)
     if not receivers:
         return
     payload = {"matter": case.matter_version.matter.code, **case.result}

@@ -1,5 +1,5 @@
 """Opinions between departments: asked and answered in the case's history; whether the clock
-stops and how long the other department has come from the catalog (case_steps.yaml)."""
+stops and how long the other department has come from the case's matter version (its case steps)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -31,7 +31,7 @@ def ask(case: Case, actor, *, department: str, question: str) -> Opinion:
         raise Refused(
             "opinion.no_question", "Say what the opinion is asked about.", "请说明征求意见的事项。"
         )
-    rules = steps.opinion_rules()
+    rules = steps.opinion_rules(case.matter_version)
     today = timezone.localdate()
     due = (
         calendar_for(case.region.code).add_working_days(today, rules["working_days"]).due
@@ -89,6 +89,6 @@ def answer(opinion: Opinion, actor, *, text: str) -> Opinion:
         "opinion_answered",
         data={"opinion": opinion.pk, "department": opinion.asked_department.code},
     )
-    if steps.opinion_rules().get("pauses_clock") and opinion.case.paused:
+    if steps.opinion_rules(opinion.case.matter_version).get("pauses_clock") and opinion.case.paused:
         decisions.resume(opinion.case, opinion.asked_by)
     return opinion

@@ -1,29 +1,18 @@
 """The case steps of a matter version (its `case_steps`, copied from national/case_steps.yaml when
 the catalog is loaded, or a region's own): the steps, who acts at each, the actions that move a
-case and their budgets. Every answer comes from the version a case was routed under."""
-
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
+case and their budgets, the rules of opinions between departments and the results shared between
+cases. Every answer comes from the version a case was routed under."""
 
 from onestop.catalog import content
 from onestop.catalog.models import MatterVersion, VersionStatus
 from onestop.workflow.engine import Edge
 
-# Opinions and shared results are not yet versioned with the matter: read from the baseline file.
-STEPS_FILE = (
-    Path(__file__).resolve().parents[1] / "catalog" / "data" / "national" / ("case_steps.yaml")
-)
-
-
-@lru_cache(maxsize=1)
-def _data() -> dict:
-    return yaml.safe_load(STEPS_FILE.read_text("utf-8"))
+# What a table without opinion rules says: no due date, the clock runs on.
+NO_OPINION_RULES = {"working_days": None, "pauses_clock": False, "source": ""}
 
 
 def table(matter_version) -> dict:
-    """The version's case steps: {"steps", "ends", "actions"}."""
+    """The version's case steps: {"steps", "ends", "actions", "opinions", "shared_results"}."""
     return content.case_steps(matter_version)
 
 
@@ -80,17 +69,18 @@ def names(versions) -> dict[str, dict]:
     return found
 
 
-def shared_with(family: str) -> tuple[str, ...]:
-    """The matter families that receive a result of `family` (case_steps.yaml)."""
-    for rule in _data().get("shared_results") or []:
+def shared_with(matter_version, family: str) -> tuple[str, ...]:
+    """The matter families that receive a result of `family`, as the case's version says."""
+    for rule in table(matter_version).get("shared_results") or []:
         if rule["from"] == family:
             return tuple(rule["to"])
     return ()
 
 
-def opinion_rules() -> dict:
-    """Whether asking another department's opinion has a due date and stops the clock."""
-    return _data().get("opinions") or {"working_days": None, "pauses_clock": False, "source": ""}
+def opinion_rules(matter_version) -> dict:
+    """Whether asking another department's opinion has a due date and stops the clock, as the
+    case's version says."""
+    return table(matter_version).get("opinions") or NO_OPINION_RULES
 
 
 def budget(matter_version, step: str) -> tuple[int | None, bool, str]:

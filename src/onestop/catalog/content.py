@@ -215,6 +215,9 @@ class MatterContent(Typed):
     case_steps: dict[str, Any] | None = None
     # The photo's rules and readings (photo.yaml, checked by schema.py), read by documents/photo.
     photo: dict[str, Any] | None = None
+    # The one form's sections (forms/application_form.yaml, checked by schema.py), read by
+    # applications/form.py for an application of this matter alone.
+    form: list[dict[str, Any]] | None = None
 
     def field(self, key: str) -> GuideField | None:
         return self.fields.get(key)
@@ -234,6 +237,8 @@ class BundleContent(Typed):
     exempt_materials: list[Exemption] = []
     deliver_together: Flag | None = None
     appointment_after: AppointmentAfter | None = None
+    # The one form's sections (schema.py checks them), read by applications/form.py.
+    form: list[dict[str, Any]] | None = None
 
     @property
     def matter_codes(self) -> list[str]:

@@ -146,10 +146,9 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     # The case steps every matter carries unless a region replaces them (case_steps.yaml).
     raw, name = _read(root / "national" / "case_steps.yaml", root, problems)
     case_steps = {}
-    if raw is not None and checker.mapping(
-        raw, name, raw, {"steps", "ends", "actions", "opinions", "shared_results"}
-    ):
-        case_steps = {k: raw[k] for k in ("steps", "ends", "actions") if k in raw}
+    if raw is not None:
+        # The opinions' rules and the shared results travel with the steps (cases/steps.py).
+        case_steps = raw
         checker.case_steps(case_steps, name, raw)
 
     # The photo's rules, copied into the matters with a photo material (photo.yaml; a catalog
@@ -161,6 +160,16 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
     if raw is not None and checker.mapping(raw, name, raw, {"photo"}, {"photo"}):
         photo = raw["photo"]
         checker.photo(photo, name, raw)
+
+    # The one form, copied into every matter and bundle version (forms/application_form.yaml;
+    # a catalog without the file carries no form).
+    raw, name = None, ""
+    if (root / "forms" / "application_form.yaml").exists():
+        raw, name = _read(root / "forms" / "application_form.yaml", root, problems)
+    form = []
+    if raw is not None and checker.mapping(raw, name, raw, {"sections"}, {"sections"}):
+        form = raw["sections"]
+        checker.form(form, name, raw)
 
     baseline: dict[str, dict] = {}
     for path in sorted((root / "national" / "matters").glob("*.yaml")):
@@ -193,7 +202,7 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
 
     for region_dir in sorted(p for p in (root / "regions").iterdir() if p.is_dir()):
         _read_region(
-            region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo
+            region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo, form
         )
 
     raw, name = _read(root / "defects.yaml", root, problems)
@@ -223,7 +232,7 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
 
 
 def _read_region(
-    region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo
+    region_dir, root, checker, problems, catalog, baseline, bundles, case_steps, photo, form
 ) -> None:
     raw, name = _read(region_dir / "region.yaml", root, problems)
     if raw is None:
@@ -287,7 +296,7 @@ def _read_region(
             collect(extra["matters"], extra)
 
     for code in offered["matters"]:
-        resolved = {**baseline[code], "case_steps": case_steps}
+        resolved = {**baseline[code], "case_steps": case_steps, **({"form": form} if form else {})}
         photos = [m for m in photo.get("materials") or [] if m.get("matter") == code]
         if photos:
             resolved["photo"] = {
@@ -316,7 +325,7 @@ def _read_region(
             ):
                 checker.bundle_parts(override, f"{region} {code!r}")
     for code in offered["bundles"]:
-        resolved = dict(bundles[code])
+        resolved = {**bundles[code], **({"form": form} if form else {})}
         for key, value in (bundle_overrides.get(code) or {}).items():
             resolved[key] = {**resolved.get(key, {}), **value} if key == "fields" else value
         for member in resolved.get("matters", []):

@@ -90,6 +90,15 @@ def _problems(version) -> list[dict]:
                 "名称须有中文和英文",
             )
         )
+    if "form" in version.content:
+        # The one form asks and checks what applications under the version fill in
+        # (applications/form.py): checked as the loader checks its file.
+        checker = Checker(set(SourceDocument.objects.values_list("code", flat=True)))
+        checker.form(version.content["form"], "form", None)
+        problems += [
+            _problem("catalog.form_invalid", "form", p.message, f"申请表有误：{p.message}")
+            for p in checker.problems
+        ]
     if isinstance(version, MatterVersion):
         # The case steps move every case routed under the version (cases/workflow.py), the photo
         # rules check its photos (documents/photo.py): checked as the loader checks their files.

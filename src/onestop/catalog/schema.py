@@ -99,6 +99,11 @@ CASE_ROLES = ("department_handler", "department_leader", "window_clerk")
 ORIGINAL_OR_COPY = ("original", "copy", "original_and_copy", "copy_with_original_for_check")
 FEE_PER = ("person", "card")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# The one form (forms/application_form.yaml): the kinds of field and the checks a text field may
+# name (applications/form.py TYPES and CHECKS read them).
+FORM_FIELD_TYPES = ("text", "date", "choice", "bool", "email", "list")
+FORM_CHECKS = ("icao_9303_td3",)
+MATTER_FAMILIES = tuple(sorted({code.split(".")[0] for code in MATTER_CODES}))
 
 
 @dataclass(frozen=True)
@@ -482,14 +487,24 @@ class Checker:
         "validity_days",
         "case_steps",
         "photo",
+        "form",
     }
 
     def case_steps(self, node, what: str, context) -> None:
-        """A case's steps and the actions that move it (national/case_steps.yaml)."""
+        """A case's steps and the actions that move it, the rules of opinions between
+        departments and the results they share (national/case_steps.yaml)."""
         if not self.mapping(
-            node, what, context, {"steps", "ends", "actions"}, {"steps", "ends", "actions"}
+            node,
+            what,
+            context,
+            {"steps", "ends", "actions", "opinions", "shared_results"},
+            {"steps", "ends", "actions"},
         ):
             return
+        if "opinions" in node:
+            self.opinions(node["opinions"], f"{what} opinions", node)
+        if "shared_results" in node:
+            self.shared_results(node["shared_results"], f"{what} shared_results", node)
         for key in ("steps", "ends", "actions"):
             if not isinstance(node.get(key), list) or not node.get(key):
                 self.add(node, f"{what}: {key} must be a non-empty list", context)
@@ -543,6 +558,104 @@ class Checker:
         for missing in sorted(set(CASE_ACTIONS) - seen):
             self.add(node, f"{what}: no action {missing!r}", context)
 
+    def opinions(self, node, what: str, context) -> None:
+        """Whether an opinion asked of another department has a due date and stops the clock."""
+        keys = {"working_days", "pauses_clock", "source"}
+        if not self.mapping(node, what, context, keys, keys):
+            return
+        self.source(node, what)
+        if node.get("working_days") is not None:
+            self.positive_int(node, "working_days", what)
+        if not isinstance(node.get("pauses_clock"), bool):
+            self.add(node, f"{what}: pauses_clock must be true or false", context)
+
+    def shared_results(self, node, what: str, context) -> None:
+        """Which matter families receive the result of another family's case."""
+        if not isinstance(node, list):
+            self.add(node, f"{what} must be a list", context)
+            return
+        families = MATTER_FAMILIES
+        for rule in node:
+            if not self.mapping(
+                rule, f"{what} entry", node, {"from", "to", "source"}, {"from", "to", "source"}
+            ):
+                continue
+            r_what = f"{what} from {rule.get('from')!r}"
+            self.source(rule, r_what)
+            self.code(rule, rule.get("from"), r_what, families)
+            if not isinstance(rule.get("to"), list) or not rule.get("to"):
+                self.add(rule, f"{r_what}: to must be a non-empty list")
+                continue
+            for family in rule["to"]:
+                self.code(rule, family, r_what, families)
+
+    def form(self, node, what: str, context) -> None:
+        """The one form's sections (forms/application_form.yaml): each with its title, source,
+        the families that ask it (all when none) and its fields."""
+        if not isinstance(node, list) or not node:
+            self.add(context, f"{what} must be a non-empty list of sections", context)
+            return
+        seen: set[str] = set()
+        for section in node:
+            s_what = f"{what} section {section.get('code') if isinstance(section, dict) else ''!r}"
+            if not self.mapping(
+                section,
+                s_what,
+                node,
+                {"code", "title", "source", "families", "fields"},
+                {"code", "title", "source", "fields"},
+            ):
+                continue
+            self.code(section, section.get("code"), s_what)
+            self.text(section.get("title"), f"{s_what} title", section, sourced=False)
+            self.source(section, s_what)
+            for family in section.get("families") or []:
+                self.code(section, family, s_what, MATTER_FAMILIES)
+            self.form_fields(section.get("fields"), s_what, section, seen)
+
+    def form_fields(self, node, what: str, context, seen: set[str]) -> None:
+        if not isinstance(node, list) or not node:
+            self.add(context, f"{what}: fields must be a non-empty list", context)
+            return
+        allowed = {"code", "zh", "en", "type", "required", "pattern", "choices", "fields"}
+        allowed |= {"check", "multiline", "help", "must_be_true", "source"}
+        for field in node:
+            f_what = f"{what} field {field.get('code') if isinstance(field, dict) else ''!r}"
+            if not self.mapping(field, f_what, context, allowed, {"code", "zh", "en", "type"}):
+                continue
+            self.code(field, field.get("code"), f_what)
+            if field.get("code") in seen:
+                self.add(field, f"{f_what} is given twice")
+            seen.add(field.get("code"))
+            self.translated(field, f_what, context)
+            kind = field.get("type")
+            self.code(field, kind, f"{f_what} type", FORM_FIELD_TYPES)
+            for flag in ("required", "multiline", "must_be_true"):
+                if not isinstance(field.get(flag, False), bool):
+                    self.add(field, f"{f_what}: {flag} must be true or false")
+            if "pattern" in field:
+                try:
+                    re.compile(field["pattern"])
+                except (re.error, TypeError):
+                    self.add(field, f"{f_what}: pattern {field['pattern']!r} is not a pattern")
+            if "check" in field:
+                self.code(field, field["check"], f"{f_what} check", FORM_CHECKS)
+            if "help" in field:
+                self.text(field["help"], f"{f_what} help", field, sourced=False)
+            if kind == "choice":
+                choices = field.get("choices")
+                if not isinstance(choices, dict) or not choices:
+                    self.add(field, f"{f_what}: choices must be a non-empty mapping")
+                else:
+                    for key, words in choices.items():
+                        self.text(words, f"{f_what} choice {key!r}", field, sourced=False)
+            elif "choices" in field:
+                self.add(field, f"{f_what}: only a choice has choices")
+            if kind == "list":
+                self.form_fields(field.get("fields"), f_what, field, set())
+            elif "fields" in field:
+                self.add(field, f"{f_what}: only a list has fields")
+
     PHOTO_RULES = {"proportions", "resolution", "background", "recent"}
 
     def photo(self, node, what: str, context) -> None:
@@ -567,6 +680,8 @@ class Checker:
 
     def matter_parts(self, node, what: str) -> None:
         """The parts shared by a baseline matter and a regional override."""
+        if "form" in node:
+            self.form(node["form"], f"{what} form", node)
         if "photo" in node:
             self.photo(node["photo"], f"{what} photo", node)
         if "case_steps" in node:
@@ -630,9 +745,12 @@ class Checker:
         "exempt_materials",
         "deliver_together",
         "appointment_after",
+        "form",
     }
 
     def bundle_parts(self, node, what: str) -> None:
+        if "form" in node:
+            self.form(node["form"], f"{what} form", node)
         if "name" in node:
             self.text(node["name"], f"{what} name", node)
         if "matters" in node:

@@ -190,11 +190,7 @@ def application_form_pdf(application: Application) -> bytes:
                 ),
             )
         )
-    codes = [
-        c.matter_version.matter.code
-        for c in application.covered.select_related("matter_version__matter")
-    ]
     story = [layout.fact_rows(rows, label_width=LABEL_WIDTH)]
-    for section in sections_for(codes):
+    for section in sections_for(application):
         story += _section(section, application)
     return layout.render(top, story)

@@ -4,7 +4,7 @@ or correct, each with its reason in both languages, at once (004 item 35; item 3
 from django.utils import timezone
 
 from onestop.applications.drafts import materials_of
-from onestop.applications.form import definition
+from onestop.applications.form import whole
 from onestop.applications.models import CorrectionNotice, NoticeStage
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
@@ -69,7 +69,7 @@ def notice_pdf(notice: CorrectionNotice) -> bytes:
         progress_url=facts.progress_url(),
     )
     materials = {(m["matter"], m["code"]): m for m in materials_of(application)}
-    fields = {f["code"]: f for s in definition() for f in s["fields"]}
+    fields = {f["code"]: f for s in whole(application) for f in s["fields"]}
     matters = {
         c.matter_version.matter.code: c.matter_version
         for c in application.covered.select_related("matter_version__matter")

@@ -221,14 +221,10 @@ def _named_items(application: Application, items: list[dict]) -> list[dict]:
             }
         )
     if any(item.get("kind") == "field" for item in items):
-        matters = [
-            c.matter_version.matter.code
-            for c in application.covered.select_related("matter_version__matter")
-        ]
         names.update(
             {
                 ("field", None, spec["code"]): (spec["en"], spec["zh"])
-                for section in one_form.sections_for(matters)
+                for section in one_form.sections_for(application)
                 for spec in section["fields"]
             }
         )

@@ -137,7 +137,7 @@ def edit(request, public_id):
         request.user, application
     ):
         return redirect("web:my-application-status", public_id=application.public_id)
-    sections = one_form.sections_for(_matter_codes(application))
+    sections = one_form.sections_for(application)
     asked = _asked(application)
     if request.method != "POST":
         shown = {name: as_text(kind_of(name), application.profile.get(name)) for name in asked}
@@ -253,9 +253,7 @@ def _on_applicant_side(user, application) -> bool:
 
 
 def _edit_page(request, application, values: dict, answers: dict, *, errors: list[dict]):
-    sections, index = application_form.controls(
-        one_form.sections_for(_matter_codes(application)), values
-    )
+    sections, index = application_form.controls(one_form.sections_for(application), values)
     questions = rows(_asked(application), answers, {})
     for question in questions:
         question.update(
@@ -397,7 +395,7 @@ def _labels(application) -> dict:
     """The label of every field and material by its page id, to name a notice's items."""
     labels = {
         application_form.anchor(f"form.{spec['code']}"): {"zh": spec["zh"], "en": spec["en"]}
-        for section in one_form.sections_for(_matter_codes(application))
+        for section in one_form.sections_for(application)
         for spec in section["fields"]
     }
     for material in drafts.materials_of(application):
@@ -406,13 +404,6 @@ def _labels(application) -> dict:
             "en": material["name_en"],
         }
     return labels
-
-
-def _matter_codes(application) -> list[str]:
-    return [
-        c.matter_version.matter.code
-        for c in application.covered.select_related("matter_version__matter")
-    ]
 
 
 def _version(application):

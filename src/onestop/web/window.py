@@ -27,7 +27,7 @@ from onestop.applications import completeness, pre_examination, selectors
 from onestop.applications.access import get_application_for, roles_on
 from onestop.applications.drafts import materials_of
 from onestop.applications.events import EVENT_LABELS
-from onestop.applications.form import definition, sections_for
+from onestop.applications.form import sections_for, whole
 from onestop.applications.models import Application, NoticeStage, Status
 from onestop.applications.workflow import TRANSITIONS
 from onestop.appointments import selectors as appointments
@@ -255,7 +255,7 @@ def notice(request, number, sequence):
     if found is None:
         raise Http404
     materials = {(m["matter"], m["code"]): m for m in materials_of(application)}
-    fields = {f["code"]: f for s in definition() for f in s["fields"]}
+    fields = {f["code"]: f for s in whole(application) for f in s["fields"]}
     matters = {c.matter_version.matter.code: c.matter_version for c in _covered(application)}
     items = []
     for item in found.items:
@@ -290,7 +290,7 @@ def _examination(
     languages. `suggested` notice items are ticked in advance when the page is first shown."""
     covered = _covered(application)
     materials = materials_of(application)
-    fields = [f for s in sections_for(_codes(covered)) for f in s["fields"]]
+    fields = [f for s in sections_for(application) for f in s["fields"]]
     entered = request.POST if request.method == "POST" else None
     tickable = {_material_key(m) for m in _tickable(materials)} | {
         f"field/{f['code']}" for f in fields
@@ -458,7 +458,7 @@ def _anchor(row: str | None) -> str | None:
 
 
 def _examination_context(application, stage, covered, materials, entered, errors, keys) -> dict:
-    form_sections = sections_for(_codes(covered))
+    form_sections = sections_for(application)
     names = {f"field/{f['code']}": f for s in form_sections for f in s["fields"]}
     for m in materials:
         names[_material_key(m)] = names[f"original/{m['matter']}/{m['code']}"] = {
@@ -628,10 +628,6 @@ def _label(choices, value: str) -> str:
 
 def _covered(application: Application) -> list:
     return list(application.covered.select_related("matter_version__matter"))
-
-
-def _codes(covered: list) -> list[str]:
-    return [c.matter_version.matter.code for c in covered]
 
 
 def _words(pair: tuple[str, str]) -> dict:
