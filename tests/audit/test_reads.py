@@ -82,13 +82,21 @@ def test_a_refused_read_is_not_an_entry(filed, qingdao_clerk, handler_y):
     assert entries("read.") == []
 
 
-def test_a_department_handler_opening_a_case_is_one_entry(handler_x, examiner, clerk, ps_handler):
+def test_a_department_handler_opening_a_case_reads_the_case_and_its_application_once(
+    handler_x, examiner, clerk, ps_handler
+):
     residence = CaseFactory(
         application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
     )
     before = AuditEntry.objects.count()
     assert as_(ps_handler).get(f"/staff/cases/{residence.pk}/").status_code == 200
-    (entry,) = AuditEntry.objects.filter(sequence__gt=before)
+    # The case page shows the application's form and files: both are read.
+    entry, application = AuditEntry.objects.filter(sequence__gt=before).order_by("sequence")
+    assert (application.action, application.actor_role, application.object_ref) == (
+        "read.application",
+        Role.DEPARTMENT_HANDLER,
+        residence.application.number,
+    )
     assert (entry.action, entry.actor, entry.actor_role) == (
         "read.case",
         ps_handler,

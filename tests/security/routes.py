@@ -80,6 +80,14 @@ class Route:
                 values[name] = _admin_object(self.key)
             elif name in FIXED:
                 values[name] = FIXED[name]
+            elif name == "upload_id" and self.record is CASE_OF:
+                # A file of the case's own matter, the only files its page serves; where the
+                # matter has none (Qingdao's residence permit: its materials are shown at the
+                # window), another of the application's files.
+                case = world.cases[record]
+                uploads = case.application.uploads.order_by("pk")
+                own = uploads.filter(matter_code=case.matter_version.matter.code).first()
+                values[name] = str((own or uploads.first()).pk)
             elif name in ("number", "public_id", "upload_id"):
                 application = world.applications[record]
                 values[name] = {

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from onestop.refusals import Refused
 from onestop.rules import bundles, results
 from onestop.supervision import overview, statistics, unusual
 
+from . import case_file
 from .refusals import shown
 
 PAGE_SIZE = 50
@@ -162,6 +163,8 @@ def case_page(request, pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case, held = _case_for(request.user, pk)
+    # The page shows the application's form and files: a read of the application too.
+    reads.application_read(request.user, case.application, roles.staff_role(held))
     entered = request.POST if request.method == "POST" else {}
     action = entered.get("action")
     errors = []
@@ -177,6 +180,34 @@ def case_page(request, pk: int):
         request,
         "web/department/case.html",
         _case_context(request.user, case, held, entered, action if errors else None, errors),
+    )
+
+
+@never_cache
+def case_file_download(request, pk: int, upload_id: int):
+    """A file given for a material of the case's own matter, to whoever may open the case: in the
+    browser for PDFs and images, else as a download. One 404 for a case not theirs, a file that
+    does not exist, and a file of another matter of the same application."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    case, held = _case_for(request.user, pk)
+    upload = (
+        case.application.uploads.select_related("application__region")
+        .filter(pk=upload_id, matter_code=case.matter_version.matter.code)
+        .first()
+    )
+    if upload is None:
+        raise Http404
+    try:
+        content = upload.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    reads.upload_read(request.user, upload, roles.staff_role(held))
+    return FileResponse(
+        content,
+        as_attachment=upload.content_type not in case_file.INLINE_TYPES,
+        filename=upload.original_name,
+        content_type=upload.content_type,
     )
 
 
@@ -303,6 +334,9 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
         "validity_words": results.validity_words(case.matter_version),
         "requested_validity_days": application.profile.get("requested_validity_days"),
         "history": _history(case),
+        "sections": case_file.form_sections(application),
+        "materials": case_file.matter_materials(application, case.matter_version.matter.code),
+        "timeline": case_file.timeline_rows(application),
         "entered": entered,
         "failed": failed,
         "errors": errors,

@@ -26,7 +26,6 @@ from onestop.accounts.models import Role
 from onestop.applications import completeness, pre_examination, selectors
 from onestop.applications.access import get_application_for, roles_on
 from onestop.applications.drafts import materials_of
-from onestop.applications.events import EVENT_LABELS
 from onestop.applications.form import sections_for, whole
 from onestop.applications.models import Application, NoticeStage, Status
 from onestop.applications.workflow import TRANSITIONS
@@ -37,11 +36,11 @@ from onestop.audit import reads
 from onestop.cases import acceptance
 from onestop.catalog import selectors as catalog
 from onestop.plain_text import LINE, NOTE, refusal
-from onestop.progress.timeline import timeline
 from onestop.refusals import Invalid
 from onestop.rules import window
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
+from . import case_file
 from .refusals import shown
 
 # The decisions of each page, by the workflow action behind them (which says when it is open).
@@ -519,7 +518,7 @@ def _examination_context(application, stage, covered, materials, entered, errors
                 {
                     "label": {"zh": f["zh"], "en": f["en"]},
                     "kind": f["type"],
-                    "value": _shown(f, application.form.get(f["code"])),
+                    "value": case_file.shown(f, application.form.get(f["code"])),
                     "tick": tick(f"field/{f['code']}"),
                 }
                 for f in s["fields"]
@@ -555,7 +554,7 @@ def _examination_context(application, stage, covered, materials, entered, errors
         "reason": entered.get("reason", ""),
         "referral": entered.get("referral", ""),
         "notices": list(application.notices.all()),
-        "timeline": _timeline(application),
+        "timeline": case_file.timeline_rows(application),
     }
 
 
@@ -575,27 +574,6 @@ def _since_notice(application: Application) -> dict[tuple[str, str], list]:
     return uploads
 
 
-def _shown(spec: dict, value):
-    """A form value as shown: a choice by its {"zh", "en"} words, a list row by row."""
-    if value in (None, "", []):
-        return None
-    kind = spec["type"]
-    if kind == "choice":
-        return spec["choices"].get(value, value)
-    if kind == "bool":
-        return _("Yes") if value else _("No")
-    if kind == "list" and isinstance(value, list):
-        return [
-            [
-                {"label": {"zh": f["zh"], "en": f["en"]}, "value": _shown(f, row.get(f["code"]))}
-                for f in spec["fields"]
-            ]
-            for row in value
-            if isinstance(row, dict)
-        ]
-    return value
-
-
 def _profile(application: Application) -> list[dict]:
     """The profile's facts with their labels, in the order the rules list them."""
     language = "zh" if (get_language() or "en").startswith("zh") else "en"
@@ -606,19 +584,6 @@ def _profile(application: Application) -> list[dict]:
         }
         for name in FACTS
         if application.profile.get(name) is not None
-    ]
-
-
-def _timeline(application: Application) -> list[dict]:
-    return [
-        {
-            **event,
-            "what": EVENT_LABELS.get(event["kind"], event["kind"]),
-            "role": _label(Role, event["role"]),
-            "to_status": _label(Status, event["to_status"]),
-            "referral": event["data"].get("referral", ""),
-        }
-        for event in timeline(application)
     ]
 
 
