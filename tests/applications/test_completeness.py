@@ -1,6 +1,8 @@
 """Completeness at every gate: submission, the pre-examination pass and window acceptance each
 refuse, naming every missing material and fact in both languages (004 附件1; 004 item 35)."""
 
+from pathlib import Path
+
 import pytest
 
 from onestop.applications import completeness, pre_examination, submission
@@ -192,6 +194,22 @@ def test_the_api_names_a_file_that_is_not_one_by_its_place(handler_x):
     (error,) = response.json()["errors"]
     assert error["field"] == "files.1" and error["message_zh"]
     assert not Application.objects.exists()
+
+
+def test_a_refused_filing_leaves_no_scan_on_disk(handler_x, settings):
+    body = {
+        "region": "beijing",
+        "bundle": "two_permits",
+        "employer": "91110000XXXXXXXXX1",
+        "profile": profile("B"),
+        "form": FORM,
+    }
+    files = scans("beijing", profile("B"), bundle="two_permits")
+    files[-1] = {**files[-1], "content_base64": "bm90IGEgZmlsZQ=="}  # "not a file"
+    response = post(as_(handler_x), "/api/v1/applications", {**body, "files": files})
+    assert response.status_code == 422
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert stored == []
 
 
 def test_the_api_refuses_to_file_without_the_facts_the_route_needs():

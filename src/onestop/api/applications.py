@@ -208,30 +208,37 @@ def _out(application: Application) -> dict:
 def create_application(request, body: ApplicationIn):
     """Files the one form with the scans of its materials (or keeps it as a draft with
     `submit: false`); answers the application number and the materials."""
-    # The draft and its filing are one: a refusal or a crash between them leaves neither.
-    with transaction.atomic():
-        application = drafts.create_draft(
-            request.user,
-            body.region,
-            bundle=body.bundle,
-            matter=body.matter,
-            employer_code=body.employer,
-            profile=body.profile,
-            form=body.form,
-            as_agent=body.as_agent,
-            language=body.language or translation.get_language(),
-        )
-        for index, given in enumerate(body.files):
-            _give(application, request.user, given, index)
-        if body.submit:
-            application = submission.submit(application, request.user)
+    # The draft and its filing are one: a refusal or a crash between them leaves neither, and
+    # the scans stored on the way are removed with the rows that named them.
+    stored = []
+    try:
+        with transaction.atomic():
+            application = drafts.create_draft(
+                request.user,
+                body.region,
+                bundle=body.bundle,
+                matter=body.matter,
+                employer_code=body.employer,
+                profile=body.profile,
+                form=body.form,
+                as_agent=body.as_agent,
+                language=body.language or translation.get_language(),
+            )
+            for index, given in enumerate(body.files):
+                stored.append(_give(application, request.user, given, index))
+            if body.submit:
+                application = submission.submit(application, request.user)
+    except BaseException:
+        for upload in stored:
+            upload.file.storage.delete(upload.file.name)
+        raise
     return Reply(201, _out(application))
 
 
-def _give(application: Application, user, given: FileIn, index: int) -> None:
+def _give(application: Application, user, given: FileIn, index: int) -> Upload:
     """One scan for its material, or Invalid naming the file by its place in `files`."""
     try:
-        drafts.add_upload(
+        return drafts.add_upload(
             application,
             user,
             matter_code=given.matter,
