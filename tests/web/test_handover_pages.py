@@ -214,3 +214,15 @@ def test_the_department_page_offers_no_delivery_that_would_be_refused(stay_permi
 def test_the_clerk_finds_the_hand_over_in_the_header(stay_permit, guangxi_clerk):
     page = as_(guangxi_clerk).get("/").content.decode()
     assert f'href="{QUEUE}"' in page
+
+
+def test_a_handler_is_not_offered_the_hand_over_of_two_permits(clerk):
+    """The other department's case goes with theirs (002 §4c): the window hands them over."""
+    application = ApplicationFactory(accepted=True)
+    for matter in ("work_permit.issue", "residence_permit.issue"):
+        CaseFactory(application=application, matter=matter, ready=True)
+    residence = cases_of(application)["residence_permit"]
+    handler = regional(Role.DEPARTMENT_HANDLER, "beijing", "public_security")
+    page = as_(handler).get(f"/staff/cases/{residence.pk}/").content.decode()
+    assert 'value="deliver"' not in page and "Your roles do not allow this" in page
+    assert "The window clerk records the fees and hands the results over." in page
