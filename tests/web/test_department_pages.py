@@ -323,10 +323,12 @@ def test_the_two_permits_are_mailed_together_with_the_tracking_number(
         "tracking_number": "SF1234567890",
     }
     page = as_(clerk).get(url(work)).content.decode()
-    assert "handed over together" in page
+    # Not offered while it would be refused: the page says why and links the window's hand-over.
+    assert "The results are handed over together" in page and 'value="deliver"' not in page
+    assert f'href="/staff/hand-over/{work.application.number}/"' in page
     refused = as_(clerk).post(url(work), mail).content.decode()
     assert "The results are handed over together" in refused and "两证结果须一并交付" in refused
-    assert "SF1234567890" in refused and "北京市朝阳区某路1号</textarea>" in refused
+    assert Case.objects.get(pk=work.pk).status == CaseStatus.READY
     produced(residence, ps_handler, ps_leader)
     response = as_(clerk).post(url(work), mail, follow=True)
     assert "SF1234567890" in response.content.decode()

@@ -27,6 +27,7 @@ MY_APPLICATIONS = "/my/applications/"
 STAFF_LINKS = {
     "/staff/pre-examination/",
     "/staff/window/",
+    "/staff/hand-over/",
     "/staff/cases/",
     "/staff/supervision/",
     "/admin/",
@@ -36,8 +37,8 @@ STAFF_LINKS = {
 HOMES = [
     ("examiner", "/staff/pre-examination/", {"/staff/pre-examination/"}),
     ("qingdao.examiner", "/staff/pre-examination/", {"/staff/pre-examination/"}),
-    ("clerk", "/staff/window/", {"/staff/window/"}),
-    ("qingdao.clerk", "/staff/window/", {"/staff/window/"}),
+    ("clerk", "/staff/window/", {"/staff/window/", "/staff/hand-over/"}),
+    ("qingdao.clerk", "/staff/window/", {"/staff/window/", "/staff/hand-over/"}),
     ("exit-entry.handler", "/staff/cases/", {"/staff/cases/"}),
     ("beijing.science.leader", "/staff/cases/", {"/staff/cases/"}),
     ("guangxi.exit-entry.handler", "/staff/cases/", {"/staff/cases/"}),
@@ -108,7 +109,11 @@ def test_someone_with_several_places_lands_on_the_list_of_them(demo, english):
     page = english.get("/staff/").content.decode()
     assert "Your places of work" in page
     main = page.split('<main id="main">')[1].split("</main>")[0]
-    assert set(re.findall(r'href="([^"]+)"', main)) == {"/staff/pre-examination/", "/staff/window/"}
+    assert set(re.findall(r'href="([^"]+)"', main)) == {
+        "/staff/pre-examination/",
+        "/staff/window/",
+        "/staff/hand-over/",
+    }
 
 
 def test_the_list_of_places_is_refused_to_an_applicant(demo, english):

@@ -13,13 +13,13 @@ from django.utils import timezone
 from onestop.accounts.models import Role
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
-from onestop.refusals import Refused
+from onestop.refusals import NotAllowed, Refused
 from onestop.rules import bundles, results
 
 from . import steps
 from .models import Case, CaseStatus
 from .payments import unpaid
-from .workflow import append_event, transition
+from .workflow import append_event, open_actions, roles_on_case, transition
 
 
 def review(case: Case, handler, *, note: str = "") -> Case:
@@ -112,9 +112,7 @@ def produce(case: Case, handler, *, number: str, valid_from: date, valid_until: 
 def _tell_when_ready(case: Case) -> None:
     """Once the results the applicant collects together are all ready, tell them once."""
     application = case.application
-    together = bool(application.bundle_version_id) and bundles.delivers_together(
-        application.bundle_version
-    )
+    together = delivers_together(application)
     cases = [case]
     if together:
         cases = list(
@@ -170,6 +168,76 @@ def _share(case: Case, actor) -> None:
         )
 
 
+def delivers_together(application) -> bool:
+    """Whether the application's bundle hands its results over together (002 §4c)."""
+    return bool(application.bundle_version_id) and bundles.delivers_together(
+        application.bundle_version
+    )
+
+
+def _delivered_with(case: Case, *, lock: bool = False) -> list[Case]:
+    """The cases one delivery of `case` hands over: where the bundle hands its results over
+    together (two permits, 002 §4c), every case of the application not refused."""
+    if not delivers_together(case.application):
+        return [case]
+    found = Case.objects.filter(application_id=case.application_id).exclude(
+        status=CaseStatus.REJECTED
+    )
+    if lock:
+        found = found.select_for_update()
+    return list(found.select_related("matter_version__matter").prefetch_related("payments"))
+
+
+def _not_together(cases: list[Case]) -> Refused | None:
+    waiting = [c for c in cases if c.status != CaseStatus.READY]
+    if not waiting:
+        return None
+    return Refused(
+        "delivery.results_not_together",
+        "The results are handed over together: "
+        + _matters(waiting, chinese=False)
+        + " not ready yet (002 §4c).",
+        "两证结果须一并交付：" + _matters(waiting, chinese=True) + "尚未办结（002 §4c）。",
+    )
+
+
+def _fees_owing(cases: list[Case]) -> Refused | None:
+    """Each fee still owing, named as the catalog names it, with its matter and amount."""
+    owing = [(c.matter_version, f) for c in cases for f in unpaid(c)]
+    if not owing:
+        return None
+    return Refused(
+        "delivery.fees_owing",
+        "Fees are paid before the result is handed over (004 item 35): "
+        + "; ".join(f"{v.name_en}: {f['item_en']}, {f['amount_cny']} CNY" for v, f in owing)
+        + ".",
+        "交付结果前须缴清费用（004 item 35）："
+        + "；".join(f"{v.name_zh}：{f['item_zh']}{f['amount_cny']}元" for v, f in owing)
+        + "。",
+    )
+
+
+def delivery_blocked(case: Case, acting_user) -> Refused | None:
+    """What would refuse `acting_user`'s delivery of `case` whatever the method: results of
+    the bundle not ready, fees owing, or a case delivered with it that is not theirs to
+    deliver (a department's handler and the other department's case). None: it goes through
+    once the method's details are given. The pages offer the delivery only then."""
+    if case.status != CaseStatus.READY:
+        return None
+    cases = _delivered_with(case)
+    refused = _not_together(cases) or _fees_owing(cases)
+    if refused:
+        return refused
+    for each in cases:
+        if not open_actions(each, roles_on_case(acting_user, each)).get("deliver"):
+            return NotAllowed(
+                "case.role_not_allowed",
+                "Your roles do not allow this on this case.",
+                "您的角色无权对此案件执行此操作。",
+            )
+    return None
+
+
 @transaction.atomic
 def deliver(
     case: Case,
@@ -199,36 +267,11 @@ def deliver(
             "delivery.unknown_method", "Deliver by pickup or by mail.", "请选择现场领取或邮寄。"
         )
     application = case.application
-    together = bool(application.bundle_version_id) and bundles.delivers_together(
-        application.bundle_version
-    )
-    cases = [case]
-    if together:
-        cases = list(
-            Case.objects.select_for_update()
-            .filter(application=application)
-            .exclude(status=CaseStatus.REJECTED)
-        )
-        waiting = [c for c in cases if c.status != CaseStatus.READY]
-        if waiting:
-            raise Refused(
-                "delivery.results_not_together",
-                "The results are handed over together: "
-                + _matters(waiting, chinese=False)
-                + " not ready yet (002 §4c).",
-                "两证结果须一并交付：" + _matters(waiting, chinese=True) + "尚未办结（002 §4c）。",
-            )
-    owing = [
-        f"{c.matter_version.matter.code}: {f['code']} {f['amount_cny']} CNY"
-        for c in cases
-        for f in unpaid(c)
-    ]
-    if owing:
-        raise Refused(
-            "delivery.fees_owing",
-            "Fees are paid before the result is handed over (004 item 35): " + "; ".join(owing),
-            "交付结果前须缴清费用（004 item 35）：" + "；".join(owing),
-        )
+    together = delivers_together(application)
+    cases = _delivered_with(case, lock=True)
+    refused = _not_together(cases) or _fees_owing(cases)
+    if refused:
+        raise refused
     detail = {
         "method": method,
         "tracking_number": tracking_number.strip(),

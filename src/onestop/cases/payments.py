@@ -20,7 +20,8 @@ def fees_due(case: Case) -> list[dict]:
 
 
 def unpaid(case: Case) -> list[dict]:
-    paid = set(case.payments.values_list("fee_code", flat=True))
+    # All of them, not values_list: a queue prefetches every case's payments at once.
+    paid = {payment.fee_code for payment in case.payments.all()}
     return [f for f in fees_due(case) if f["code"] not in paid]
 
 

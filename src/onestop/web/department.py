@@ -308,6 +308,11 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
                 "matter_version__matter", "department"
             )
         )
+    # Offered only where it goes through: fees owing, results not together or another
+    # department's case refuse it, and the window's hand-over page records the fees.
+    blocked = decisions.delivery_blocked(case, user) if possible["deliver"] else None
+    if blocked:
+        possible = {**possible, "deliver": False}
     row = queues.with_time_left([case], timezone.localdate())[0]
     spec = steps.steps(case.matter_version).get(case.status)
     return {
@@ -323,6 +328,8 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
             for code, result in sorted(case.shared_results.items())
         ],
         "possible": possible,
+        "delivery_blocked": shown(blocked) if blocked else [],
+        "window_clerk": Role.WINDOW_CLERK in held,
         "sources": {action: edge.source_document for action, edge in edges(case).items()},
         "reviewed_by_me": case.reviewed_by_id == user.pk,
         "refusal_proposed": refusal_proposed(case),

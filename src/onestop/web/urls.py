@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("onestop.web.urls_applicant")),
     path("", include("onestop.web.urls_booking")),
     path("", include("onestop.web.urls_window")),
+    path("", include("onestop.web.urls_handover")),
     path("", include("onestop.web.urls_department")),
     path("", include("onestop.web.urls_documents")),
 ]

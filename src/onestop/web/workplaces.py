@@ -2,7 +2,8 @@
 they land on after signing in, and the short page of places of someone with several.
 
 Each place names the roles that open it, as its view checks them (web/window.py,
-web/department.py, web/staff.py, the admin's `is_staff` gate), so that no link shown answers 403.
+web/handover.py, web/department.py, web/staff.py, the admin's `is_staff` gate), so that no link
+shown answers 403.
 """
 
 from dataclasses import dataclass
@@ -50,6 +51,15 @@ PLACES = (
         _("Window"),
         _("Find an application or a booking by its number, accept and hand over."),
         frozenset({Role.WINDOW_CLERK}),
+    ),
+    Place(
+        "hand-over",
+        "web:hand-over-queue",
+        _("Hand-over"),
+        _("Results ready in your regions: the fees to record, then pickup or mail."),
+        frozenset({Role.WINDOW_CLERK}),
+        # The window stays the clerk's desk; the hand-over is one link away in the header.
+        is_desk=False,
     ),
     Place(
         "cases",

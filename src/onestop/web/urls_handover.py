@@ -1,0 +1,11 @@
+"""The window clerk's hand-over: the queue of ready results and one application's fees and
+hand-over (web/handover.py)."""
+
+from django.urls import path
+
+from . import handover
+
+urlpatterns = [
+    path("staff/hand-over/", handover.queue, name="hand-over-queue"),
+    path("staff/hand-over/<str:number>/", handover.hand_over_page, name="hand-over"),
+]
