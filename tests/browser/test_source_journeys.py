@@ -16,8 +16,7 @@ Everyone signs in through the real pages, staff with the code of their demo devi
 
 import os
 import re
-import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -48,9 +47,9 @@ class Source:
     filer: str
     form: dict
     answers: dict
+    departments: tuple[str, ...] = ("public_security",)
     fees: tuple[int, ...] = ()
     together: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 EMPLOYEE_FORM = {**FORM, "employer_credit_code": DEMO_EMPLOYER["credit_code"]}
@@ -79,6 +78,7 @@ SOURCES = {
         "handler",
         EMPLOYEE_FORM,
         profile("B"),
+        departments=("science_technology", "public_security"),
         together=True,
     ),
     "003": Source(
@@ -88,6 +88,7 @@ SOURCES = {
         "handler",
         {**EMPLOYEE_FORM, "address_in_china": "青岛市市南区某路1号"},
         profile("B"),
+        departments=("science_technology", "public_security", "human_resources"),
     ),
     "004": Source(
         "004",
@@ -141,12 +142,18 @@ def signed_in(journey, name: str, username: str, language: str):
     return person
 
 
+# The one journey whose page stands for each kind in the docs' pictures.
+PICTURED = {"department-case": "002", "hand-over": "001"}
+
+
 def keep(person, kind: str, source: str) -> None:
-    """The page just checked, for the docs' pictures (with ONESTOP_DOCS_PICTURES=1)."""
-    if os.environ.get("ONESTOP_DOCS_PICTURES") == "1" and person.viewport == "desktop":
+    """The page just checked, for the docs' pictures (with ONESTOP_DOCS_PICTURES=1), in 64
+    colours to keep the file small."""
+    pictured = PICTURED.get(kind) == source and person.viewport == "desktop"
+    if os.environ.get("ONESTOP_DOCS_PICTURES") == "1" and pictured:
         DOCS.mkdir(parents=True, exist_ok=True)
         target = DOCS / f"{kind}-{source}-{person.language}-desktop.png"
-        shutil.copy(person.last_shot, target)
+        Image.open(person.last_shot).convert("RGB").quantize(colors=64).save(target, optimize=True)
 
 
 def click_header(page, href: str) -> None:
@@ -276,7 +283,7 @@ def departments_decide(source: Source, journey, number: str, language: str) -> N
     produces the document; a department with several cases (Qingdao's human resources) works
     them all with one sign-in per person."""
     cases = routed_cases(number)
-    assert cases
+    assert {case.department.code for case in cases} == set(source.departments)
     by_department: dict[str, list] = {}
     for case in cases:
         by_department.setdefault(case.department.code, []).append(case)
