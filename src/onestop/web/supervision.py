@@ -116,10 +116,10 @@ def supervision(request, held):
     unusual reading of personal data by staff (supervision/unusual.py, 004 廉政风险点); every
     figure within the filters, every number a link to its cases."""
     where, form, chosen = _scope(request, held)
-    return render(request, "web/department/supervision.html", _figures(where, form, chosen, held))
+    return render(request, "web/department/supervision.html", _figures(where, form, chosen))
 
 
-def _figures(where: scope.Scope, form, chosen: dict, held) -> dict:
+def _figures(where: scope.Scope, form, chosen: dict) -> dict:
     cases, today = where.cases(), timezone.localdate()
     codes = where.region_codes()
     return {
@@ -231,7 +231,7 @@ def supervision_export(request, held):
     """The figures of the page as shown, within its filters, as CSV or XLSX; audited."""
     where, form, chosen = _scope(request, held)
     file_format = _format(request)
-    shown = _figures(where, form, chosen, held)
+    shown = _figures(where, form, chosen)
     reads.export(
         request.user,
         roles.staff_role(sorted(held)),
