@@ -189,6 +189,9 @@ EXPECTED = {
     # the 404 of a file of another matter there.
     "web:staff-case-file": Rule(get={**CASE_READERS, **roles("administrator", relations=BEIJING)}),
     "web:supervision": Rule(get=roles("supervisor", "administrator")),
+    "web:supervision-cases": Rule(get=roles("supervisor", "administrator")),
+    "web:supervision-export": Rule(get=roles("supervisor", "administrator")),
+    "web:supervision-cases-export": Rule(get=roles("supervisor", "administrator")),
     "web:staff-calendar": Rule(get=ADMINISTRATOR),  # Django's staff flag (is_staff)
     "web:staff-home": Rule(get=roles(*STAFF)),  # web/workplaces.py: any place of staff work
     # The API's documents.

@@ -15,7 +15,7 @@ from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.workdays.models import Pause
 from onestop.workdays.selectors import calendar_for
 
-from ..clients import as_, post
+from ..clients import as_
 from ..factories import ApplicationFactory, CaseFactory, cases_of, person, regional, staff
 
 pytestmark = pytest.mark.django_db
@@ -393,81 +393,3 @@ def test_the_window_and_the_supervisor_read_the_case_without_department_decision
         page = as_(user).get(url(residence)).content.decode()
         assert residence.application.number in page
         assert 'value="review"' not in page and 'value="pause"' not in page
-
-
-# Supervision
-
-
-def test_supervision_shows_zero_for_the_must_be_zero_counters_and_counts_notices(
-    cases, supervisor, handler_x, examiner
-):
-    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
-    item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}
-    for _ in range(2):
-        post(
-            as_(examiner),
-            f"/api/v1/applications/{number}/pre-examination",
-            {"decision": "correct", "items": [item]},
-        )
-        post(as_(handler_x), f"/api/v1/applications/{number}/resubmit", {})
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert '<td data-label="Count" id="refusals-without-reasons"><strong>0</strong></td>' in page
-    assert '<td data-label="Count" id="same-person"><strong>0</strong></td>' in page
-    assert '<dd id="notice-count">2</dd>' in page
-    assert '<dd id="notice-flagged"><strong class="overdue">1</strong></dd>' in page
-    assert f'href="/staff/applications/{number}/notices/2/"' in page
-
-
-def test_supervision_counts_what_was_written_around_the_domain(cases, supervisor, ps_handler):
-    residence = cases["residence_permit"]
-    CaseEvent.objects.create(case=residence, sequence=99, kind="reject", actor=ps_handler, role="x")
-    Case.objects.filter(pk=residence.pk).update(reviewed_by=ps_handler, approved_by=ps_handler)
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert 'id="refusals-without-reasons"><strong class="overdue">1</strong>' in page
-    assert 'id="same-person"><strong class="overdue">1</strong>' in page
-
-
-def test_supervision_counts_open_cases_overdue_and_the_on_time_rate(
-    cases, supervisor, ps_handler, ps_leader, handler_x, examiner, clerk
-):
-    on_time = cases["residence_permit"]
-    late = CaseFactory(
-        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
-    )
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert '<td data-label="Review by the handling officer">2</td>' in page  # public security
-    # One residence permit was promised for yesterday and is produced today: late.
-    Case.objects.filter(pk=late.pk).update(planned_due=timezone.localdate() - timedelta(days=1))
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert "Overdue (1)" in page and f'href="{url(late)}"' in page
-    produced(on_time, ps_handler, ps_leader)
-    produced(late, ps_handler, ps_leader)
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert "Overdue (0)" in page
-    assert '<td data-label="Produced">2</td>' in page and '<td data-label="On time">1</td>' in page
-    assert "<strong>50%</strong>" in page
-    assert "the date of the first 'produce' event" in page
-
-
-def test_supervision_is_refused_to_department_staff_and_the_window(
-    ps_handler, clerk, client, django_user_model
-):
-    assert as_(ps_handler).get("/staff/supervision/").status_code == 403
-    assert as_(clerk).get("/staff/supervision/").status_code == 403
-    assert client.get("/staff/supervision/").status_code == 302
-    admin = django_user_model.objects.create_superuser("root", password="a-long-enough-password")
-    assert as_(admin).get("/staff/supervision/").status_code == 200
-
-
-def test_supervision_asks_the_same_queries_however_many_cases(
-    cases, supervisor, django_assert_max_num_queries
-):
-    reader = as_(supervisor)
-    Case.objects.filter(pk=cases["residence_permit"].pk).update(step_due="2026-01-05")
-    with CaptureQueriesContext(connection) as few:
-        reader.get("/staff/supervision/")
-    more = CaseFactory.create_batch(20)
-    Case.objects.filter(pk__in=[c.pk for c in more]).update(step_due="2026-01-05")
-    with django_assert_max_num_queries(len(few)):
-        page = reader.get("/staff/supervision/").content.decode()
-    assert "Overdue (21)" in page

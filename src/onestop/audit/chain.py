@@ -47,6 +47,10 @@ DETAIL_KEYS = frozenset(
         "channel",  # a notification's channel code (email, sms), never the address
         "date",  # a day of the calendar (a holiday, an adjusted working day), never a person's
         "year",  # a calendar year
+        "figure",  # what a supervisor exported: "figures", or the figure whose cases were listed
+        "format",  # an export's file format: csv, xlsx
+        "accepted_from",  # the first and last day of acceptance an export was filtered by
+        "accepted_to",
     }
 )
 MAX_DETAIL_TEXT = 80

@@ -105,6 +105,27 @@ def upload_read(user, upload, role: str | None) -> None:
     )
 
 
+def export(user, role: str, *, figure: str, file_format: str, filters: dict) -> None:
+    """`user` exported, in the staff `role`, the supervision figures or the cases behind one
+    (`figure`) as `file_format`, filtered by `filters` (codes and days: region, department,
+    matter, accepted_from, accepted_to). Every export is recorded, even twice in one request:
+    it names what left the platform, never the rows themselves."""
+    detail = {"figure": figure, "format": file_format}
+    for key in ("matter", "accepted_from", "accepted_to"):
+        if filters.get(key):
+            detail[key] = str(filters[key])
+    append(
+        f"export.supervision.{'figures' if figure == 'figures' else 'cases'}",
+        actor=user,
+        actor_role=role,
+        object_type="supervision",
+        object_ref=figure,
+        region=filters.get("region") or "",
+        department=filters.get("department") or "",
+        detail=detail,
+    )
+
+
 def admin_read(user, role: str, view: str, model, object_id) -> None:
     """`user` was shown `model`'s records in the Django admin: its list, one object's page, its
     history or its delete confirmation (`view`), or the chain's verification. Anyone, whatever

@@ -1,5 +1,6 @@
-"""Pages of department handlers and leaders, and of supervisors: the case queue, one case with
-the decisions its step allows, and the supervision overview (004 附件1; 004 items 35, 36).
+"""Pages of department handlers and leaders: the case queue and one case with the decisions its
+step allows (004 附件1; 004 items 35, 36); supervisors read the case page too (web/supervision.py
+has their own pages).
 
 Thin: cases/* decide and check the role on every write; these views only choose the page to
 show. The queue is refused (403) to a person holding no department role; a case is shown only
@@ -22,7 +23,6 @@ from django.views.decorators.cache import never_cache
 
 from onestop.accounts import roles
 from onestop.accounts.models import DEPARTMENT_STAFF, Role
-from onestop.applications.models import Application
 from onestop.audit import reads
 from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
@@ -32,7 +32,6 @@ from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import Refused
 from onestop.rules import bundles, results
-from onestop.supervision import overview, statistics, unusual
 
 from . import case_file
 from .refusals import shown
@@ -390,46 +389,3 @@ def _detail(event: CaseEvent, departments: dict) -> str:
 
 def _label(choices, value: str) -> str:
     return choices(value).label if value in choices.values else value
-
-
-# Supervision
-
-
-@_signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
-def supervision(request, held):
-    """Open cases per department and step, the overdue, the on-time rate, repeated correction
-    notices (004 item 36.4), two counters that must stay at zero: refusals without reasons
-    (004 item 36.5) and review and decision by one person (004 廉政风险点), and unusual reading
-    of personal data by staff (supervision/unusual.py, 004 廉政风险点)."""
-    everywhere = Role.ADMINISTRATOR in held
-    regions = roles.regions_of(request.user, Role.SUPERVISOR)
-    supervised = {r.pk for r in regions}
-    cases = Case.objects.all() if everywhere else Case.objects.filter(region_id__in=supervised)
-    applications = Application.objects.filter(number__isnull=False)
-    if not everywhere:
-        applications = applications.filter(region_id__in=supervised)
-    today = timezone.localdate()
-    return render(
-        request,
-        "web/department/supervision.html",
-        {
-            "today": today,
-            "open_steps": _open_steps(OPEN),
-            "open": overview.open_counts(cases),
-            **_with_steps(overview.overdue(cases, today)),
-            "on_time": overview.on_time(cases),
-            **overview.notices(applications),
-            **overview.must_be_zero(cases),
-            **unusual.unusual_reads(None if everywhere else [r.code for r in regions], today),
-            "linked": supervised,
-            "linked_codes": {r.code for r in regions},
-            "charts": statistics.charts(None if everywhere else [r.code for r in regions]),
-        },
-    )
-
-
-def _with_steps(overdue: dict) -> dict:
-    """The overdue list with each case's step in words."""
-    for row in overdue["overdue"]:
-        row["step"] = _step(row["case"])
-    return overdue
