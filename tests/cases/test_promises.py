@@ -8,15 +8,20 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onestop import paperwork
+from onestop.accounts.administrators import acting_role
+from onestop.accounts.demo import ensure_demo_accounts
 from onestop.applications.models import Application
 from onestop.cases import acceptance
 from onestop.cases.models import Case
+from onestop.catalog import selectors
+from onestop.catalog.publishing import copy_to_draft, publish
 from onestop.workdays.selectors import calendar_for
 
 from ..documents.flows import squeezed, text_of
@@ -171,3 +176,39 @@ def test_the_receipt_is_never_valid_before_the_latest_case_is_due(
         work = calendar_for("beijing")
         assert accepted.receipt_valid_until == work.add_working_days(max(dues), 5).due
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def editor(tmp_path, monkeypatch):
+    monkeypatch.setenv("ONESTOP_DEMO_PASSWORD", "demo-password-for-tests")
+    ensure_demo_accounts(tmp_path)
+    return User.objects.get(username="catalog.editor")
+
+
+def test_a_step_budget_longer_than_the_promise_ends_with_it(
+    editor, monkeypatch, handler_x, examiner, clerk
+):
+    # A version whose review step is budgeted 9 working days, as a flow could say.
+    draft = copy_to_draft(
+        selectors.matter_version(selectors.region("beijing"), "residence_permit.issue"),
+        editor,
+        acting_role=acting_role(editor),
+    )
+    draft.content["flow"] = [
+        {
+            "code": "handler_review",
+            "name": {"zh": "承办人审查", "en": "Handler review"},
+            "working_days": 9,
+            "source": "000 §七",
+        }
+    ]
+    draft.save()
+    assert publish(draft, editor, acting_role=acting_role(editor)).is_published
+    accepted_on(monkeypatch, WEDNESDAY_BEFORE_NATIONAL_DAY)
+    application = ApplicationFactory(
+        accepted=True, filed_by=handler_x, examiner=examiner, clerk=clerk
+    )
+    residence = cases_of(application)["residence_permit"]
+    assert residence.matter_version_id == draft.pk
+    # Nine working days would end on 19 October; the promise ends on 13 October.
+    assert residence.planned_due == residence.step_due == date(2026, 10, 13)
