@@ -277,15 +277,18 @@ def test_accepting_with_every_original_routes_two_cases_and_prints_the_receipt(
     for text in (
         application.acceptance_number,
         application.receipt_valid_until.isoformat(),
-        "at most 7 days",
-        "004 item 35",
+        "plus 5 working days of delivery",
+        "及送达5个工作日",
+        "002 §6 (3); 004 附件1",
+        "5 working days",
+        "5个工作日",
         "this receipt lets you stay legally",
         "凭本受理回执在境内合法居留",
         "002 §6 (3)",
         "Public security exit-entry administration",
         "公安机关出入境管理部门",
         "Science and technology department (foreign experts)",
-        "000 §七",
+        "002 §4c",
     ):
         assert text in printed, text
     assert as_(handler_x).get(response["Location"]).status_code == 200  # the applicant's copy

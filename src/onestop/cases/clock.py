@@ -24,9 +24,12 @@ def refresh(case: Case, *, step_entered_on: date | None = None, paused_pause=Non
     clock runs again)."""
     work = calendar_for(case.region.code)
     if step_entered_on is not None:
-        days = steps.budget(case.matter_version, case.status)[0]
+        days, counted, _ = steps.budget(case.matter_version, case.status)
         case.step_started_on = step_entered_on
         case.step_due = work.add_working_days(step_entered_on, days).due if days else None
+        # A step counted in the promise fits inside it: never due after the case (002 §4c).
+        if counted and case.step_due and case.planned_due and case.step_due > case.planned_due:
+            case.step_due = case.planned_due
     lost = 0
     if paused_pause is not None:
         lost = work.working_days_between(

@@ -19,14 +19,16 @@ from .models import Case, CaseStatus
 def route(application: Application, actor) -> list[Case]:
     work = calendar_for(application.region.code)
     start = application.accepted_on
+    bundle = bundle_version(application)
     # The region's routing limit, e.g. 2 working days after acceptance (003 第十六条).
-    routing_days, routing_source = bundles.routing_working_days(bundle_version(application))
+    routing_days, routing_source = bundles.routing_working_days(bundle)
     routing_due = work.add_working_days(start, routing_days).due if routing_days else None
     profile = Profile.model_validate(application.profile)
     cases = []
     for covered in application.covered.select_related("matter_version__matter__department"):
         version = covered.matter_version
-        limit = time_limits.of_matter(version, profile)
+        # The bundle's promise binds its cases (002 §4c), else the matter's own limit.
+        limit = time_limits.of_case(version, bundle, profile)
         working_days = limit.working_days if limit else None
         source = (limit.source if limit else None) or ""
         planned = statutory = None

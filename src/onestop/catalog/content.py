@@ -252,10 +252,19 @@ class NumberFormat(Typed):
     source: str
 
 
+class ReceiptCover(Typed):
+    """The receipt is valid through the application's latest case due date plus the working
+    days of delivery: it proves legal stay while the passport is kept (002 §6 (3))."""
+
+    delivery_working_days: int = Field(ge=0)
+    source: str
+
+
 class WindowRules(Typed):
     """A region's rules of the window (national default, region overlay; region.yaml)."""
 
     receipt_validity_days: Days | None = None
+    receipt_covers_due: ReceiptCover | None = None
     legal_stay_note: Words | None = None
     application_number: NumberFormat | None = None
     acceptance_number: NumberFormat | None = None

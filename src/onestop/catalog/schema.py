@@ -823,6 +823,7 @@ class Checker:
         """A region's window rules; any key may be left to the national default."""
         keys = {
             "receipt_validity_days",
+            "receipt_covers_due",
             "legal_stay_note",
             "application_number",
             "acceptance_number",
@@ -835,6 +836,15 @@ class Checker:
             if self.mapping(days, k_what, node, {"value", "source"}, {"value", "source"}):
                 self.source(days, k_what)
                 self.positive_int(days, "value", k_what)
+        if "receipt_covers_due" in node:
+            cover = node["receipt_covers_due"]
+            k_what = f"{what} receipt_covers_due"
+            keys = {"delivery_working_days", "source"}
+            if self.mapping(cover, k_what, node, keys, keys):
+                self.source(cover, k_what)
+                days = cover.get("delivery_working_days")
+                if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+                    self.add(cover, f"{k_what}: delivery_working_days must be a whole number >= 0")
         if "legal_stay_note" in node:
             self.text(node["legal_stay_note"], f"{what} legal_stay_note", node)
         for key in ("application_number", "acceptance_number"):

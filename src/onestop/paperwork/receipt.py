@@ -1,5 +1,6 @@
-"""The acceptance receipt (受理回执): valid at most 7 days (004 item 35); while the passport is
-kept it lets the applicant stay legally (002 §6 (3))."""
+"""The acceptance receipt (受理回执): valid at most 7 days (004 item 35), or through the
+promised date plus delivery where the region reads 002 §6 (3) so; while the passport is kept
+it lets the applicant stay legally (002 §6 (3))."""
 
 from onestop.applications.models import Application
 from onestop.documents.pdf import layout
@@ -30,6 +31,19 @@ def _date(day) -> str:
     return day.isoformat() if day else "—"
 
 
+def _promised(case):
+    """The promised date with the working days it counts, e.g. 5 (002 §4c)."""
+    if not case.planned_due:
+        return "—"
+    days = case.deadline.working_days if case.deadline else None
+    if not days:
+        return _date(case.planned_due)
+    return words(
+        f"{_date(case.planned_due)}（{days}个工作日）",
+        f"{_date(case.planned_due)} ({days} working days)",
+    )
+
+
 def receipt_pdf(application: Application) -> bytes:
     """The receipt of an accepted application; NotIssued before acceptance."""
     if not application.acceptance_number:
@@ -44,18 +58,20 @@ def receipt_pdf(application: Application) -> bytes:
         progress_url=facts.progress_url(),
     )
     region = application.region
-    days, source = window.receipt_validity_days(region), window.receipt_validity_source(region)
-    validity = words(
-        f"{_date(application.receipt_valid_until)}（最长{days}日）",
-        f"at most {days} days ({source})",
+    cases = list(
+        application.cases.select_related("department", "matter_version", "deadline").order_by("pk")
     )
-    cases = application.cases.select_related("department", "matter_version").order_by("pk")
+    covers = window.receipt_validity_words(
+        region, [c.planned_due or c.statutory_due for c in cases]
+    )
+    valid_until = _date(application.receipt_valid_until)
+    validity = words(f"{valid_until}（{covers['zh']}）", f"{valid_until}: {covers['en']}")
     rows = [
         [
             words(c.matter_version.name_zh, c.matter_version.name_en),
             words(c.department.name_zh, c.department.name_en),
             _date(c.routing_due),
-            _date(c.planned_due),
+            _promised(c),
             layout.sourced(_date(c.statutory_due), c.time_limit_source),
         ]
         for c in cases

@@ -130,7 +130,8 @@ def case_progress(application: Application, today=None) -> list[dict]:
     today = today or timezone.localdate()
     work = calendar_for(application.region.code)
     rows = []
-    for case in application.cases.select_related("matter_version__matter", "department"):
+    cases = application.cases.select_related("matter_version__matter", "department", "deadline")
+    for case in cases:
         due = case.planned_due or case.statutory_due
         running = case.status in _DECIDING and not case.paused and due is not None
         left = urgency.working_days_left(work, today, due) if running else None
@@ -150,6 +151,9 @@ def case_progress(application: Application, today=None) -> list[dict]:
                 "due_provisional": case.due_provisional,
                 "steps": _steps(case, list(case_steps.steps(case.matter_version).values())),
                 "due": due,
+                # The working days the case was promised in, e.g. 5 for two permits (002 §4c).
+                "promised_working_days": case.deadline.working_days if case.deadline else None,
+                "time_limit_source": case.time_limit_source,
                 "paused": case.paused,
                 "working_days_left": left,
                 "overdue_working_days": -left if left is not None and left < 0 else None,

@@ -225,11 +225,13 @@ def upload_file(request, number, upload_id):
 @login_required
 @never_cache
 def receipt(request, number):
-    """The acceptance receipt (受理回执): valid at most 7 days (004 item 35); while the passport is
-    kept it lets the applicant stay legally (002 §6 (3))."""
+    """The acceptance receipt (受理回执): valid at most 7 days (004 item 35), or through the
+    promised date plus delivery (002 §6 (3)); while the passport is kept it lets the applicant
+    stay legally (002 §6 (3))."""
     application = get_application_for(request.user, number=number)
     if not application.acceptance_number:
         raise Http404
+    cases = application.cases.select_related("department", "matter_version", "deadline")
     return render(
         request,
         "web/window/receipt.html",
@@ -237,10 +239,11 @@ def receipt(request, number):
             "application": application,
             "applicant": _applicant(application),
             "covered": [c.matter_version for c in _covered(application)],
-            "cases": application.cases.select_related("department", "matter_version"),
+            "cases": cases,
             "legal_stay_note": window.legal_stay_note(application.region),
-            "receipt_days": window.receipt_validity_days(application.region),
-            "receipt_source": window.receipt_validity_source(application.region),
+            "receipt_covers": window.receipt_validity_words(
+                application.region, [c.planned_due or c.statutory_due for c in cases]
+            ),
         },
     )
 
