@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import department
+from . import department, opinions
 
 urlpatterns = [
     path("staff/cases/", department.case_queue, name="staff-cases"),
@@ -12,5 +12,7 @@ urlpatterns = [
         department.case_file_download,
         name="staff-case-file",
     ),
+    path("staff/opinions/", opinions.opinion_list, name="staff-opinions"),
+    path("staff/opinions/<int:opinion_id>/", opinions.opinion_page, name="staff-opinion"),
     path("staff/supervision/", department.supervision, name="supervision"),
 ]
