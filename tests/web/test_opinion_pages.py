@@ -64,6 +64,9 @@ def test_the_case_page_offers_the_other_departments_by_name(work_permit, st_hand
     # Not its own department.
     assert 'value="science_technology"' not in page
     assert "No opinion asked on this case" in page
+    # What the version's rules say of an answer's time and the clock (case_steps.yaml).
+    assert "No source sets a time limit for the answer." in page
+    assert "This case's clock runs on while the answer is awaited." in page
 
 
 def test_asked_answered_and_read_in_the_asking_case_history(work_permit, st_handler, hr_handler):

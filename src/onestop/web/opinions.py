@@ -102,7 +102,8 @@ def on_case(case: Case, held: list[str]) -> dict:
         "may_ask": True,
         "opinions": rows,
         "departments": departments,
-        "opinion_source": steps.opinion_rules(case.matter_version).get("source", ""),
+        # Whether the answer has a time limit and stops the case's clock: the version's rules.
+        "opinion_rules": steps.opinion_rules(case.matter_version),
     }
 
 
