@@ -1,7 +1,8 @@
 """Staff reads of personal data: an application, a case or an uploaded file opened by a
-pre-examiner, window clerk, supervisor, department handler or leader, or an administrator
-(GB/T 22239-2019 security audit: every user, important user behaviour; 004 廉政风险点); and
-every read of a record in the Django admin, by anyone (`admin_read`).
+pre-examiner, window clerk, supervisor, department handler or leader, or an administrator; an
+opinion opened by the department it is asked of (GB/T 22239-2019 security audit: every user,
+important user behaviour; 004 廉政风险点); and every read of a record in the Django admin, by
+anyone (`admin_read`).
 
 The access functions call these once they have found the record the reader may see
 (applications.access.get_application_for, the case pages and API, the file downloads), with the
@@ -80,6 +81,29 @@ def case_read(user, case, role: str | None) -> None:
             "region": case.region.code,
             "department": case.department.code,
             "detail": {"status": case.status, "application": case.application.number or ""},
+        },
+    )
+
+
+def opinion_read(user, opinion, role: str | None) -> None:
+    """`user` opened an opinion asked of their department in `role`: its question names what
+    the asking department chose to tell, which may be personal data. The entry names the
+    opinion, the asked department, and the application and matter of the case it is asked on."""
+    case = opinion.case
+    _read(
+        user,
+        role,
+        "read.opinion",
+        "opinion",
+        str(opinion.pk),
+        lambda: {
+            "region": case.region.code,
+            "department": opinion.asked_department.code,
+            "detail": {
+                "application": case.application.number or "",
+                "matter": case.matter_version.matter.code,
+                "status": "answered" if opinion.answered_at else "asked",
+            },
         },
     )
 

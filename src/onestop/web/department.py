@@ -33,7 +33,7 @@ from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import Refused
 from onestop.rules import bundles, results
 
-from . import case_file
+from . import case_file, opinions
 from .refusals import shown
 
 PAGE_SIZE = 50
@@ -174,6 +174,10 @@ def case_page(request, pk: int):
             errors = _errors(exc, action)
         else:
             messages.success(request, _("Done: %(what)s") % {"what": CASE_EVENT_LABELS[action]})
+            return redirect("web:staff-case", pk=case.pk)
+    elif action == opinions.ASK:
+        errors = opinions.ask(request, case)
+        if not errors:
             return redirect("web:staff-case", pk=case.pk)
     return render(
         request,
@@ -340,6 +344,7 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
         "validity_words": results.validity_words(case.matter_version),
         "requested_validity_days": application.profile.get("requested_validity_days"),
         "history": _history(case),
+        **opinions.on_case(case, held),
         "sections": case_file.form_sections(application),
         "materials": case_file.matter_materials(application, case.matter_version.matter.code),
         "timeline": case_file.timeline_rows(application),
@@ -356,6 +361,7 @@ def _history(case: Case) -> list[dict]:
     departments = {}
     if any(e.kind in ("result_received", "result_shared") for e in events):
         departments = {d.code: d.name for d in Department.objects.all()}
+    asked = opinions.in_history(case, events)
     return [
         {
             "at": e.at,
@@ -364,6 +370,7 @@ def _history(case: Case) -> list[dict]:
             "to_status": _label(CaseStatus, e.to_status) if e.to_status else "",
             "reason": e.reason,
             "detail": _detail(e, departments),
+            **asked.get(e.pk, {}),
         }
         for e in events
     ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import department, supervision
+from . import department, opinions, supervision
 
 urlpatterns = [
     path("staff/cases/", department.case_queue, name="staff-cases"),
@@ -20,4 +20,6 @@ urlpatterns = [
         supervision.supervision_cases_export,
         name="supervision-cases-export",
     ),
+    path("staff/opinions/", opinions.opinion_list, name="staff-opinions"),
+    path("staff/opinions/<int:opinion_id>/", opinions.opinion_page, name="staff-opinion"),
 ]
