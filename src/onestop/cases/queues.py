@@ -1,7 +1,6 @@
 """Reads: a department's queue, ordered by working-day due date, with the time left; searched
 and filtered, and read a page at a time after the last row shown (keyset paging)."""
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +9,7 @@ from django.db.models import F, Q
 
 from onestop.accounts.models import DEPARTMENT_STAFF
 from onestop.applications.identifiers import normalised
+from onestop.applications.names import applicant_name, folded, masked_passport, name_matches
 from onestop.applications.protected import blind_index
 from onestop.catalog.models import MatterVersion, Region, VersionStatus
 from onestop.workdays.selectors import calendar_for
@@ -136,40 +136,6 @@ class Page:
     after: tuple[date, int] | None
 
 
-def applicant_name(form: dict) -> str:
-    """The applicant's name as the one form gives it: surname and given name, then the Chinese
-    name in brackets when there is one."""
-    latin = " ".join(p for p in (form.get("surname"), form.get("given_name")) if p)
-    chinese = form.get("chinese_name") or ""
-    if latin and chinese:
-        return f"{latin} ({chinese})"
-    return latin or chinese
-
-
-def masked_passport(number: str | None) -> str:
-    """The passport number with every character but the last 4 hidden; all hidden when it is
-    no longer than 4."""
-    number = normalised(number)
-    if not number:
-        return ""
-    shown = number[-4:] if len(number) > 4 else ""
-    return "•" * (len(number) - len(shown)) + shown
-
-
-def _folded(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
-
-
-def _name_matches(form: dict, needle: str) -> bool:
-    """Whether `needle` (folded) is part of the name, in either order of surname and given
-    name, or of the Chinese name."""
-    surname, given = form.get("surname") or "", form.get("given_name") or ""
-    return any(
-        needle in _folded(text)
-        for text in (f"{surname} {given}", f"{given} {surname}", form.get("chinese_name") or "")
-    )
-
-
 def _urgency(user, wanted: str, today: date) -> Q:
     """The cases of `user`'s regions marked `wanted` today, on the queue's own date column:
     overdue before today, due soon from today to DUE_SOON_WORKING_DAYS working days ahead in
@@ -225,11 +191,11 @@ def search(user, wanted: Search, *, today: date, after=None, size: int = PAGE_SI
     if after is not None:
         due, pk = after
         cases = cases.filter(Q(queue_due__gt=due) | Q(queue_due=due, pk__gt=pk))
-    needle = _folded(wanted.name)
+    needle = folded(wanted.name)
     if needle:
         found = []
         for case in cases.iterator(chunk_size=NAME_CHUNK):
-            if _name_matches(case.application.form, needle):
+            if name_matches(case.application.form, needle):
                 found.append(case)
                 if len(found) > size:
                     break
