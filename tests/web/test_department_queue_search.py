@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from onestop.accounts.models import Role
+from onestop.audit.chain import verify
 from onestop.audit.models import AuditEntry
 from onestop.cases.models import Case
 from onestop.workdays.selectors import calendar_for
@@ -94,6 +95,7 @@ def test_names_shown_are_audited_as_reads_of_the_applications(people, ps_handler
         )
     )
     assert read == {case.application.number for case in people.values()}
+    assert verify().intact  # appended together, still one unbroken chain
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.WINDOW_CLERK, Role.PRE_EXAMINER])
