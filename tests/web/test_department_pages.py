@@ -104,31 +104,35 @@ def test_the_queue_filters_by_step(cases, ps_handler):
     assert "No case is waiting for you." in page
 
 
-def test_the_queue_pages_by_50_with_the_same_queries_for_1_case_or_61(
-    cases, ps_handler, django_assert_max_num_queries
-):
+def _work_queries(reader, path: str) -> tuple[int, str]:
+    """The queries of a queue page apart from its audit writes (one read recorded per name
+    shown, audit/reads.py: applications_listed), and the page."""
+    with CaptureQueriesContext(connection) as captured:
+        page = reader.get(path).content.decode()
+    return len([q for q in captured.captured_queries if "audit_" not in q["sql"]]), page
+
+
+def test_the_queue_pages_by_50_with_the_same_queries_for_1_case_or_61(cases, ps_handler):
     reader = as_(ps_handler)
-    with CaptureQueriesContext(connection) as one:
-        reader.get("/staff/cases/")
+    one, _ = _work_queries(reader, "/staff/cases/")
     # Sixty more at each step the handler acts on: review, production, handing over.
     CaseFactory.create_batch(40)
     CaseFactory.create_batch(10, production=True)
     CaseFactory.create_batch(10, ready=True)
-    with django_assert_max_num_queries(len(one)):
-        first = reader.get("/staff/cases/").content.decode()
-    with django_assert_max_num_queries(len(one)):
-        second = reader.get("/staff/cases/?page=2").content.decode()
-    assert len(CASE_LINK.findall(first)) == 50 and "Page 1 of 2" in first
-    assert len(CASE_LINK.findall(second)) == 11 and "Page 2 of 2" in second
+    queries, first = _work_queries(reader, "/staff/cases/")
+    assert queries <= one
+    after = re.search(r'href="\?after=([^"]+)" rel="next"', first).group(1)
+    queries, second = _work_queries(reader, f"/staff/cases/?after={after}")
+    assert queries <= one
+    assert len(CASE_LINK.findall(first)) == 50 and "Next page" in first
+    assert len(CASE_LINK.findall(second)) == 11 and "Next page" not in second
+    assert "First page" in second
 
 
-def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(
-    ps_leader, django_assert_max_num_queries
-):
+def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(ps_leader):
     CaseFactory(approval=True)
     reader = as_(ps_leader)
-    with CaptureQueriesContext(connection) as one:
-        reader.get("/staff/cases/")
+    one, _ = _work_queries(reader, "/staff/cases/")
     CaseFactory.create_batch(15, approval=True)
     for case in CaseFactory.create_batch(4):  # refusals proposed, waiting for the leader
         decisions.propose_refusal(
@@ -136,8 +140,8 @@ def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(
             regional(Role.DEPARTMENT_HANDLER, case.region, case.department),
             reasons="The employer's letter is not signed",
         )
-    with django_assert_max_num_queries(len(one)):
-        page = reader.get("/staff/cases/").content.decode()
+    queries, page = _work_queries(reader, "/staff/cases/")
+    assert queries <= one
     assert len(CASE_LINK.findall(page)) == 20
 
 

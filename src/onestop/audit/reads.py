@@ -14,7 +14,7 @@ request each object is recorded once, however often the request's code asks for 
 
 from contextvars import ContextVar
 
-from .chain import append
+from .chain import append, append_all
 
 # The (reader, action, object) already recorded in this request; None outside a request.
 _recorded: ContextVar[set | None] = ContextVar("audit_reads_recorded", default=None)
@@ -67,6 +67,27 @@ def application_read(user, application, role: str | None) -> None:
         application_ref(application),
         lambda: {"region": application.region.code, "detail": {"status": application.status}},
     )
+
+
+def applications_listed(user, listed) -> None:
+    """`user` was shown the applicant's name on a list (a department's queue): each
+    (application, staff role) of `listed` recorded as a read of the application, once a
+    request, all in one append (chain.append_all)."""
+    entries = [
+        {
+            "action": "read.application",
+            "actor": user,
+            "actor_role": role,
+            "object_type": "application",
+            "object_ref": application_ref(application),
+            "region": application.region.code,
+            "detail": {"status": application.status},
+        }
+        for application, role in listed
+        if role is not None
+        and _first_time((user.pk, "read.application", "application", application_ref(application)))
+    ]
+    append_all(entries)
 
 
 def case_read(user, case, role: str | None) -> None:

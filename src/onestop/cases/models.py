@@ -24,6 +24,11 @@ class CaseStatus(models.TextChoices):
     REJECTED = "rejected", _("Refused")
 
 
+# A case still being worked on: decided, produced or waiting to be handed over. Finished cases
+# (delivered, refused) keep their last due date, so the queue index leaves them out.
+OPEN_STATUSES = (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION, CaseStatus.READY)
+
+
 class Case(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="cases")
     matter_version = models.ForeignKey(MatterVersion, on_delete=models.PROTECT)
@@ -74,7 +79,13 @@ class Case(models.Model):
         indexes = [
             # The department queues: one region and department, nearest due first, ties by id,
             # so the first page is read off the index, not sorted from every case due that day.
-            models.Index(fields=["region", "department", "queue_due", "id"], name="case_queue_id"),
+            # Open cases only: finished ones keep a past due date and would otherwise be read
+            # (and filtered out) ahead of every waiting case.
+            models.Index(
+                fields=["region", "department", "queue_due", "id"],
+                name="case_queue_open",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self):

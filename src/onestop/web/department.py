@@ -13,7 +13,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,8 +34,6 @@ from onestop.rules import bundles, results
 
 from . import case_file, opinions
 from .refusals import shown
-
-PAGE_SIZE = 50
 
 CASE_EVENT_LABELS = {
     "review": gettext_lazy("Reviewed"),
@@ -106,33 +103,103 @@ def _open_steps(statuses) -> list[dict]:
 # The queue
 
 
+# The session key of the queue's search. Its terms are personal data (a name, a passport
+# number): they are posted, kept here and never put in a URL.
+QUEUE_SEARCH = "case_queue_search"
+SEARCH_FIELDS = {
+    "number": (("Application number", "申请编号"), NUMBER),
+    "name": (("Applicant's name", "申请人姓名"), LINE),
+    "passport": (("Passport number", "护照号码"), NUMBER),
+}
+
+
 @_signed_in_holding(*DEPARTMENT_STAFF)
 def case_queue(request, held):
-    """The cases waiting for what the user does, nearest step due date first, 50 a page."""
+    """The cases waiting for what the user does, nearest step due date first, 50 a page, each
+    with the applicant's name and the passport number's last 4 characters (a read of the
+    application, audited: audit/reads.py).
+
+    Searching by application number, part of the applicant's name or passport number is a
+    POST: the terms are kept in the session and the answer is a redirect to the queue's bare
+    address, so they appear in no URL, no server log line and no browser history; "Clear"
+    forgets them. The filters (step, matter, due soon or overdue) and the position (`after`:
+    the last row's due date and case id, keyset paging that never counts the table) are no
+    personal data and stay in the query string."""
+    if request.method == "POST":
+        if "clear" in request.POST:
+            request.session.pop(QUEUE_SEARCH, None)
+            return redirect("web:staff-cases")
+        entered = {name: request.POST.get(name, "").strip() for name in SEARCH_FIELDS}
+        try:
+            for name, (label, bound) in SEARCH_FIELDS.items():
+                found = refusal(label, entered[name], max_length=bound)
+                if found:
+                    raise Refused("input.text_not_storable", *found, field=name)
+        except Refused as exc:
+            return _queue_page(request, held, entered, shown(exc, anchor="search"), status=400)
+        request.session[QUEUE_SEARCH] = {k: v for k, v in entered.items() if v}
+        return redirect("web:staff-cases")
+    return _queue_page(request, held, request.session.get(QUEUE_SEARCH) or {}, [])
+
+
+def _queue_page(request, held, entered: dict, errors: list, status: int = 200):
     offered = [
         s for role, statuses in queues.acts_on_in_force().items() if role in held for s in statuses
     ]
-    status = request.GET.get("status") or None
-    if status not in offered:
-        status = None
-    page = Paginator(queues.queue(request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    matters = {v.matter.code: v for v in queues.matters_of(request.user)}
+    wanted = queues.Search(
+        number=entered.get("number", "") if not errors else "",
+        name=entered.get("name", "") if not errors else "",
+        passport=entered.get("passport", "") if not errors else "",
+        status=_one_of(request.GET.get("status"), offered),
+        matter=_one_of(request.GET.get("matter"), matters),
+        urgency=_one_of(request.GET.get("urgency"), queues.URGENCIES),
     )
-    rows = queues.with_time_left(page.object_list, timezone.localdate())
-    for row in rows:
-        row["step"] = _step(row["case"])
-    choices = _open_steps(offered)
+    page = queues.search(
+        request.user, wanted, today=timezone.localdate(), after=_after(request.GET.get("after"))
+    )
+    where = {
+        (a.region_id, a.department_id): a.role
+        for a in roles.assignments(request.user)
+        if a.role in DEPARTMENT_STAFF
+    }
+    reads.applications_listed(
+        request.user,
+        [
+            (row["case"].application, where.get((row["case"].region_id, row["case"].department_id)))
+            for row in page.rows
+        ],
+    )
     return render(
         request,
         "web/department/queue.html",
         {
-            "rows": rows,
-            "page": page,
-            "status": status,
-            "choices": choices,
+            "rows": page.rows,
+            "after": f"{page.after[0].isoformat()}.{page.after[1]}" if page.after else None,
+            "paged": "after" in request.GET,
+            "wanted": wanted,
+            "entered": entered,
+            "errors": errors,
+            "choices": _open_steps(offered),
+            "matters": list(matters.values()),
             "due_soon_working_days": urgency.DUE_SOON_WORKING_DAYS,
         },
+        status=status,
     )
+
+
+def _one_of(value: str | None, allowed):
+    return value if value and value in allowed else None
+
+
+def _after(value: str | None) -> tuple[date, int] | None:
+    """The position "YYYY-MM-DD.<case id>" of the `after` parameter; None (the first page) for
+    anything else."""
+    due, _, pk = (value or "").partition(".")
+    try:
+        return date.fromisoformat(due), int(pk)
+    except ValueError:
+        return None
 
 
 # One case

@@ -28,6 +28,7 @@ from onestop.applications.access import get_application_for, roles_on
 from onestop.applications.drafts import materials_of
 from onestop.applications.form import sections_for, whole
 from onestop.applications.models import Application, NoticeStage, Status
+from onestop.applications.names import applicant_name, masked_passport
 from onestop.applications.workflow import TRANSITIONS
 from onestop.appointments import selectors as appointments
 from onestop.appointments.booking import record_visit
@@ -78,7 +79,9 @@ def _role_required(role: str):
 
 @_role_required(Role.PRE_EXAMINER)
 def queue(request):
-    """Submitted applications of the examiner's regions, the nearest working-day due date first."""
+    """Submitted applications of the examiner's regions, the nearest working-day due date first,
+    each with the applicant's name and the passport number's last 4 characters: a read of the
+    application, audited (audit/reads.py)."""
     applications = list(selectors.pre_examination_queue(request.user))
     names = {}
     for region in {a.region for a in applications}:
@@ -96,9 +99,12 @@ def queue(request):
             ),
             "category": _category(a),
             "overdue": a.pre_examination_due is not None and a.pre_examination_due < today,
+            "name": applicant_name(a.form),
+            "passport": masked_passport(a.form.get("passport_number")),
         }
         for a in applications
     ]
+    reads.applications_listed(request.user, [(a, Role.PRE_EXAMINER) for a in applications])
     return render(request, "web/window/queue.html", {"rows": rows})
 
 
