@@ -236,6 +236,8 @@ class BundleContent(Typed):
     eligibility: list[Requirement] = []
     exempt_materials: list[Exemption] = []
     deliver_together: Flag | None = None
+    # What the official form carries in its blank space for the bundle (002 §4a).
+    form_note: Words | None = None
     appointment_after: AppointmentAfter | None = None
     # The one form's sections (schema.py checks them), read by applications/form.py.
     form: list[dict[str, Any]] | None = None

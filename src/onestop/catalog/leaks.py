@@ -80,7 +80,7 @@ class Leaks:
         found = []
         for document in {d for d, owner in self.region_of.items() if owner and owner != region}:
             # Not a part of a longer number, a date or a document number ("WP-001").
-            for match in re.finditer(rf"(?<![0-9A-Za-z\-./:]){document}(?![0-9])", text):
+            for match in re.finditer(rf"(?<![0-9\-./:]){document}(?![0-9])", text):
                 tail = text[match.end() : match.end() + 24]
                 if not _inherited_text(document + tail, self.inherits.get(region, [])):
                     found.append(f"{document}{tail}")

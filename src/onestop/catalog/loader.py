@@ -432,6 +432,7 @@ def _check_leaks(checker: Checker, raw, region: str, catalog: Catalog) -> None:
             if r == region
         ),
         ("window", {**catalog.window, **plain(raw.get("window") or {})}),
+        ("name and offers", plain({"name": raw.get("name"), "offers": raw.get("offers")})),
     ]
     for what, entry in entries:
         for citation, where in leaks.in_entry(region, entry):

@@ -746,11 +746,14 @@ class Checker:
         "deliver_together",
         "appointment_after",
         "form",
+        "form_note",
     }
 
     def bundle_parts(self, node, what: str) -> None:
         if "form" in node:
             self.form(node["form"], f"{what} form", node)
+        if "form_note" in node:
+            self.text(node["form_note"], f"{what} form_note", node)
         if "name" in node:
             self.text(node["name"], f"{what} name", node)
         if "matters" in node:

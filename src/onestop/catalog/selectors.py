@@ -178,8 +178,10 @@ def guide(version: MatterVersion) -> dict:
                 "description": {"zh": d.description_zh, "en": d.description_en},
                 "handling": {"zh": d.handling_zh, "en": d.handling_en},
             }
-            for d in SourceDefect.objects.all()
+            # Another region's document is not applied here: its defects say nothing here.
+            for d in SourceDefect.objects.select_related("document")
             if version.matter.code in d.matters
+            and d.document.region_code in ("", version.region.code)
         ],
     }
 
