@@ -21,10 +21,7 @@ from ..factories.applications import DEFECTS
 pytestmark = pytest.mark.django_db
 
 CATALOG = read_catalog()
-LEAKS = Leaks(
-    CATALOG.documents,
-    {region: [e["source"] for e in entries] for region, entries in CATALOG.inherits.items()},
-)
+LEAKS = Leaks(CATALOG.documents, CATALOG.inherits)
 OFFERS = [
     (region["code"], kind, offer["code"])
     for region in CATALOG.regions

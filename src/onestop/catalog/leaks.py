@@ -58,9 +58,13 @@ def _inherited_text(citation: str, inherits: Iterable[str]) -> bool:
 class Leaks:
     """The region each document belongs to (sources.yaml) and each region's inherited sources."""
 
-    def __init__(self, documents: Iterable[dict], inherits: dict[str, list[str]]):
+    def __init__(self, documents: Iterable[dict], inherits: dict[str, list[dict]]):
+        """inherits: region -> its `inherits:` entries ({source, what, why})."""
         self.region_of = {str(d["code"]): d.get("region") or "" for d in documents}
-        self.inherits = inherits
+        self.inherits = {
+            region: [part for entry in entries for part in parts(entry.get("source", ""))]
+            for region, entries in inherits.items()
+        }
 
     def foreign(self, region: str, citation: str) -> bool:
         """A citation of another region's document that the region does not inherit."""

@@ -417,9 +417,9 @@ def _read_region(
 
 def _check_leaks(checker: Checker, raw, region: str, catalog: Catalog) -> None:
     """Every rule the region applies cites its own documents or what it inherits by name."""
-    inherits = [e.get("source", "") for e in raw.get("inherits") or [] if isinstance(e, dict)]
     catalog.inherits[region] = plain(raw.get("inherits") or [])
-    leaks = Leaks(catalog.documents, {region: inherits})
+    entries_inherited = [e for e in catalog.inherits[region] if isinstance(e, dict)]
+    leaks = Leaks(catalog.documents, {region: entries_inherited})
     entries = [
         *(
             (f"matter {code!r}", applied(entry))
