@@ -254,11 +254,18 @@ class NumberFormat(Typed):
     source: str
 
 
+class Basis(Typed):
+    """A rule that is only its source: the citation a document prints as its legal basis."""
+
+    source: str
+
+
 class WindowRules(Typed):
     """A region's rules of the window (national default, region overlay; region.yaml)."""
 
     receipt_validity_days: Days | None = None
     legal_stay_note: Words | None = None
+    notice_legal_basis: Basis | None = None
     application_number: NumberFormat | None = None
     acceptance_number: NumberFormat | None = None
 

@@ -855,6 +855,7 @@ class Checker:
         keys = {
             "receipt_validity_days",
             "legal_stay_note",
+            "notice_legal_basis",
             "application_number",
             "acceptance_number",
         }
@@ -868,6 +869,10 @@ class Checker:
                 self.positive_int(days, "value", k_what)
         if "legal_stay_note" in node:
             self.text(node["legal_stay_note"], f"{what} legal_stay_note", node)
+        if "notice_legal_basis" in node:
+            basis, k_what = node["notice_legal_basis"], f"{what} notice_legal_basis"
+            if self.mapping(basis, k_what, node, {"source"}, {"source"}):
+                self.source(basis, k_what)
         for key in ("application_number", "acceptance_number"):
             if key in node:
                 k_what = f"{what} {key}"

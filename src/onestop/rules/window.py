@@ -36,6 +36,12 @@ def legal_stay_source(region: Region) -> str:
     return (note.source or "") if note else ""
 
 
+def notice_legal_basis(region: Region) -> str:
+    """The citation the one-time notice prints as its legal basis; "" where none is given."""
+    basis = content.window(region).notice_legal_basis
+    return basis.source if basis else ""
+
+
 def application_number(region: Region, year: int, serial: int) -> str:
     """The number an application is given on submission."""
     rule = content.window(region).application_number
