@@ -746,11 +746,14 @@ class Checker:
         "deliver_together",
         "appointment_after",
         "form",
+        "form_note",
     }
 
     def bundle_parts(self, node, what: str) -> None:
         if "form" in node:
             self.form(node["form"], f"{what} form", node)
+        if "form_note" in node:
+            self.text(node["form_note"], f"{what} form_note", node)
         if "name" in node:
             self.text(node["name"], f"{what} name", node)
         if "matters" in node:
@@ -819,12 +822,41 @@ class Checker:
         self.code(node, node.get("code"), "bundle", BUNDLE_CODES)
         self.bundle_parts(node, f"bundle {node.get('code')!r}")
 
+    def inherits(self, node, what: str, context) -> None:
+        """The parts of other regions' documents a region applies as its own, each named with
+        what it gives and why the region applies it (docs/adr/0007-region-rule-sets.md)."""
+        if not isinstance(node, list):
+            self.add(context, f"{what} must be a list of {{source, what, why}}", context)
+            return
+        for entry in node:
+            if self.mapping(
+                entry, what, node, {"source", "what", "why"}, {"source", "what", "why"}
+            ):
+                self.source(entry, what)
+                self.text(
+                    entry.get("what"), f"{what} {entry.get('source')!r} what", entry, sourced=False
+                )
+                if not isinstance(entry.get("why"), str) or not entry["why"].strip():
+                    self.add(entry, f"{what} {entry.get('source')!r}: why must be text")
+
+    def without(self, node, what: str, context) -> None:
+        """The parts of the national baseline a region does not apply: a matter's part
+        ("interview") or one of its fields ("fields.conditions")."""
+        if not isinstance(node, list) or not all(isinstance(key, str) for key in node):
+            self.add(context, f"{what} must be a list of part names", context)
+            return
+        for key in node:
+            part, _, field = key.partition(".")
+            if part not in self.MATTER_PARTS or (field and part != "fields"):
+                self.add(context, f"{what}: {key!r} is not a part of a matter", context)
+
     def window(self, node, what: str, context) -> None:
         """A region's window rules; any key may be left to the national default."""
         keys = {
             "receipt_validity_days",
             "receipt_covers_due",
             "legal_stay_note",
+            "notice_legal_basis",
             "application_number",
             "acceptance_number",
         }
@@ -847,6 +879,10 @@ class Checker:
                     self.add(cover, f"{k_what}: delivery_working_days must be a whole number >= 0")
         if "legal_stay_note" in node:
             self.text(node["legal_stay_note"], f"{what} legal_stay_note", node)
+        if "notice_legal_basis" in node:
+            basis, k_what = node["notice_legal_basis"], f"{what} notice_legal_basis"
+            if self.mapping(basis, k_what, node, {"source"}, {"source"}):
+                self.source(basis, k_what)
         for key in ("application_number", "acceptance_number"):
             if key in node:
                 k_what = f"{what} {key}"

@@ -1,11 +1,12 @@
 """The acceptance receipt (受理回执): valid at most 7 days (004 item 35), or through the
 promised date plus delivery where the region reads 002 §6 (3) so; while the passport is kept
-it lets the applicant stay legally (002 §6 (3))."""
+it lets the applicant stay legally (002 §6 (3)). Each citation is the region's own or one its
+region.yaml inherits (docs/adr/0007-region-rule-sets.md)."""
 
 from onestop.applications.models import Application
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
-from onestop.rules import window
+from onestop.rules import bundles, window
 
 from . import facts
 
@@ -86,14 +87,15 @@ def receipt_pdf(application: Application) -> bytes:
                 (VALID_UNTIL, validity),
             ]
         ),
-        layout.heading(CASES, source="003 第十六条"),
+        # Routing cites the region's own limit (003 第十六条 in Qingdao), none where not given.
+        layout.heading(CASES, source=bundles.routing_working_days(application.bundle_version)[1]),
         layout.space(2),
         layout.data_table(
             COLUMNS, rows, [48 * mm, 48 * mm, 26 * mm, 26 * mm, layout.WIDTH - 148 * mm]
         ),
         layout.space(1),
         *layout.note(WORKING_DAYS),
-        layout.heading(LEGAL_STAY, source="002 §6 (3)"),
+        layout.heading(LEGAL_STAY, source=window.legal_stay_source(region)),
         layout.space(2),
         *layout.note(window.legal_stay_note(region)),
     ]

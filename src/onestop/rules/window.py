@@ -65,6 +65,18 @@ def legal_stay_note(region: Region) -> dict | None:
     return note.pair() if note else None
 
 
+def legal_stay_source(region: Region) -> str:
+    """The source of the legal-stay note: the region's own or the one it inherits."""
+    note = content.window(region).legal_stay_note
+    return (note.source or "") if note else ""
+
+
+def notice_legal_basis(region: Region) -> str:
+    """The citation the one-time notice prints as its legal basis; "" where none is given."""
+    basis = content.window(region).notice_legal_basis
+    return basis.source if basis else ""
+
+
 def application_number(region: Region, year: int, serial: int) -> str:
     """The number an application is given on submission."""
     rule = content.window(region).application_number
