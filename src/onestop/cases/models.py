@@ -22,6 +22,10 @@ class CaseStatus(models.TextChoices):
     READY = "ready", _("Ready for pickup or mail")
     DELIVERED = "delivered", _("Delivered")
     REJECTED = "rejected", _("Refused")
+    # Steps some tables add (catalog case_steps): waiting for another case of the application
+    # (003 第十五条), and decided by the Ministry of Public Security (001 三).
+    WAITING = "waiting", _("Waiting for another department's result")
+    MINISTRY = "ministry", _("Reported to the Ministry of Public Security for approval")
 
 
 class Case(models.Model):

@@ -7,6 +7,7 @@ from onestop.catalog import content
 from onestop.catalog.content import TimeLimits
 from onestop.catalog.models import MatterVersion
 
+from .eligibility import requirements
 from .evaluator import first
 from .profile import Profile, facts
 from .words import depends_on
@@ -60,3 +61,17 @@ def time_limit(limits: TimeLimits | None, values: dict) -> TimeLimit | None:
 def of_matter(version: MatterVersion, profile: Profile) -> TimeLimit | None:
     """A matter's limit for this applicant, under the version given."""
     return time_limit(content.of(version).time_limits, facts(profile, version.matter.code))
+
+
+def of_case(version: MatterVersion, profile: Profile) -> TimeLimit | None:
+    """The limit a case of this applicant runs under: the matter's, else that of the first
+    route the applicant meets which sets one (001 四: 30 working days to report a Zhongguancun
+    high-level talent to the Ministry)."""
+    found = of_matter(version, profile)
+    if found is not None:
+        return found
+    values = facts(profile, version.matter.code)
+    for route in content.of(version).routes:
+        if route.time_limits and requirements(route.requirements, values)[0].value is True:
+            return time_limit(route.time_limits, values)
+    return None
