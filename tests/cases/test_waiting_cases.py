@@ -110,3 +110,23 @@ def test_the_readings_of_003_are_recorded_with_both_sides():
 def test_a_residence_permit_applied_for_alone_starts_at_once():
     application = ApplicationFactory(accepted=True, region="qingdao", matter="residence_permit.issue")
     assert cases_of(application)["residence_permit"].status == CaseStatus.REVIEW
+
+
+@pytest.mark.parametrize(("nationality", "eligible"), [("USA", True), ("CHN", False)])
+def test_the_qingdao_service_is_for_foreign_nationals(client, nationality, eligible):
+    """003 第四条: the service's persons are not of PRC nationality."""
+    body = client.post(
+        "/api/v1/checklist",
+        {
+            "region": "qingdao",
+            "bundle": "foreigner_work",
+            "profile": {"nationality": nationality, "has_mainland_household_registration": False},
+        },
+        content_type="application/json",
+    ).json()
+    assert "nationality" not in body["missing_facts"]
+    if eligible:
+        assert body["eligible"] is not False  # other facts may still be missing
+    else:
+        assert body["eligible"] is False
+        assert any(r["source"] == "003 第四条" for r in body["reasons"])
