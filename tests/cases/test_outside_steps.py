@@ -53,9 +53,7 @@ def test_the_city_approval_reports_the_case_to_the_ministry_with_no_clock_of_our
     assert case.status == CaseStatus.MINISTRY
     assert case.step_due is None and case.queue_due == NO_DUE_DATE
     # The applicant hears the Ministry's decision, not the city's report.
-    assert not Outbox.objects.filter(
-        application=case.application, kind=Kind.DECISION
-    ).exists()
+    assert not Outbox.objects.filter(application=case.application, kind=Kind.DECISION).exists()
 
 
 def test_the_ministry_approval_recorded_goes_on_to_production(case):

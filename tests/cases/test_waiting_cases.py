@@ -108,7 +108,9 @@ def test_the_readings_of_003_are_recorded_with_both_sides():
 
 
 def test_a_residence_permit_applied_for_alone_starts_at_once():
-    application = ApplicationFactory(accepted=True, region="qingdao", matter="residence_permit.issue")
+    application = ApplicationFactory(
+        accepted=True, region="qingdao", matter="residence_permit.issue"
+    )
     assert cases_of(application)["residence_permit"].status == CaseStatus.REVIEW
 
 
