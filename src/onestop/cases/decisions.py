@@ -1,7 +1,7 @@
 """Department decisions on a case: review, approve, propose a refusal and refuse, send back,
-record the decision of an authority outside the city, produce (and share the result), deliver, pause and resume, and `decide`, the one dispatch the case
-page and the API share. Every function acts through workflow.transition or records its own
-event, in one transaction."""
+record the decision of an authority outside the city, produce (and share the result), deliver,
+pause and resume, and `decide`, the one dispatch the case page and the API share. Every function
+acts through workflow.transition or records its own event, in one transaction."""
 
 import hashlib
 import json
