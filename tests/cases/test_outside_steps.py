@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from onestop.accounts.models import Role
 from onestop.cases import decisions
 from onestop.cases.models import NO_DUE_DATE, Case, CaseEvent, CaseStatus
+from onestop.cases.queues import queue
 from onestop.cases.workflow import edges, transition
 from onestop.notifications.models import Kind, Outbox
 from onestop.refusals import NotAllowed
@@ -111,3 +112,9 @@ def test_the_ministry_step_takes_no_pause(case):
     case = at_ministry(case)
     with pytest.raises(ValidationError):
         decisions.pause(case, ps(Role.DEPARTMENT_HANDLER), reason="Expert review")
+
+
+def test_the_exit_entry_staff_find_the_cases_at_the_ministry_in_their_queue(case):
+    case = at_ministry(case)
+    for role in (Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_LEADER):
+        assert [c.pk for c in queue(ps(role), status=CaseStatus.MINISTRY)] == [case.pk]

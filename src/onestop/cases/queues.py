@@ -11,8 +11,16 @@ from onestop.workdays.selectors import calendar_for
 from . import steps, urgency
 from .models import Case, CaseStatus
 
-# A case still being worked on: decided, produced or waiting to be handed over.
-OPEN = (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION, CaseStatus.READY)
+# A case still being worked on: waiting for another case, decided, with the Ministry, produced or
+# waiting to be handed over.
+OPEN = (
+    CaseStatus.WAITING,
+    CaseStatus.REVIEW,
+    CaseStatus.APPROVAL,
+    CaseStatus.MINISTRY,
+    CaseStatus.PRODUCTION,
+    CaseStatus.READY,
+)
 
 
 def acts_on(versions) -> dict[str, tuple[str, ...]]:
