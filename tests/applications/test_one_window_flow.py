@@ -226,7 +226,8 @@ def test_qingdao_routes_within_2_working_days(qingdao_clerk):
         {
             "region": "qingdao",
             "bundle": "foreigner_work",
-            "profile": {"has_mainland_household_registration": False},
+            # A foreign national (003 第四条).
+            "profile": {"has_mainland_household_registration": False, "nationality": "USA"},
             "form": FORM,
         },
     )

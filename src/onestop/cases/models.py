@@ -22,11 +22,23 @@ class CaseStatus(models.TextChoices):
     READY = "ready", _("Ready for pickup or mail")
     DELIVERED = "delivered", _("Delivered")
     REJECTED = "rejected", _("Refused")
+    # Steps some tables add (catalog case_steps): waiting for another case of the application
+    # (003 第十五条), and decided by the Ministry of Public Security (001 三).
+    WAITING = "waiting", _("Waiting for another department's result")
+    MINISTRY = "ministry", _("Reported to the Ministry of Public Security for approval")
 
 
-# A case still being worked on: decided, produced or waiting to be handed over. Finished cases
-# (delivered, refused) keep their last due date, so the queue index leaves them out.
-OPEN_STATUSES = (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION, CaseStatus.READY)
+# A case still being worked on: waiting for another case, decided, with the Ministry, produced or
+# waiting to be handed over. Finished cases (delivered, refused) keep their last due date, so the
+# queue index leaves them out.
+OPEN_STATUSES = (
+    CaseStatus.WAITING,
+    CaseStatus.REVIEW,
+    CaseStatus.APPROVAL,
+    CaseStatus.MINISTRY,
+    CaseStatus.PRODUCTION,
+    CaseStatus.READY,
+)
 
 
 class Case(models.Model):

@@ -94,7 +94,12 @@ CASE_ACTIONS = (
     "deliver",
     "pause",
     "resume",
+    # An authority outside the city decides at an `outside` step; its staff record what it decided.
+    "record_approval",
+    "record_refusal",
 )
+# The actions every table has; the others only a table with an `outside` step.
+OUTSIDE_ACTIONS = ("record_approval", "record_refusal")
 CASE_ROLES = ("department_handler", "department_leader", "window_clerk")
 ORIGINAL_OR_COPY = ("original", "copy", "original_and_copy", "copy_with_original_for_check")
 FEE_PER = ("person", "card")
@@ -515,7 +520,7 @@ class Checker:
                 step,
                 f"{what} step",
                 node,
-                {"code", "name", "budget_from_flow", "source"},
+                {"code", "name", "budget_from_flow", "outside", "waits_for", "source"},
                 {"code", "name", "source"},
             ):
                 self.code(step, step.get("code"), f"{what} step")
@@ -524,6 +529,11 @@ class Checker:
                 )
                 self.source(step, f"{what} step {step.get('code')!r}")
                 codes.append(step.get("code"))
+                if "outside" in step:
+                    self.outside_step(step["outside"], f"{what} step {step.get('code')!r}", step)
+        for step in node["steps"]:
+            if isinstance(step, dict) and "waits_for" in step:
+                self.waits_for(step["waits_for"], f"{what} step {step.get('code')!r}", codes)
         for end in node["ends"]:
             self.code(node, end, f"{what} end")
         reached = set(codes) | set(node["ends"])
@@ -555,8 +565,32 @@ class Checker:
                 self.add(action, f"{a_what}: not_by {action['not_by']!r} is not a step")
             if not isinstance(action.get("needs_reasons", False), bool):
                 self.add(action, f"{a_what}: needs_reasons must be true or false")
-        for missing in sorted(set(CASE_ACTIONS) - seen):
+        outside = any(isinstance(s, dict) and "outside" in s for s in node["steps"])
+        needed = set(CASE_ACTIONS) if outside else set(CASE_ACTIONS) - set(OUTSIDE_ACTIONS)
+        for missing in sorted(needed - seen):
             self.add(node, f"{what}: no action {missing!r}", context)
+
+    def outside_step(self, node, what: str, context) -> None:
+        """A step decided by an authority outside the city: who, and what the applicant is told
+        to expect, since no working-day clock of ours runs there (001 办理时限: 等通知)."""
+        if not self.mapping(
+            node, f"{what} outside", context, {"authority", "expected"}, {"authority", "expected"}
+        ):
+            return
+        self.text(node.get("authority"), f"{what} outside authority", node, sourced=False)
+        self.text(node.get("expected"), f"{what} outside expected", node, sourced=False)
+
+    def waits_for(self, node, what: str, codes: list) -> None:
+        """A step at which a case waits for an action on another case of the same application
+        (003 第十五条), and the step it starts at then."""
+        keys = {"family", "action", "then", "source"}
+        if not self.mapping(node, f"{what} waits_for", node, keys, keys):
+            return
+        self.source(node, f"{what} waits_for")
+        self.code(node, node.get("family"), f"{what} waits_for", MATTER_FAMILIES)
+        self.code(node, node.get("action"), f"{what} waits_for", CASE_ACTIONS)
+        if node.get("then") not in codes:
+            self.add(node, f"{what} waits_for: then {node.get('then')!r} is not a step")
 
     def opinions(self, node, what: str, context) -> None:
         """Whether an opinion asked of another department has a due date and stops the clock."""

@@ -193,6 +193,18 @@ def guide(version: MatterVersion) -> dict:
         "appointment": content.get("appointment"),
         "validity": content.get("validity"),
         "routes": routes or None,
+        # Steps an authority outside the city decides, with what to expect (001 三: 等通知).
+        "outside_steps": [
+            {
+                "code": step["code"],
+                "name": step["name"],
+                "authority": step["outside"]["authority"],
+                "expected": step["outside"]["expected"],
+                "source": step["source"],
+            }
+            for step in (content.get("case_steps") or {}).get("steps", [])
+            if step.get("outside")
+        ],
         "halls": region_halls,
         "source_defects": [
             {

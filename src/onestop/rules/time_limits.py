@@ -8,6 +8,7 @@ from onestop.catalog import content
 from onestop.catalog.content import TimeLimits
 from onestop.catalog.models import BundleVersion, MatterVersion
 
+from .eligibility import requirements
 from .evaluator import first
 from .profile import Profile, facts
 from .words import depends_on
@@ -63,6 +64,20 @@ def of_matter(version: MatterVersion, profile: Profile) -> TimeLimit | None:
     return time_limit(content.of(version).time_limits, facts(profile, version.matter.code))
 
 
+def of_matter_or_route(version: MatterVersion, profile: Profile) -> TimeLimit | None:
+    """The limit a case of this applicant runs under: the matter's, else that of the first
+    route the applicant meets which sets one (001 四: 30 working days to report a Zhongguancun
+    high-level talent to the Ministry)."""
+    found = of_matter(version, profile)
+    if found is not None:
+        return found
+    values = facts(profile, version.matter.code)
+    for route in content.of(version).routes:
+        if route.time_limits and requirements(route.requirements, values)[0].value is True:
+            return time_limit(route.time_limits, values)
+    return None
+
+
 def of_bundle(version: BundleVersion, profile: Profile) -> TimeLimit | None:
     """A bundle's own limit for this applicant, e.g. both permits in 5 working days (002 §4c)."""
     return time_limit(content.of(version).time_limits, facts(profile))
@@ -75,7 +90,7 @@ def of_case(
     case (002 §4c: both permits together in 5 working days), the one without a limit of its own
     included; a member's own promise stays where it is shorter. The statutory limit stays the
     matter's own (defects.yaml contradiction_residence_permit_7_or_5_days)."""
-    own = of_matter(version, profile)
+    own = of_matter_or_route(version, profile)
     promise = of_bundle(bundle, profile) if bundle is not None else None
     if promise is None or promise.kind != "promised" or not promise.working_days:
         return own

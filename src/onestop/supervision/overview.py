@@ -15,6 +15,7 @@ from . import on_time as timeliness
 
 # Longest lists on the supervision page; the counts above them are always complete.
 LIST_LIMIT = 100
+NO_CLOCK = (CaseStatus.WAITING, CaseStatus.MINISTRY)
 
 
 def open_counts(cases) -> list[dict]:
@@ -60,7 +61,9 @@ def overdue_cases(cases, today):
     """Open cases whose clock runs and whose step due date has passed, or, before the document
     is produced, whose promised or statutory date has (delivery is outside the promised limit,
     003 第二十一条)."""
-    deciding = [s for s in OPEN if s != CaseStatus.READY]
+    # No clock of ours runs while a case waits for another or is with the Ministry
+    # (cases/clock.py): its limit has not started, or ended with the report (001 四).
+    deciding = [s for s in OPEN if s not in (CaseStatus.READY, *NO_CLOCK)]
     return cases.filter(status__in=OPEN, paused=False).filter(
         Q(step_due__lt=today)
         | Q(status__in=deciding) & (Q(planned_due__lt=today) | Q(statutory_due__lt=today))

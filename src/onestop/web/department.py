@@ -48,6 +48,9 @@ CASE_EVENT_LABELS = {
     "result_shared": gettext_lazy("Result shared with the other departments"),
     "result_received": gettext_lazy("Result received from another department"),
     "payment": gettext_lazy("Fee paid"),
+    "record_approval": gettext_lazy("The Ministry's approval recorded"),
+    "record_refusal": gettext_lazy("The Ministry's refusal recorded"),
+    "start": gettext_lazy("Started after the other department's approval"),
 }
 
 # The decisions a case page offers, by the heading of their form.
@@ -61,6 +64,8 @@ DECISIONS = {
     "deliver": gettext_lazy("Hand over the result"),
     "pause": gettext_lazy("Pause the clock"),
     "resume": gettext_lazy("Resume the clock"),
+    "record_approval": gettext_lazy("Record the Ministry's approval"),
+    "record_refusal": gettext_lazy("Record the Ministry's refusal"),
 }
 
 
@@ -300,6 +305,8 @@ TEXT_FIELDS = {
         "tracking_number": (("Tracking number", "快递单号"), NUMBER, True),
     },
     "pause": {"pause_reason": (("Reason for the pause", "暂停计时的理由"), NOTE, False)},
+    "record_approval": {"record_approval_note": (("Note", "备注"), NOTE, False)},
+    "record_refusal": {"reasons": (("Reasons", "不予批准的理由"), REASONS, False)},
 }
 # A validity the page takes: the years the one form takes (applications/form.py).
 FIRST_YEAR, LAST_YEAR = 1900, 2099
@@ -390,6 +397,7 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
         "application": application,
         "step": _step(case),
         "step_source": spec["source"] if spec else "",
+        "outside": steps.outside(case.matter_version, case.status),
         "time": row,
         "held": [_label(Role, r) for r in held],
         "department_staff": bool(set(held) & set(DEPARTMENT_STAFF)),
