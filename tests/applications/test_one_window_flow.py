@@ -104,12 +104,15 @@ def test_category_b_two_permits_from_filing_to_two_routed_cases(handler_x, exami
     assert accepted.status_code == 200, accepted.json()
     assert accepted.json()["status"] == "accepted"
     application.refresh_from_db()
-    assert application.receipt_valid_until == today + timezone.timedelta(days=7)
     cases = {c.matter_version.matter.code: c for c in Case.objects.filter(application=application)}
+    # Both permits in 5 working days (002 §4c); the receipt covers them plus delivery.
+    promised = work.add_working_days(today, 5).due
+    assert {c.planned_due for c in cases.values()} == {promised}
+    assert application.receipt_valid_until == work.add_working_days(promised, 5).due
     assert cases["work_permit.issue"].department.code == "science_technology"
     assert cases["residence_permit.issue"].department.code == "public_security"
-    assert cases["residence_permit.issue"].planned_due == work.add_working_days(today, 7).due
-    assert cases["residence_permit.issue"].time_limit_source == "000 §七"
+    # Category B alone would take 7 working days (000 §七); the bundle's promise binds it.
+    assert {c.time_limit_source for c in cases.values()} == {"002 §4c"}
     kinds = list(
         Event.objects.filter(application=application)
         .exclude(kind="upload")  # a scan of each material, before the filing
@@ -223,7 +226,8 @@ def test_qingdao_routes_within_2_working_days(qingdao_clerk):
         {
             "region": "qingdao",
             "bundle": "foreigner_work",
-            "profile": {"has_mainland_household_registration": False},
+            # A foreign national (003 第四条).
+            "profile": {"has_mainland_household_registration": False, "nationality": "USA"},
             "form": FORM,
         },
     )

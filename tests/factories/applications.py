@@ -74,8 +74,10 @@ DEFECTS = [
 
 
 def profile(category="B") -> dict:
-    """A worker in the mainland, born 1990, asking for a two-year residence permit."""
+    """A worker in the mainland, born 1990, of the form's nationality, asking for a two-year
+    residence permit."""
     return {
+        "nationality": FORM["nationality"],
         "talent_category": category,
         "in_mainland": True,
         "job_type": "ordinary",

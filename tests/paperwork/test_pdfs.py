@@ -2,6 +2,7 @@
 pypdf: both languages' labels, the applicant's data, the numbers, and nothing that is not
 issued yet (004 附件4, item 35, item 36.5; 000 §十一 4; 002 §6 (3), §6 (5))."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -17,7 +18,7 @@ from onestop.web.management.commands.render_document_samples import render_first
 
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401 - a fixture
 from ..documents.flows import DEPENDENT, both_mailed, decided, squeezed, text_of
-from ..factories import FORM, ApplicationFactory, BookingFactory
+from ..factories import FORM, ApplicationFactory, BookingFactory, advance
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,42 @@ def test_the_form_of_a_booked_application_carries_the_booking_code(handler_x, ex
     ).application
     code = application.bookings.get().code
     text = text_of(paperwork.application_form_pdf(application))
-    assert_shows(text, "预约码", "Booking code", code, "000 §十一 4")
+    assert_shows(text, "预约码", "Booking code", code)
+
+
+def test_the_signed_form_prints_no_source_codes(handler_x):
+    """The form a person signs carries the official form's words only; the sources stay on the
+    guide and in the answers."""
+    text = text_of(
+        paperwork.application_form_pdf(ApplicationFactory(submitted=True, filed_by=handler_x))
+    )
+    assert_shows(
+        text, "请用黑色或蓝色墨水笔填写内容", "Please complete the form in black or blue ink"
+    )
+    assert "§" not in text and "附件" not in text and "item" not in text
+    assert not re.search(r"00[0-4](第|[一二三四五六七八九十]|标题|廉政)", text)
+
+
+def test_the_two_permits_form_carries_the_one_stop_note_in_its_blank_space(handler_x):
+    """002 §4a: "the 'One-Stop Service for Both Permits' plus the signature of the handling
+    person should be indicated in the blank space of the application form"."""
+    text = text_of(
+        paperwork.application_form_pdf(ApplicationFactory(submitted=True, filed_by=handler_x))
+    )
+    assert_shows(
+        text,
+        "备注",
+        "两证联办",
+        "One-Stop Service for Both Permits",
+        "经办人签字",
+        "Signature of the person handling the application",
+    )
+
+
+def test_a_single_matters_form_has_no_one_stop_note():
+    application = ApplicationFactory(submitted=True, matter="residence_permit.issue")
+    text = text_of(paperwork.application_form_pdf(application))
+    assert "One-StopServiceforBothPermits" not in text
 
 
 def test_the_form_without_a_booking_has_no_booking_code(handler_x):
@@ -128,8 +164,9 @@ def test_the_receipt_gives_its_validity_the_cases_and_the_legal_stay_note(cases)
         application.number,
         "Wilson John",
         application.receipt_valid_until.isoformat(),
-        "最长7日",
-        "at most 7 days (004 item 35)",
+        "及送达5个工作日",
+        "plus 5 working days of delivery",
+        "(002 §6 (3); 004 附件1)",
         "工作类居留许可签发",
         "公安机关出入境管理部门",
         "北京市综合受理窗口",
@@ -233,6 +270,18 @@ def test_the_pickup_slip_lists_both_permits_mailed_together_with_the_tracking_nu
         "两证办理结果一并领取或邮寄",
         "002 §4c",
     )
+
+
+def test_the_pickup_slip_of_a_ready_work_permit_lists_the_residence_permit_as_under_review(cases):
+    """Two permits: the work permit produced, the residence permit still at review. The slip
+    lists both (they are handed over together, 002 §4c) and says only the first is ready: the
+    second has no number, no validity and "still under review"."""
+    work = advance(cases["work_permit"], "ready", number="WP-001")
+    text = text_of(paperwork.pickup_slip_pdf(work))
+    assert_shows(text, "WP-001", "已办结，待领取", "Ready for pickup or mail")
+    assert_shows(text, "审核中，尚未办结", "Still under review: not ready yet")
+    assert text.count("Readyforpickupormail") == 1
+    assert "RP-" not in text
 
 
 # What is not issued, and what is never printed

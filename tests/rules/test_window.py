@@ -6,18 +6,33 @@ import pytest
 
 from onestop.catalog.models import Region
 from onestop.rules import window
+from onestop.workdays.selectors import calendar_for
 
 from ..factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("code", ["beijing", "qingdao", "guangxi"])
-def test_every_region_gives_the_receipt_seven_days_from_004(code):
-    region = Region.objects.get(code=code)
+def test_guangxi_gives_the_receipt_seven_days_from_004():
+    region = Region.objects.get(code="guangxi")
     assert window.receipt_validity_days(region) == 7
     assert window.receipt_validity_source(region) == "004 item 35"
-    assert window.receipt_valid_until(region, date(2026, 11, 25)) == date(2026, 12, 2)
+    assert window.receipt_covers_due(region) is None
+    due = [date(2026, 12, 4)]
+    assert window.receipt_valid_until(region, date(2026, 11, 25), due) == date(2026, 12, 2)
+
+
+@pytest.mark.parametrize("code", ["beijing", "qingdao"])
+def test_beijing_and_qingdao_cover_the_latest_due_date_plus_5_working_days(code):
+    region = Region.objects.get(code=code)
+    work = calendar_for(code)
+    cover = window.receipt_covers_due(region)
+    assert cover.delivery_working_days == 5 and cover.source.startswith("002 §6 (3)")
+    # Due Friday 4 December: delivery on 7-11 December.
+    dues = [date(2026, 12, 1), date(2026, 12, 4), None]
+    assert window.receipt_valid_until(region, date(2026, 11, 25), dues, work) == date(2026, 12, 11)
+    # No case with a due date: 004 item 35's 7 days are all there is.
+    assert window.receipt_valid_until(region, date(2026, 11, 25), [None], work) == date(2026, 12, 2)
 
 
 def test_the_legal_stay_note_cites_002():
@@ -34,4 +49,6 @@ def test_numbers_follow_the_region_prefix_and_the_catalog_format():
 def test_acceptance_dates_and_numbers_the_receipt_by_the_catalog():
     application = ApplicationFactory(accepted=True)
     assert application.acceptance_number == f"A{application.number}"
-    assert (application.receipt_valid_until - application.accepted_on).days == 7
+    latest = max(c.planned_due for c in application.cases.all())
+    work = calendar_for("beijing")
+    assert application.receipt_valid_until == work.add_working_days(latest, 5).due

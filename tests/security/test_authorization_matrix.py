@@ -188,7 +188,14 @@ EXPECTED = {
     # materials are shown at the window), so the administrator, who may open that case, gets
     # the 404 of a file of another matter there.
     "web:staff-case-file": Rule(get={**CASE_READERS, **roles("administrator", relations=BEIJING)}),
+    # Opinions asked of a department (web/opinions.py): its handlers and leaders; one opinion
+    # to the department it is asked of only. An empty answer is refused past the gate.
+    "web:staff-opinions": Rule(get=roles("department_handler", "department_leader")),
+    "web:staff-opinion": Rule(get=OPINION_ASKED, post=OPINION_ASKED),
     "web:supervision": Rule(get=roles("supervisor", "administrator")),
+    "web:supervision-cases": Rule(get=roles("supervisor", "administrator")),
+    "web:supervision-export": Rule(get=roles("supervisor", "administrator")),
+    "web:supervision-cases-export": Rule(get=roles("supervisor", "administrator")),
     "web:staff-calendar": Rule(get=ADMINISTRATOR),  # Django's staff flag (is_staff)
     "web:staff-home": Rule(get=roles(*STAFF)),  # web/workplaces.py: any place of staff work
     # The API's documents.

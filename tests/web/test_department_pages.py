@@ -15,7 +15,7 @@ from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.workdays.models import Pause
 from onestop.workdays.selectors import calendar_for
 
-from ..clients import as_, post
+from ..clients import as_
 from ..factories import ApplicationFactory, CaseFactory, cases_of, person, regional, staff
 
 pytestmark = pytest.mark.django_db
@@ -104,31 +104,35 @@ def test_the_queue_filters_by_step(cases, ps_handler):
     assert "No case is waiting for you." in page
 
 
-def test_the_queue_pages_by_50_with_the_same_queries_for_1_case_or_61(
-    cases, ps_handler, django_assert_max_num_queries
-):
+def _work_queries(reader, path: str) -> tuple[int, str]:
+    """The queries of a queue page apart from its audit writes (one read recorded per name
+    shown, audit/reads.py: applications_listed), and the page."""
+    with CaptureQueriesContext(connection) as captured:
+        page = reader.get(path).content.decode()
+    return len([q for q in captured.captured_queries if "audit_" not in q["sql"]]), page
+
+
+def test_the_queue_pages_by_50_with_the_same_queries_for_1_case_or_61(cases, ps_handler):
     reader = as_(ps_handler)
-    with CaptureQueriesContext(connection) as one:
-        reader.get("/staff/cases/")
+    one, _ = _work_queries(reader, "/staff/cases/")
     # Sixty more at each step the handler acts on: review, production, handing over.
     CaseFactory.create_batch(40)
     CaseFactory.create_batch(10, production=True)
     CaseFactory.create_batch(10, ready=True)
-    with django_assert_max_num_queries(len(one)):
-        first = reader.get("/staff/cases/").content.decode()
-    with django_assert_max_num_queries(len(one)):
-        second = reader.get("/staff/cases/?page=2").content.decode()
-    assert len(CASE_LINK.findall(first)) == 50 and "Page 1 of 2" in first
-    assert len(CASE_LINK.findall(second)) == 11 and "Page 2 of 2" in second
+    queries, first = _work_queries(reader, "/staff/cases/")
+    assert queries <= one
+    after = re.search(r'href="\?after=([^"]+)" rel="next"', first).group(1)
+    queries, second = _work_queries(reader, f"/staff/cases/?after={after}")
+    assert queries <= one
+    assert len(CASE_LINK.findall(first)) == 50 and "Next page" in first
+    assert len(CASE_LINK.findall(second)) == 11 and "Next page" not in second
+    assert "First page" in second
 
 
-def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(
-    ps_leader, django_assert_max_num_queries
-):
+def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(ps_leader):
     CaseFactory(approval=True)
     reader = as_(ps_leader)
-    with CaptureQueriesContext(connection) as one:
-        reader.get("/staff/cases/")
+    one, _ = _work_queries(reader, "/staff/cases/")
     CaseFactory.create_batch(15, approval=True)
     for case in CaseFactory.create_batch(4):  # refusals proposed, waiting for the leader
         decisions.propose_refusal(
@@ -136,8 +140,8 @@ def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(
             regional(Role.DEPARTMENT_HANDLER, case.region, case.department),
             reasons="The employer's letter is not signed",
         )
-    with django_assert_max_num_queries(len(one)):
-        page = reader.get("/staff/cases/").content.decode()
+    queries, page = _work_queries(reader, "/staff/cases/")
+    assert queries <= one
     assert len(CASE_LINK.findall(page)) == 20
 
 
@@ -393,81 +397,3 @@ def test_the_window_and_the_supervisor_read_the_case_without_department_decision
         page = as_(user).get(url(residence)).content.decode()
         assert residence.application.number in page
         assert 'value="review"' not in page and 'value="pause"' not in page
-
-
-# Supervision
-
-
-def test_supervision_shows_zero_for_the_must_be_zero_counters_and_counts_notices(
-    cases, supervisor, handler_x, examiner
-):
-    number = ApplicationFactory(submitted=True, filed_by=handler_x).number
-    item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}
-    for _ in range(2):
-        post(
-            as_(examiner),
-            f"/api/v1/applications/{number}/pre-examination",
-            {"decision": "correct", "items": [item]},
-        )
-        post(as_(handler_x), f"/api/v1/applications/{number}/resubmit", {})
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert '<td data-label="Count" id="refusals-without-reasons"><strong>0</strong></td>' in page
-    assert '<td data-label="Count" id="same-person"><strong>0</strong></td>' in page
-    assert '<dd id="notice-count">2</dd>' in page
-    assert '<dd id="notice-flagged"><strong class="overdue">1</strong></dd>' in page
-    assert f'href="/staff/applications/{number}/notices/2/"' in page
-
-
-def test_supervision_counts_what_was_written_around_the_domain(cases, supervisor, ps_handler):
-    residence = cases["residence_permit"]
-    CaseEvent.objects.create(case=residence, sequence=99, kind="reject", actor=ps_handler, role="x")
-    Case.objects.filter(pk=residence.pk).update(reviewed_by=ps_handler, approved_by=ps_handler)
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert 'id="refusals-without-reasons"><strong class="overdue">1</strong>' in page
-    assert 'id="same-person"><strong class="overdue">1</strong>' in page
-
-
-def test_supervision_counts_open_cases_overdue_and_the_on_time_rate(
-    cases, supervisor, ps_handler, ps_leader, handler_x, examiner, clerk
-):
-    on_time = cases["residence_permit"]
-    late = CaseFactory(
-        application__filed_by=handler_x, application__examiner=examiner, application__clerk=clerk
-    )
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert '<td data-label="Review by the handling officer">2</td>' in page  # public security
-    # One residence permit was promised for yesterday and is produced today: late.
-    Case.objects.filter(pk=late.pk).update(planned_due=timezone.localdate() - timedelta(days=1))
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert "Overdue (1)" in page and f'href="{url(late)}"' in page
-    produced(on_time, ps_handler, ps_leader)
-    produced(late, ps_handler, ps_leader)
-    page = as_(supervisor).get("/staff/supervision/").content.decode()
-    assert "Overdue (0)" in page
-    assert '<td data-label="Produced">2</td>' in page and '<td data-label="On time">1</td>' in page
-    assert "<strong>50%</strong>" in page
-    assert "the date of the first 'produce' event" in page
-
-
-def test_supervision_is_refused_to_department_staff_and_the_window(
-    ps_handler, clerk, client, django_user_model
-):
-    assert as_(ps_handler).get("/staff/supervision/").status_code == 403
-    assert as_(clerk).get("/staff/supervision/").status_code == 403
-    assert client.get("/staff/supervision/").status_code == 302
-    admin = django_user_model.objects.create_superuser("root", password="a-long-enough-password")
-    assert as_(admin).get("/staff/supervision/").status_code == 200
-
-
-def test_supervision_asks_the_same_queries_however_many_cases(
-    cases, supervisor, django_assert_max_num_queries
-):
-    reader = as_(supervisor)
-    Case.objects.filter(pk=cases["residence_permit"].pk).update(step_due="2026-01-05")
-    with CaptureQueriesContext(connection) as few:
-        reader.get("/staff/supervision/")
-    more = CaseFactory.create_batch(20)
-    Case.objects.filter(pk__in=[c.pk for c in more]).update(step_due="2026-01-05")
-    with django_assert_max_num_queries(len(few)):
-        page = reader.get("/staff/supervision/").content.decode()
-    assert "Overdue (21)" in page

@@ -29,20 +29,23 @@ STAFF_LINKS = {
     "/staff/window/",
     "/staff/hand-over/",
     "/staff/cases/",
+    "/staff/opinions/",
     "/staff/supervision/",
     "/admin/",
     "/staff/calendar/",
 }
+# A department's staff work on the case queue and answer the opinions asked of them.
+DEPARTMENT_LINKS = {"/staff/cases/", "/staff/opinions/"}
 # username, where they land, the staff links of their header.
 HOMES = [
     ("examiner", "/staff/pre-examination/", {"/staff/pre-examination/"}),
     ("qingdao.examiner", "/staff/pre-examination/", {"/staff/pre-examination/"}),
     ("clerk", "/staff/window/", {"/staff/window/", "/staff/hand-over/"}),
     ("qingdao.clerk", "/staff/window/", {"/staff/window/", "/staff/hand-over/"}),
-    ("exit-entry.handler", "/staff/cases/", {"/staff/cases/"}),
-    ("beijing.science.leader", "/staff/cases/", {"/staff/cases/"}),
-    ("guangxi.exit-entry.handler", "/staff/cases/", {"/staff/cases/"}),
-    ("qingdao.human-resources.leader", "/staff/cases/", {"/staff/cases/"}),
+    ("exit-entry.handler", "/staff/cases/", DEPARTMENT_LINKS),
+    ("beijing.science.leader", "/staff/cases/", DEPARTMENT_LINKS),
+    ("guangxi.exit-entry.handler", "/staff/cases/", DEPARTMENT_LINKS),
+    ("qingdao.human-resources.leader", "/staff/cases/", DEPARTMENT_LINKS),
     ("supervisor", "/staff/supervision/", {"/staff/supervision/"}),
     ("guangxi.supervisor", "/staff/supervision/", {"/staff/supervision/"}),
     ("catalog.editor", "/admin/", {"/admin/", "/staff/calendar/"}),

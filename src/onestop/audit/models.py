@@ -36,7 +36,7 @@ class AuditEntry(models.Model):
         help_text=_("Empty for the system"),
     )
     actor_role = models.CharField(max_length=24, blank=True)
-    # "read.application", "read.case", "read.upload", "decision.<event kind>"
+    # "read.application", "read.case", "read.upload", "read.opinion", "decision.<event kind>"
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=20)
     # The application number (or "draft:<id>" before it has one), the case id, the upload id.

@@ -1,7 +1,8 @@
 """Staff reads of personal data: an application, a case or an uploaded file opened by a
-pre-examiner, window clerk, supervisor, department handler or leader, or an administrator
-(GB/T 22239-2019 security audit: every user, important user behaviour; 004 廉政风险点); and
-every read of a record in the Django admin, by anyone (`admin_read`).
+pre-examiner, window clerk, supervisor, department handler or leader, or an administrator; an
+opinion opened by the department it is asked of (GB/T 22239-2019 security audit: every user,
+important user behaviour; 004 廉政风险点); and every read of a record in the Django admin, by
+anyone (`admin_read`).
 
 The access functions call these once they have found the record the reader may see
 (applications.access.get_application_for, the case pages and API, the file downloads), with the
@@ -13,7 +14,7 @@ request each object is recorded once, however often the request's code asks for 
 
 from contextvars import ContextVar
 
-from .chain import append
+from .chain import append, append_all
 
 # The (reader, action, object) already recorded in this request; None outside a request.
 _recorded: ContextVar[set | None] = ContextVar("audit_reads_recorded", default=None)
@@ -68,6 +69,27 @@ def application_read(user, application, role: str | None) -> None:
     )
 
 
+def applications_listed(user, listed) -> None:
+    """`user` was shown the applicant's name on a list (a department's queue): each
+    (application, staff role) of `listed` recorded as a read of the application, once a
+    request, all in one append (chain.append_all)."""
+    entries = [
+        {
+            "action": "read.application",
+            "actor": user,
+            "actor_role": role,
+            "object_type": "application",
+            "object_ref": application_ref(application),
+            "region": application.region.code,
+            "detail": {"status": application.status},
+        }
+        for application, role in listed
+        if role is not None
+        and _first_time((user.pk, "read.application", "application", application_ref(application)))
+    ]
+    append_all(entries)
+
+
 def case_read(user, case, role: str | None) -> None:
     """`user` opened `case` in the staff `role` they hold on it (None: not staff)."""
     _read(
@@ -80,6 +102,29 @@ def case_read(user, case, role: str | None) -> None:
             "region": case.region.code,
             "department": case.department.code,
             "detail": {"status": case.status, "application": case.application.number or ""},
+        },
+    )
+
+
+def opinion_read(user, opinion, role: str | None) -> None:
+    """`user` opened an opinion asked of their department in `role`: its question names what
+    the asking department chose to tell, which may be personal data. The entry names the
+    opinion, the asked department, and the application and matter of the case it is asked on."""
+    case = opinion.case
+    _read(
+        user,
+        role,
+        "read.opinion",
+        "opinion",
+        str(opinion.pk),
+        lambda: {
+            "region": case.region.code,
+            "department": opinion.asked_department.code,
+            "detail": {
+                "application": case.application.number or "",
+                "matter": case.matter_version.matter.code,
+                "status": "answered" if opinion.answered_at else "asked",
+            },
         },
     )
 
@@ -102,6 +147,27 @@ def upload_read(user, upload, role: str | None) -> None:
                 "material": upload.material_code,
             },
         },
+    )
+
+
+def export(user, role: str, *, figure: str, file_format: str, filters: dict) -> None:
+    """`user` exported, in the staff `role`, the supervision figures or the cases behind one
+    (`figure`) as `file_format`, filtered by `filters` (codes and days: region, department,
+    matter, accepted_from, accepted_to). Every export is recorded, even twice in one request:
+    it names what left the platform, never the rows themselves."""
+    detail = {"figure": figure, "format": file_format}
+    for key in ("matter", "accepted_from", "accepted_to"):
+        if filters.get(key):
+            detail[key] = str(filters[key])
+    append(
+        f"export.supervision.{'figures' if figure == 'figures' else 'cases'}",
+        actor=user,
+        actor_role=role,
+        object_type="supervision",
+        object_ref=figure,
+        region=filters.get("region") or "",
+        department=filters.get("department") or "",
+        detail=detail,
     )
 
 

@@ -13,6 +13,7 @@ from onestop.notifications.models import Kind
 from onestop.refusals import Invalid
 from onestop.rules import eligibility, window
 from onestop.rules.profile import Profile
+from onestop.workdays.selectors import calendar_for
 
 from .routing import route
 
@@ -76,12 +77,20 @@ def accept(
     )
     today = timezone.localdate()
     application.accepted_on = today
-    # The receipt's validity (004 item 35) and the number's format are window rules of the
-    # catalog (national/window.yaml, overlaid by the region).
-    application.receipt_valid_until = window.receipt_valid_until(application.region, today)
+    # The number's format is a window rule of the catalog (national/window.yaml, overlaid by
+    # the region).
     application.acceptance_number = window.acceptance_number(application.region, application.number)
     application.save()
-    route(application, clerk)
+    cases = route(application, clerk)
+    # The receipt's validity, a window rule too: 7 days (004 item 35), or through the cases'
+    # latest due date plus delivery where the region reads 002 §6 (3) so.
+    application.receipt_valid_until = window.receipt_valid_until(
+        application.region,
+        today,
+        [c.planned_due or c.statutory_due for c in cases],
+        calendar_for(application.region.code),
+    )
+    application.save(update_fields=["receipt_valid_until"])
     outbox.enqueue(
         application,
         Kind.ACCEPTED,

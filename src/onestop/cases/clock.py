@@ -24,9 +24,12 @@ def refresh(case: Case, *, step_entered_on: date | None = None, paused_pause=Non
     clock runs again)."""
     work = calendar_for(case.region.code)
     if step_entered_on is not None:
-        days = steps.budget(case.matter_version, case.status)[0]
+        days, counted, _ = steps.budget(case.matter_version, case.status)
         case.step_started_on = step_entered_on
         case.step_due = work.add_working_days(step_entered_on, days).due if days else None
+        # A step counted in the promise fits inside it: never due after the case (002 §4c).
+        if counted and case.step_due and case.planned_due and case.step_due > case.planned_due:
+            case.step_due = case.planned_due
     lost = 0
     if paused_pause is not None:
         lost = work.working_days_between(
@@ -38,5 +41,28 @@ def refresh(case: Case, *, step_entered_on: date | None = None, paused_pause=Non
             case.step_due = work.add_working_days(case.step_due, lost).due
         due = pauses.due(case.deadline)
         case.planned_due, case.due_provisional = due.due, due.provisional
-    case.queue_due = case.step_due or case.planned_due or NO_DUE_DATE
+    if steps.without_clock(case.matter_version, case.status):
+        # Waiting for another case, or with an authority outside the city: nothing of ours is due.
+        case.step_due = None
+        case.queue_due = NO_DUE_DATE
+    else:
+        case.queue_due = case.step_due or case.planned_due or NO_DUE_DATE
     return lost
+
+
+def count_from(case: Case, day: date) -> None:
+    """The case's time limits counted from `day` rather than from routing: a case that waited
+    for another (003 第十五条) starts its own clock when it starts its review. Each due date keeps
+    its working days, moved to the new start."""
+    work = calendar_for(case.region.code)
+    provisional = False
+    for name in ("statutory_due", "planned_due"):
+        old = getattr(case, name)
+        if old is not None:
+            due = work.add_working_days(day, work.working_days_between(case.routed_on, old))
+            setattr(case, name, due.due)
+            provisional = provisional or due.provisional
+    case.due_provisional = provisional
+    if case.deadline_id is not None:
+        case.deadline.starts_on = day
+        case.deadline.save(update_fields=["starts_on"])

@@ -1,7 +1,7 @@
 """Department decisions on a case: review, approve, propose a refusal and refuse, send back,
-produce (and share the result), deliver, pause and resume, and `decide`, the one dispatch the case
-page and the API share. Every function acts through workflow.transition or records its own
-event, in one transaction."""
+record the decision of an authority outside the city, produce (and share the result), deliver,
+pause and resume, and `decide`, the one dispatch the case page and the API share. Every function
+acts through workflow.transition or records its own event, in one transaction."""
 
 import hashlib
 import json
@@ -19,6 +19,7 @@ from onestop.rules import bundles, results
 from . import steps
 from .models import Case, CaseStatus
 from .payments import unpaid
+from .waiting import start_waiting
 from .workflow import append_event, open_actions, roles_on_case, transition
 
 
@@ -38,8 +39,39 @@ def _tell(case: Case, kind: str, **context) -> None:
 
 @transaction.atomic
 def approve(case: Case, leader, *, note: str = "") -> Case:
+    """The leader's approval; where the case's table sends it on to an authority outside the
+    city (001 三: the Ministry decides permanent residence), the applicant hears that authority's
+    decision instead (record_approval, record_refusal). Cases of the application waiting for
+    this approval start (003 第十五条, waiting.py)."""
+    if Case.objects.filter(application_id=case.application_id, status=CaseStatus.WAITING).exists():
+        # Lock the application's cases in one order before the first write, as produce() does.
+        list(
+            Case.objects.select_for_update()
+            .filter(application_id=case.application_id)
+            .order_by("pk")
+        )
     case = transition(case, "approve", leader, reason=note)
+    if not steps.outside(case.matter_version, case.status):
+        _tell(case, Kind.DECISION, approved=True)
+    start_waiting(case, "approve", leader)
+    return case
+
+
+@transaction.atomic
+def record_approval(case: Case, acting_user, *, note: str = "") -> Case:
+    """The approval of the authority outside the city (the Ministry, 001 三), recorded by the
+    city's staff when it arrives: the case goes on to production, and the applicant is told."""
+    case = transition(case, "record_approval", acting_user, reason=note)
     _tell(case, Kind.DECISION, approved=True)
+    return case
+
+
+@transaction.atomic
+def record_refusal(case: Case, acting_user, *, reasons: str) -> Case:
+    """The refusal of the authority outside the city, with its reasons (004 item 36.5), recorded
+    by the city's staff; the applicant receives the reasons."""
+    case = transition(case, "record_refusal", acting_user, reason=reasons)
+    _tell(case, Kind.DECISION, approved=False, reasons=case.refusal_reasons)
     return case
 
 
@@ -324,6 +356,10 @@ def decide(case: Case, action: str, acting_user, **fields) -> list[Case]:
         return [reject(case, acting_user, reasons=reasons)]
     if action == "send_back":
         return [send_back(case, acting_user, note=note)]
+    if action == "record_approval":
+        return [record_approval(case, acting_user, note=note)]
+    if action == "record_refusal":
+        return [record_refusal(case, acting_user, reasons=reasons)]
     if action == "produce":
         if fields.get("valid_from") is None or fields.get("valid_until") is None:
             raise Refused(

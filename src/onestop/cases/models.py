@@ -22,6 +22,23 @@ class CaseStatus(models.TextChoices):
     READY = "ready", _("Ready for pickup or mail")
     DELIVERED = "delivered", _("Delivered")
     REJECTED = "rejected", _("Refused")
+    # Steps some tables add (catalog case_steps): waiting for another case of the application
+    # (003 第十五条), and decided by the Ministry of Public Security (001 三).
+    WAITING = "waiting", _("Waiting for another department's result")
+    MINISTRY = "ministry", _("Reported to the Ministry of Public Security for approval")
+
+
+# A case still being worked on: waiting for another case, decided, with the Ministry, produced or
+# waiting to be handed over. Finished cases (delivered, refused) keep their last due date, so the
+# queue index leaves them out.
+OPEN_STATUSES = (
+    CaseStatus.WAITING,
+    CaseStatus.REVIEW,
+    CaseStatus.APPROVAL,
+    CaseStatus.MINISTRY,
+    CaseStatus.PRODUCTION,
+    CaseStatus.READY,
+)
 
 
 class Case(models.Model):
@@ -74,7 +91,13 @@ class Case(models.Model):
         indexes = [
             # The department queues: one region and department, nearest due first, ties by id,
             # so the first page is read off the index, not sorted from every case due that day.
-            models.Index(fields=["region", "department", "queue_due", "id"], name="case_queue_id"),
+            # Open cases only: finished ones keep a past due date and would otherwise be read
+            # (and filtered out) ahead of every waiting case.
+            models.Index(
+                fields=["region", "department", "queue_due", "id"],
+                name="case_queue_open",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self):

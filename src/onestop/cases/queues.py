@@ -1,18 +1,23 @@
-"""Reads: a department's queue, ordered by working-day due date, with the time left."""
+"""Reads: a department's queue, ordered by working-day due date, with the time left; searched
+and filtered, and read a page at a time after the last row shown (keyset paging)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import F, Q
 
 from onestop.accounts.models import DEPARTMENT_STAFF
-from onestop.catalog.models import MatterVersion
+from onestop.applications.identifiers import normalised
+from onestop.applications.names import applicant_name, folded, masked_passport, name_matches
+from onestop.applications.protected import blind_index
+from onestop.catalog.models import MatterVersion, Region, VersionStatus
 from onestop.workdays.selectors import calendar_for
 
 from . import steps, urgency
-from .models import Case, CaseStatus
+from .models import OPEN_STATUSES, Case
 
-# A case still being worked on: decided, produced or waiting to be handed over.
-OPEN = (CaseStatus.REVIEW, CaseStatus.APPROVAL, CaseStatus.PRODUCTION, CaseStatus.READY)
+OPEN = OPEN_STATUSES
 
 
 def acts_on(versions) -> dict[str, tuple[str, ...]]:
@@ -62,8 +67,10 @@ def queue(user, *, status: str | None = None):
             matter_version_id__in=ids,
         )
     return (
-        Case.objects.filter(wanted)
-        .select_related("application", "matter_version__matter", "department", "region")
+        # Open cases only, said once more at the top so the planner matches the partial
+        # case_queue_open index whatever the steps asked for.
+        Case.objects.filter(wanted, status__in=OPEN)
+        .select_related("application__region", "matter_version__matter", "department", "region")
         .order_by("queue_due", "pk")
     )
 
@@ -91,3 +98,119 @@ def with_time_left(cases, today) -> list[dict]:
             }
         )
     return rows
+
+
+# Searching and paging the queue
+
+PAGE_SIZE = 50
+# Filters on the due date (cases/urgency.py marks).
+URGENCIES = (urgency.OVERDUE, urgency.DUE_SOON)
+# Name search decrypts each open case's form (names are encrypted at rest and cannot be
+# queried); it reads the queue in chunks, in queue order, until a page is full.
+NAME_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a department user looks for in their queue. `number` (the application number) and
+    `passport` match exactly, as typed numbers are compared (applications/identifiers.py);
+    `name` is any part of the applicant's name, case-insensitive. `status`, `matter` (a matter
+    code) and `urgency` (URGENCIES) filter."""
+
+    number: str = ""
+    name: str = ""
+    passport: str = ""
+    status: str | None = None
+    matter: str | None = None
+    urgency: str | None = None
+
+    @property
+    def is_search(self) -> bool:
+        return bool(self.number or self.name or self.passport)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict]
+    # The (queue_due, id) of the last row when more cases follow; None on the last page.
+    after: tuple[date, int] | None
+
+
+def _urgency(user, wanted: str, today: date) -> Q:
+    """The cases of `user`'s regions marked `wanted` today, on the queue's own date column:
+    overdue before today, due soon from today to DUE_SOON_WORKING_DAYS working days ahead in
+    each region's calendar (urgency.mark)."""
+    if wanted == urgency.OVERDUE:
+        return Q(queue_due__lt=today)
+    found = Q(pk__in=[])
+    regions = Region.objects.filter(
+        assignment__user=user, assignment__role__in=list(DEPARTMENT_STAFF)
+    ).distinct()
+    for region in regions:
+        beyond = calendar_for(region.code).add_working_days(
+            today, urgency.DUE_SOON_WORKING_DAYS + 1
+        )
+        found |= Q(region=region, queue_due__gte=today, queue_due__lt=beyond.due)
+    return found
+
+
+def matters_of(user) -> list[MatterVersion]:
+    """One published version of each matter of `user`'s departments (the matter filter's
+    choices, by code, the newest's name)."""
+    versions = (
+        MatterVersion.objects.filter(
+            status=VersionStatus.PUBLISHED,
+            region__assignment__user=user,
+            region__assignment__role__in=list(DEPARTMENT_STAFF),
+            region__assignment__department_id=F("matter__department_id"),
+        )
+        .select_related("matter")
+        .order_by("matter__code", "-published_at", "-pk")
+    )
+    found: dict[str, MatterVersion] = {}
+    for version in versions:
+        found.setdefault(version.matter.code, version)
+    return list(found.values())
+
+
+def search(user, wanted: Search, *, today: date, after=None, size: int = PAGE_SIZE) -> Page:
+    """One page of `user`'s queue (queue()) as `wanted` narrows it, from the case after
+    `after` ((queue_due, id) of the last row of the page before; None: the first page).
+
+    Keyset paging: no page counts or skips the cases before it, and every case of the queue
+    appears on exactly one page, in due order, however many cases there are."""
+    cases = queue(user, status=wanted.status)
+    if wanted.number:
+        cases = cases.filter(application__number=normalised(wanted.number))
+    if wanted.passport:
+        # A term of white space alone has the empty index of forms without a passport number.
+        index = blind_index(wanted.passport)
+        cases = cases.filter(application__passport_index=index) if index else cases.none()
+    if wanted.matter:
+        cases = cases.filter(matter_version__matter__code=wanted.matter)
+    if wanted.urgency in URGENCIES:
+        cases = cases.filter(_urgency(user, wanted.urgency, today))
+    if after is not None:
+        due, pk = after
+        cases = cases.filter(Q(queue_due__gt=due) | Q(queue_due=due, pk__gt=pk))
+    needle = folded(wanted.name)
+    if needle:
+        found = []
+        for case in cases.iterator(chunk_size=NAME_CHUNK):
+            if name_matches(case.application.form, needle):
+                found.append(case)
+                if len(found) > size:
+                    break
+    else:
+        found = list(cases[: size + 1])
+    shown = found[:size]
+    rows = with_time_left(shown, today)
+    for row in rows:
+        form = row["case"].application.form
+        row["name"] = applicant_name(form)
+        row["passport"] = masked_passport(form.get("passport_number"))
+        spec = steps.steps(row["case"].matter_version).get(row["case"].status)
+        row["step"] = spec["name"] if spec else row["case"].get_status_display()
+        row["step_source"] = spec["source"] if spec else ""
+    last = shown[-1] if shown and len(found) > size else None
+    return Page(rows=rows, after=(last.queue_due, last.pk) if last else None)

@@ -1,5 +1,6 @@
 """Routing (业务流转): one case per matter, to its department, in one transaction with
-acceptance — all cases or none."""
+acceptance — all cases or none. A case whose table makes it wait for another case of the
+application starts at that step (waiting.py)."""
 
 from django.db import transaction
 
@@ -11,7 +12,7 @@ from onestop.rules.profile import Profile
 from onestop.workdays.models import Deadline
 from onestop.workdays.selectors import calendar_for
 
-from . import clock
+from . import clock, steps
 from .models import Case, CaseStatus
 
 
@@ -19,14 +20,18 @@ from .models import Case, CaseStatus
 def route(application: Application, actor) -> list[Case]:
     work = calendar_for(application.region.code)
     start = application.accepted_on
+    bundle = bundle_version(application)
     # The region's routing limit, e.g. 2 working days after acceptance (003 第十六条).
-    routing_days, routing_source = bundles.routing_working_days(bundle_version(application))
+    routing_days, routing_source = bundles.routing_working_days(bundle)
     routing_due = work.add_working_days(start, routing_days).due if routing_days else None
     profile = Profile.model_validate(application.profile)
     cases = []
-    for covered in application.covered.select_related("matter_version__matter__department"):
+    covering = list(application.covered.select_related("matter_version__matter__department"))
+    families = {c.matter_version.matter.code.split(".")[0] for c in covering}
+    for covered in covering:
         version = covered.matter_version
-        limit = time_limits.of_matter(version, profile)
+        # The bundle's promise binds its cases (002 §4c), else the matter's own limit.
+        limit = time_limits.of_case(version, bundle, profile)
         working_days = limit.working_days if limit else None
         source = (limit.source if limit else None) or ""
         planned = statutory = None
@@ -54,7 +59,7 @@ def route(application: Application, actor) -> list[Case]:
             matter_version=version,
             department=version.matter.department,
             region=application.region,
-            status=CaseStatus.REVIEW,
+            status=first_step(version, families),
             routed_on=start,
             routing_due=routing_due,
             statutory_due=statutory,
@@ -78,3 +83,11 @@ def route(application: Application, actor) -> list[Case]:
         },
     )
     return cases
+
+
+def first_step(version, families: set[str]) -> str:
+    """Review, or the step at which the case waits for another case routed with it (003 第十五条:
+    the residence permit after the work permit's approval); the families are those of the
+    application's matters."""
+    family = version.matter.code.split(".")[0]
+    return steps.waiting_step(version, families - {family}) or CaseStatus.REVIEW

@@ -93,3 +93,45 @@ def budget(matter_version, step: str) -> tuple[int | None, bool, str]:
             counted = True if entry.counted_in_promise is None else entry.counted_in_promise
             return entry.working_days, counted, entry.source
     return None, True, ""
+
+
+def outside(matter_version, step: str) -> dict | None:
+    """The authority outside the city that decides at `step` and what the applicant is told to
+    expect ({"authority", "expected"}, e.g. the Ministry, 等通知: 001 三), or None."""
+    return (steps(matter_version).get(step) or {}).get("outside")
+
+
+def waits_for(matter_version, step: str) -> dict | None:
+    """What a case at `step` waits for on another case of its application ({"family",
+    "action", "then", "source"}, 003 第十五条), or None."""
+    return (steps(matter_version).get(step) or {}).get("waits_for")
+
+
+def waiting_step(matter_version, families) -> str | None:
+    """The step a new case starts waiting at: the first step waiting for one of `families`, the
+    matter families of the other cases routed with it; None when it starts at once."""
+    for code, spec in steps(matter_version).items():
+        if (spec.get("waits_for") or {}).get("family") in families:
+            return code
+    return None
+
+
+def beyond_limit(matter_version, step: str) -> bool:
+    """Whether `step` lies at or after a step decided outside the city: the city's time limit
+    ends where the case leaves for that authority (001 四: 报公安部审批), so no limit of ours runs
+    on there."""
+    for code, spec in steps(matter_version).items():
+        if spec.get("outside"):
+            return True if code == step else _after(matter_version, code, step)
+    return False
+
+
+def _after(matter_version, earlier: str, step: str) -> bool:
+    order = list(steps(matter_version))
+    return step in order and order.index(step) > order.index(earlier)
+
+
+def without_clock(matter_version, step: str) -> bool:
+    """No working-day clock of ours runs at `step`: it waits for another case, or lies beyond
+    the city's part."""
+    return waits_for(matter_version, step) is not None or beyond_limit(matter_version, step)

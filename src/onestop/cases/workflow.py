@@ -176,7 +176,7 @@ class CaseMachine(engine.Machine):
             case.refusal_reasons = reason if action == "propose_refusal" else ""
         elif action == "approve":
             case.approved_by = acting_user
-        elif action == "reject":
+        elif action in ("reject", "record_refusal"):
             case.refusal_reasons = reason
         elif action == "send_back":
             case.reviewed_by = None

@@ -236,6 +236,8 @@ class BundleContent(Typed):
     eligibility: list[Requirement] = []
     exempt_materials: list[Exemption] = []
     deliver_together: Flag | None = None
+    # What the official form carries in its blank space for the bundle (002 §4a).
+    form_note: Words | None = None
     appointment_after: AppointmentAfter | None = None
     # The one form's sections (schema.py checks them), read by applications/form.py.
     form: list[dict[str, Any]] | None = None
@@ -252,11 +254,27 @@ class NumberFormat(Typed):
     source: str
 
 
+class ReceiptCover(Typed):
+    """The receipt is valid through the application's latest case due date plus the working
+    days of delivery: it proves legal stay while the passport is kept (002 §6 (3))."""
+
+    delivery_working_days: int = Field(ge=0)
+    source: str
+
+
+class Basis(Typed):
+    """A rule that is only its source: the citation a document prints as its legal basis."""
+
+    source: str
+
+
 class WindowRules(Typed):
     """A region's rules of the window (national default, region overlay; region.yaml)."""
 
     receipt_validity_days: Days | None = None
+    receipt_covers_due: ReceiptCover | None = None
     legal_stay_note: Words | None = None
+    notice_legal_basis: Basis | None = None
     application_number: NumberFormat | None = None
     acceptance_number: NumberFormat | None = None
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from . import content as typed
 from . import yaml_source
+from .leaks import Leaks, applied
 from .models import (
     Bundle,
     BundleVersion,
@@ -54,6 +55,7 @@ class Catalog:
     bundles: dict[tuple[str, str], dict] = field(default_factory=dict)
     halls: list[dict] = field(default_factory=list)
     defects: list[dict] = field(default_factory=list)
+    inherits: dict[str, list[dict]] = field(default_factory=dict)  # region -> `inherits:`
     # (build, what, where) for every resolved entry: content.py builds them once the files pass
     typed: list[tuple] = field(default_factory=list)
 
@@ -237,7 +239,16 @@ def _read_region(
     raw, name = _read(region_dir / "region.yaml", root, problems)
     if raw is None:
         return
-    allowed = {"code", "name", "offers", "matters", "bundles", "number_prefix", "window"}
+    allowed = {
+        "code",
+        "name",
+        "offers",
+        "matters",
+        "bundles",
+        "number_prefix",
+        "window",
+        "inherits",
+    }
     if not checker.mapping(raw, "region", raw, allowed, {"code", "name", "offers"}):
         return
     region = raw.get("code")
@@ -247,6 +258,8 @@ def _read_region(
     checker.text(raw.get("name"), "region name", raw)
     if "window" in raw:
         checker.window(raw["window"], f"region {region!r} window", raw)
+    if "inherits" in raw:
+        checker.inherits(raw["inherits"], f"region {region!r} inherits", raw)
 
     offers = raw.get("offers") or {}
     offered: dict[str, list[str]] = {"matters": [], "bundles": []}
@@ -282,8 +295,12 @@ def _read_region(
                 checker.add(
                     mapping, f"override of {code!r}, which region {region!r} does not offer"
                 )
-            elif checker.mapping(override, f"override of {code!r}", mapping, Checker.MATTER_PARTS):
+            elif checker.mapping(
+                override, f"override of {code!r}", mapping, Checker.MATTER_PARTS | {"without"}
+            ):
                 checker.matter_parts(override, f"{region} {code!r}")
+                if "without" in override:
+                    checker.without(override["without"], f"{region} {code!r} without", override)
                 overrides[code] = override
 
     if "matters" in raw:
@@ -307,8 +324,17 @@ def _read_region(
         for key, value in override.items():
             if key == "fields":
                 resolved["fields"] = {**resolved.get("fields", {}), **value}
-            else:
+            elif key != "without":
                 resolved[key] = value
+        # What the region's own sources do not state is left out, never carried over.
+        for key in override.get("without") or []:
+            part, _, name = key.partition(".")
+            if name:
+                resolved["fields"] = {
+                    k: v for k, v in resolved.get("fields", {}).items() if k != name
+                }
+            else:
+                resolved.pop(part, None)
         catalog.matters[(region, code)] = plain(resolved)
         catalog.typed.append((typed.matter_content, f"{region} {code!r}", baseline[code]))
 
@@ -352,6 +378,7 @@ def _read_region(
         catalog.bundles[(region, code)] = plain(resolved)
         catalog.typed.append((typed.bundle_content, f"{region} bundle {code!r}", bundles[code]))
 
+    _check_leaks(checker, raw, region, catalog)
     catalog.regions.append(
         {
             "code": region,
@@ -386,6 +413,34 @@ def _read_region(
         if hall["code"] in seen:
             problems.append(Problem(halls_name, 0, f"hall code {hall['code']!r} appears twice"))
         seen.add(hall["code"])
+
+
+def _check_leaks(checker: Checker, raw, region: str, catalog: Catalog) -> None:
+    """Every rule the region applies cites its own documents or what it inherits by name."""
+    catalog.inherits[region] = plain(raw.get("inherits") or [])
+    entries_inherited = [e for e in catalog.inherits[region] if isinstance(e, dict)]
+    leaks = Leaks(catalog.documents, {region: entries_inherited})
+    entries = [
+        *(
+            (f"matter {code!r}", applied(entry))
+            for (r, code), entry in catalog.matters.items()
+            if r == region
+        ),
+        *(
+            (f"bundle {code!r}", applied(entry))
+            for (r, code), entry in catalog.bundles.items()
+            if r == region
+        ),
+        ("window", {**catalog.window, **plain(raw.get("window") or {})}),
+        ("name and offers", plain({"name": raw.get("name"), "offers": raw.get("offers")})),
+    ]
+    for what, entry in entries:
+        for citation, where in leaks.in_entry(region, entry):
+            checker.add(
+                raw,
+                f"region {region!r} {what}{where} cites {citation!r}, a document of another "
+                "region, without inheriting it (`inherits:` in region.yaml)",
+            )
 
 
 def _typed_problems(catalog: Catalog) -> list[Problem]:

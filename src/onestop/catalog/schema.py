@@ -94,7 +94,12 @@ CASE_ACTIONS = (
     "deliver",
     "pause",
     "resume",
+    # An authority outside the city decides at an `outside` step; its staff record what it decided.
+    "record_approval",
+    "record_refusal",
 )
+# The actions every table has; the others only a table with an `outside` step.
+OUTSIDE_ACTIONS = ("record_approval", "record_refusal")
 CASE_ROLES = ("department_handler", "department_leader", "window_clerk")
 ORIGINAL_OR_COPY = ("original", "copy", "original_and_copy", "copy_with_original_for_check")
 FEE_PER = ("person", "card")
@@ -515,7 +520,7 @@ class Checker:
                 step,
                 f"{what} step",
                 node,
-                {"code", "name", "budget_from_flow", "source"},
+                {"code", "name", "budget_from_flow", "outside", "waits_for", "source"},
                 {"code", "name", "source"},
             ):
                 self.code(step, step.get("code"), f"{what} step")
@@ -524,6 +529,11 @@ class Checker:
                 )
                 self.source(step, f"{what} step {step.get('code')!r}")
                 codes.append(step.get("code"))
+                if "outside" in step:
+                    self.outside_step(step["outside"], f"{what} step {step.get('code')!r}", step)
+        for step in node["steps"]:
+            if isinstance(step, dict) and "waits_for" in step:
+                self.waits_for(step["waits_for"], f"{what} step {step.get('code')!r}", codes)
         for end in node["ends"]:
             self.code(node, end, f"{what} end")
         reached = set(codes) | set(node["ends"])
@@ -555,8 +565,32 @@ class Checker:
                 self.add(action, f"{a_what}: not_by {action['not_by']!r} is not a step")
             if not isinstance(action.get("needs_reasons", False), bool):
                 self.add(action, f"{a_what}: needs_reasons must be true or false")
-        for missing in sorted(set(CASE_ACTIONS) - seen):
+        outside = any(isinstance(s, dict) and "outside" in s for s in node["steps"])
+        needed = set(CASE_ACTIONS) if outside else set(CASE_ACTIONS) - set(OUTSIDE_ACTIONS)
+        for missing in sorted(needed - seen):
             self.add(node, f"{what}: no action {missing!r}", context)
+
+    def outside_step(self, node, what: str, context) -> None:
+        """A step decided by an authority outside the city: who, and what the applicant is told
+        to expect, since no working-day clock of ours runs there (001 办理时限: 等通知)."""
+        if not self.mapping(
+            node, f"{what} outside", context, {"authority", "expected"}, {"authority", "expected"}
+        ):
+            return
+        self.text(node.get("authority"), f"{what} outside authority", node, sourced=False)
+        self.text(node.get("expected"), f"{what} outside expected", node, sourced=False)
+
+    def waits_for(self, node, what: str, codes: list) -> None:
+        """A step at which a case waits for an action on another case of the same application
+        (003 第十五条), and the step it starts at then."""
+        keys = {"family", "action", "then", "source"}
+        if not self.mapping(node, f"{what} waits_for", node, keys, keys):
+            return
+        self.source(node, f"{what} waits_for")
+        self.code(node, node.get("family"), f"{what} waits_for", MATTER_FAMILIES)
+        self.code(node, node.get("action"), f"{what} waits_for", CASE_ACTIONS)
+        if node.get("then") not in codes:
+            self.add(node, f"{what} waits_for: then {node.get('then')!r} is not a step")
 
     def opinions(self, node, what: str, context) -> None:
         """Whether an opinion asked of another department has a due date and stops the clock."""
@@ -746,11 +780,14 @@ class Checker:
         "deliver_together",
         "appointment_after",
         "form",
+        "form_note",
     }
 
     def bundle_parts(self, node, what: str) -> None:
         if "form" in node:
             self.form(node["form"], f"{what} form", node)
+        if "form_note" in node:
+            self.text(node["form_note"], f"{what} form_note", node)
         if "name" in node:
             self.text(node["name"], f"{what} name", node)
         if "matters" in node:
@@ -819,11 +856,41 @@ class Checker:
         self.code(node, node.get("code"), "bundle", BUNDLE_CODES)
         self.bundle_parts(node, f"bundle {node.get('code')!r}")
 
+    def inherits(self, node, what: str, context) -> None:
+        """The parts of other regions' documents a region applies as its own, each named with
+        what it gives and why the region applies it (docs/adr/0007-region-rule-sets.md)."""
+        if not isinstance(node, list):
+            self.add(context, f"{what} must be a list of {{source, what, why}}", context)
+            return
+        for entry in node:
+            if self.mapping(
+                entry, what, node, {"source", "what", "why"}, {"source", "what", "why"}
+            ):
+                self.source(entry, what)
+                self.text(
+                    entry.get("what"), f"{what} {entry.get('source')!r} what", entry, sourced=False
+                )
+                if not isinstance(entry.get("why"), str) or not entry["why"].strip():
+                    self.add(entry, f"{what} {entry.get('source')!r}: why must be text")
+
+    def without(self, node, what: str, context) -> None:
+        """The parts of the national baseline a region does not apply: a matter's part
+        ("interview") or one of its fields ("fields.conditions")."""
+        if not isinstance(node, list) or not all(isinstance(key, str) for key in node):
+            self.add(context, f"{what} must be a list of part names", context)
+            return
+        for key in node:
+            part, _, field = key.partition(".")
+            if part not in self.MATTER_PARTS or (field and part != "fields"):
+                self.add(context, f"{what}: {key!r} is not a part of a matter", context)
+
     def window(self, node, what: str, context) -> None:
         """A region's window rules; any key may be left to the national default."""
         keys = {
             "receipt_validity_days",
+            "receipt_covers_due",
             "legal_stay_note",
+            "notice_legal_basis",
             "application_number",
             "acceptance_number",
         }
@@ -835,8 +902,21 @@ class Checker:
             if self.mapping(days, k_what, node, {"value", "source"}, {"value", "source"}):
                 self.source(days, k_what)
                 self.positive_int(days, "value", k_what)
+        if "receipt_covers_due" in node:
+            cover = node["receipt_covers_due"]
+            k_what = f"{what} receipt_covers_due"
+            keys = {"delivery_working_days", "source"}
+            if self.mapping(cover, k_what, node, keys, keys):
+                self.source(cover, k_what)
+                days = cover.get("delivery_working_days")
+                if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+                    self.add(cover, f"{k_what}: delivery_working_days must be a whole number >= 0")
         if "legal_stay_note" in node:
             self.text(node["legal_stay_note"], f"{what} legal_stay_note", node)
+        if "notice_legal_basis" in node:
+            basis, k_what = node["notice_legal_basis"], f"{what} notice_legal_basis"
+            if self.mapping(basis, k_what, node, {"source"}, {"source"}):
+                self.source(basis, k_what)
         for key in ("application_number", "acceptance_number"):
             if key in node:
                 k_what = f"{what} {key}"

@@ -128,6 +128,18 @@ def _published_materials(version_pk: int, published_at) -> list[dict]:
     return [_material(m) for m in Material.objects.filter(version_id=version_pk)]
 
 
+# The guide's fields whose fact the page may give in a section of its own (by its anchor).
+SHOWN_IN = {
+    "location": "halls",
+    "office_hours": "halls",
+    "consultation_phone": "halls",
+    "appointment": "appointment",
+    "result_validity": "validity",
+    "eligible_persons": "eligibility",
+    "conditions": "eligibility",
+}
+
+
 def guide(version: MatterVersion) -> dict:
     """The service guide of a matter version: every implementation-list field, sourced.
 
@@ -135,12 +147,23 @@ def guide(version: MatterVersion) -> dict:
     """
     content = version.content
     given = content.get("fields", {})
+    region_halls = [hall_summary(h) for h in halls(version.region, version.matter.code)]
+    # The page's sections that give a fact a field does not: the field points there instead of
+    # saying "not given".
+    sections = {
+        "halls": bool(region_halls),
+        "appointment": bool(content.get("appointment")),
+        "validity": bool(content.get("validity")),
+        "eligibility": bool(content.get("eligibility")),
+    }
     fields = []
     for key, (label_zh, label_en, item) in FIELDS.items():
         entry = {"key": key, "label": {"zh": label_zh, "en": label_en}, "list_item": item}
         value = given.get(key)
         if value is None:
             entry |= {"given": False}
+            if sections.get(SHOWN_IN.get(key, "")):
+                entry |= {"shown_in": SHOWN_IN[key]}
         elif value.get("blank"):
             entry |= {"given": True, "blank": True, "source": value["source"]}
         else:
@@ -170,7 +193,19 @@ def guide(version: MatterVersion) -> dict:
         "appointment": content.get("appointment"),
         "validity": content.get("validity"),
         "routes": routes or None,
-        "halls": [hall_summary(h) for h in halls(version.region, version.matter.code)],
+        # Steps an authority outside the city decides, with what to expect (001 三: 等通知).
+        "outside_steps": [
+            {
+                "code": step["code"],
+                "name": step["name"],
+                "authority": step["outside"]["authority"],
+                "expected": step["outside"]["expected"],
+                "source": step["source"],
+            }
+            for step in (content.get("case_steps") or {}).get("steps", [])
+            if step.get("outside")
+        ],
+        "halls": region_halls,
         "source_defects": [
             {
                 "code": d.code,
@@ -178,8 +213,10 @@ def guide(version: MatterVersion) -> dict:
                 "description": {"zh": d.description_zh, "en": d.description_en},
                 "handling": {"zh": d.handling_zh, "en": d.handling_en},
             }
-            for d in SourceDefect.objects.all()
+            # Another region's document is not applied here: its defects say nothing here.
+            for d in SourceDefect.objects.select_related("document")
             if version.matter.code in d.matters
+            and d.document.region_code in ("", version.region.code)
         ],
     }
 

@@ -14,17 +14,17 @@ from onestop.applications.form import sections_for
 from onestop.applications.models import Application
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import mm, words
+from onestop.rules import bundles
 
 from . import facts
 
 TITLE = words("外国人签证证件申请表", "VISA / STAY PERMIT / RESIDENCE PERMIT APPLICATION FORM")
-SUBTITLE = words(
-    "请用黑色或蓝色墨水笔签名（004 附件4）",
-    "Please sign in black or blue ink (004 附件4)",
-)
+# The official form's own words (004 附件4); the form a person signs prints no source codes
+# (the guide and the answers carry them).
+SUBTITLE = words("请用黑色或蓝色墨水笔填写内容", "Please complete the form in black or blue ink")
 PHOTO = words(
     "照片\n近期2寸正面免冠白底彩色照片",
-    "Photo: recent 2-inch colour photo of the face, white background, no headwear (002 §5)",
+    "Photo: recent 2-inch colour photo of the face, white background, no headwear",
 )
 APPOINTMENT = words("预约", "Appointment")
 SIGNATURE = words("申请人签字", "Applicant's signature")
@@ -33,6 +33,8 @@ TEL = words("联系电话", "Applicant's Tel")
 AGENT_TEL = words("联系电话", "Agent's Tel")
 DATE = words("申请日期", "Application date")
 SEAL = words("单位印章", "Company/School's seal")
+NOTE = words("备注", "Notes")
+HANDLER_SIGNATURE = words("经办人签字", "Signature of the person handling the application")
 NUMBERED = re.compile(r"004 附件4 §(\d+)")
 LABEL_WIDTH = 30 * mm
 PADDING = 8  # a cell's left and right padding, in points
@@ -103,6 +105,22 @@ def _declaration(section: dict, application: Application) -> list:
     shown = []
     if "notes" in fields:
         shown.append(_grid([fields["notes"]], form))
+    # The bundle's words in the form's blank space, with the handler's signature (002 §4a).
+    note = bundles.form_note(application.bundle_version)
+    if note is not None:
+        shown.append(
+            layout.pair_grid(
+                [
+                    (
+                        NOTE,
+                        words(note.zh, note.en),
+                        False,
+                    ),
+                    (HANDLER_SIGNATURE, layout.space(9), False),
+                ],
+                label_width=LABEL_WIDTH,
+            )
+        )
     spec = fields["declaration"]
     declared = Table(
         [[layout.CheckBox(form.get("declaration") is True), layout.note(spec)]],
@@ -133,9 +151,7 @@ def _declaration(section: dict, application: Application) -> list:
 
 def _section(section: dict, application: Application) -> list:
     found = NUMBERED.search(section["source"])
-    heading = layout.heading(
-        section["title"], number=f"{found.group(1)}、" if found else "", source=section["source"]
-    )
+    heading = layout.heading(section["title"], number=f"{found.group(1)}、" if found else "")
     if section["code"] == "dependents":
         spec = section["fields"][0]
         return [
@@ -186,7 +202,7 @@ def application_form_pdf(application: Application) -> bytes:
                 APPOINTMENT,
                 words(
                     f"{slot.hall.name_zh} {slot.date.isoformat()} {when}",
-                    f"{slot.hall.name_en} (000 §十一 4)",
+                    slot.hall.name_en,
                 ),
             )
         )

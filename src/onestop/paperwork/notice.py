@@ -1,5 +1,7 @@
 """The one-time notice of corrections (一次性告知书): every material and every entry to supply
-or correct, each with its reason in both languages, at once (004 item 35; item 36.4)."""
+or correct, each with its reason in both languages, at once (004 item 35; item 36.4: the
+region's window rule `notice_legal_basis`, inherited where the region's own sources say
+nothing)."""
 
 from django.utils import timezone
 
@@ -8,6 +10,7 @@ from onestop.applications.form import whole
 from onestop.applications.models import CorrectionNotice, NoticeStage
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
+from onestop.rules import window
 
 from . import facts
 
@@ -84,19 +87,20 @@ def notice_pdf(notice: CorrectionNotice) -> bytes:
     ]
     mm = layout.mm
     issued = timezone.localtime(notice.issued_at).date().isoformat()
+    basis = window.notice_legal_basis(application.region)
+    details = [
+        (facts.APPLICANT, facts.applicant_name(application)),
+        (facts.MATTERS, facts.matter_names(application)),
+        (DATE_OF_NOTICE, issued),
+        (STAGE, STAGES.get(notice.stage, notice.stage)),
+    ]
+    if basis:
+        details.append((LEGAL_BASIS, basis))
     story = [
-        layout.fact_rows(
-            [
-                (facts.APPLICANT, facts.applicant_name(application)),
-                (facts.MATTERS, facts.matter_names(application)),
-                (DATE_OF_NOTICE, issued),
-                (STAGE, STAGES.get(notice.stage, notice.stage)),
-                (LEGAL_BASIS, "004 item 35; 004 item 36.4"),
-            ]
-        ),
+        layout.fact_rows(details),
         layout.space(3),
         *layout.note(LEAD),
-        layout.heading(ITEMS, source="004 item 35"),
+        layout.heading(ITEMS, source=basis),
         layout.space(2),
         layout.data_table(COLUMNS, rows, [12 * mm, 86 * mm, layout.WIDTH - 98 * mm]),
         layout.space(3),

@@ -1,13 +1,15 @@
 """The pickup slip (取件凭条): the results ready at the window or handed over, with their numbers,
-the fees due and paid, and how they were delivered (003 第二十一条; 004 附件1 送达; 004 item 35
-(5)). Where a bundle hands its results over together (two permits, 002 §4c) the slip lists them
-all."""
+the fees due and paid, and how they were delivered (003 第二十一条; 000 §九; 004 附件1 送达; 004
+item 35 (5)), each cited from the region's own data. Where a bundle hands its results over
+together (two permits, 002 §4c) the slip lists every case of the application, and one still being
+decided as "still under review", without a number or a validity: the slip says only what is
+ready."""
 
 from onestop.cases.models import Case, CaseStatus
 from onestop.cases.payments import fees_due
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
-from onestop.rules import bundles, fees
+from onestop.rules import bundles, fees, results
 
 from . import facts
 
@@ -23,6 +25,9 @@ COLUMNS = [
 READY = words("已办结，待领取", "Ready for pickup or mail")
 PICKED_UP = words("已在窗口领取", "Collected at the window")
 MAILED = words("已邮寄", "Sent by mail")
+UNDER_REVIEW = words("审核中，尚未办结", "Still under review: not ready yet")
+# The results a slip may show: produced, and ready or handed over.
+SHOWN = (CaseStatus.READY, CaseStatus.DELIVERED)
 WHERE = words("领取地点", "Where to collect")
 WINDOW = words("受理申请的窗口", "The window that accepted the application")
 DELIVERY = words("送达方式", "Delivery")
@@ -50,6 +55,8 @@ def _delivered_together(case: Case) -> bool:
 
 def _status(case: Case) -> list:
     delivery = case.delivery or {}
+    if case.status not in SHOWN:
+        return layout.value(UNDER_REVIEW)
     if case.status != CaseStatus.DELIVERED:
         return layout.value(READY)
     how = MAILED if delivery.get("method") == "mail" else PICKED_UP
@@ -107,7 +114,7 @@ def pickup_slip_pdf(case: Case) -> bytes:
     )
     rows = []
     for each in cases:
-        result = each.result or {}
+        result = (each.result or {}) if each.status in SHOWN else {}
         rows.append(
             [
                 words(each.matter_version.name_zh, each.matter_version.name_en),
@@ -139,10 +146,11 @@ def pickup_slip_pdf(case: Case) -> bytes:
             ),
         ]
     details.append((FEES, _fees(cases)))
+    delivery_source = results.delivery_source(case.matter_version, application.bundle_version)
     mm = layout.mm
     story = [
         layout.fact_rows(details),
-        layout.heading(RESULTS, source="003 第二十一条"),
+        layout.heading(RESULTS, source=delivery_source),
         layout.space(2),
         layout.data_table(
             COLUMNS, rows, [46 * mm, 42 * mm, 30 * mm, 26 * mm, layout.WIDTH - 144 * mm]
@@ -150,6 +158,10 @@ def pickup_slip_pdf(case: Case) -> bytes:
         layout.space(3),
     ]
     if together:
-        story += layout.note(TOGETHER, "002 §4c")
-    story += layout.note(HANDOVER, "003 第二十一条; 004 附件1")
+        story += layout.note(
+            TOGETHER, bundles.delivered_together_source(application.bundle_version)
+        )
+    # 004 附件1: the days of delivery are not counted in the promised limit (inherited).
+    handover = [s for s in (delivery_source, "004 附件1") if s]
+    story += layout.note(HANDOVER, "; ".join(dict.fromkeys(handover)))
     return layout.render(top, story)

@@ -1,10 +1,12 @@
-"""The acceptance receipt (受理回执): valid at most 7 days (004 item 35); while the passport is
-kept it lets the applicant stay legally (002 §6 (3))."""
+"""The acceptance receipt (受理回执): valid at most 7 days (004 item 35), or through the
+promised date plus delivery where the region reads 002 §6 (3) so; while the passport is kept
+it lets the applicant stay legally (002 §6 (3)). Each citation is the region's own or one its
+region.yaml inherits (docs/adr/0007-region-rule-sets.md)."""
 
 from onestop.applications.models import Application
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
-from onestop.rules import window
+from onestop.rules import bundles, window
 
 from . import facts
 
@@ -30,6 +32,19 @@ def _date(day) -> str:
     return day.isoformat() if day else "—"
 
 
+def _promised(case):
+    """The promised date with the working days it counts, e.g. 5 (002 §4c)."""
+    if not case.planned_due:
+        return "—"
+    days = case.deadline.working_days if case.deadline else None
+    if not days:
+        return _date(case.planned_due)
+    return words(
+        f"{_date(case.planned_due)}（{days}个工作日）",
+        f"{_date(case.planned_due)} ({days} working days)",
+    )
+
+
 def receipt_pdf(application: Application) -> bytes:
     """The receipt of an accepted application; NotIssued before acceptance."""
     if not application.acceptance_number:
@@ -44,18 +59,20 @@ def receipt_pdf(application: Application) -> bytes:
         progress_url=facts.progress_url(),
     )
     region = application.region
-    days, source = window.receipt_validity_days(region), window.receipt_validity_source(region)
-    validity = words(
-        f"{_date(application.receipt_valid_until)}（最长{days}日）",
-        f"at most {days} days ({source})",
+    cases = list(
+        application.cases.select_related("department", "matter_version", "deadline").order_by("pk")
     )
-    cases = application.cases.select_related("department", "matter_version").order_by("pk")
+    covers = window.receipt_validity_words(
+        region, [c.planned_due or c.statutory_due for c in cases]
+    )
+    valid_until = _date(application.receipt_valid_until)
+    validity = words(f"{valid_until}（{covers['zh']}）", f"{valid_until}: {covers['en']}")
     rows = [
         [
             words(c.matter_version.name_zh, c.matter_version.name_en),
             words(c.department.name_zh, c.department.name_en),
             _date(c.routing_due),
-            _date(c.planned_due),
+            _promised(c),
             layout.sourced(_date(c.statutory_due), c.time_limit_source),
         ]
         for c in cases
@@ -70,14 +87,15 @@ def receipt_pdf(application: Application) -> bytes:
                 (VALID_UNTIL, validity),
             ]
         ),
-        layout.heading(CASES, source="003 第十六条"),
+        # Routing cites the region's own limit (003 第十六条 in Qingdao), none where not given.
+        layout.heading(CASES, source=bundles.routing_working_days(application.bundle_version)[1]),
         layout.space(2),
         layout.data_table(
             COLUMNS, rows, [48 * mm, 48 * mm, 26 * mm, 26 * mm, layout.WIDTH - 148 * mm]
         ),
         layout.space(1),
         *layout.note(WORKING_DAYS),
-        layout.heading(LEGAL_STAY, source="002 §6 (3)"),
+        layout.heading(LEGAL_STAY, source=window.legal_stay_source(region)),
         layout.space(2),
         *layout.note(window.legal_stay_note(region)),
     ]

@@ -130,9 +130,13 @@ def case_progress(application: Application, today=None) -> list[dict]:
     today = today or timezone.localdate()
     work = calendar_for(application.region.code)
     rows = []
-    for case in application.cases.select_related("matter_version__matter", "department"):
-        due = case.planned_due or case.statutory_due
+    cases = application.cases.select_related("matter_version__matter", "department", "deadline")
+    for case in cases:
+        # Waiting for another case, or with the Ministry: no due date of ours (cases/steps.py).
+        no_clock = case_steps.without_clock(case.matter_version, case.status)
+        due = None if no_clock else case.planned_due or case.statutory_due
         running = case.status in _DECIDING and not case.paused and due is not None
+        outside = case_steps.outside(case.matter_version, case.status)
         left = urgency.working_days_left(work, today, due) if running else None
         rows.append(
             {
@@ -150,7 +154,13 @@ def case_progress(application: Application, today=None) -> list[dict]:
                 "due_provisional": case.due_provisional,
                 "steps": _steps(case, list(case_steps.steps(case.matter_version).values())),
                 "due": due,
+                # The working days the case was promised in, e.g. 5 for two permits (002 §4c).
+                "promised_working_days": case.deadline.working_days if case.deadline else None,
+                "time_limit_source": case.time_limit_source,
                 "paused": case.paused,
+                # What to expect from an authority outside the city (001 办理时限: 等通知).
+                "expected_en": outside["expected"]["en"] if outside else None,
+                "expected_zh": outside["expected"]["zh"] if outside else None,
                 "working_days_left": left,
                 "overdue_working_days": -left if left is not None and left < 0 else None,
                 "mark": urgency.mark(work, today, due) if running else None,

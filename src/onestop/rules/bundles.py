@@ -2,7 +2,7 @@
 exempts, whether its results are delivered together, how fast the window routes it."""
 
 from onestop.catalog import content
-from onestop.catalog.content import Exemption
+from onestop.catalog.content import Exemption, Words
 from onestop.catalog.models import BundleVersion
 
 
@@ -18,6 +18,12 @@ def exemptions(bundle: BundleVersion | None) -> dict[tuple[str, str], Exemption]
     return {(e.matter, e.material): e for e in content.of(bundle).exempt_materials}
 
 
+def delivered_together_source(bundle: BundleVersion | None) -> str:
+    """The source of delivering the bundle's results together; "" where they are not."""
+    flag = content.of(bundle).deliver_together if bundle is not None else None
+    return (flag.source or "") if flag and flag.value else ""
+
+
 def delivers_together(bundle: BundleVersion | None) -> bool:
     """Whether the bundle's results are handed over together (002 §4c: both permits at once)."""
     flag = content.of(bundle).deliver_together if bundle is not None else None
@@ -29,3 +35,9 @@ def routing_working_days(bundle: BundleVersion | None) -> tuple[int | None, str]
     its source; (None, "") where none is set."""
     days = content.of(bundle).routing_working_days if bundle is not None else None
     return (days.value, days.source or "") if days else (None, "")
+
+
+def form_note(bundle: BundleVersion | None) -> Words | None:
+    """What the official form carries in its blank space, signed by the person handling the
+    application ("One-Stop Service for Both Permits", 002 §4a); None for other applications."""
+    return content.of(bundle).form_note if bundle is not None else None

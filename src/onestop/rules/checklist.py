@@ -10,7 +10,7 @@ from onestop.catalog import content, selectors
 from onestop.catalog.models import BundleVersion, MatterVersion, Region
 from onestop.refusals import Refused
 
-from . import appointments, fees, materials, time_limits
+from . import appointments, fees, materials, results, time_limits
 from .bundles import exemptions
 from .eligibility import requirements
 from .evaluator import Result, all_of, any_of, first, holds
@@ -84,6 +84,9 @@ def matter_checklist(version: MatterVersion, profile: Profile) -> dict:
 
     validity, v_result = first(spec.validity, values)
     missing |= v_result.missing
+    # Without validity rules of its own, the matter's result validity from its guide (the
+    # residence permit's 90 days to 5 years, 000 §八).
+    fixed = results.validity_words(version) if not spec.validity else None
     time_limit = time_limits.time_limit(spec.time_limits, values)
     missing |= time_limit.missing if time_limit else frozenset()
 
@@ -102,7 +105,8 @@ def matter_checklist(version: MatterVersion, profile: Profile) -> dict:
         "interview": interview,
         "fees": [f.answer() for f in fees_found],
         "fees_given": spec.fees is not None,
-        "validity": validity and {"en": validity.en, "zh": validity.zh, "source": validity.source},
+        "validity": (validity and {"en": validity.en, "zh": validity.zh, "source": validity.source})
+        or fixed,
     }
     if routes:
         answer["routes"] = routes
@@ -178,7 +182,9 @@ def given(version: MatterVersion | BundleVersion) -> dict[str, bool]:
     spec = content.of(version)
     return {
         "appointment": bool(spec.appointment),
-        "validity": bool(getattr(spec, "validity", None)),  # a bundle has none of its own
+        # A bundle has none of its own; a matter's guide may give one fixed validity.
+        "validity": bool(getattr(spec, "validity", None))
+        or (isinstance(version, MatterVersion) and results.validity_words(version) is not None),
         "pre_examination": bool(getattr(spec, "pre_examination", None)),  # a matter neither
     }
 

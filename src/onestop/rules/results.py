@@ -5,7 +5,7 @@ from datetime import date
 
 from onestop.catalog import content
 from onestop.catalog.content import Bounds
-from onestop.catalog.models import MatterVersion
+from onestop.catalog.models import BundleVersion, MatterVersion
 from onestop.refusals import Refused
 
 
@@ -21,6 +21,16 @@ def validity_words(version: MatterVersion) -> dict | None:
     if field is None or field.en is None:
         return None
     return {"zh": field.zh, "en": field.en, "source": field.source}
+
+
+def delivery_source(version: MatterVersion, bundle: BundleVersion | None = None) -> str:
+    """Where the region's own sources say how results are handed over (the bundle's `delivery`
+    field, else the matter's: 003 第二十一条, 000 §九, 004 item 35 (5)); "" where they do not."""
+    for given in (bundle, version):
+        field = content.of(given).fields.get("delivery") if given is not None else None
+        if field is not None and field.source:
+            return field.source
+    return ""
 
 
 def check_validity(

@@ -5,16 +5,17 @@ the cases or applications already scoped to what the reader may see; plain data 
 out, the page words them.
 """
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, F, Max, Q, Sum
 
 from onestop.cases import steps
 from onestop.cases.models import CaseEvent, CaseStatus
 from onestop.cases.queues import OPEN, with_time_left
 
+from . import on_time as timeliness
+
 # Longest lists on the supervision page; the counts above them are always complete.
 LIST_LIMIT = 100
-PRODUCED = (CaseStatus.READY, CaseStatus.DELIVERED)
+NO_CLOCK = (CaseStatus.WAITING, CaseStatus.MINISTRY)
 
 
 def open_counts(cases) -> list[dict]:
@@ -22,10 +23,10 @@ def open_counts(cases) -> list[dict]:
     grouped = (
         cases.filter(status__in=OPEN)
         .values(
-            "region_id",
+            "region__code",
             "region__name_zh",
             "region__name_en",
-            "department_id",
+            "department__code",
             "department__name_zh",
             "department__name_en",
             "status",
@@ -36,8 +37,10 @@ def open_counts(cases) -> list[dict]:
     rows = {}
     for g in grouped:
         row = rows.setdefault(
-            (g["region_id"], g["department_id"]),
+            (g["region__code"], g["department__code"]),
             {
+                "region_code": g["region__code"],
+                "department_code": g["department__code"],
                 "region": {"zh": g["region__name_zh"], "en": g["region__name_en"]},
                 "department": {"zh": g["department__name_zh"], "en": g["department__name_en"]},
                 "counts": dict.fromkeys(OPEN, 0),
@@ -50,19 +53,26 @@ def open_counts(cases) -> list[dict]:
         row["paused"] += g["paused"]
     names = steps.names(steps.in_force()) if rows else {}
     for row in rows.values():
-        row["counts"] = [{"name": names.get(s, s), "n": row["counts"][s]} for s in OPEN]
+        row["counts"] = [{"step": s, "name": names.get(s, s), "n": row["counts"][s]} for s in OPEN]
     return list(rows.values())
 
 
-def overdue(cases, today) -> dict:
+def overdue_cases(cases, today):
     """Open cases whose clock runs and whose step due date has passed, or, before the document
     is produced, whose promised or statutory date has (delivery is outside the promised limit,
     003 第二十一条)."""
-    deciding = [s for s in OPEN if s != CaseStatus.READY]
-    late = cases.filter(status__in=OPEN, paused=False).filter(
+    # No clock of ours runs while a case waits for another or is with the Ministry
+    # (cases/clock.py): its limit has not started, or ended with the report (001 四).
+    deciding = [s for s in OPEN if s not in (CaseStatus.READY, *NO_CLOCK)]
+    return cases.filter(status__in=OPEN, paused=False).filter(
         Q(step_due__lt=today)
         | Q(status__in=deciding) & (Q(planned_due__lt=today) | Q(statutory_due__lt=today))
     )
+
+
+def overdue(cases, today) -> dict:
+    """The overdue cases (`overdue_cases`), the nearest due first, and their count."""
+    late = overdue_cases(cases, today)
     shown = late.select_related("application", "matter_version__matter", "department", "region")
     rows = with_time_left(
         shown.order_by(F("step_due").asc(nulls_last=True), "planned_due", "pk")[:LIST_LIMIT],
@@ -72,19 +82,10 @@ def overdue(cases, today) -> dict:
 
 
 def on_time(cases) -> list[dict]:
-    """Per department and matter, produced cases whose first 'produce' event falls on or before
-    the case's planned date (the promised date, moved by any pauses), or its statutory due date
-    where the sources promise no shorter one."""
-    produced_on = Subquery(
-        CaseEvent.objects.filter(case=OuterRef("pk"), kind="produce")
-        .order_by("sequence")
-        .annotate(day=TruncDate("at"))
-        .values("day")[:1]
-    )
+    """Per department and matter, the finished cases and those finished on time (on_time.py:
+    the one definition)."""
     grouped = (
-        cases.annotate(due=Coalesce("planned_due", "statutory_due"))
-        .filter(status__in=PRODUCED, due__isnull=False)
-        .annotate(produced_on=produced_on)
+        timeliness.finished(cases)
         .values(
             "department__code",
             "department__name_zh",
@@ -92,8 +93,8 @@ def on_time(cases) -> list[dict]:
             "matter_version__matter__code",
         )
         .annotate(
-            produced=Count("pk"),
-            on_time=Count("pk", filter=Q(produced_on__lte=F("due"))),
+            finished=Count("pk"),
+            on_time=Count("pk", filter=timeliness.ON_TIME),
             name_zh=Max("matter_version__name_zh"),
             name_en=Max("matter_version__name_en"),
         )
@@ -101,11 +102,14 @@ def on_time(cases) -> list[dict]:
     )
     return [
         {
+            "department_code": g["department__code"],
+            "matter_code": g["matter_version__matter__code"],
             "department": {"zh": g["department__name_zh"], "en": g["department__name_en"]},
             "matter": {"zh": g["name_zh"], "en": g["name_en"]},
-            "produced": g["produced"],
+            "finished": g["finished"],
             "on_time": g["on_time"],
-            "rate": round(100 * g["on_time"] / g["produced"]),
+            "late": g["finished"] - g["on_time"],
+            "rate": round(100 * g["on_time"] / g["finished"]),
         }
         for g in grouped
     ]
@@ -131,6 +135,25 @@ def notices(applications) -> dict:
     }
 
 
+def refused_without_reasons(cases):
+    """The cases among `cases` with a refusal whose reasons are blank (004 item 36.5)."""
+    return cases.filter(
+        pk__in=CaseEvent.objects.filter(kind="reject", reason__regex=r"^\s*$").values("case_id")
+    )
+
+
+def same_person_cases(cases):
+    """The cases reviewed and decided (approved or refused) by one person (004 廉政风险点)."""
+    return cases.filter(
+        Q(pk__in=cases.filter(reviewed_by__isnull=False, approved_by=F("reviewed_by")).values("pk"))
+        | Q(
+            pk__in=CaseEvent.objects.filter(
+                kind="reject", case__reviewed_by__isnull=False, actor=F("case__reviewed_by")
+            ).values("case_id")
+        )
+    )
+
+
 def must_be_zero(cases) -> dict:
     """What the domain never lets happen, counted in case something wrote around it: refusals
     without reasons (004 item 36.5), and a case reviewed (its approval or refusal proposed) and
@@ -138,14 +161,7 @@ def must_be_zero(cases) -> dict:
     refusals = CaseEvent.objects.filter(
         kind="reject", case__in=cases, reason__regex=r"^\s*$"
     ).select_related("case__application")
-    same_person = (
-        cases.filter(reviewed_by__isnull=False)
-        .filter(
-            Q(approved_by=F("reviewed_by"))
-            | Q(events__kind="reject", events__actor=F("reviewed_by"))
-        )
-        .distinct()
-    )
+    same_person = same_person_cases(cases)
     return {
         "refusals_without_reasons": list(refusals[:LIST_LIMIT]),
         "refusals_without_reasons_count": refusals.count(),

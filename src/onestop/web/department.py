@@ -1,5 +1,6 @@
-"""Pages of department handlers and leaders, and of supervisors: the case queue, one case with
-the decisions its step allows, and the supervision overview (004 附件1; 004 items 35, 36).
+"""Pages of department handlers and leaders: the case queue and one case with the decisions its
+step allows (004 附件1; 004 items 35, 36); supervisors read the case page too (web/supervision.py
+has their own pages).
 
 Thin: cases/* decide and check the role on every write; these views only choose the page to
 show. The queue is refused (403) to a person holding no department role; a case is shown only
@@ -12,7 +13,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +22,6 @@ from django.views.decorators.cache import never_cache
 
 from onestop.accounts import roles
 from onestop.accounts.models import DEPARTMENT_STAFF, Role
-from onestop.applications.models import Application
 from onestop.audit import reads
 from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
@@ -32,12 +31,9 @@ from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import Refused
 from onestop.rules import bundles, results
-from onestop.supervision import overview, statistics, unusual
 
-from . import case_file
+from . import case_file, opinions
 from .refusals import shown
-
-PAGE_SIZE = 50
 
 CASE_EVENT_LABELS = {
     "review": gettext_lazy("Reviewed"),
@@ -52,6 +48,9 @@ CASE_EVENT_LABELS = {
     "result_shared": gettext_lazy("Result shared with the other departments"),
     "result_received": gettext_lazy("Result received from another department"),
     "payment": gettext_lazy("Fee paid"),
+    "record_approval": gettext_lazy("The Ministry's approval recorded"),
+    "record_refusal": gettext_lazy("The Ministry's refusal recorded"),
+    "start": gettext_lazy("Started after the other department's approval"),
 }
 
 # The decisions a case page offers, by the heading of their form.
@@ -65,6 +64,8 @@ DECISIONS = {
     "deliver": gettext_lazy("Hand over the result"),
     "pause": gettext_lazy("Pause the clock"),
     "resume": gettext_lazy("Resume the clock"),
+    "record_approval": gettext_lazy("Record the Ministry's approval"),
+    "record_refusal": gettext_lazy("Record the Ministry's refusal"),
 }
 
 
@@ -107,33 +108,103 @@ def _open_steps(statuses) -> list[dict]:
 # The queue
 
 
+# The session key of the queue's search. Its terms are personal data (a name, a passport
+# number): they are posted, kept here and never put in a URL.
+QUEUE_SEARCH = "case_queue_search"
+SEARCH_FIELDS = {
+    "number": (("Application number", "申请编号"), NUMBER),
+    "name": (("Applicant's name", "申请人姓名"), LINE),
+    "passport": (("Passport number", "护照号码"), NUMBER),
+}
+
+
 @_signed_in_holding(*DEPARTMENT_STAFF)
 def case_queue(request, held):
-    """The cases waiting for what the user does, nearest step due date first, 50 a page."""
+    """The cases waiting for what the user does, nearest step due date first, 50 a page, each
+    with the applicant's name and the passport number's last 4 characters (a read of the
+    application, audited: audit/reads.py).
+
+    Searching by application number, part of the applicant's name or passport number is a
+    POST: the terms are kept in the session and the answer is a redirect to the queue's bare
+    address, so they appear in no URL, no server log line and no browser history; "Clear"
+    forgets them. The filters (step, matter, due soon or overdue) and the position (`after`:
+    the last row's due date and case id, keyset paging that never counts the table) are no
+    personal data and stay in the query string."""
+    if request.method == "POST":
+        if "clear" in request.POST:
+            request.session.pop(QUEUE_SEARCH, None)
+            return redirect("web:staff-cases")
+        entered = {name: request.POST.get(name, "").strip() for name in SEARCH_FIELDS}
+        try:
+            for name, (label, bound) in SEARCH_FIELDS.items():
+                found = refusal(label, entered[name], max_length=bound)
+                if found:
+                    raise Refused("input.text_not_storable", *found, field=name)
+        except Refused as exc:
+            return _queue_page(request, held, entered, shown(exc, anchor="search"), status=400)
+        request.session[QUEUE_SEARCH] = {k: v for k, v in entered.items() if v}
+        return redirect("web:staff-cases")
+    return _queue_page(request, held, request.session.get(QUEUE_SEARCH) or {}, [])
+
+
+def _queue_page(request, held, entered: dict, errors: list, status: int = 200):
     offered = [
         s for role, statuses in queues.acts_on_in_force().items() if role in held for s in statuses
     ]
-    status = request.GET.get("status") or None
-    if status not in offered:
-        status = None
-    page = Paginator(queues.queue(request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    matters = {v.matter.code: v for v in queues.matters_of(request.user)}
+    wanted = queues.Search(
+        number=entered.get("number", "") if not errors else "",
+        name=entered.get("name", "") if not errors else "",
+        passport=entered.get("passport", "") if not errors else "",
+        status=_one_of(request.GET.get("status"), offered),
+        matter=_one_of(request.GET.get("matter"), matters),
+        urgency=_one_of(request.GET.get("urgency"), queues.URGENCIES),
     )
-    rows = queues.with_time_left(page.object_list, timezone.localdate())
-    for row in rows:
-        row["step"] = _step(row["case"])
-    choices = _open_steps(offered)
+    page = queues.search(
+        request.user, wanted, today=timezone.localdate(), after=_after(request.GET.get("after"))
+    )
+    where = {
+        (a.region_id, a.department_id): a.role
+        for a in roles.assignments(request.user)
+        if a.role in DEPARTMENT_STAFF
+    }
+    reads.applications_listed(
+        request.user,
+        [
+            (row["case"].application, where.get((row["case"].region_id, row["case"].department_id)))
+            for row in page.rows
+        ],
+    )
     return render(
         request,
         "web/department/queue.html",
         {
-            "rows": rows,
-            "page": page,
-            "status": status,
-            "choices": choices,
+            "rows": page.rows,
+            "after": f"{page.after[0].isoformat()}.{page.after[1]}" if page.after else None,
+            "paged": "after" in request.GET,
+            "wanted": wanted,
+            "entered": entered,
+            "errors": errors,
+            "choices": _open_steps(offered),
+            "matters": list(matters.values()),
             "due_soon_working_days": urgency.DUE_SOON_WORKING_DAYS,
         },
+        status=status,
     )
+
+
+def _one_of(value: str | None, allowed):
+    return value if value and value in allowed else None
+
+
+def _after(value: str | None) -> tuple[date, int] | None:
+    """The position "YYYY-MM-DD.<case id>" of the `after` parameter; None (the first page) for
+    anything else."""
+    due, _, pk = (value or "").partition(".")
+    try:
+        return date.fromisoformat(due), int(pk)
+    except ValueError:
+        return None
 
 
 # One case
@@ -175,6 +246,10 @@ def case_page(request, pk: int):
             errors = _errors(exc, action)
         else:
             messages.success(request, _("Done: %(what)s") % {"what": CASE_EVENT_LABELS[action]})
+            return redirect("web:staff-case", pk=case.pk)
+    elif action == opinions.ASK:
+        errors = opinions.ask(request, case)
+        if not errors:
             return redirect("web:staff-case", pk=case.pk)
     return render(
         request,
@@ -230,6 +305,8 @@ TEXT_FIELDS = {
         "tracking_number": (("Tracking number", "快递单号"), NUMBER, True),
     },
     "pause": {"pause_reason": (("Reason for the pause", "暂停计时的理由"), NOTE, False)},
+    "record_approval": {"record_approval_note": (("Note", "备注"), NOTE, False)},
+    "record_refusal": {"reasons": (("Reasons", "不予批准的理由"), REASONS, False)},
 }
 # A validity the page takes: the years the one form takes (applications/form.py).
 FIRST_YEAR, LAST_YEAR = 1900, 2099
@@ -320,6 +397,7 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
         "application": application,
         "step": _step(case),
         "step_source": spec["source"] if spec else "",
+        "outside": steps.outside(case.matter_version, case.status),
         "time": row,
         "held": [_label(Role, r) for r in held],
         "department_staff": bool(set(held) & set(DEPARTMENT_STAFF)),
@@ -341,6 +419,7 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
         "validity_words": results.validity_words(case.matter_version),
         "requested_validity_days": application.profile.get("requested_validity_days"),
         "history": _history(case),
+        **opinions.on_case(case, held),
         "sections": case_file.form_sections(application),
         "materials": case_file.matter_materials(application, case.matter_version.matter.code),
         "timeline": case_file.timeline_rows(application),
@@ -357,6 +436,7 @@ def _history(case: Case) -> list[dict]:
     departments = {}
     if any(e.kind in ("result_received", "result_shared") for e in events):
         departments = {d.code: d.name for d in Department.objects.all()}
+    asked = opinions.in_history(case, events)
     return [
         {
             "at": e.at,
@@ -365,6 +445,7 @@ def _history(case: Case) -> list[dict]:
             "to_status": _label(CaseStatus, e.to_status) if e.to_status else "",
             "reason": e.reason,
             "detail": _detail(e, departments),
+            **asked.get(e.pk, {}),
         }
         for e in events
     ]
@@ -390,46 +471,3 @@ def _detail(event: CaseEvent, departments: dict) -> str:
 
 def _label(choices, value: str) -> str:
     return choices(value).label if value in choices.values else value
-
-
-# Supervision
-
-
-@_signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
-def supervision(request, held):
-    """Open cases per department and step, the overdue, the on-time rate, repeated correction
-    notices (004 item 36.4), two counters that must stay at zero: refusals without reasons
-    (004 item 36.5) and review and decision by one person (004 廉政风险点), and unusual reading
-    of personal data by staff (supervision/unusual.py, 004 廉政风险点)."""
-    everywhere = Role.ADMINISTRATOR in held
-    regions = roles.regions_of(request.user, Role.SUPERVISOR)
-    supervised = {r.pk for r in regions}
-    cases = Case.objects.all() if everywhere else Case.objects.filter(region_id__in=supervised)
-    applications = Application.objects.filter(number__isnull=False)
-    if not everywhere:
-        applications = applications.filter(region_id__in=supervised)
-    today = timezone.localdate()
-    return render(
-        request,
-        "web/department/supervision.html",
-        {
-            "today": today,
-            "open_steps": _open_steps(OPEN),
-            "open": overview.open_counts(cases),
-            **_with_steps(overview.overdue(cases, today)),
-            "on_time": overview.on_time(cases),
-            **overview.notices(applications),
-            **overview.must_be_zero(cases),
-            **unusual.unusual_reads(None if everywhere else [r.code for r in regions], today),
-            "linked": supervised,
-            "linked_codes": {r.code for r in regions},
-            "charts": statistics.charts(None if everywhere else [r.code for r in regions]),
-        },
-    )
-
-
-def _with_steps(overdue: dict) -> dict:
-    """The overdue list with each case's step in words."""
-    for row in overdue["overdue"]:
-        row["step"] = _step(row["case"])
-    return overdue

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import department
+from . import department, opinions, supervision
 
 urlpatterns = [
     path("staff/cases/", department.case_queue, name="staff-cases"),
@@ -12,5 +12,14 @@ urlpatterns = [
         department.case_file_download,
         name="staff-case-file",
     ),
-    path("staff/supervision/", department.supervision, name="supervision"),
+    path("staff/supervision/", supervision.supervision, name="supervision"),
+    path("staff/supervision/cases/", supervision.supervision_cases, name="supervision-cases"),
+    path("staff/supervision/export/", supervision.supervision_export, name="supervision-export"),
+    path(
+        "staff/supervision/cases/export/",
+        supervision.supervision_cases_export,
+        name="supervision-cases-export",
+    ),
+    path("staff/opinions/", opinions.opinion_list, name="staff-opinions"),
+    path("staff/opinions/<int:opinion_id>/", opinions.opinion_page, name="staff-opinion"),
 ]

@@ -28,6 +28,7 @@ from onestop.applications.access import get_application_for, roles_on
 from onestop.applications.drafts import materials_of
 from onestop.applications.form import sections_for, whole
 from onestop.applications.models import Application, NoticeStage, Status
+from onestop.applications.names import applicant_name, masked_passport
 from onestop.applications.workflow import TRANSITIONS
 from onestop.appointments import selectors as appointments
 from onestop.appointments.booking import record_visit
@@ -78,7 +79,9 @@ def _role_required(role: str):
 
 @_role_required(Role.PRE_EXAMINER)
 def queue(request):
-    """Submitted applications of the examiner's regions, the nearest working-day due date first."""
+    """Submitted applications of the examiner's regions, the nearest working-day due date first,
+    each with the applicant's name and the passport number's last 4 characters: a read of the
+    application, audited (audit/reads.py)."""
     applications = list(selectors.pre_examination_queue(request.user))
     names = {}
     for region in {a.region for a in applications}:
@@ -96,9 +99,12 @@ def queue(request):
             ),
             "category": _category(a),
             "overdue": a.pre_examination_due is not None and a.pre_examination_due < today,
+            "name": applicant_name(a.form),
+            "passport": masked_passport(a.form.get("passport_number")),
         }
         for a in applications
     ]
+    reads.applications_listed(request.user, [(a, Role.PRE_EXAMINER) for a in applications])
     return render(request, "web/window/queue.html", {"rows": rows})
 
 
@@ -225,11 +231,13 @@ def upload_file(request, number, upload_id):
 @login_required
 @never_cache
 def receipt(request, number):
-    """The acceptance receipt (受理回执): valid at most 7 days (004 item 35); while the passport is
-    kept it lets the applicant stay legally (002 §6 (3))."""
+    """The acceptance receipt (受理回执): valid at most 7 days (004 item 35), or through the
+    promised date plus delivery (002 §6 (3)); while the passport is kept it lets the applicant
+    stay legally (002 §6 (3))."""
     application = get_application_for(request.user, number=number)
     if not application.acceptance_number:
         raise Http404
+    cases = application.cases.select_related("department", "matter_version", "deadline")
     return render(
         request,
         "web/window/receipt.html",
@@ -237,10 +245,11 @@ def receipt(request, number):
             "application": application,
             "applicant": _applicant(application),
             "covered": [c.matter_version for c in _covered(application)],
-            "cases": application.cases.select_related("department", "matter_version"),
+            "cases": cases,
             "legal_stay_note": window.legal_stay_note(application.region),
-            "receipt_days": window.receipt_validity_days(application.region),
-            "receipt_source": window.receipt_validity_source(application.region),
+            "receipt_covers": window.receipt_validity_words(
+                application.region, [c.planned_due or c.statutory_due for c in cases]
+            ),
         },
     )
 

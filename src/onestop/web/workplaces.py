@@ -6,7 +6,8 @@ web/handover.py, web/department.py, web/staff.py, the admin's `is_staff` gate), 
 shown answers 403.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from onestop.accounts import roles
 from onestop.accounts.models import DEPARTMENT_STAFF, Role
+from onestop.cases import opinions
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class Place:
     roles: frozenset[str] | None
     # A place one lands on after signing in; the calendar is a reference, not a desk.
     is_desk: bool = True
+    # What waits there for a person, counted for the header's link; None: nothing counted.
+    waiting: Callable | None = None
+    count: int | None = None
 
     @property
     def url(self) -> str:
@@ -69,6 +74,16 @@ PLACES = (
         frozenset(DEPARTMENT_STAFF),
     ),
     Place(
+        "opinions",
+        "web:staff-opinions",
+        _("Opinions asked"),
+        _("Opinions other departments ask of your department, with the count still unanswered."),
+        frozenset(DEPARTMENT_STAFF),
+        # Where a department handler works stays the case queue; answering is beside it.
+        is_desk=False,
+        waiting=opinions.unanswered_count,
+    ),
+    Place(
         "supervision",
         "web:supervision",
         _("Supervision"),
@@ -94,15 +109,15 @@ PLACES = (
 
 
 def places_of(user) -> list[Place]:
-    """The staff places `user` may open, in the order of PLACES: one query, none for a
-    visitor."""
+    """The staff places `user` may open, in the order of PLACES, each with what waits there
+    counted: one query, and one per counted place; none for a visitor."""
     if not user.is_authenticated:
         return []
     held = set(roles.assignments(user).values_list("role", flat=True))
     if user.is_superuser:
         held.add(Role.ADMINISTRATOR)
     return [
-        place
+        replace(place, count=place.waiting(user)) if place.waiting else place
         for place in PLACES
         if (user.is_staff if place.roles is None else bool(held & place.roles))
     ]
