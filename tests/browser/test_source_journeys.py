@@ -11,7 +11,8 @@ demo accounts only (accounts/demo.py), in English and in Chinese:
 The filer files with real files and submits; the region's pre-examiner passes it; the filer
 books where the status page asks for it; the region's window clerk accepts; each routed
 department's handler reviews and produces, its leader approves; the clerk opens the hand-over
-from the header, records the fees and hands over; the public progress page shows it delivered.
+from the header, records the fees and hands over; the public progress page shows it delivered;
+the region's supervisor finds it behind the figure of finished cases.
 Everyone signs in through the real pages, staff with the code of their demo device."""
 
 import os
@@ -143,7 +144,7 @@ def signed_in(journey, name: str, username: str, language: str):
 
 
 # The one journey whose page stands for each kind in the docs' pictures.
-PICTURED = {"department-case": "002", "hand-over": "001"}
+PICTURED = {"department-case": "002", "hand-over": "001", "supervision-drill-down": "002"}
 
 
 def keep(person, kind: str, source: str) -> None:
@@ -362,6 +363,21 @@ def progress_shows_delivered(source: Source, filer, number: str) -> None:
     filer.check("every result delivered")
 
 
+def supervision_drills_down(source: Source, journey, number: str, language: str) -> None:
+    """The region's supervisor follows a figure of finished cases to the cases behind it."""
+    supervisor = signed_in(
+        journey, f"{source.code}-supervisor", username_of(source.region, Role.SUPERVISOR), language
+    )
+    page = supervisor.page
+    if "/staff/supervision/" not in page.url:
+        click_header(page, "/staff/supervision/")
+    follow(page.locator("a[href*='figure=finished']").first)
+    assert "/staff/supervision/cases/" in page.url, page.url
+    assert number in page.locator("#cases-behind").inner_text()
+    supervisor.check("the finished cases behind a figure")
+    keep(supervisor, "supervision-drill-down", source.code)
+
+
 def run(source: Source, journey, files, language: str) -> None:
     filer, number = file_it(source, journey, files, language)
     pre_examine(source, journey, number, language)
@@ -370,6 +386,7 @@ def run(source: Source, journey, files, language: str) -> None:
     departments_decide(source, journey, number, language)
     hand_over(source, clerk, number)
     progress_shows_delivered(source, filer, number)
+    supervision_drills_down(source, journey, number, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
