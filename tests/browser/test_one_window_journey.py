@@ -109,7 +109,8 @@ def filing_to_booking(cast, files, journey):
     assert re.search(r"/my/applications/[0-9a-f-]{36}/$", edit_url)
 
     fill(page, FORM, "form-")
-    fill(page, profile("B"), "profile-")
+    # The nationality is the form's: asked once (applications/drafts.py).
+    fill(page, {k: v for k, v in profile("B").items() if k != "nationality"}, "profile-")
     page.locator(f"[name='{PASSPORT_SCAN}']").set_input_files(files.pdf)
     page.locator(f"[name='{PHOTO}']").set_input_files(files.photo)
     for matter, material in TWO_PERMITS_SCANS:  # filed complete: a scan of every other material

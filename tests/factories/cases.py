@@ -80,6 +80,8 @@ def advance(
     if stage == "rejected":
         return decisions.reject(case, leader)
     case = decisions.approve(case, leader)
+    if case.status == CaseStatus.MINISTRY:  # permanent residence: the Ministry approves (001 三)
+        case = decisions.record_approval(case, handler)
     if stage == "production":
         return case
     case = produce(case, handler, number=number)

@@ -160,6 +160,12 @@ EXPECTED = {
         get=both(roles("window_clerk"), APPLICATION_READERS),
         post=both(roles("window_clerk"), APPLICATION_READERS),
     ),
+    # The window's hand-over: the region's clerks, of an application they may read.
+    "web:hand-over-queue": Rule(get=roles("window_clerk")),
+    "web:hand-over": Rule(
+        get=both(roles("window_clerk"), APPLICATION_READERS),
+        post=both(roles("window_clerk"), APPLICATION_READERS),
+    ),
     # The receipt, the notice and the files are the applicant's too.
     "web:application-file": Rule(get=APPLICATION_READERS),
     "web:receipt": Rule(get=APPLICATION_READERS),

@@ -12,12 +12,14 @@ departments and the administrator's authenticator app complete it.
 Everything is made through the API and the domain's write functions, as people would.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from pathlib import Path
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.test import Client
@@ -26,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onestop.accounts.models import Employer, Role
 from onestop.applications import drafts
-from onestop.applications.models import Application
+from onestop.applications.models import Application, Upload
 from onestop.appointments import slots
 from onestop.appointments.models import Booking, Slot
 from onestop.cases import decisions, opinions
@@ -142,6 +144,26 @@ def _staff(name, role, region, department=None):
     )
 
 
+def _a_file_given_at_the_window(application: Application, filer) -> Upload:
+    """Qingdao's sources list no material (003): the world's Qingdao application still holds one
+    file, of its first matter, so that every file route has a record to be refused or served."""
+    covered = application.covered.select_related("matter_version__matter").first()
+    content = _scan().read()
+    upload = Upload(
+        application=application,
+        matter_code=covered.matter_version.matter.code,
+        material_code="passport",
+        original_name="passport.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=filer,
+    )
+    upload.file.save("upload", ContentFile(content), save=False)
+    upload.save()
+    return upload
+
+
 def _scan() -> SimpleUploadedFile:
     """A one-page PDF, as a scanner makes."""
     from reportlab.pdfgen import canvas
@@ -169,14 +191,17 @@ def _through_the_window(world: World, key: str, filer, body: dict, examiner, cle
     )
     assert noticed.status_code == 200, noticed.json()
     application = Application.objects.get(number=number)
-    material = next(m for m in drafts.materials_of(application) if m["applies"])
-    upload = drafts.add_upload(
-        application,
-        filer,
-        matter_code=material["matter"],
-        material_code=material["code"],
-        uploaded_file=_scan(),
-    )
+    material = next((m for m in drafts.materials_of(application) if m["applies"]), None)
+    if material is not None:
+        upload = drafts.add_upload(
+            application,
+            filer,
+            matter_code=material["matter"],
+            material_code=material["code"],
+            uploaded_file=_scan(),
+        )
+    else:
+        upload = _a_file_given_at_the_window(application, filer)
     assert post(as_(filer), f"/api/v1/applications/{number}/resubmit", {}).status_code == 200
     passed = post(
         as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"}
@@ -314,9 +339,16 @@ def build() -> World:
             _staff("ps.leader.qd", Role.DEPARTMENT_LEADER, "qingdao", "public_security"),
         ),
     }
+    # Qingdao's residence permit starts when the work permit is approved (003 第十五条).
+    qingdao_st_leader = _staff(
+        "st.leader.qd", Role.DEPARTMENT_LEADER, "qingdao", "science_technology"
+    )
+    decisions.review(world.cases["Q.st"], qingdao_st)
+    decisions.approve(world.cases["Q.st"], qingdao_st_leader)
     today = timezone.localdate()
     for key in ("X.ps", "Y.ps", "A.ps", "G.ps", "Q.ps", "W.st"):
         case = world.cases[key]
+        case.refresh_from_db()
         handler, leader = leaders[(case.region.code, case.department.code)]
         decisions.review(case, handler)
         decisions.approve(case, leader)

@@ -49,7 +49,12 @@ def test_the_windows_controls_take_the_windows_bounds(handler_x, examiner):
 
 
 def test_the_case_pages_controls_take_the_decisions_bounds():
-    shown = maxlengths((TEMPLATES / "department" / "case.html").read_text(encoding="utf-8"))
+    # The case page and the decisions it includes (the Ministry's, department/_outside.html).
+    page = "".join(
+        (TEMPLATES / "department" / name).read_text(encoding="utf-8")
+        for name in ("case.html", "_outside.html")
+    )
+    shown = maxlengths(page)
     bounds = {
         name: spec[1] for fields in department.TEXT_FIELDS.values() for name, spec in fields.items()
     }

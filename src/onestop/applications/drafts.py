@@ -45,6 +45,20 @@ def _form_in_force(region, *, bundle: str | None, matter: str | None) -> list[di
     )
 
 
+# Facts of the rules the one form already asks: taken from the form where the profile does not
+# give them, so that nobody is asked twice (003 第四条 reads the nationality the form gives).
+FACTS_FROM_THE_FORM = ("nationality",)
+
+
+def _with_form_facts(profile: dict | None, form: dict | None) -> dict:
+    given = dict(profile or {})
+    for name in FACTS_FROM_THE_FORM:
+        value = (form or {}).get(name)
+        if not given.get(name) and isinstance(value, str) and value:
+            given[name] = value
+    return given
+
+
 def _profile(data: dict | None) -> dict:
     try:
         return Profile.model_validate(data or {}).model_dump(mode="json", exclude_none=True)
@@ -158,7 +172,7 @@ def create_draft(
         agent=actor if as_agent else None,
         created_by=actor,
         form=form or {},
-        profile=_profile(profile),
+        profile=_profile(_with_form_facts(profile, form)),
         language="zh-hans" if (language or "").lower().startswith("zh") else "en",
     )
     role = Role.EMPLOYER_HANDLER if employer else Role.AGENT if as_agent else Role.APPLICANT
@@ -197,8 +211,9 @@ def save_draft(
     if errors:
         raise Invalid(errors)
     application.form = merged_form
-    if profile is not None:
-        application.profile = _profile({**application.profile, **profile})
+    application.profile = _profile(
+        _with_form_facts({**application.profile, **(profile or {})}, merged_form)
+    )
     application.save(update_fields=["form", "profile", "updated_at"])
     append_event(application, actor, role, "save", data={"fields": sorted((form or {}).keys())})
     return application
