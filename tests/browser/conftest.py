@@ -128,6 +128,7 @@ class Journey:
         self.page = self.context.new_page()
         self.steps = 0
         self.last_shot: Path | None = None
+        self.for_docs = True  # a journey that keeps its own pictures sets this False
         TALLY["journeys"] += 1
 
     def check(self, label: str) -> None:
@@ -187,7 +188,7 @@ class Journey:
 
     def keep_in_docs(self) -> None:
         """The journey's last step, for the docs' pictures (with ONESTOP_DOCS_PICTURES=1)."""
-        if os.environ.get("ONESTOP_DOCS_PICTURES") == "1" and self.last_shot:
+        if os.environ.get("ONESTOP_DOCS_PICTURES") == "1" and self.for_docs and self.last_shot:
             DOCS.mkdir(parents=True, exist_ok=True)
             shutil.copy(self.last_shot, DOCS / f"{self.name}-{self.language}-{self.viewport}.png")
 
