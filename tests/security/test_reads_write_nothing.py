@@ -7,8 +7,9 @@ Two kinds of rows are a read being recorded, not a write, and are left out of th
 - sessions (`django_session`): a signed-in person's session is saved on their requests (the
   staff's idle limit counts from the last one, accounts/middleware.py);
 - the audit log's read entries (`read.*`): a staff member's read of personal data, or anyone's
-  read in the admin, is an entry by design (GB/T 22239-2019 8.1.4.3 a; audit/reads.py). Every
-  other entry of the log counts like any row.
+  read in the admin, is an entry by design (GB/T 22239-2019 8.1.4.3 a; audit/reads.py), and so
+  is an export (`export.*`: what left the platform). Every other entry of the log counts like
+  any row.
 
 One route writes on purpose: the progress lookup of the API counts a failed lookup (a number
 or passport number that does not match) in the limits on guessing that every process shares
@@ -46,6 +47,7 @@ WRITE = re.compile(
 )
 # Audit entries of reads are the reads being recorded; their actions all begin so.
 READ_ENTRIES = "read.%"
+EXPORT_ENTRIES = "export.%"
 
 
 def _queries(route, rule) -> list[dict]:
@@ -66,7 +68,8 @@ def row_counts() -> dict[str, int]:
     for table in tables:
         where = ""
         if table == "audit_auditentry":
-            where, params = " WHERE action NOT LIKE %s", [*params, READ_ENTRIES]
+            where = " WHERE action NOT LIKE %s AND action NOT LIKE %s"
+            params = [*params, READ_ENTRIES, EXPORT_ENTRIES]
         parts.append(f"(SELECT COUNT(*) FROM {quote(table)}{where})")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)

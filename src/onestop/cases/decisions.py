@@ -262,10 +262,12 @@ def delivery_blocked(case: Case, acting_user) -> Refused | None:
         return refused
     for each in cases:
         if not open_actions(each, roles_on_case(acting_user, each)).get("deliver"):
+            # Results handed over together include another department's: the window's act.
             return NotAllowed(
-                "case.role_not_allowed",
-                "Your roles do not allow this on this case.",
-                "您的角色无权对此案件执行此操作。",
+                "delivery.at_the_window",
+                "These results are handed over together at the window: the window clerk hands "
+                "them over.",
+                "这些结果在窗口一并交付，由窗口工作人员办理。",
             )
     return None
 
