@@ -8,7 +8,6 @@ to those with a role on it, and one 404 answers both "no such case" and "not you
 """
 
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -25,7 +24,6 @@ from onestop.accounts.models import DEPARTMENT_STAFF, Role
 from onestop.audit import reads
 from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
-from onestop.cases.queues import OPEN
 from onestop.cases.workflow import edges, open_actions, refusal_proposed, roles_on_case
 from onestop.catalog.models import Department
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
@@ -34,6 +32,7 @@ from onestop.rules import bundles, results
 
 from . import case_file, opinions
 from .refusals import shown
+from .staff_gate import open_steps, signed_in_holding, step_name
 
 CASE_EVENT_LABELS = {
     "review": gettext_lazy("Reviewed"),
@@ -69,42 +68,6 @@ DECISIONS = {
 }
 
 
-def _signed_in_holding(*wanted: str):
-    """Signed in and holding one of `wanted` somewhere (an administrator passes where asked);
-    a stranger is sent to sign in first."""
-
-    def decorator(view):
-        @wraps(view)
-        @never_cache
-        def guarded(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            held = set(roles.assignments(user).values_list("role", flat=True))
-            if user.is_superuser:
-                held.add(Role.ADMINISTRATOR)
-            if not held & set(wanted):
-                raise PermissionDenied
-            return view(request, *args, held=held, **kwargs)
-
-        return guarded
-
-    return decorator
-
-
-def _step(case: Case):
-    """The step's name from the case's matter version ({"zh", "en"}); the status label after
-    the last."""
-    spec = steps.steps(case.matter_version).get(case.status)
-    return spec["name"] if spec else case.get_status_display()
-
-
-def _open_steps(statuses) -> list[dict]:
-    """The open steps among `statuses`, named as the published versions name them."""
-    names = steps.names(steps.in_force())
-    return [{"value": s, "name": names.get(s, s)} for s in OPEN if s in statuses]
-
-
 # The queue
 
 
@@ -118,7 +81,7 @@ SEARCH_FIELDS = {
 }
 
 
-@_signed_in_holding(*DEPARTMENT_STAFF)
+@signed_in_holding(*DEPARTMENT_STAFF)
 def case_queue(request, held):
     """The cases waiting for what the user does, nearest step due date first, 50 a page, each
     with the applicant's name and the passport number's last 4 characters (a read of the
@@ -185,7 +148,7 @@ def _queue_page(request, held, entered: dict, errors: list, status: int = 200):
             "wanted": wanted,
             "entered": entered,
             "errors": errors,
-            "choices": _open_steps(offered),
+            "choices": open_steps(offered),
             "matters": list(matters.values()),
             "due_soon_working_days": urgency.DUE_SOON_WORKING_DAYS,
         },
@@ -395,7 +358,7 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
     return {
         "case": case,
         "application": application,
-        "step": _step(case),
+        "step": step_name(case),
         "step_source": spec["source"] if spec else "",
         "outside": steps.outside(case.matter_version, case.status),
         "time": row,

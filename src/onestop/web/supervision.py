@@ -24,7 +24,7 @@ from onestop.cases.queues import OPEN
 from onestop.supervision import behind, overview, scope, statistics, unusual
 
 from . import exports
-from .department import _open_steps, _signed_in_holding, _step
+from .staff_gate import open_steps, signed_in_holding, step_name
 
 PAGE_SIZE = 50
 FILTERS = ("region", "department", "matter", "accepted_from", "accepted_to")
@@ -108,7 +108,7 @@ def _query(chosen: dict) -> dict:
     return {k: str(v) for k, v in chosen.items()}
 
 
-@_signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
+@signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
 def supervision(request, held):
     """Open cases per department and step, the overdue, the on-time rate (supervision/on_time.py),
     repeated correction notices (004 item 36.4), two counters that must stay at zero: refusals
@@ -126,7 +126,7 @@ def _figures(where: scope.Scope, form, chosen: dict) -> dict:
         "today": today,
         "form": form,
         "filter_query": _query(chosen),
-        "open_steps": _open_steps(OPEN),
+        "open_steps": open_steps(OPEN),
         "open": overview.open_counts(cases),
         **_with_steps(overview.overdue(cases, today)),
         "on_time": overview.on_time(cases),
@@ -140,7 +140,7 @@ def _figures(where: scope.Scope, form, chosen: dict) -> dict:
 def _with_steps(overdue: dict) -> dict:
     """The overdue list with each case's step in words."""
     for row in overdue["overdue"]:
-        row["step"] = _step(row["case"])
+        row["step"] = step_name(row["case"])
     return overdue
 
 
@@ -150,7 +150,7 @@ def _figure_and_keys(request) -> tuple[str, dict]:
     return figure, keys
 
 
-@_signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
+@signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
 def supervision_cases(request, held):
     """The cases behind one figure of the supervision page, within the same filters, 50 a page;
     each opens the case page (read-only for a supervisor)."""
@@ -189,7 +189,7 @@ def _key_names(keys: dict) -> list[dict]:
         "step": _("Step"),
         "month": _("Month"),
     }
-    steps = {s["value"]: s["name"] for s in _open_steps(OPEN)}
+    steps = {s["value"]: s["name"] for s in open_steps(OPEN)}
     shown = []
     for key, value in keys.items():
         name = names.get(key, {}).get(value) or (steps.get(value) if key == "step" else value)
@@ -204,7 +204,7 @@ def _case_row(case) -> dict:
         "matter": case.matter_version.name,
         "department": case.department.name,
         "region": case.region.name,
-        "step": _name(_step(case)),
+        "step": _name(step_name(case)),
         "accepted_on": case.application.accepted_on,
         "due": case.planned_due or case.statutory_due,
         "finished_on": getattr(case, "finished_on", None),
@@ -226,7 +226,7 @@ def _file(file_format: str, filename: str, tables: list[exports.Table]):
     return exports.csv_response(filename, tables)
 
 
-@_signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
+@signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
 def supervision_export(request, held):
     """The figures of the page as shown, within its filters, as CSV or XLSX; audited."""
     where, form, chosen = _scope(request, held)
@@ -242,7 +242,7 @@ def supervision_export(request, held):
     return _file(file_format, "supervision-figures", _figure_tables(shown))
 
 
-@_signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
+@signed_in_holding(Role.SUPERVISOR, Role.ADMINISTRATOR)
 def supervision_cases_export(request, held):
     """The cases behind one figure, within the filters, as CSV or XLSX, streamed; audited."""
     where, form, chosen = _scope(request, held)
