@@ -20,7 +20,7 @@ LAYERS = (
     # request; operations' commands back up and restore the whole.
     ("urls", "wsgi", "cli", "web", "api", "unavailable", "request_size", "operations"),
     # Composing domain: where an application stands, what supervisors see, the printed papers.
-    ("progress", "supervision", "paperwork"),
+    ("progress", "supervision", "paperwork", "jobs"),
     # Domain, arrows in this direction only: acceptance creates cases; a booking is for an
     # application.
     ("cases",),

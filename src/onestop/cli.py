@@ -161,10 +161,13 @@ def serve(
     threads: int | None = None,
     prepare_first: bool = True,
     demo: bool = False,
+    background: bool = True,
 ) -> None:
     """Serve with worker processes (gunicorn) where it is installed, else with waitress's
-    threads in one process. Several nodes sharing one database run `onestop prepare` once, then
-    `serve --no-prepare` each (docs/performance.md)."""
+    threads in one process; with `background`, the background worker too, as a child process
+    restarted if it dies and stopped with the server. Several nodes sharing one database run
+    `onestop prepare` once, then `serve --no-prepare` each (docs/performance.md), and
+    `--no-worker` on the nodes that serve pages only (docs/jobs.md)."""
     os.environ.setdefault("ONESTOP_ALLOWED_HOSTS", f"{host},127.0.0.1,localhost")
     var_dir = _setup()
     if prepare_first:
@@ -178,6 +181,20 @@ def serve(
     workers = workers or int(os.environ.get("ONESTOP_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
     threads = threads or int(os.environ.get("ONESTOP_THREADS") or 4)
     print(f"onestop is serving on http://{host}:{port}/ (admin: /admin/, API: /api/v1/docs)")
+    # Here: it imports models, after _setup().
+    from onestop.jobs.supervisor import WorkerSupervisor
+
+    supervisor = WorkerSupervisor() if background else None
+    if supervisor:
+        supervisor.start()
+    try:
+        _serve_pages(application, host, port, workers, threads)
+    finally:
+        if supervisor:
+            supervisor.stop()
+
+
+def _serve_pages(application, host: str, port: int, workers: int, threads: int) -> None:
     if not _gunicorn_installed():
         # One process: its threads share one core (the GIL); fine for a desk, not for a rush.
         print(f"waitress: 1 process, {2 * threads} threads (gunicorn not installed)", flush=True)
@@ -255,6 +272,15 @@ def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> 
     Server().run()
 
 
+def work(args) -> None:
+    """Run the background worker in this process until SIGTERM or SIGINT (docs/jobs.md)."""
+    _setup()
+    # After _setup(): the worker reads models.
+    from onestop.jobs.worker import Worker
+
+    Worker(worker_id=args.worker_id, interval=args.interval).run(until_idle=args.until_idle)
+
+
 def print_checklist(args) -> int:
     """The checklist as JSON on stdout; a bad profile or code is explained on stderr (exit 2)."""
     _setup()
@@ -304,6 +330,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="serve at once: `onestop prepare` was run once for every node",
     )
+    serve_parser.add_argument(
+        "--no-worker",
+        dest="background",
+        action="store_false",
+        help="serve pages only: background jobs run on nodes with `onestop worker`",
+    )
+    worker_parser = commands.add_parser(
+        "worker", help="run the background jobs (notices, reminders, periodic jobs) alone"
+    )
+    worker_parser.add_argument("--worker-id", help="unique among the workers (default: made up)")
+    worker_parser.add_argument(
+        "--interval", type=float, default=1.0, help="seconds to wait when nothing is queued"
+    )
+    worker_parser.add_argument(
+        "--until-idle", action="store_true", help="stop when nothing is queued or due"
+    )
     prepare_parser = commands.add_parser(
         "prepare", help="migrate, load the catalog and the calendar, open booking windows"
     )
@@ -331,7 +373,10 @@ def main(argv: list[str] | None = None) -> int:
             threads=args.threads,
             prepare_first=args.prepare,
             demo=args.demo,
+            background=args.background,
         )
+    elif args.command == "worker":
+        work(args)
     elif args.command == "prepare":
         prepare(_setup(), demo=args.demo)
     elif args.command == "checklist":

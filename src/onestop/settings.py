@@ -19,6 +19,10 @@ ONESTOP_EMAIL_HOST, _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS ("1")   the SMTP
 ONESTOP_DEFAULT_FROM_EMAIL  the sender address of applicant notices
 ONESTOP_EMAIL_SENDER, ONESTOP_SMS_SENDER   dotted path of a Sender class taking over a channel
 ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (300)
+ONESTOP_JOB_SCHEDULE  a YAML file of periodic jobs in place of jobs/schedule.yaml
+ONESTOP_WORKER_BEAT_SECONDS (10), ONESTOP_WORKER_STALE_SECONDS (60)   worker heartbeats
+ONESTOP_JOB_HISTORY_DAYS (30)  finished background runs kept for the jobs page
+ONESTOP_AUDIT_ANCHOR_FILE   where the daily audit head is appended, default VAR_DIR/audit-anchors.txt
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 
 Request sizes (request_size.py; docs/security.md):
@@ -115,7 +119,11 @@ INSTALLED_APPS = [
     "onestop.progress",  # no models: it watches those its kept answers are made of
     "onestop.operations",
     "onestop.counters",
+    "onestop.jobs",
     "onestop.web",
+    # The task engine: Django's Tasks API (the backport on 5.2) and its database backend.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -467,6 +475,16 @@ ONESTOP_NOTIFICATION_LEASE_SECONDS = int(
 )
 # Where applicants reach the site, for links in notices; empty: links are paths of the site.
 ONESTOP_SITE_URL = os.environ.get("ONESTOP_SITE_URL", "").rstrip("/")
+
+# Background jobs (jobs/, docs/jobs.md): queued in the database, run by `onestop worker` or the
+# worker `onestop serve` starts beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+ONESTOP_JOB_SCHEDULE = os.environ.get("ONESTOP_JOB_SCHEDULE", "")  # default jobs/schedule.yaml
+ONESTOP_WORKER_BEAT_SECONDS = float(os.environ.get("ONESTOP_WORKER_BEAT_SECONDS", "10"))
+# A worker silent this long is taken for dead: its task runs again, readiness says no worker.
+ONESTOP_WORKER_STALE_SECONDS = int(os.environ.get("ONESTOP_WORKER_STALE_SECONDS", "60"))
+ONESTOP_JOB_HISTORY_DAYS = int(os.environ.get("ONESTOP_JOB_HISTORY_DAYS", "30"))
+ONESTOP_AUDIT_ANCHOR_FILE = os.environ.get("ONESTOP_AUDIT_ANCHOR_FILE", "")
 
 LOGGING = {
     "version": 1,

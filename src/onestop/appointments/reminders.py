@@ -38,23 +38,26 @@ class Sent:
         )
 
 
-def due(today: date) -> list[Booking]:
+def due(today: date, region: str | None = None) -> list[Booking]:
     """Active bookings whose slot lies after `today` and on or before the next working day of
-    the hall's region."""
+    the hall's region (of `region` only, when given)."""
     active = Booking.objects.filter(status=BookingStatus.ACTIVE, slot__date__gt=today)
+    regions = Region.objects.filter(halls__slots__in=active.values("slot")).distinct()
+    if region is not None:
+        regions = regions.filter(code=region)
     found = []
-    for region in Region.objects.filter(halls__slots__in=active.values("slot")).distinct():
-        until = calendar_for(region.code).next_working_day(today)
-        found += active.filter(slot__hall__region=region, slot__date__lte=until).select_related(
+    for place in regions:
+        until = calendar_for(place.code).next_working_day(today)
+        found += active.filter(slot__hall__region=place, slot__date__lte=until).select_related(
             "slot__hall__region", "application", "person"
         )
     return sorted(found, key=lambda b: (b.slot.date, b.slot.starts, b.code))
 
 
-def send_reminders(today: date) -> Sent:
-    """Queue the reminder of every booking `due(today)` not reminded yet."""
+def send_reminders(today: date, region: str | None = None) -> Sent:
+    """Queue the reminder of every booking `due(today, region)` not reminded yet."""
     sent = Sent()
-    for booking in due(today):
+    for booking in due(today, region):
         addresses = addresses_of(booking)
         if not addresses:
             sent.no_address.append(booking.code)

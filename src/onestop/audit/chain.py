@@ -51,6 +51,9 @@ DETAIL_KEYS = frozenset(
         "format",  # an export's file format: csv, xlsx
         "accepted_from",  # the first and last day of acceptance an export was filtered by
         "accepted_to",
+        "job",  # a background job's code (jobs/schedule.yaml) or its task's name
+        "attempts",  # how many times a background job ran
+        "error",  # the class name of an exception, never its message
     }
 )
 MAX_DETAIL_TEXT = 80

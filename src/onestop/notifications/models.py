@@ -21,6 +21,8 @@ class Kind(models.TextChoices):
     MAILED = "mailed", _("Mailed")
     # The day before a booked visit to a hall (appointments/reminders.py).
     REMINDER = "reminder", _("Appointment reminder")
+    # To staff: a background job failed after its retries (jobs/alerts.py).
+    JOB_FAILED = "job_failed", _("Background job failed")
 
 
 class Channel(models.TextChoices):
