@@ -18,7 +18,7 @@ from .models import WorkerBeat
 
 try:  # Django 6.0 and later carry the Tasks API; 5.2 takes it from the backport
     from django.tasks import task
-except ImportError:
+except ImportError:  # Django 5.2: the backport, until the 6.2 LTS
     from django_tasks import task
 
 __all__ = ["DBTaskResult", "TaskResultStatus", "enqueue", "reap", "task"]
