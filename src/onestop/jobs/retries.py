@@ -7,6 +7,7 @@ Connected to the engine's `task_finished` signal, which the worker sends after r
 outcome; the retry is its own queued run with `attempt` one higher and `retry_of` naming the
 first run."""
 
+import logging
 from datetime import timedelta
 
 from django.dispatch import receiver
@@ -15,6 +16,8 @@ from django_tasks_db.compat import TaskResultStatus, task_finished
 
 from . import alerts, engine
 from .schedule import DEFAULT_RETRIES, job_of_task
+
+logger = logging.getLogger(__name__)
 
 BACKOFF = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
@@ -33,6 +36,15 @@ def retries_of(task_path: str) -> int:
 def retry_or_alert(sender, task_result, **kwargs):
     if task_result.status != TaskResultStatus.FAILED:
         return
+    try:
+        _retry_or_alert(task_result)
+    except Exception:
+        # The run stays failed on the staff page, where it can be retried; the worker goes on
+        # (an error here would otherwise stop it, or mark a finished run failed).
+        logger.exception("job %s: neither retried nor alerted", task_result.id)
+
+
+def _retry_or_alert(task_result) -> None:
     path = task_result.task.module_path
     arguments = dict(task_result.kwargs)
     attempt = int(arguments.get("attempt") or 1)
