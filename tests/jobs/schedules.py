@@ -1,10 +1,9 @@
-"""Schedule files for the tests: the packaged jobs, or a few test jobs (tick_tasks.py)."""
+"""Schedule files for the tests: test jobs (tick_tasks.py), the outbox's drain, the anchor."""
 
 from pathlib import Path
 
 TICK_JOB = """
-jobs:
-  - code: tick_mark
+  - code: {code}
     task: tests.jobs.tick_tasks.mark_tick
     cron: "{cron}"
     time_zone: Asia/Shanghai
@@ -27,7 +26,7 @@ DRAIN_JOB = """
 
 ANCHOR_JOB = """
   - code: audit_anchor
-    task: onestop.jobs.tasks.anchor_audit_head
+    task: tests.jobs.tick_tasks.anchor_then_pause
     cron: "{cron}"
     time_zone: Asia/Shanghai
     retries: 3
@@ -37,9 +36,13 @@ ANCHOR_JOB = """
 """
 
 
-def write(folder: Path, *, cron="* * * * *", retries=3, drain=False, anchor_cron="") -> Path:
-    """A schedule of the tick job (cron), with the outbox's drain and the audit anchor if asked."""
-    text = TICK_JOB.format(cron=cron, retries=retries)
+def write(folder: Path, *, ticks=("* * * * *",), retries=3, drain=False, anchor_cron="") -> Path:
+    """A schedule of one tick job per cron of `ticks` (tick_mark, tick_mark_2 ...), with the
+    outbox's drain and the audit anchor when asked."""
+    text = "jobs:\n"
+    for number, cron in enumerate(ticks, start=1):
+        code = "tick_mark" if number == 1 else f"tick_mark_{number}"
+        text += TICK_JOB.format(code=code, cron=cron, retries=retries)
     if drain:
         text += DRAIN_JOB
     if anchor_cron:
