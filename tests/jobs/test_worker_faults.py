@@ -6,10 +6,12 @@ again within seconds. Each test kills with SIGKILL: nothing of the worker runs a
 """
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +20,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 
-from tests.processes import ROOT, environment, fresh_database, run
+from tests.processes import (
+    ROOT,
+    environment,
+    fresh_database,
+    postgres_server,
+    postgres_url,
+    run,
+)
 
 from .schedules import write
 
@@ -29,12 +38,45 @@ STALE_SECONDS = 2
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def database(tmp_path):
-    """DATABASE_URL of an empty, migrated database of the same engine as the suite's."""
-    postgresql = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    with fresh_database("postgresql" if postgresql else "sqlite", tmp_path, "jobs") as url:
+def _postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A database of the suite's engine, migrated and with the catalog loaded, once per module:
+    each test starts from a copy (migrating takes far longer than any test here)."""
+    folder = tmp_path_factory.mktemp("jobs-template")
+    engine = "postgresql" if _postgresql() else "sqlite"
+    with fresh_database(engine, folder, "jobs_template") as url:
+        env = environment(url, folder / "var")
+        run(env, "-m", "onestop.cli", "manage", "migrate", "--verbosity", "0")
+        load = "from onestop.catalog.loader import load; load()"
+        run(env, "-m", "onestop.cli", "manage", "shell", "-c", load)
         yield url
+
+
+@pytest.fixture
+def database(template, tmp_path):
+    """DATABASE_URL of a copy of the template, of the same engine as the suite's."""
+    if not _postgresql():
+        copy = tmp_path / "jobs.sqlite3"
+        shutil.copyfile(template.removeprefix("sqlite:///"), copy)
+        yield f"sqlite:///{copy}"
+        return
+    import psycopg
+
+    server = postgres_server()
+    admin = {**server, "dbname": "postgres", "autocommit": True, "connect_timeout": 5}
+    name = f"onestop_jobs_{uuid.uuid4().hex[:12]}"
+    source = template.rpartition("/")[2]
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    try:
+        yield postgres_url(server, name)
+    finally:
+        with psycopg.connect(**admin) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -51,7 +93,6 @@ def env(tmp_path, database):
         ONESTOP_WORKER_STALE_SECONDS=str(STALE_SECONDS),
         ONESTOP_AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.txt"),
     )
-    run(env, "-m", "onestop.cli", "manage", "migrate", "--verbosity", "0")
     return env
 
 
