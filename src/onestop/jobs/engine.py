@@ -19,7 +19,7 @@ from .models import WorkerBeat
 try:  # Django 6.0 and later carry the Tasks API; 5.2 takes it from the backport
     from django.tasks import task
 except ImportError:
-    from django_tasks import task
+    from django_tasks import task  # the backport, where Django (5.2) has no Tasks API
 
 __all__ = ["DBTaskResult", "TaskResultStatus", "enqueue", "reap", "task"]
 
