@@ -22,7 +22,7 @@ ONESTOP_NOTIFICATION_MAX_ATTEMPTS (8), _BACKOFF_SECONDS (60), _LEASE_SECONDS (30
 ONESTOP_JOB_SCHEDULE  a YAML file of periodic jobs in place of jobs/schedule.yaml
 ONESTOP_WORKER_BEAT_SECONDS (10), ONESTOP_WORKER_STALE_SECONDS (60)   worker heartbeats
 ONESTOP_JOB_HISTORY_DAYS (30)  finished background runs kept for the jobs page
-ONESTOP_AUDIT_ANCHOR_FILE   where the daily audit head is appended, default VAR_DIR/audit-anchors.txt
+ONESTOP_AUDIT_ANCHOR_FILE   where the daily audit head goes, default VAR_DIR/audit-anchors.txt
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 
 Request sizes (request_size.py; docs/security.md):
