@@ -40,6 +40,7 @@ FIXED = {
     "content_type_id": "1",
     "app_label": "auth",
     "url": "nothing-here/",
+    "run": "00000000-0000-4000-8000-000000000000",  # a background run (web/jobs.py): none
 }
 ADMIN_OBJECT = ("object_id", "pk", "id")  # the admin's page of one object
 

@@ -95,6 +95,8 @@ class Rule:
     query: dict = field(default_factory=dict)  # what a GET needs to reach the page at all
     also: tuple = ()  # other areas a redirect may lead to when allowed
     admin_site: bool = False  # the admin's gate: the page itself may still answer 403/404/405
+    # A probe whose 503 is its answer (not ready), not a failure of the server.
+    answers_503: bool = False
 
 
 def _appointment(world: World) -> dict:
@@ -204,12 +206,18 @@ EXPECTED = {
     "web:supervision-cases-export": Rule(get=roles("supervisor", "administrator")),
     "web:staff-calendar": Rule(get=ADMINISTRATOR),  # Django's staff flag (is_staff)
     "web:staff-home": Rule(get=roles(*STAFF)),  # web/workplaces.py: any place of staff work
+    # Background work (web/jobs.py): the system administrator's only, whom the world has not;
+    # its superuser holds no administrator role of the three.
+    "web:jobs": Rule(get=NOBODY),
+    "web:jobs-retry": Rule(get=NOBODY, post=NOBODY),
     # The API's documents.
     "api-v1:openapi-json": Rule(get=EVERYONE),
     "api-v1:openapi-view": Rule(get=EVERYONE),
     "api-v1:api-root": Rule(get=NOBODY),
     # The public API.
     "api-v1:health": Rule(get=EVERYONE),
+    # The world has no worker: the readiness probe answers 503, to everyone alike.
+    "api-v1:ready": Rule(get=EVERYONE, answers_503=True),
     "api-v1:list_matters": Rule(get=EVERYONE),
     "api-v1:get_matter": Rule(get=EVERYONE, query={"region": "beijing"}),
     "api-v1:list_halls": Rule(get=EVERYONE),
@@ -332,7 +340,7 @@ def outcome(response, route_area: str, rule: Rule, *, past_admin_gate: bool = Fa
     signed-in person without its right (accounts/admin_site.py); past it, a page's own 403, 404
     or 405 is the page's answer."""
     status = response.status_code
-    if status >= 500:
+    if status >= 500 and not (status == 503 and rule.answers_503):
         return f"server error {status}"
     if 300 <= status < 400:
         target = urlsplit(response["Location"]).path

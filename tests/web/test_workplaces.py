@@ -33,6 +33,7 @@ STAFF_LINKS = {
     "/staff/supervision/",
     "/admin/",
     "/staff/calendar/",
+    "/staff/jobs/",
 }
 # A department's staff work on the case queue and answer the opinions asked of them.
 DEPARTMENT_LINKS = {"/staff/cases/", "/staff/opinions/"}
@@ -49,7 +50,8 @@ HOMES = [
     ("supervisor", "/staff/supervision/", {"/staff/supervision/"}),
     ("guangxi.supervisor", "/staff/supervision/", {"/staff/supervision/"}),
     ("catalog.editor", "/admin/", {"/admin/", "/staff/calendar/"}),
-    ("admin", "/admin/", {"/admin/", "/staff/calendar/"}),
+    # The system administrator has two desks: the admin and the background jobs.
+    ("admin", "/staff/", {"/staff/jobs/", "/admin/", "/staff/calendar/"}),
     ("audit.admin", "/admin/", {"/admin/", "/staff/calendar/"}),
     ("handler", MY_APPLICATIONS, set()),
     ("applicant", MY_APPLICATIONS, set()),

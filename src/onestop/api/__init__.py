@@ -17,6 +17,7 @@ from .catalog import router as catalog_router
 from .checklist import router as checklist_router
 from .errors import ApiError, error_body, refusal_body, status_of
 from .health import router as health_router
+from .readiness import router as readiness_router
 
 api = NinjaAPI(
     title="onestop API",
@@ -32,6 +33,7 @@ api.add_router("/", applications_router)
 api.add_router("/", cases_router)
 api.add_router("/", appointments_router)
 api.add_router("/", health_router)
+api.add_router("/", readiness_router)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -2,8 +2,8 @@
 they land on after signing in, and the short page of places of someone with several.
 
 Each place names the roles that open it, as its view checks them (web/window.py,
-web/handover.py, web/department.py, web/staff.py, the admin's `is_staff` gate), so that no link
-shown answers 403.
+web/handover.py, web/department.py, web/staff.py, web/jobs.py, the admin's `is_staff` gate), so
+that no link shown answers 403.
 """
 
 from collections.abc import Callable
@@ -89,6 +89,13 @@ PLACES = (
         _("Supervision"),
         _("Open and overdue cases, time limits kept, notices and unusual reads."),
         frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    ),
+    Place(
+        "jobs",
+        "web:jobs",
+        _("Background jobs"),
+        _("Queued, running and failed runs, the workers' heartbeats and the periodic jobs."),
+        frozenset({Role.SYSTEM_ADMINISTRATOR}),
     ),
     Place(
         "admin",
