@@ -5,7 +5,7 @@ The e-mail names the job and the kind of error (never the traceback, which may q
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from onestop.accounts.models import Role
 from onestop.audit.chain import append
@@ -15,22 +15,12 @@ from onestop.notifications.models import Channel, Kind
 from .schedule import job_of_task
 
 ALERTED = (Role.SUPERVISOR, Role.SYSTEM_ADMINISTRATOR)
-JOBS_PAGE = "/staff/jobs/"  # where the staff jobs page is mapped (web:jobs)
 
 
 def error_of(task_result) -> str:
     """The exception's class name: its message and traceback stay on the staff page."""
     errors = task_result.errors
     return errors[-1].exception_class_path.rpartition(".")[2] if errors else ""
-
-
-def jobs_page() -> str:
-    """The staff jobs page. Its path is written out too: a deployment whose pages do not map it
-    (yet) still alerts, rather than failing the alert and losing it."""
-    try:
-        return reverse("web:jobs")
-    except NoReverseMatch:
-        return JOBS_PAGE
 
 
 def recipients() -> list[tuple[str, str]]:
@@ -67,6 +57,6 @@ def given_up(task_result) -> None:
             "job": name,
             "attempts": attempts,
             "error": error_of(task_result),
-            "link": f"{settings.ONESTOP_SITE_URL}{jobs_page()}",
+            "link": f"{settings.ONESTOP_SITE_URL}{reverse('web:jobs')}",
         },
     )
