@@ -198,3 +198,11 @@ def test_the_periodic_jobs_with_their_basis_and_last_tick(client):
 def test_the_system_administrator_finds_the_page_where_they_land(client):
     page = signed_in(client, administrator()).get("/staff/").content.decode()
     assert 'href="/staff/jobs/"' in page and "Background jobs" in page
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Beijing"), ("zh-hans", "北京")])
+def test_a_runs_region_is_named_not_coded(client, language, name):
+    failed_run(region="beijing")
+    page = signed_in(client, administrator(), language).get(PAGE).content.decode()
+    assert f" · {name}" in page
+    assert " · beijing" not in page

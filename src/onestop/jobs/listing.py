@@ -15,6 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks_db.models import get_date_max
 
+from onestop.catalog.models import Region, in_language
+
 from .engine import DBTaskResult, TaskResultStatus, stale_after
 from .models import PeriodicTick, WorkerBeat
 from .schedule import Job, job_of_task, jobs
@@ -73,15 +75,21 @@ class Run:
         return self.status == TaskResultStatus.FAILED
 
 
-def run_of(result: DBTaskResult, now: datetime | None = None) -> Run:
+def region_names() -> dict[str, str]:
+    """Each region's name in the active language, by its code (what a run's arguments hold)."""
+    return {r.code: in_language(r.name_zh, r.name_en) for r in Region.objects.all()}
+
+
+def run_of(result: DBTaskResult, now: datetime | None = None, regions=None) -> Run:
     now = now or timezone.now()
+    regions = regions if regions is not None else {}
     kwargs = (result.args_kwargs or {}).get("kwargs") or {}
     later = result.run_after if result.run_after != get_date_max() else None
     return Run(
         id=str(result.pk),
         name=name_of(result.task_path),
         status=result.status,
-        region=str(kwargs.get("region") or ""),
+        region=regions.get(kwargs.get("region") or "", kwargs.get("region") or ""),
         enqueued_at=result.enqueued_at,
         run_after=later
         if result.status == TaskResultStatus.READY and later and later > now
@@ -150,18 +158,18 @@ def periodic_jobs() -> list[Periodic]:
     """The jobs of the schedule in its order, each with its last ticks and their outcome: the
     status of the tick's latest run, a retry of it included. A poll job has no ticks: its last
     run stands for one."""
-    found = []
+    found, regions = [], region_names()
     for job in jobs():
         if job.poll_seconds:
             last = DBTaskResult.objects.filter(task_path=job.task).order_by("-enqueued_at").first()
             ticks = [Tick("", last.enqueued_at, last.status)] if last else []
         else:
-            ticks = _last_ticks(job)
+            ticks = _last_ticks(job, regions)
         found.append(Periodic(job, job.time_zone or settings.TIME_ZONE, ticks))
     return found
 
 
-def _last_ticks(job: Job) -> list[Tick]:
+def _last_ticks(job: Job, regions: dict[str, str]) -> list[Tick]:
     last = {}
     for tick in PeriodicTick.objects.filter(job=job.code).order_by("-due_at")[:TICKS_LOOKED_AT]:
         last.setdefault(tick.region, tick)
@@ -175,6 +183,6 @@ def _last_ticks(job: Job) -> list[Tick]:
         first = (run.args_kwargs.get("kwargs") or {}).get("retry_of") or str(run.pk)
         outcome[first] = run.status
     return [
-        Tick(region, tick.due_at, outcome.get(str(tick.task_id), ""))
+        Tick(regions.get(region, region), tick.due_at, outcome.get(str(tick.task_id), ""))
         for region, tick in sorted(last.items())
     ]

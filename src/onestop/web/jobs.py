@@ -45,7 +45,7 @@ STATUS_NAMES = {
 def jobs_page(request, held):
     state = request.GET.get("state", "")
     state = state if state in listing.STATES else ""
-    now = timezone.now()
+    now, regions = timezone.now(), listing.region_names()
     page = Paginator(listing.runs(state), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -54,7 +54,7 @@ def jobs_page(request, held):
             "state": state,
             "states": [{"value": k, "name": v} for k, v in STATE_NAMES.items()],
             "page": page,
-            "runs": [listing.run_of(r, now) for r in page.object_list],
+            "runs": [listing.run_of(r, now, regions) for r in page.object_list],
             "status_names": STATUS_NAMES,
             "workers": listing.workers(now),
             "stale_seconds": int(stale_after().total_seconds()),
