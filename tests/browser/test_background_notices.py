@@ -39,6 +39,8 @@ ADDRESS = "john.wilson@example.com"
 SUBJECTS = {"en": "Accepted", "zh-hans": "已受理"}  # notifications/accepted.txt's first line
 CONSOLE_SEPARATOR = "-" * 79  # what Django's console e-mail backend prints after each message
 NOTICE_SECONDS = 30
+# The outbox job's name on the jobs page (jobs/schedule.yaml).
+DRAIN_NAMES = {"en": "Send the notices that are due", "zh-hans": "发送到期的通知"}
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +240,13 @@ def test_the_acceptance_notice_is_sent_without_anyone_running_a_command(
     assert ("受理编号" in body) == (language == "zh-hans")  # "Acceptance number" in Chinese
     page.goto(status_page)
     handler.check(f"the status page once the notice went out ({seconds:.0f} s after acceptance)")
+
+    # The system administrator sees, from where they land, the run that sent it and the worker.
+    admin = signed_in(journey, served, "background-notice-admin", "admin", language)
+    desk = admin.page
+    follow(desk.locator("#main a[href='/staff/jobs/']"))
+    drains = desk.locator("#runs tr.run-successful", has_text=DRAIN_NAMES[language])
+    assert drains.count() >= 1
+    assert desk.locator("#workers tr.worker").count() >= 1
+    assert desk.locator("#workers .warning").count() == 0  # the worker beats
+    admin.check("the background jobs page after the notice went out")
