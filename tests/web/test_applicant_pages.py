@@ -174,7 +174,9 @@ def test_an_employer_handler_files_two_permits_from_draft_to_number(handler_x):
     due = calendar_for("beijing").add_working_days(timezone.localdate(), 3).due
     assert re.search(rf'<strong id="number">{application.number}</strong>', status)
     assert f'<time datetime="{due:%Y-%m-%d}">{due:%Y-%m-%d}</time>' in status
-    assert "You need to book an appointment." in status
+    # Booking opens once the pre-examination has passed (002 §4b), not on submission.
+    assert "Book once the online pre-examination has passed (002 §4b)." in status
+    assert "You need to book an appointment." not in status
     assert "Employer&#x27;s handler" in status and "handler.x" not in status
     assert client.get(edit_url)["Location"] == f"{edit_url}status/"  # no changes once filed
 
@@ -319,7 +321,7 @@ def test_category_a_needs_no_appointment(handler_x):
 def test_a_draft_can_be_withdrawn(handler_x):
     client = signed_in(handler_x)
     edit_url = start_two_permits(client)
-    response = client.post(f"{edit_url}withdraw/", {"reason": "Changed my mind"})
+    response = client.post(f"{edit_url}withdraw/", {"reason": "Changed my mind", "confirm": "yes"})
     assert response["Location"] == f"{edit_url}status/"
     assert Application.objects.get().status == "withdrawn"
     text = client.get(response["Location"]).content.decode()

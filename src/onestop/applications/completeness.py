@@ -41,7 +41,7 @@ def missing(application: Application) -> list[dict]:
             versions, profile, bundle_version(application)
         ).items()
     ]
-    uploaded = set(application.uploads.values_list("matter_code", "material_code"))
+    uploaded = set(application.uploads.current().values_list("matter_code", "material_code"))
     for m in materials_of(application):
         if m["applies"] is not True or m["exempt"] or rules.shown_at_window(m):
             continue

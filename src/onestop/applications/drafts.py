@@ -234,15 +234,25 @@ def _check_editable(application: Application) -> None:
 
 
 def add_upload(
-    application: Application, actor, *, matter_code: str, material_code: str, uploaded_file
+    application: Application,
+    actor,
+    *,
+    matter_code: str,
+    material_code: str,
+    uploaded_file,
+    replacing: int | None = None,
 ) -> Upload:
     """A file for one material, stored as documents/uploads.py cleans it (or refused, with
     bilingual reasons); a photo's check findings are kept on it to be shown, never to refuse.
+    With `replacing` (a current file of the same material), the new file takes its place: the
+    old one is kept, marked replaced, and the history names both (004 item 35).
 
     Who may give it is checked before a byte is read; scanning and decoding happen outside the
     transaction (they may take seconds, and SQLite's write lock is taken when one begins)."""
     role = _applicant_role(actor, application)
     _check_editable(application)
+    if replacing is not None:
+        _current_upload(application, replacing, matter_code, material_code)
     materials = {(m["matter"], m["code"]) for m in materials_of(application)}
     if (matter_code, material_code) not in materials:
         raise Invalid(
@@ -295,21 +305,79 @@ def add_upload(
         )
         upload.file.save("upload", ContentFile(kept.content), save=False)
         upload.save()
+        replaced = {}
+        if replacing is not None:
+            old = _current_upload(application, replacing, matter_code, material_code, lock=True)
+            _mark_replaced(old, by=upload)
+            replaced = {"replaced": old.pk}
         append_event(
             application,
             actor,
             role,
-            "upload",
+            "replace" if replacing is not None else "upload",
             data={
                 "matter": matter_code,
                 "material": material_code,
                 "upload": upload.pk,
+                **replaced,
                 "scanned": upload.scanned,
                 "cleaned": upload.cleaned,
                 "repaired": kept.repaired,
                 "checks": [c["rule"] for c in checks],
             },
         )
+    return upload
+
+
+NOT_CURRENT = {
+    "field": "file",
+    "code": "application.file_not_current",
+    "message_en": "This file has already been replaced or removed.",
+    "message_zh": "该文件已被替换或删除。",
+}
+
+
+def _current_upload(
+    application: Application,
+    upload_id: int,
+    matter_code: str | None = None,
+    material_code: str | None = None,
+    *,
+    lock: bool = False,
+) -> Upload:
+    """A current file of the application (of the material named, when one is): a file replaced
+    or removed already, or of another application, is refused alike."""
+    found = application.uploads.current().filter(pk=upload_id)
+    if matter_code is not None:
+        found = found.filter(matter_code=matter_code, material_code=material_code)
+    upload = (found.select_for_update() if lock else found).first()
+    if upload is None:
+        raise Invalid([NOT_CURRENT])
+    return upload
+
+
+def _mark_replaced(upload: Upload, *, by: Upload | None) -> None:
+    upload.replaced_at = timezone.now()
+    upload.replaced_by = by
+    upload.save(update_fields=["replaced_at", "replaced_by"])
+
+
+@transaction.atomic
+def remove_upload(application: Application, actor, upload_id: int) -> Upload:
+    """Take a file back before submission or while correcting after a notice: it no longer
+    stands for its material, and is kept, marked, for the history (004 item 35)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    role = _applicant_role(actor, application)
+    _check_editable(application)
+    upload = _current_upload(application, upload_id, lock=True)
+    _mark_replaced(upload, by=None)
+    append_event(
+        application,
+        actor,
+        role,
+        "remove",
+        data={"matter": upload.matter_code, "material": upload.material_code, "upload": upload.pk},
+    )
     return upload
 
 

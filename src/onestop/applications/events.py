@@ -8,6 +8,8 @@ EVENT_LABELS = {
     "create": gettext_lazy("Draft created"),
     "save": gettext_lazy("Draft saved"),
     "upload": gettext_lazy("File given"),
+    "replace": gettext_lazy("File replaced"),
+    "remove": gettext_lazy("File removed"),
     "submit": gettext_lazy("Submitted"),
     "resubmit": gettext_lazy("Submitted again after correction"),
     "pass_pre_examination": gettext_lazy("Pre-examination passed"),

@@ -134,8 +134,16 @@ def upload_path(upload, filename):
     return f"applications/{upload.application.public_id}/{uuid.uuid4().hex}"
 
 
+class UploadQuerySet(models.QuerySet):
+    def current(self):
+        """The files that stand for their material: none replaced or removed."""
+        return self.filter(replaced_at__isnull=True)
+
+
 class Upload(models.Model):
-    """One file given for one material; a material may have several."""
+    """One file given for one material; a material may have several. A file replaced or
+    removed before acceptance is kept, marked, for the history (004 item 35: what was corrected
+    after a notice is on record)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
     matter_code = models.CharField(max_length=60)
@@ -157,6 +165,13 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    # The file given in its place; none when the file was removed without another.
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = UploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "matter_code", "material_code", "uploaded_at"]

@@ -153,7 +153,7 @@ def suggested_items(application: Application) -> list[dict]:
     """Notice items the passport and photo checks suggest for the application, in the shape of
     a notice's items (004 item 22 (二) 3): the pre-examiner adds them with one click."""
     asked = {(m["matter"], m["code"]) for m in materials_of(application)}
-    uploads = application.uploads.order_by("uploaded_at", "pk")
+    uploads = application.uploads.current().order_by("uploaded_at", "pk")
     return passport.suggested_items(application.form or {}) + photo.suggested_items(uploads, asked)
 
 

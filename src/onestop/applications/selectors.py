@@ -1,4 +1,4 @@
-"""Reads: the pre-examination queue, the window's lookup."""
+"""Reads: the pre-examination queue, the window's lookup, the names of an application's files."""
 
 from django.db.models import F
 
@@ -28,3 +28,9 @@ def window_lookup(user, query: str):
         Application.objects.filter(region__in=regions).filter(number=query).first()
         or Application.objects.filter(region__in=regions, acceptance_number=query).first()
     )
+
+
+def file_names(application: Application) -> dict[int, str]:
+    """The name of every file given for the application, replaced and removed ones too: the
+    history names the files its events are about."""
+    return dict(application.uploads.values_list("pk", "original_name"))

@@ -111,6 +111,13 @@ def _check_application(person, application, matter: str) -> str:
     role = _booker_role(person, application)
     if role is None:
         raise PermissionDenied
+    _check_stage(application, matter)
+    return role
+
+
+def _check_stage(application, matter: str) -> None:
+    """Whoever books: the application is filed, not yet dealt with at the window, of this
+    matter, needs an appointment, and has reached the stage its rules book from."""
     if application.status == Status.DRAFT:
         raise Refused("booking.not_filed", *NOT_FILED)
     if application.status in DEALT_WITH:
@@ -123,7 +130,16 @@ def _check_application(person, application, matter: str) -> str:
     stage = appointments.after(bundle_version(application))
     if stage and application.status != stage.status:
         raise Refused("booking.before_pre_examination", *after_pre_examination(stage.source))
-    return role
+
+
+def stage_refusal(application) -> Refused | None:
+    """Why the application cannot be booked for now, whoever asks, or None when it can: what
+    the status page and the list of applications to book for offer (the same checks as book())."""
+    try:
+        _check_stage(application, application.subject_code)
+    except Refused as exc:
+        return exc
+    return None
 
 
 def refusal(person, application) -> Exception | None:

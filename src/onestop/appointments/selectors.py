@@ -2,6 +2,7 @@
 slots of a hall, the halls that take bookings for a matter or a bundle, and whether an
 application needs a booking at all."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.http import Http404
@@ -14,8 +15,8 @@ from onestop.rules import appointments
 from onestop.rules.checklist import UnknownCode
 from onestop.rules.profile import Profile
 
-from .booking import hall_handles, subject_version
-from .models import Booking, Slot
+from .booking import Refused, hall_handles, stage_refusal, subject_version
+from .models import Booking, BookingStatus, Slot
 from .slots import offered
 
 RELATED = ("slot__hall__region", "application", "person")
@@ -77,3 +78,41 @@ def appointment_required(application) -> bool | None:
     except UnknownCode:
         return None
     return appointments.required(version, Profile.model_validate(application.profile))
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Where the application stands with booking: `state` is "booked" (the active `booking`),
+    "open" (book now), "not_needed", "not_yet" (`refused` says until when: filing, or the
+    pre-examination, 002 §4b), "closed" (dealt with at the window) or "unknown" (the subject
+    is no longer offered)."""
+
+    state: str
+    booking: Booking | None = None
+    refused: Refused | None = None
+
+
+# Refusals of booking.stage_refusal that mean "later", not "never".
+LATER = ("booking.not_filed", "booking.before_pre_examination")
+
+
+def booking_offer(application) -> Offer:
+    """What the application's pages offer about booking, by the rules booking.book() applies:
+    the booking once made, booking only when it is allowed, never for a draft."""
+    active = application.bookings.filter(status=BookingStatus.ACTIVE).select_related(
+        "slot__hall__region"
+    )
+    booking = active.first()
+    if booking is not None:
+        return Offer("booked", booking=booking)
+    try:
+        refused = stage_refusal(application)
+    except UnknownCode:
+        return Offer("unknown")
+    if refused is None:
+        return Offer("open")
+    if refused.code == "booking.not_needed":
+        return Offer("not_needed", refused=refused)
+    if refused.code in LATER:
+        return Offer("not_yet", refused=refused)
+    return Offer("closed", refused=refused)

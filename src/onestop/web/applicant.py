@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from onestop.accounts.models import Role
 from onestop.accounts.roles import employers_of, staff_role
@@ -24,13 +24,15 @@ from onestop.applications import form as one_form
 from onestop.applications.access import get_application_for, own_applications, roles_on
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.models import Application, Status
+from onestop.applications.selectors import file_names as names_of_files
 from onestop.applications.workflow import APPLICANT_SIDE, TRANSITIONS
-from onestop.appointments.selectors import appointment_required
+from onestop.appointments.selectors import booking_offer
 from onestop.audit import reads
 from onestop.catalog import selectors
 from onestop.documents import file_names
 from onestop.plain_text import LINE, refusal
 from onestop.progress.answer import case_progress
+from onestop.progress.next_step import next_step
 from onestop.progress.timeline import timeline
 from onestop.refusals import Invalid
 from onestop.rules.questions import questions_for
@@ -41,6 +43,7 @@ from .privacy import private
 from .refusals import said
 
 PROFILE = "profile-"  # the profile's questions share the page with the form's fields
+REPLACE = "replace-"  # a file given in place of the file of this id
 SHOWN_NAME_CHARS = 80  # a refused file is named in its message, shortened beyond this
 WITHDRAW_REASON = ("Why you withdraw", "撤回原因")
 ROLES = dict(Role.choices)
@@ -177,14 +180,30 @@ def edit(request, public_id):
 
 @private
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, public_id):
+    """Withdrawing asks first: the page says what withdrawing means and withdraws only when the
+    person confirms it (a post without the confirmation shows the page again, nothing done)."""
     application = get_application_for(request.user, public_id=public_id)
-    reason = request.POST.get("reason", "").strip()
-    refused = refusal(WITHDRAW_REASON, reason, max_length=LINE)
-    if refused:
-        messages.error(request, " ".join(refused))
+    if not (
+        _on_applicant_side(request.user, application)
+        and application.status in TRANSITIONS["withdraw"].sources
+    ):
         return redirect("web:my-application-status", public_id=application.public_id)
+    reason = request.POST.get("reason", "").strip()
+    refused = refusal(WITHDRAW_REASON, reason, max_length=LINE) if reason else None
+    if request.method == "GET" or refused or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "web/applicant/withdraw.html",
+            {
+                "application": application,
+                "name": _names([application])[application.pk],
+                "reason": reason,
+                "refused": refused,
+            },
+            status=400 if refused else 200,
+        )
     try:
         submission.withdraw(application, request.user, reason)
     except ValidationError as exc:
@@ -202,13 +221,15 @@ def status(request, public_id):
     acting = _on_applicant_side(request.user, application)
     notice = pre_examination.open_notice(application)
     labels = _labels(application) if notice else {}
+    files = names_of_files(application)
     return render(
         request,
         "web/applicant/status.html",
         {
             "application": application,
             "name": _names([application])[application.pk],
-            "appointment_required": appointment_required(application),
+            "offer": booking_offer(application),
+            "next": next_step(application),
             "notice": notice,
             "notice_items": [
                 {**item, "what": labels.get(_item_at(item), item.get("code"))}
@@ -222,6 +243,8 @@ def status(request, public_id):
                     "what": EVENT_LABELS.get(step["kind"], step["kind"]),
                     "who": ROLES.get(step["role"], step["role"]),
                     "to": STATUSES.get(step["to_status"], ""),
+                    "file": files.get(step["data"].get("upload")),
+                    "in_place_of": files.get(step["data"].get("replaced")),
                 }
                 for step in timeline(application)
             ],
@@ -307,12 +330,87 @@ def _error_at(error: dict) -> str | None:
     return application_form.anchor(error["field"]) if error["field"] else None
 
 
+def _take_back_files(request, application) -> list[dict]:
+    """Files ticked to remove, and files given in place of others ("replace-<id>"): the
+    domain keeps the old ones, marked, for the history."""
+    current = {u.pk: u for u in application.uploads.current()}
+    errors, checked = [], []
+    for name in request.FILES:
+        upload = (
+            current.get(_upload_id(name.removeprefix(REPLACE)))
+            if name.startswith(REPLACE)
+            else None
+        )
+        if upload is None:
+            continue
+        uploaded = request.FILES[name]
+        try:
+            given = drafts.add_upload(
+                application,
+                request.user,
+                matter_code=upload.matter_code,
+                material_code=upload.material_code,
+                uploaded_file=uploaded,
+                replacing=upload.pk,
+            )
+        except Invalid as exc:
+            errors += _named(
+                exc.errors, uploaded.name, _material_at(upload.matter_code, upload.material_code)
+            )
+        else:
+            current.pop(upload.pk)
+            if given.checks:
+                checked.append(given.original_name)
+    for value in request.POST.getlist("remove"):
+        upload = current.get(_upload_id(value))
+        if upload is None:
+            continue
+        try:
+            drafts.remove_upload(application, request.user, upload.pk)
+        except Invalid as exc:
+            errors += _named(
+                exc.errors,
+                upload.original_name,
+                _material_at(upload.matter_code, upload.material_code),
+            )
+    _warn_checked(request, checked)
+    return errors
+
+
+def _upload_id(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+def _named(errors: list[dict], file_name: str, at: str) -> list[dict]:
+    """The domain's errors about a file, each naming it, at its material's control."""
+    shown = file_names.bounded(file_name, SHOWN_NAME_CHARS)
+    return [
+        {
+            **e,
+            "at": at,
+            "message_en": f"{shown}: {e['message_en']}",
+            "message_zh": f"{shown}：{e['message_zh']}",
+        }
+        for e in errors
+    ]
+
+
+def _warn_checked(request, checked: list[str]) -> None:
+    if checked:
+        messages.warning(
+            request,
+            _("The photo check has notes on %(files)s: see them under the file.")
+            % {"files": ", ".join(checked)},
+        )
+
+
 def _give_files(request, application) -> list[dict]:
     """Every file posted, given for its material; a refused file is named in its error, a photo
     with check findings in a warning (the findings are shown under the file)."""
+    errors = _take_back_files(request, application)
     if not request.FILES:
-        return []
-    errors, checked, seen = [], [], set()
+        return errors
+    checked, seen = [], set()
     for material in drafts.materials_of(application):
         at = _material_at(material["matter"], material["code"])
         if at in seen:  # one code in several routes of a matter (001): one control, once
@@ -328,25 +426,11 @@ def _give_files(request, application) -> list[dict]:
                     uploaded_file=uploaded,
                 )
             except Invalid as exc:
-                shown = file_names.bounded(uploaded.name, SHOWN_NAME_CHARS)
-                errors += [
-                    {
-                        **e,
-                        "at": at,
-                        "message_en": f"{shown}: {e['message_en']}",
-                        "message_zh": f"{shown}：{e['message_zh']}",
-                    }
-                    for e in exc.errors
-                ]
+                errors += _named(exc.errors, uploaded.name, at)
             else:
                 if upload.checks:
                     checked.append(upload.original_name)
-    if checked:
-        messages.warning(
-            request,
-            _("The photo check has notes on %(files)s: see them under the file.")
-            % {"files": ", ".join(checked)},
-        )
+    _warn_checked(request, checked)
     return errors
 
 
@@ -364,7 +448,7 @@ def _item_at(item: dict) -> str | None:
 def _materials(application, index: dict) -> list[dict]:
     """The materials by matter, each with the files already given and its upload control."""
     given = defaultdict(list)
-    for upload in application.uploads.all():
+    for upload in application.uploads.current():
         given[(upload.matter_code, upload.material_code)].append(upload)
     groups: dict[str, dict] = {}
     for covered in application.covered.select_related("matter_version__matter"):

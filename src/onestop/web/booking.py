@@ -51,17 +51,18 @@ NOT_BOOKABLE = (Status.DRAFT, *bookings.DEALT_WITH)
 @private
 @login_required
 def my_bookings(request):
-    """The person's bookings, the latest first, and the filed applications they may book for
-    (drafts are booked once submitted, 000 §十一 4)."""
+    """The person's bookings, the latest first, and the applications they may book for now:
+    never a draft (000 §十一 4), nor one whose rules book after pre-examination before it has
+    passed (002 §4b) — the checks booking.book() makes."""
     found = list(selectors.own_bookings(request.user))
     booked = {b.application_id for b in found if b.status == BookingStatus.ACTIVE}
     applications = [
         a
         for a in own_applications(request.user)
         .exclude(status__in=NOT_BOOKABLE)
-        .select_related("region", "bundle", "matter")
+        .select_related("region", "bundle", "matter", "bundle_version")
         .order_by("-created_at")
-        if a.pk not in booked
+        if a.pk not in booked and bookings.refusal(request.user, a) is None
     ]
     names = _names(
         {(b.slot.hall.region, b.matter) for b in found}

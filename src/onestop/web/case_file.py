@@ -64,7 +64,8 @@ def matter_materials(application: Application, matter_code: str) -> list[dict]:
     """The materials of one matter of the application, each with the files given for it, oldest
     first; the files of the application's other matters are not among them."""
     files: dict[str, list] = {}
-    for upload in application.uploads.filter(matter_code=matter_code).order_by("uploaded_at", "pk"):
+    given = application.uploads.current().filter(matter_code=matter_code)
+    for upload in given.order_by("uploaded_at", "pk"):
         upload.inline = upload.content_type in INLINE_TYPES
         files.setdefault(upload.material_code, []).append(upload)
     return [

@@ -568,18 +568,25 @@ def _examination_context(application, stage, covered, materials, entered, errors
 
 
 def _since_notice(application: Application) -> dict[tuple[str, str], list]:
-    """The files by material, each marked `since_notice` "added" or "replaced" when given after
-    the latest one-time notice (what the resubmission changed), else ""."""
+    """The current files by material, each marked `since_notice` "added" or "replaced" when
+    given after the latest one-time notice (what the resubmission changed), else "". Files
+    replaced or removed are not among them; a file given in place of one is "replaced"."""
     notice = application.notices.order_by("-sequence").first()
     since = notice.issued_at if notice else None
+    given = list(application.uploads.order_by("uploaded_at", "pk"))
+    in_place_of = {u.replaced_by_id for u in given if u.replaced_by_id}
     uploads: dict[tuple[str, str], list] = {}
-    for upload in application.uploads.order_by("uploaded_at", "pk"):
-        earlier = uploads.setdefault((upload.matter_code, upload.material_code), [])
+    earlier: dict[tuple[str, str], list] = {}
+    for upload in given:
+        key = (upload.matter_code, upload.material_code)
+        before = earlier.setdefault(key, [])
         upload.since_notice = ""
         if since and upload.uploaded_at > since:
-            before = any(u.uploaded_at <= since for u in earlier)
-            upload.since_notice = "replaced" if before else "added"
-        earlier.append(upload)
+            replaced = upload.pk in in_place_of or any(u.uploaded_at <= since for u in before)
+            upload.since_notice = "replaced" if replaced else "added"
+        before.append(upload)
+        if upload.replaced_at is None:
+            uploads.setdefault(key, []).append(upload)
     return uploads
 
 
