@@ -47,6 +47,7 @@ def test_decisions_ready_and_mailed_are_told_once_each(accepted_two_permits, cle
         work, clerk, method="mail", tracking_number="SF42", address="北京市朝阳区某路1号"
     )
     assert kinds(work.application) == [
+        "pre_examination_passed",
         "accepted",
         "decision",
         "decision",

@@ -106,6 +106,7 @@ def _application_problems(application, events, cases, outbox) -> list[str]:
     expected_kinds = Counter()
     for channel in channels:
         expected_kinds[("correction_requested", channel)] = len(notices)
+        expected_kinds[("pre_examination_passed", channel)] = kinds["pass_pre_examination"]
         expected_kinds[("accepted", channel)] = int(application.status == Status.ACCEPTED)
         expected_kinds[("not_accepted", channel)] = int(application.status == Status.NOT_ACCEPTED)
     if +sent != +expected_kinds:

@@ -6,8 +6,11 @@ from onestop.documents import passport, photo
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
 from onestop.refusals import Invalid
+from onestop.rules import appointments
+from onestop.rules.checklist import UnknownCode, version_for
+from onestop.rules.profile import Profile
 
-from . import completeness
+from . import completeness, links
 from .drafts import materials_of
 from .models import Application, CorrectionNotice, NoticeStage, Status
 from .workflow import append_event, transition
@@ -16,11 +19,38 @@ from .workflow import append_event, transition
 REPEATED_NOTICE = "accountability.repeated_notice"
 
 
+@transaction.atomic
 def pass_pre_examination(application: Application, examiner) -> Application:
     """Passed only when nothing that applies is missing (004 附件1); else the examiner issues
-    a one-time notice."""
+    a one-time notice. The applicant is told they may book now, with the link to book, or to
+    come to the window directly where no appointment is needed (002 §4b)."""
     completeness.check(application)
-    return transition(application, "pass_pre_examination", examiner)
+    application = transition(application, "pass_pre_examination", examiner)
+    may_book = books(application)
+    outbox.enqueue(
+        application,
+        Kind.PRE_EXAMINATION_PASSED,
+        context={
+            "may_book": may_book,
+            "link": links.booking_link(application) if may_book else links.status_link(application),
+        },
+    )
+    return application
+
+
+def books(application: Application) -> bool:
+    """Whether the applicant books a visit to the hall, under the rules in force as bookings
+    follow them: not for category A's two permits (002 §4b); yes where it depends on facts not
+    given, which the booking page then asks for."""
+    try:
+        version = version_for(
+            application.region.code,
+            bundle=application.bundle and application.bundle.code,
+            matter=application.matter and application.matter.code,
+        )
+    except UnknownCode:  # no longer offered: nothing to book, the window tells the rest
+        return False
+    return appointments.required(version, Profile.model_validate(application.profile)) is not False
 
 
 def _check_items(application: Application, items: list[dict]) -> list[dict]:
@@ -101,7 +131,11 @@ def request_correction(
         application,
         Kind.CORRECTION_REQUESTED,
         language=language,
-        context={"notice": notice.sequence, "items": items},
+        context={
+            "notice": notice.sequence,
+            "items": items,
+            "link": links.correction_link(application),
+        },
     )
     if application.correction_notices > 1:
         event = application.events.order_by("-sequence").first()
@@ -144,7 +178,11 @@ def not_accept(
         application,
         Kind.NOT_ACCEPTED,
         language=language,
-        context={"reason": reason, "referral": referral},
+        context={
+            "reason": reason,
+            "referral": referral,
+            "link": links.status_link(application),
+        },
     )
     return application
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from onestop.applications import completeness
 from onestop.applications.drafts import materials_of
+from onestop.applications.links import status_link
 from onestop.applications.models import Application
 from onestop.applications.workflow import transition
 from onestop.notifications import outbox
@@ -99,6 +100,7 @@ def accept(
             "acceptance_number": application.acceptance_number,
             "receipt_valid_until": application.receipt_valid_until,
             "legal_stay_note": window.legal_stay_note(application.region),
+            "link": status_link(application),
         },
     )
     return application

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.accounts.models import Role
+from onestop.applications.links import status_link
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
 from onestop.refusals import NotAllowed, Refused
@@ -33,7 +34,14 @@ def _tell(case: Case, kind: str, **context) -> None:
     matter = case.matter_version.name_zh if chinese else case.matter_version.name_en
     department = case.department.name_zh if chinese else case.department.name_en
     outbox.enqueue(
-        case.application, kind, context={"matter": matter, "department": department, **context}
+        case.application,
+        kind,
+        context={
+            "matter": matter,
+            "department": department,
+            "link": status_link(case.application),
+            **context,
+        },
     )
 
 
@@ -157,7 +165,10 @@ def _tell_when_ready(case: Case) -> None:
     outbox.enqueue(
         application,
         Kind.READY_FOR_PICKUP,
-        context={"matters": _matters(cases, application.language.startswith("zh"))},
+        context={
+            "matters": _matters(cases, application.language.startswith("zh")),
+            "link": status_link(application),
+        },
     )
 
 
@@ -320,6 +331,7 @@ def deliver(
             context={
                 "tracking_number": detail["tracking_number"],
                 "matters": _matters(cases, application.language.startswith("zh")),
+                "link": status_link(application),
             },
         )
     delivered = []

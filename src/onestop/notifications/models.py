@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
+    # Pre-examination passed: the applicant may book now, or come directly (002 §4b).
+    PRE_EXAMINATION_PASSED = "pre_examination_passed", _("Pre-examination passed")
     ACCEPTED = "accepted", _("Accepted")
     CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")

@@ -248,6 +248,7 @@ def status(request, public_id):
                 }
                 for step in timeline(application)
             ],
+            "acting": acting,
             "can_edit": acting and application.status in drafts.EDITABLE,
             "can_withdraw": acting and application.status in TRANSITIONS["withdraw"].sources,
         },

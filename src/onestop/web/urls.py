@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import checklist, my_data, progress, staff, views, workplaces
+from . import checklist, inbox, my_data, progress, staff, views, workplaces
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/calendar/", staff.calendar_month, name="staff-calendar"),
     path("progress/", progress.progress, name="progress"),
     path("my/data/", my_data.my_data, name="my-data"),
+    path("my/messages/", inbox.my_messages, name="my-messages"),
     path("", include("onestop.web.urls_applicant")),
     path("", include("onestop.web.urls_booking")),
     path("", include("onestop.web.urls_window")),
