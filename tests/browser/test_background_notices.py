@@ -240,6 +240,11 @@ def test_the_acceptance_notice_is_sent_without_anyone_running_a_command(
     assert ("受理编号" in body) == (language == "zh-hans")  # "Acceptance number" in Chinese
     page.goto(status_page)
     handler.check(f"the status page once the notice went out ({seconds:.0f} s after acceptance)")
+    # The handler finds the notice kept among the application's messages.
+    follow(page.locator("#messages-link a"))
+    kept = page.locator("ol.inbox h2", has_text=f"{SUBJECTS[language]} · {number}")
+    assert kept.count() == 2  # the e-mail and the text message
+    handler.check("the application's messages, the acceptance notice among them")
 
     # The system administrator sees, from where they land, the run that sent it and the worker.
     admin = signed_in(journey, served, "background-notice-admin", "admin", language)

@@ -111,3 +111,13 @@ def test_the_status_page_links_its_messages(applicant, mine):
     text = as_(applicant).get(f"/my/applications/{mine.public_id}/status/").content.decode()
     assert f"{PAGE}?application={mine.public_id}" in text
     assert FORM["passport_number"] not in as_(applicant).get(PAGE).content.decode()
+
+
+def test_a_path_of_this_site_in_a_message_is_a_link_and_the_rest_stays_text():
+    from onestop.web.templatetags.message_text import message_text
+
+    shown = message_text("Your application: /my/applications/x/status/\n<b>bold</b>")
+    assert '<a href="/my/applications/x/status/">/my/applications/x/status/</a>' in shown
+    assert "&lt;b&gt;bold&lt;/b&gt;" in shown and "<br>" in shown
+    absolute = message_text("See https://onestop.example.gov.cn/my/messages/ now")
+    assert '<a href="https://onestop.example.gov.cn/my/messages/"' in absolute
