@@ -90,7 +90,7 @@ def check(client: Client, url: str, language: str, known: set[str]) -> list[str]
         for m in BARE_CITATION.finditer(words)
     ]
     if language != "en":
-        cited = " ".join(re.findall(r'<a href="/sources/#source-[^"]+">([^<]*)</a>', page))
+        cited = " ".join(re.findall(r'<a href="/sources/#source-[^"]+"[^>]*>([^<]*)</a>', page))
         problems += [
             f"{url} [{language}]: citation in English {m[0]!r}"
             for m in ENGLISH_LOCATOR.finditer(cited)
@@ -121,13 +121,15 @@ def test_applicant_pages_show_no_codes_and_link_every_citation(handler_x, langua
 
 def test_a_chinese_page_cites_in_chinese_with_a_link(chinese):
     page = chinese.get("/regions/guangxi/matters/stay_permit.issue/").content.decode()
-    assert '<a href="/sources/#source-004">004 第十八项</a>' in page
+    title = "行政权力事项实施清单：外国人停留证件签发（广西）"
+    assert f'<a href="/sources/#source-004" title="{title}">004 第十八项</a>' in page
     assert "004 item 18" not in page
 
 
 def test_an_english_page_cites_as_the_catalog_writes(english):
     page = english.get("/regions/guangxi/matters/stay_permit.issue/").content.decode()
-    assert '<a href="/sources/#source-004">004 item 18</a>' in page
+    title = "Implementation list of an administrative matter: stay permit issue (Guangxi)"
+    assert f'<a href="/sources/#source-004" title="{title}">004 item 18</a>' in page
 
 
 def test_a_bundle_names_its_matters_on_the_region_page(english):

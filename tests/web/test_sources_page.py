@@ -34,4 +34,5 @@ def test_a_citation_on_a_checklist_links_to_its_document(english):
     page = english.get(
         "/checklist/result/", {"region": "beijing", "matter": "residence_permit.issue"}
     ).content.decode()
-    assert '<a href="/sources/#source-000">000 §六</a>' in page
+    assert '<a href="/sources/#source-000" title="Service guide of the' in page
+    assert ">000 §六</a>" in page

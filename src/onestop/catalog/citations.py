@@ -25,6 +25,7 @@ class Cited:
 
     code: str | None
     text: str
+    title: str = ""  # the source's title in the same language
 
     @property
     def anchor(self) -> str:
@@ -56,7 +57,8 @@ def read(citation: str | None, language: str) -> list[Cited]:
         label = source.get("label", {}).get(language, code)
         words = _locator(locator.strip(), source.get("locators", {}), language)
         separator = " " if code != "reading" else ("：" if language == "zh" else ": ")
-        found.append(Cited(code, f"{label}{separator}{words}" if words else label))
+        text = f"{label}{separator}{words}" if words else label
+        found.append(Cited(code, text, source["title"][language]))
     return found
 
 

@@ -103,7 +103,12 @@ def result(request):
             "query": _choice_query(request.POST or request.GET),
             "address": address,
             "withheld": [label(name) for name in withheld],
-            "answers": [(name, text) for name, text in typed_answers.items() if text],
+            # An address gives the age, not the date of birth: that is asked again on change.
+            "answers": [
+                (name, text)
+                for name, text in typed_answers.items()
+                if text and (request.method == "POST" or name != "date_of_birth")
+            ],
         },
     )
 

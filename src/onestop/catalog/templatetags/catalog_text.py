@@ -53,4 +53,10 @@ def cite_text(text):
 
 
 def _link(cited) -> str:
-    return format_html('<a href="{}#{}">{}</a>', reverse("web:sources"), cited.anchor, cited.text)
+    return format_html(
+        '<a href="{}#{}" title="{}">{}</a>',
+        reverse("web:sources"),
+        cited.anchor,
+        cited.title,
+        cited.text,
+    )
