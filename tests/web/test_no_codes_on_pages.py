@@ -65,6 +65,13 @@ def codes() -> set[str]:
 
 def public_pages() -> list[str]:
     pages = ["/", "/sources/", "/checklist/", "/progress/"]
+    # Checklists with answers: reasons name the facts they read ("Age: 30").
+    pages += [
+        "/checklist/result/?region=beijing&matter=residence_permit.issue&age=30&job_type=ordinary",
+        "/checklist/result/?region=beijing&matter=permanent_residence.apply&zgc_employer=yes"
+        "&zgc_points=65&chinese_origin=yes",
+        "/checklist/result/?region=guangxi&matter=stay_permit.issue&stay_reason=crew",
+    ]
     for region in Region.objects.all():
         pages += [f"/regions/{region.code}/", f"/regions/{region.code}/halls/"]
         pages.append(f"/checklist/?region={region.code}")
