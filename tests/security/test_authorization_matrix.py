@@ -116,9 +116,10 @@ EXPECTED = {
     "web:region": Rule(get=EVERYONE),
     "web:halls": Rule(get=EVERYONE),
     "web:guide": Rule(get=EVERYONE),
+    "web:sources": Rule(get=EVERYONE),
     "web:checklist": Rule(get=EVERYONE),
     "web:checklist-questions": Rule(get=EVERYONE, query=CHOSEN),
-    # Answers are posted, never put in a URL: a GET is sent back to the questions.
+    # The result lives at a GET address; posted answers are moved there.
     "web:checklist-result": Rule(get=EVERYONE, post=EVERYONE, query=CHOSEN, body=CHOSEN),
     "web:progress": Rule(get=EVERYONE, post=EVERYONE),
     "set_language": Rule(get=EVERYONE, post=EVERYONE, also=("",)),

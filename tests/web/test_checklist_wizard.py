@@ -111,7 +111,7 @@ def test_questions_keep_the_answers_given(english):
 
 
 def test_ordinary_worker_needs_the_health_check_but_no_performance_licence(english):
-    response = english.post(RESULT, ORDINARY_WORKER)
+    response = english.post(RESULT, ORDINARY_WORKER, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
     health_check = row(page, "Verification Certificate of the Health Examination Record")
@@ -124,7 +124,7 @@ def test_ordinary_worker_needs_the_health_check_but_no_performance_licence(engli
 
 
 def test_the_result_reads_in_chinese(chinese):
-    page = chinese.post(RESULT, ORDINARY_WORKER).content.decode()
+    page = chinese.post(RESULT, ORDINARY_WORKER, follow=True).content.decode()
     assert '<html lang="zh-Hans">' in page
     health_check = row(page, "境内出入境卫生检疫部门6个月内出具的")
     assert "适用于您：18至70周岁申请有效期1年以上的居留证件" in health_check
@@ -133,7 +133,7 @@ def test_the_result_reads_in_chinese(chinese):
 
 
 def test_missing_facts_are_named_by_their_labels(english):
-    page = english.post(RESULT, ORDINARY_WORKER).content.decode()
+    page = english.post(RESULT, ORDINARY_WORKER, follow=True).content.decode()
     missing = section(page, "missing")
     assert "Still holding a mainland household registration" in missing
     assert "has_mainland_household_registration" not in missing
@@ -149,6 +149,7 @@ def test_permanent_residence_names_the_unmet_threshold_with_your_figure(english)
             "zgc_employer": "yes",
             "zgc_points": "65",
         },
+        follow=True,
     ).content.decode()
     threshold = row(page, "At least 70 points on the Zhongguancun foreign talent points scale")
     assert "Not met" in threshold
@@ -167,6 +168,7 @@ def test_bundle_result_shows_the_pre_examination_and_no_appointment(english):
             "talent_category": "A",
             "in_mainland": "yes",
         },
+        follow=True,
     ).content.decode()
     assert "1 working day" in section(page, "pre-examination")
     assert "No appointment needed." in section(page, "appointment")
@@ -229,12 +231,61 @@ def test_what_is_not_offered_is_404(client, url, query):
     assert send(url, query).status_code == 404
 
 
-def test_answers_never_travel_in_a_url(english):
-    response = english.get(RESULT, ORDINARY_WORKER)
-    assert response.status_code == 302
-    assert "date_of_birth" not in response["Location"]
-    page = english.post(RESULT, ORDINARY_WORKER).content.decode()
-    assert "date_of_birth=" not in page  # links carry codes only; answers go in POST forms
+def test_the_result_moves_to_an_address_that_reloads(english):
+    response = english.post(RESULT, ORDINARY_WORKER)
+    assert response.status_code == 303
+    address = response["Location"]
+    assert address.startswith(RESULT + "?region=beijing&matter=residence_permit.issue")
+    again = english.get(address)  # a reload, a bookmark or a shared link
+    assert again.status_code == 200
+    assert "Applies to you: Aged 18 to 70" in row(again.content.decode(), "Health Examination")
+
+
+def test_the_address_carries_the_age_never_the_date_of_birth(english):
+    address = english.post(RESULT, ORDINARY_WORKER)["Location"]
+    assert "date_of_birth" not in address and "1995" not in address
+    assert "age=30" in address  # 000 §六 reads the age only: 30 on 2025-06-02
+    assert "job_type=ordinary" in address and "talent_category=A" in address
+
+
+@pytest.mark.parametrize(
+    ("born", "applying", "age", "health_check"),
+    [
+        ("1954-06-03", "2025-06-02", "70", "needed"),  # 000 §六: aged 18 to 70
+        ("1954-06-02", "2025-06-02", "71", "not-needed"),  # the birthday completes the year
+        ("1996-02-29", "2024-02-29", "28", "needed"),
+        ("1996-02-29", "2025-02-28", "29", "needed"),  # completed on 28 February (readings.py)
+    ],
+)
+def test_the_age_in_the_address_gives_the_same_checklist(
+    english, born, applying, age, health_check
+):
+    answers = {**ORDINARY_WORKER, "date_of_birth": born, "application_date": applying}
+    address = english.post(RESULT, answers)["Location"]
+    assert f"age={age}" in address
+    shown = english.get(address).content.decode()
+    assert f'class="{health_check}"' in row(shown, "Health Examination")
+
+
+def test_income_figures_never_go_in_an_address(english):
+    answers = {
+        "region": "beijing",
+        "matter": "permanent_residence.apply",
+        "annual_salary_cny": "600000, 600000, 600000, 600000",
+        "chinese_origin": "yes",
+    }
+    response = english.post(RESULT, answers)
+    assert response.status_code == 200  # shown from the post itself
+    page = response.content.decode()
+    kept = re.search(r'<a href="(/checklist/result/\?[^"]+)">Address of this checklist', page)
+    assert kept and "600000" not in kept[1] and "chinese_origin=yes" in kept[1]
+    assert "Pre-tax salary each year" in page[page.index('class="keep"') :][:400]
+
+
+def test_an_address_with_an_impossible_answer_asks_again(english):
+    response = english.get(RESULT, {**ORDINARY_WORKER, "job_type": "pilot"})
+    assert response.status_code == 200
+    assert 'id="job_type-error"' in response.content.decode()
 
 
 def test_unknown_region_on_the_first_page_is_404(client):
@@ -242,7 +293,7 @@ def test_unknown_region_on_the_first_page_is_404(client):
 
 
 def test_the_result_prints_and_stores_nothing(english):
-    response = english.post(RESULT, ORDINARY_WORKER)
+    response = english.get(english.post(RESULT, ORDINARY_WORKER)["Location"])
     page = response.content.decode()
     assert 'class="print"' in page and page.count("<script") == 1  # web/print.js, no inline code
     assert '<script src="/static/web/print.js" defer></script>' in page
@@ -273,7 +324,7 @@ def test_home_and_guides_link_to_the_wizard(english):
 @given(answers=st.dictionaries(st.sampled_from(list(Profile.model_fields)), st.text(max_size=12)))
 def test_any_answers_give_a_page_never_a_server_error(english, answers):
     for target in ({"matter": "permanent_residence.apply"}, {"bundle": "two_permits"}):
-        response = english.post(RESULT, {**answers, "region": "beijing", **target})
+        response = english.post(RESULT, {**answers, "region": "beijing", **target}, follow=True)
         # A NUL character is refused before any page reads the request (web/input_guard.py).
         nul = any("\x00" in answer for answer in answers.values())
         assert response.status_code == (400 if nul else 200)

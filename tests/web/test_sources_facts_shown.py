@@ -24,13 +24,13 @@ def test_the_checklist_api_gives_the_residence_permits_validity_from_000(client)
 
 
 def test_the_checklist_page_gives_the_validity(english):
-    page = section(english.post(RESULT, ORDINARY_WORKER).content.decode(), "validity")
+    page = section(english.post(RESULT, ORDINARY_WORKER, follow=True).content.decode(), "validity")
     assert "From 90 days to 5 years" in page and "000 §八" in page
     assert "Not given" not in page
 
 
 def test_the_checklist_page_gives_the_validity_in_chinese(chinese):
-    page = section(chinese.post(RESULT, ORDINARY_WORKER).content.decode(), "validity")
+    page = section(chinese.post(RESULT, ORDINARY_WORKER, follow=True).content.decode(), "validity")
     assert "90天到5年不等" in page and "依据文件未载明" not in page
 
 

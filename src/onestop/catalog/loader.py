@@ -117,7 +117,8 @@ def read_catalog(root: Path = DATA_DIR) -> Catalog:
             document,
             "document",
             sources,
-            {"code", "file", "title", "region", "language"},
+            {"code", "file", "title", "region", "language", "issuer", "date", "about"}
+            | {"locators", "label"},
             {"code", "file", "title", "language"},
         ):
             checker.text(

@@ -101,7 +101,7 @@ ASKED_AS = {"age": "date_of_birth"}
 def fact_label(name: str, language: str) -> str:
     """A fact's label in `language` ("zh" or "en"); a derived fact by what it is read from."""
     if name == "age":
-        return "年龄" if language == "zh" else "age"
+        return "年龄" if language == "zh" else "Age"
     zh, en, _kind = FACTS.get(name, (name, name, ""))
     return zh if language == "zh" else en
 

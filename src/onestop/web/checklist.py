@@ -1,16 +1,18 @@
 """The applicant's wizard "What do I need?": choose a matter, answer its questions, read the answer.
 
-Thin: the posted answers become a Profile, rules.checklist decides, the templates show. The answers
-travel only in POST bodies — never in a URL, where logs and referrers would keep them — and
-nothing is stored or logged. The result page prints.
+Thin: the answers become a Profile, rules.checklist decides, the templates show. The answers are
+posted, then the result lives at a GET address holding them (checklist_address.py keeps the date of
+birth and income figures out of it), so it can be reloaded, bookmarked, shared and printed.
+Nothing is stored or logged.
 """
 
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
@@ -21,6 +23,7 @@ from onestop.rules.checklist import given as parts_given
 from onestop.rules.profile import FACTS, Profile
 from onestop.rules.questions import questions_for
 
+from . import checklist_address
 from .fact_questions import label, read_answers, rows, typed
 from .privacy import private
 
@@ -61,16 +64,32 @@ def questions(request):
 
 @private
 def result(request):
-    """The personal checklist; answers that cannot be right send the applicant back to page 2."""
-    if request.method != "POST":  # answers are posted, never put in a URL
-        return redirect(f"{reverse('web:checklist-questions')}?{_choice_query(request.GET)}")
+    """The personal checklist at its own address; answers that cannot be right send the applicant
+    back to page 2. Posted answers move to the address (303), unless they hold figures an address
+    never carries: then the checklist is shown from the post, with the address that leaves them
+    out."""
     chosen = _chosen(request)
     asked = questions_for(chosen.version)
-    answers = read_answers(request.POST, asked)
+    today = timezone.localdate()
+    if request.method == "POST":
+        typed_answers = typed(request.POST, asked)
+    else:
+        typed_answers = checklist_address.answers_from(request.GET, asked, today)
+    answers = read_answers(typed_answers, asked)
     try:
         profile = Profile.model_validate(answers)
     except ValidationError as exc:
-        return _questions_page(request, chosen, asked, errors=_all_errors(exc, answers, asked))
+        return _questions_page(
+            request, chosen, asked, errors=_all_errors(exc, answers, asked), given=typed_answers
+        )
+    address = f"{reverse('web:checklist-result')}?" + checklist_address.query(
+        request.POST or request.GET, typed_answers, today
+    )
+    withheld = checklist_address.withheld(typed_answers)
+    if request.method == "POST" and not withheld:
+        see_other = HttpResponseRedirect(address)
+        see_other.status_code = 303  # the reload of the result is a GET, never a repost
+        return see_other
     answer = checklist(chosen.region.code, profile, matter=chosen.matter, bundle=chosen.bundle)
     return render(
         request,
@@ -81,11 +100,14 @@ def result(request):
             "given": parts_given(chosen.version),
             "missing": [label(name) for name in answer["missing_facts"]],
             "groups": _material_groups(answer),
-            "query": _choice_query(request.POST),
+            "query": _choice_query(request.POST or request.GET),
+            "address": address,
+            "withheld": [label(name) for name in withheld],
+            # An address gives the age, not the date of birth: that is asked again on change.
             "answers": [
-                (name, request.POST.get(name, "").strip())
-                for name in asked
-                if request.POST.get(name, "").strip()
+                (name, text)
+                for name, text in typed_answers.items()
+                if text and (request.method == "POST" or name != "date_of_birth")
             ],
         },
     )
@@ -115,8 +137,11 @@ def _chosen(request) -> Chosen:
     return Chosen(region, matter, bundle, version)
 
 
-def _questions_page(request, chosen: Chosen, asked: list[str], errors: dict):
-    given = typed(request.POST, asked) if request.method == "POST" else {}
+def _questions_page(
+    request, chosen: Chosen, asked: list[str], errors: dict, given: dict | None = None
+):
+    if given is None:
+        given = typed(request.POST, asked) if request.method == "POST" else {}
     return render(
         request,
         "web/checklist/questions.html",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("regions/<slug:region>/", views.region_matters, name="region"),
     path("regions/<slug:region>/halls/", views.region_halls, name="halls"),
     path("regions/<slug:region>/matters/<str:matter>/", views.matter_guide, name="guide"),
+    path("sources/", views.sources, name="sources"),
     path("checklist/", checklist.choose, name="checklist"),
     path("checklist/questions/", checklist.questions, name="checklist-questions"),
     path("checklist/result/", checklist.result, name="checklist-result"),

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from onestop.catalog import selectors
+from onestop.catalog import citations, selectors
 
 
 def _region_or_404(code: str):
@@ -34,8 +34,15 @@ def region_matters(request, region):
             "region": region,
             "matters": selectors.matter_versions(region),
             "bundles": selectors.bundle_versions(region),
+            # Bundles list their matters by code; people read their names.
+            "matter_names": {v.matter.code: v.name for v in selectors.matter_versions(region)},
         },
     )
+
+
+def sources(request):
+    """Every source the catalog cites, with its title, issuer and date: what citations link to."""
+    return render(request, "web/sources.html", {"sources": citations.sources()})
 
 
 def region_halls(request, region):
