@@ -19,13 +19,15 @@ def register(client, **changed):
 @pytest.mark.django_db
 def test_the_registering_person_becomes_the_first_handler_of_an_unverified_employer():
     someone = PersonFactory(email="first@example.com")
-    response = register(as_(someone), credit_code=" 91350100m000100y43")
+    client = as_(someone)
+    response = register(client, credit_code=" 91350100m000100y43")
     employer = Employer.objects.get(credit_code=CODE)
     assert response.status_code == 302 and response["Location"] == f"/my/employers/{employer.pk}/"
     assert not employer.is_verified
     assert employer.handlers.get().user == someone
-    page = as_(someone).get(response["Location"]).content.decode()
-    assert "Waiting for the window staff" in page
+    # The same session goes on with the new role.
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "Waiting for the window staff" in page.content.decode()
     assert AuditEntry.objects.filter(action="employer.register").exists()
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onestop.accounts import employers, roles
+from onestop.accounts import employers, roles, sessions
 from onestop.catalog import selectors
 from onestop.refusals import NotAllowed, Refused
 
@@ -33,6 +33,9 @@ def register(request):
             for error in errors:
                 error["anchor"] = error["field"] if error["field"] in EMPLOYER_FIELDS else None
         else:
+            # The new role moved the person's security stamp: this session goes on, their
+            # others end (accounts/sessions.py).
+            sessions.restamp(request)
             return redirect("web:my-employer", pk=employer.pk)
     return render(
         request,
