@@ -40,6 +40,9 @@ FIXED = {
     "content_type_id": "1",
     "app_label": "auth",
     "url": "nothing-here/",
+    # Links of e-mails: a token nobody was sent (the pages say so, to everyone alike).
+    "token": "not-a-token",
+    "uidb64": "MQ",
 }
 ADMIN_OBJECT = ("object_id", "pk", "id")  # the admin's page of one object
 
@@ -102,6 +105,9 @@ class Route:
                 values[name] = str(world.cases[key].pk)
             elif name == "code":
                 values[name] = world.bookings[record]
+            elif name == "employer_id":  # employer X, whose handler is the world's
+                handler = world.people["employer_handler"]
+                values[name] = str(handler.assignments.get().employer_id)
             elif name == "opinion_id":
                 values[name] = str(world.opinions[record])
             else:

@@ -36,7 +36,7 @@ def register(request):
             # The new role moved the person's security stamp: this session goes on, their
             # others end (accounts/sessions.py).
             sessions.restamp(request)
-            return redirect("web:my-employer", pk=employer.pk)
+            return redirect("web:my-employer", employer_id=employer.pk)
     return render(
         request,
         "web/employers/register.html",
@@ -52,9 +52,9 @@ def register(request):
 
 @private
 @login_required
-def employer(request, pk):
+def employer(request, employer_id):
     """The employer's status and its handlers, to its handlers only (403 to anyone else)."""
-    found = employers.employer_for(request.user, pk)
+    found = employers.employer_for(request.user, employer_id)
     errors = []
     if request.method == "POST":
         try:
@@ -69,7 +69,7 @@ def employer(request, pk):
         except Refused as exc:
             errors = shown(exc, anchor="email")
         else:
-            return redirect("web:my-employer", pk=found.pk)
+            return redirect("web:my-employer", employer_id=found.pk)
     return render(
         request,
         "web/employers/employer.html",
@@ -102,9 +102,11 @@ def unverified(request, held):
 
 @require_POST
 @signed_in_holding(employers.VERIFIER)
-def verify(request, pk, held):
+def verify(request, employer_id, held):
     try:
-        found = employers.verify(employers.get_unverified_for(request.user, pk), request.user)
+        found = employers.verify(
+            employers.get_unverified_for(request.user, employer_id), request.user
+        )
     except (Refused, NotAllowed) as exc:
         messages.error(request, said(exc))
     else:

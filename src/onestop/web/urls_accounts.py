@@ -25,7 +25,9 @@ urlpatterns = [
     ),
     path("my/employers/", employers.my_employers, name="my-employers"),
     path("my/employers/new/", employers.register, name="my-employer-new"),
-    path("my/employers/<int:pk>/", employers.employer, name="my-employer"),
+    path("my/employers/<int:employer_id>/", employers.employer, name="my-employer"),
     path("staff/employers/", employers.unverified, name="staff-employers"),
-    path("staff/employers/<int:pk>/verify/", employers.verify, name="staff-employer-verify"),
+    path(
+        "staff/employers/<int:employer_id>/verify/", employers.verify, name="staff-employer-verify"
+    ),
 ]
