@@ -20,7 +20,8 @@ LAYERS = (
     # request; operations' commands back up and restore the whole.
     ("urls", "wsgi", "cli", "web", "api", "unavailable", "request_size", "operations"),
     # Composing domain: where an application stands, what supervisors see, the printed papers.
-    ("progress", "supervision", "paperwork", "jobs"),
+    # Registration: a person's own account, its links sent through the outbox.
+    ("progress", "supervision", "paperwork", "jobs", "registration"),
     # Domain, arrows in this direction only: acceptance creates cases; a booking is for an
     # application.
     ("cases",),

@@ -24,6 +24,7 @@ ONESTOP_WORKER_BEAT_SECONDS (10), ONESTOP_WORKER_STALE_SECONDS (60)   worker hea
 ONESTOP_JOB_HISTORY_DAYS (30)  finished background runs kept for the jobs page
 ONESTOP_AUDIT_ANCHOR_FILE   the daily audit heads are appended here (VAR_DIR/audit-anchors.txt)
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
+ONESTOP_EMAIL_LINK_HOURS (48)   how long an e-mail verification or password-reset link works
 
 Request sizes (request_size.py; docs/security.md):
 ONESTOP_MAX_REQUEST_BYTES         the largest request body, default 1 MB (1048576)
@@ -475,6 +476,9 @@ ONESTOP_NOTIFICATION_LEASE_SECONDS = int(
 )
 # Where applicants reach the site, for links in notices; empty: links are paths of the site.
 ONESTOP_SITE_URL = os.environ.get("ONESTOP_SITE_URL", "").rstrip("/")
+# How long a link sent to prove an e-mail address, or to set a new password, works.
+ONESTOP_EMAIL_LINK_HOURS = int(os.environ.get("ONESTOP_EMAIL_LINK_HOURS", "48"))
+PASSWORD_RESET_TIMEOUT = ONESTOP_EMAIL_LINK_HOURS * 3600
 
 # Background jobs (jobs/, docs/jobs.md): queued in the database, run by `onestop worker` or the
 # worker `onestop serve` starts beside the server.

@@ -10,6 +10,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -33,7 +34,11 @@ def cast(world):
 
     beijing = Region.objects.get(code="beijing")
     employer = Employer.objects.create(
-        name_zh="甲公司", name_en="Company X", credit_code=X, region=beijing
+        name_zh="甲公司",
+        name_en="Company X",
+        credit_code=X,
+        region=beijing,
+        verified_at=timezone.now(),
     )
 
     def staff(name, role, department=None):

@@ -9,6 +9,7 @@ PASSWORD (tests sign in with it); `password=None` gives an unusable one, which c
 
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from onestop.accounts.models import Assignment, Employer, Role
@@ -48,10 +49,15 @@ class EmployerFactory(DjangoModelFactory):
         model = Employer
         django_get_or_create = ("credit_code",)
 
+    class Params:
+        # Registered but not yet verified by the region's window clerk: its handlers cannot file.
+        unverified = factory.Trait(verified_at=None)
+
     name_zh = "甲公司"
     name_en = "Company X"
     credit_code = factory.Sequence(lambda n: f"91110000F{n:08d}X")  # 18 characters
     region = factory.LazyFunction(lambda: region_of("beijing"))
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class StaffFactory(PersonFactory):

@@ -41,6 +41,9 @@ FIXED = {
     "app_label": "auth",
     "url": "nothing-here/",
     "run": "00000000-0000-4000-8000-000000000000",  # a background run (web/jobs.py): none
+    # Links of e-mails: a token nobody was sent (the pages say so, to everyone alike).
+    "token": "not-a-token",
+    "uidb64": "MQ",
 }
 ADMIN_OBJECT = ("object_id", "pk", "id")  # the admin's page of one object
 
@@ -103,6 +106,9 @@ class Route:
                 values[name] = str(world.cases[key].pk)
             elif name == "code":
                 values[name] = world.bookings[record]
+            elif name == "employer_id":  # employer X, whose handler is the world's
+                handler = world.people["employer_handler"]
+                values[name] = str(handler.assignments.get().employer_id)
             elif name == "opinion_id":
                 values[name] = str(world.opinions[record])
             else:

@@ -138,6 +138,21 @@ EXPECTED = {
     "web:passkey-new": Rule(get=NOBODY, post=roles(*STAFF)),  # empty: a 400, past the gate
     # A staff person's own passkeys; an empty POST names none of them (404 for everyone).
     "web:passkeys": Rule(get=roles(*STAFF), post=NOBODY),
+    # A person's own account: registering, the link that proves the address, a new password.
+    # Everyone sees the same pages; an empty POST is refused for what it lacks.
+    "web:register": Rule(get=EVERYONE, post=EVERYONE),
+    "web:register-verify": Rule(get=EVERYONE, post=EVERYONE),
+    "web:password-reset": Rule(get=EVERYONE, post=EVERYONE),
+    "web:password-reset-done": Rule(get=EVERYONE),
+    "web:password-reset-confirm": Rule(get=EVERYONE, post=EVERYONE),
+    "web:password-reset-complete": Rule(get=EVERYONE),
+    # Employers: anyone signed in registers one; its page is its handlers' only; the window
+    # clerks of its region verify it (employer X is verified: the clerk is told so).
+    "web:my-employers": Rule(get=SIGNED_IN),
+    "web:my-employer-new": Rule(get=SIGNED_IN, post=SIGNED_IN),
+    "web:my-employer": Rule(get=roles("employer_handler"), post=roles("employer_handler")),
+    "web:staff-employers": Rule(get=roles("window_clerk")),
+    "web:staff-employer-verify": Rule(get=NOBODY, post=roles("window_clerk")),
     # A person's own pages: what they see is their own.
     "web:my-data": Rule(get=SIGNED_IN),
     "web:my-applications": Rule(get=SIGNED_IN),

@@ -222,6 +222,10 @@ def _through_the_window(world: World, key: str, filer, body: dict, examiner, cle
             world.cases[f"{key}.{short[case.department.code]}"] = case
 
 
+# An agent files for a person only where the rules let one (002 §6 (1)): here, mobility.
+AGENT_MAY_FILE = {**profile("B"), "mobility_impaired": True}
+
+
 def _two_permits(**changes) -> dict:
     return {
         "region": "beijing",
@@ -261,10 +265,18 @@ def build() -> World:
     world = World()
     beijing = Region.objects.get(code="beijing")
     employer_x = Employer.objects.create(
-        name_zh="甲公司", name_en="Company X", credit_code=EMPLOYER_X, region=beijing
+        name_zh="甲公司",
+        name_en="Company X",
+        credit_code=EMPLOYER_X,
+        region=beijing,
+        verified_at=timezone.now(),
     )
     employer_y = Employer.objects.create(
-        name_zh="乙公司", name_en="Company Y", credit_code=EMPLOYER_Y, region=beijing
+        name_zh="乙公司",
+        name_en="Company Y",
+        credit_code=EMPLOYER_Y,
+        region=beijing,
+        verified_at=timezone.now(),
     )
     handler_x = person("handler.x", Role.EMPLOYER_HANDLER, employer=employer_x)
     handler_y = person("handler.y", Role.EMPLOYER_HANDLER, employer=employer_y)
@@ -298,7 +310,9 @@ def build() -> World:
     _through_the_window(world, "X", handler_x, _two_permits(employer=EMPLOYER_X), **window)
     _through_the_window(world, "Y", handler_y, _two_permits(employer=EMPLOYER_Y), **window)
     _through_the_window(world, "A", people["applicant"], _two_permits(), **window)
-    _through_the_window(world, "G", people["agent"], _two_permits(as_agent=True), **window)
+    _through_the_window(
+        world, "G", people["agent"], _two_permits(as_agent=True, profile=AGENT_MAY_FILE), **window
+    )
     _through_the_window(
         world,
         "W",

@@ -340,7 +340,13 @@ def test_my_applications_lists_in_a_fixed_number_of_queries(
     for trait in ({}, {"submitted": True}, {"correction_requested": True}, {"accepted": True}):
         ApplicationFactory.create_batch(4, filed_by=handler_x, **trait)
     ApplicationFactory.create_batch(
-        3, filed_by=handler_x, matter="residence_permit.issue", as_agent=True, submitted=True
+        3,
+        filed_by=handler_x,
+        matter="residence_permit.issue",
+        as_agent=True,
+        submitted=True,
+        # An agent may file it for a person with mobility problems (002 §6 (1)).
+        profile={**profile("B"), "mobility_impaired": True},
     )
     with django_assert_max_num_queries(min(len(one), 12)):
         text = client.get("/my/applications/").content.decode()

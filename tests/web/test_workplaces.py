@@ -117,6 +117,7 @@ def test_someone_with_several_places_lands_on_the_list_of_them(demo, english):
     assert set(re.findall(r'href="([^"]+)"', main)) == {
         "/staff/pre-examination/",
         "/staff/window/",
+        "/staff/employers/",
         "/staff/hand-over/",
     }
 

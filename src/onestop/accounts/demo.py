@@ -27,6 +27,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onestop.catalog import selectors as catalog
@@ -138,7 +139,9 @@ def _assignment(account: DemoAccount) -> dict | None:
     region = Region.objects.get(code=account.region) if account.region else None
     if account.role == Role.EMPLOYER_HANDLER:
         employer, _ = Employer.objects.get_or_create(
-            credit_code=DEMO_EMPLOYER["credit_code"], defaults={**DEMO_EMPLOYER, "region": region}
+            credit_code=DEMO_EMPLOYER["credit_code"],
+            # The demo employer is one the region's staff have verified already.
+            defaults={**DEMO_EMPLOYER, "region": region, "verified_at": timezone.now()},
         )
         return {"role": account.role, "employer": employer}
     where = {"role": account.role, "region": region}

@@ -19,12 +19,26 @@ class Employer(models.Model):
         max_length=18, unique=True, help_text=_("Unified social credit code (统一社会信用代码)")
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT)
+    # Empty until the region's window clerk has checked the employer (accounts/employers.py:
+    # verify); until then its handlers cannot file (applications/drafts.py).
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["name_zh"]
 
     def __str__(self):
         return self.name_zh
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class Role(models.TextChoices):
@@ -148,6 +162,28 @@ ADMINISTRATOR_NAMES = {
     Role.SECURITY_ADMINISTRATOR: ("security administrator", "安全管理员"),
     Role.AUDIT_ADMINISTRATOR: ("audit administrator", "审计管理员"),
 }
+
+
+class Language(models.TextChoices):
+    EN = "en", _("English")
+    ZH_HANS = "zh-hans", _("Simplified Chinese")
+
+
+class Registration(models.Model):
+    """What a person gave when registering themself (registration/accounts.py): the mobile
+    number in E.164, the language they read, and when they proved the e-mail address is theirs.
+    Personal data: never logged, never in a URL."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration"
+    )
+    mobile = models.CharField(max_length=16)  # E.164: "+" and at most 15 digits
+    language = models.CharField(max_length=8, choices=Language, default=Language.EN)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"registration {self.user_id}"
 
 
 class SecurityStamp(models.Model):

@@ -20,6 +20,7 @@ from onestop.rules.checklist import UnknownCode, version_for
 from onestop.rules.messages import message_zh
 from onestop.rules.profile import Profile
 
+from . import filing
 from . import form as one_form
 from .access import roles_on
 from .models import Application, ApplicationMatter, Status, Upload
@@ -158,6 +159,9 @@ def create_draft(
                     }
                 ]
             )
+        filing.check_employer(employer)
+    if as_agent:
+        filing.check_agent_role(actor)
     codes = matter_codes(region, bundle=bundle, matter=matter)
     sections = one_form.asked(_form_in_force(region, bundle=bundle, matter=matter), codes)
     errors = one_form.check(form or {}, sections, complete=False)

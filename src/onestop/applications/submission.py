@@ -8,7 +8,7 @@ from onestop.rules import pre_examination, window
 from onestop.rules.profile import Profile
 from onestop.workdays.selectors import calendar_for
 
-from . import completeness
+from . import completeness, filing
 from . import form as one_form
 from .drafts import _capture_versions, bundle_version
 from .models import Application
@@ -33,6 +33,7 @@ def _check_complete(application: Application) -> None:
     errors += [completeness.error(item) for item in completeness.missing(application)]
     if errors:
         raise Invalid(errors)
+    filing.check_filer(application)
 
 
 def _start_pre_examination(application: Application) -> None:

@@ -25,6 +25,10 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("Appointment reminder")
     # To staff: a background job failed after its retries (jobs/alerts.py).
     JOB_FAILED = "job_failed", _("Background job failed")
+    # Accounts (registration/): sent to an address
+    # before or without an application.
+    EMAIL_VERIFICATION = "email_verification", _("E-mail address verification")
+    PASSWORD_RESET = "password_reset", _("Password reset")
 
 
 class Channel(models.TextChoices):

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("onestop.web.urls_department")),
     path("", include("onestop.web.urls_documents")),
     path("", include("onestop.web.urls_jobs")),
+    path("", include("onestop.web.urls_accounts")),
 ]

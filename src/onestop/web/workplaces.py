@@ -58,6 +58,15 @@ PLACES = (
         frozenset({Role.WINDOW_CLERK}),
     ),
     Place(
+        "employers",
+        "web:staff-employers",
+        _("Employers to verify"),
+        _("Employers registered in your regions, to check against their business licences."),
+        frozenset({Role.WINDOW_CLERK}),
+        # The window stays the clerk's desk; verifying employers is one link away.
+        is_desk=False,
+    ),
+    Place(
         "hand-over",
         "web:hand-over-queue",
         _("Hand-over"),

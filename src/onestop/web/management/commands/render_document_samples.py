@@ -144,7 +144,11 @@ def samples() -> dict[str, bytes]:
     to the pickup, one refused by the exit-entry administration, one not accepted."""
     beijing = Region.objects.get(code="beijing")
     employer = Employer.objects.create(
-        name_zh="甲公司", name_en="Company X", credit_code="91110000XXXXXXXXX1", region=beijing
+        name_zh="甲公司",
+        name_en="Company X",
+        credit_code="91110000XXXXXXXXX1",
+        region=beijing,
+        verified_at=timezone.now(),
     )
     handler = _person("handler", Role.EMPLOYER_HANDLER, employer=employer)
     examiner = _person("examiner", Role.PRE_EXAMINER, region=beijing)
