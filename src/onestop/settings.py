@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "onestop.accounts",
     "onestop.applications",
     "onestop.cases",
+    "onestop.satisfaction",
     "onestop.notifications",
     "onestop.appointments",
     "onestop.audit",

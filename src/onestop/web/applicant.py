@@ -34,6 +34,7 @@ from onestop.progress.answer import case_progress
 from onestop.progress.timeline import timeline
 from onestop.refusals import Invalid
 from onestop.rules.questions import questions_for
+from onestop.satisfaction import ratings
 
 from . import application_form
 from .fact_questions import as_text, kind_of, read_answers, rows, typed
@@ -227,6 +228,7 @@ def status(request, public_id):
             ],
             "can_edit": acting and application.status in drafts.EDITABLE,
             "can_withdraw": acting and application.status in TRANSITIONS["withdraw"].sources,
+            "ratings": ratings.rateable(request.user, application),
         },
     )
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("onestop.web.urls_handover")),
     path("", include("onestop.web.urls_department")),
     path("", include("onestop.web.urls_documents")),
+    path("", include("onestop.web.urls_satisfaction")),
 ]
