@@ -19,9 +19,10 @@ LAYERS = (
     # Entry: the URL map, the processes' entry points, pages and API, and what wraps every
     # request; operations' commands back up and restore the whole.
     ("urls", "wsgi", "cli", "web", "api", "unavailable", "request_size", "operations"),
-    # Composing domain: where an application stands, what supervisors see, the printed papers.
-    # Registration: a person's own account, its links sent through the outbox.
-    ("progress", "supervision", "paperwork", "jobs", "registration"),
+    # Composing domain: where an application stands, what supervisors see, the printed papers,
+    # the ratings of finished cases and their follow-ups. Registration: a person's own account,
+    # its links sent through the outbox.
+    ("progress", "supervision", "paperwork", "jobs", "satisfaction", "registration"),
     # Domain, arrows in this direction only: acceptance creates cases; a booking is for an
     # application.
     ("cases",),

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "onestop.accounts",
     "onestop.applications",
     "onestop.cases",
+    "onestop.satisfaction",
     "onestop.notifications",
     "onestop.appointments",
     "onestop.audit",

@@ -343,7 +343,7 @@ def test_a_list_as_csv_holds_the_cases_the_list_shows(world, supervisor):
 
 def test_the_figures_as_xlsx_have_a_sheet_per_table(world, supervisor):
     sheets = rows_of_xlsx(as_(supervisor).get("/staff/supervision/export/", {"format": "xlsx"}))
-    assert len(sheets) == 5
+    assert len(sheets) == 7  # five of the cases, two of the ratings (per department, per matter)
     assert AuditEntry.objects.filter(action="export.supervision.figures").count() == 1
 
 

@@ -54,6 +54,8 @@ DETAIL_KEYS = frozenset(
         "job",  # a background job's code (jobs/schedule.yaml) or its task's name
         "attempts",  # how many times a background job ran
         "error",  # the class name of an exception, never its message
+        "grade",  # a satisfaction grade's code (rules/satisfaction.py), never the comment
+        "outcome",  # what a bad rating's follow-up did: contacted, rectified, explained
     }
 )
 MAX_DETAIL_TEXT = 80

@@ -36,6 +36,7 @@ from onestop.progress.next_step import next_step
 from onestop.progress.timeline import timeline
 from onestop.refusals import Invalid
 from onestop.rules.questions import questions_for
+from onestop.satisfaction import ratings
 
 from . import application_form
 from .fact_questions import as_text, kind_of, read_answers, rows, typed
@@ -251,6 +252,7 @@ def status(request, public_id):
             "acting": acting,
             "can_edit": acting and application.status in drafts.EDITABLE,
             "can_withdraw": acting and application.status in TRANSITIONS["withdraw"].sources,
+            "ratings": ratings.rateable(request.user, application),
         },
     )
 

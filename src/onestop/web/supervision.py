@@ -21,6 +21,7 @@ from onestop.accounts import roles
 from onestop.accounts.models import Role
 from onestop.audit import reads
 from onestop.cases.queues import OPEN
+from onestop.satisfaction import figures as satisfaction
 from onestop.supervision import behind, overview, scope, statistics, unusual
 
 from . import exports
@@ -134,7 +135,31 @@ def _figures(where: scope.Scope, form, chosen: dict) -> dict:
         **overview.must_be_zero(cases),
         **unusual.unusual_reads(codes, today),
         "charts": statistics.charts(where),
+        "satisfaction": _satisfaction(cases, today),
     }
+
+
+def _satisfaction(cases, today) -> dict:
+    """The ratings per department and per matter (satisfaction/figures.py), each count named
+    by its grade."""
+    shown = satisfaction.figures(cases, today)
+    titles = {
+        "by_department": (_("Ratings per department"), _("Department")),
+        "by_matter": (_("Ratings per matter"), _("Matter")),
+    }
+    tables = []
+    for key, (title, heading) in titles.items():
+        rows = [
+            {
+                **row,
+                "cells": [
+                    {"name": g, "n": n} for g, n in zip(shown["grades"], row["grades"], strict=True)
+                ],
+            }
+            for row in shown[key]
+        ]
+        tables.append({"key": key, "title": title, "heading": heading, "rows": rows})
+    return {**shown, "tables": tables}
 
 
 def _with_steps(overdue: dict) -> dict:
@@ -360,4 +385,30 @@ def _figure_tables(shown: dict) -> list[exports.Table]:
             [[r["notices"], r["applications"]] for r in shown["charts"]["notices"]],
         ),
     ]
+    rated = shown["satisfaction"]
+    for table in rated["tables"]:
+        tables.append(
+            exports.Table(
+                str(table["title"]),
+                [
+                    table["heading"],
+                    *(_name(g) for g in rated["grades"]),
+                    _("Rated"),
+                    _("Satisfied"),
+                    _("Open follow-ups"),
+                    _("Overdue follow-ups"),
+                ],
+                [
+                    [
+                        _name(r["name"]),
+                        *r["grades"],
+                        r["rated"],
+                        r["satisfied_percent"],
+                        r["open"],
+                        r["overdue"],
+                    ]
+                    for r in table["rows"]
+                ],
+            )
+        )
     return tables

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("onestop.web.urls_documents")),
     path("", include("onestop.web.urls_jobs")),
     path("", include("onestop.web.urls_accounts")),
+    path("", include("onestop.web.urls_satisfaction")),
 ]
