@@ -23,6 +23,9 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("Appointment reminder")
     # To staff: a background job failed after its retries (jobs/alerts.py).
     JOB_FAILED = "job_failed", _("Background job failed")
+    # Before a permit's renewal deadline, to the person and the employer's handlers
+    # (cases/permit_reminders.py).
+    PERMIT_RENEWAL = "permit_renewal", _("Permit renewal due")
 
 
 class Channel(models.TextChoices):
