@@ -95,9 +95,10 @@ def test_one_reminder_per_permit_and_deadline_from_the_window_s_first_day(handle
         ("email", "hr@x.example"),
     }
     resident = rows(application=cases["residence_permit"].application, channel="email").filter(
-        body__contains="出境入境管理法 第三十二条"
+        body__contains="Exit and Entry Administration Law"
     )
     assert resident.exists()
+    assert "Article 32, paragraph 1" in resident.first().body
     assert f"{deadline:%Y-%m-%d}" in resident.first().body
 
     for day in (first, first + timedelta(days=1), until - timedelta(days=1)):

@@ -43,10 +43,14 @@ def test_a_handler_sees_their_employer_s_staff_with_permits_and_deadlines(
     deadline = until - timedelta(days=30)
     assert f'<time datetime="{until:%Y-%m-%d}">' in page
     assert f'<time datetime="{deadline:%Y-%m-%d}">' in page
-    assert "出境入境管理法 第三十二条" in page
+    assert "Article 32, paragraph 1" in page  # the residence permit's deadline, cited
     chinese = signed_in(handler_x)
     chinese.cookies["onestop_language"] = "zh-hans"
-    assert "外籍员工及其许可证件" in chinese.get("/my/staff/").content.decode()
+    chinese_page = chinese.get("/my/staff/").content.decode()
+    assert (
+        "外籍员工及其许可证件" in chinese_page
+        and "《中华人民共和国出境入境管理法》第三十二条第一款" in chinese_page
+    )
 
 
 def test_only_an_employer_s_handlers_open_the_page(client, staff_x):
