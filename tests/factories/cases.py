@@ -19,7 +19,7 @@ from onestop.cases import decisions, payments
 from onestop.cases.models import Case, CaseStatus
 
 from .accounts import regional
-from .applications import ApplicationFactory, traits
+from .applications import ApplicationFactory, form_for, traits
 
 RESULT_DAYS = 730  # the two years the applicant asked for (applications.profile)
 
@@ -103,3 +103,14 @@ def deliver(case: Case, clerk, **how) -> Case:
             )
     decisions.deliver(case, clerk, **(how or {"method": "pickup", "identity_checked": True}))
     return Case.objects.get(pk=case.pk)
+
+
+def permits_of(handler, **form_changes) -> dict[str, Case]:
+    """Both permits of one employee of the handler's employer produced (the two-permits bundle,
+    FORM with `form_changes`): their cases by family, each result valid RESULT_DAYS from today."""
+    application = ApplicationFactory(
+        accepted=True, filed_by=handler, form=form_for(None, **form_changes)
+    )
+    for case in cases_of(application).values():
+        advance(case, "ready")
+    return cases_of(application)

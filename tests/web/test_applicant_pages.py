@@ -139,12 +139,15 @@ def test_an_employer_handler_files_two_permits_from_draft_to_number(handler_x):
     assert 'name="form-date_of_birth" value="1990-02-30" type="text"' in text
     assert '<option value="B" selected>' in text
     application.refresh_from_db()
-    assert application.form == {}
+    from_account = {"employer_name": "甲公司", "employer_credit_code": X}
+    assert application.form == from_account  # the employer's, from its account
 
     half["date_of_birth"] = "1990-08-20"
     assert client.post(edit_url, page(half, {"talent_category": "B"})).status_code == 302
     application.refresh_from_db()
-    assert application.form == half and application.profile == {"talent_category": "B"}
+    assert application.form == {**half, **from_account}
+    # The date of birth is asked once, by the form; the rules read it from there.
+    assert application.profile == {"talent_category": "B", "date_of_birth": "1990-08-20"}
 
     # A file for one material, given and downloaded through the access check.
     data = page(half, {"talent_category": "B"})
@@ -201,7 +204,8 @@ def test_submitting_an_incomplete_form_shows_what_is_missing(handler_x):
     assert response.status_code == 200
     assert '<a href="#form-passport_number">' in text and "护照号码：必填。" in text
     assert Application.objects.get().status == "draft"
-    assert Application.objects.get().form == {"surname": "Wilson"}  # saved all the same
+    saved = Application.objects.get().form  # saved all the same, with the employer's details
+    assert saved == {"surname": "Wilson", "employer_name": "甲公司", "employer_credit_code": X}
 
 
 def test_a_file_of_another_kind_is_refused_and_named(handler_x):
@@ -223,7 +227,7 @@ def test_dependents_are_rows_and_empty_rows_are_left_out(handler_x):
     data = page({}, {})
     data |= {"form-dependents-1-surname": "Wilson", "form-dependents-1-sex": "F"}
     client.post(edit_url, data)
-    assert Application.objects.get().form == {"dependents": [{"surname": "Wilson", "sex": "F"}]}
+    assert Application.objects.get().form["dependents"] == [{"surname": "Wilson", "sex": "F"}]
     text = client.get(edit_url).content.decode()
     assert 'id="form-dependents-0-surname" name="form-dependents-0-surname" value="Wilson"' in text
     assert 'id="form-dependents-3-surname"' in text

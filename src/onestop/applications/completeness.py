@@ -13,6 +13,7 @@ from onestop.rules.profile import Profile, fact_label
 
 from .drafts import bundle_version, materials_of
 from .models import Application
+from .prefill import files_by_material
 
 MATERIAL_MISSING = "completeness.material_missing"
 FACT_MISSING = "completeness.fact_missing"
@@ -41,7 +42,7 @@ def missing(application: Application) -> list[dict]:
             versions, profile, bundle_version(application)
         ).items()
     ]
-    uploaded = set(application.uploads.current().values_list("matter_code", "material_code"))
+    uploaded = set(files_by_material(application, [v.matter.code for v in versions]))
     for m in materials_of(application):
         if m["applies"] is not True or m["exempt"] or rules.shown_at_window(m):
             continue

@@ -22,6 +22,7 @@ from onestop.rules.profile import Profile
 
 from . import filing
 from . import form as one_form
+from . import prefill
 from .access import roles_on
 from .models import Application, ApplicationMatter, Status, Upload
 from .workflow import APPLICANT_SIDE, append_event
@@ -46,18 +47,28 @@ def _form_in_force(region, *, bundle: str | None, matter: str | None) -> list[di
     )
 
 
-# Facts of the rules the one form already asks: taken from the form where the profile does not
-# give them, so that nobody is asked twice (003 第四条 reads the nationality the form gives).
-FACTS_FROM_THE_FORM = ("nationality",)
+# Facts of the rules the one form already asks: taken from the form, so that nobody is asked
+# twice (003 第四条 reads the nationality the form gives; the date of birth is the form's, 004
+# 附件4 §1, and the age the rules read is counted from it). Where the form gives one, its answer
+# is the fact; the page asks no question of its own for it.
+FACTS_FROM_THE_FORM = ("nationality", "date_of_birth")
 
 
 def _with_form_facts(profile: dict | None, form: dict | None) -> dict:
     given = dict(profile or {})
     for name in FACTS_FROM_THE_FORM:
         value = (form or {}).get(name)
-        if not given.get(name) and isinstance(value, str) and value:
+        if isinstance(value, str) and value:
             given[name] = value
+        elif name in (form or {}):  # emptied on the form: no longer known
+            given.pop(name, None)
     return given
+
+
+def facts_the_form_asks(application: Application) -> set[str]:
+    """The facts of FACTS_FROM_THE_FORM the application's form asks (not asked again)."""
+    asked = {f["code"] for s in one_form.sections_for(application) for f in s["fields"]}
+    return set(FACTS_FROM_THE_FORM) & asked
 
 
 def _profile(data: dict | None) -> dict:
@@ -126,9 +137,14 @@ def create_draft(
     form: dict | None = None,
     as_agent: bool = False,
     language: str = "en",
+    earlier: Application | None = None,
 ) -> Application:
     """A new draft filed by `actor` for themself, for an employee of their employer, or as an
-    agent. The bundle or matter must be offered in the region."""
+    agent. The bundle or matter must be offered in the region.
+
+    Prefilled (prefill.py): the employer's fields from its account; the person's answers and
+    facts from `earlier` (a renewal's last application), else, for a person filing for
+    themself, from their newest earlier application. What `form` and `profile` give wins."""
     if not actor.is_authenticated:
         raise PermissionDenied
     try:
@@ -164,7 +180,22 @@ def create_draft(
         filing.check_agent_role(actor)
     codes = matter_codes(region, bundle=bundle, matter=matter)
     sections = one_form.asked(_form_in_force(region, bundle=bundle, matter=matter), codes)
-    errors = one_form.check(form or {}, sections, complete=False)
+    if earlier is None and employer is None and not as_agent:
+        earlier = prefill.newest_earlier(actor)
+    carried = prefill.carried_form(earlier, sections, employer=employer)
+    # An answer the form of today no longer takes is left to be given again, not refused.
+    refused = {e["field"].split(".")[1] for e in one_form.check(carried, sections, complete=False)}
+    form = {
+        **{code: value for code, value in carried.items() if code not in refused},
+        **(form or {}),
+        **prefill.employer_values(employer, sections),
+    }
+    try:
+        known = _profile(prefill.carried_profile(earlier))
+    except Invalid:
+        known = {}
+    profile = {**known, **(profile or {})}
+    errors = one_form.check(form, sections, complete=False)
     if errors:
         raise Invalid(errors)
     application = Application.objects.create(
@@ -210,8 +241,14 @@ def save_draft(
                 }
             ]
         )
-    merged_form = {**application.form, **(form or {})}
-    errors = one_form.check(merged_form, one_form.sections_for(application), complete=False)
+    sections = one_form.sections_for(application)
+    # The employer's fields are its account's, whatever was posted.
+    merged_form = {
+        **application.form,
+        **(form or {}),
+        **prefill.employer_values(application.employer, sections),
+    }
+    errors = one_form.check(merged_form, sections, complete=False)
     if errors:
         raise Invalid(errors)
     application.form = merged_form

@@ -29,6 +29,9 @@ class Kind(models.TextChoices):
     # before or without an application.
     EMAIL_VERIFICATION = "email_verification", _("E-mail address verification")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    # Before a permit's renewal deadline, to the person and the employer's handlers
+    # (cases/permit_reminders.py).
+    PERMIT_RENEWAL = "permit_renewal", _("Permit renewal due")
 
 
 class Channel(models.TextChoices):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from onestop.accounts.models import Role
 from onestop.accounts.roles import employers_of, staff_role
-from onestop.applications import completeness, drafts, pre_examination, submission
+from onestop.applications import completeness, drafts, pre_examination, prefill, submission
 from onestop.applications import form as one_form
 from onestop.applications.access import get_application_for, own_applications, roles_on
 from onestop.applications.events import EVENT_LABELS
@@ -76,7 +76,10 @@ def my_applications(request):
     return render(
         request,
         "web/applicant/list.html",
-        {"applications": [(a, names[a.pk], a.status in drafts.EDITABLE) for a in applications]},
+        {
+            "applications": [(a, names[a.pk], a.status in drafts.EDITABLE) for a in applications],
+            "handles_employer": bool(employers_of(request.user)),
+        },
     )
 
 
@@ -279,7 +282,11 @@ def _on_applicant_side(user, application) -> bool:
 
 
 def _edit_page(request, application, values: dict, answers: dict, *, errors: list[dict]):
-    sections, index = application_form.controls(one_form.sections_for(application), values)
+    sections, index = application_form.controls(
+        one_form.sections_for(application),
+        values,
+        fixed=set(prefill.EMPLOYER_FIELDS) if application.employer_id else set(),
+    )
     questions = rows(_asked(application), answers, {})
     for question in questions:
         question.update(
@@ -329,6 +336,8 @@ def _error_at(error: dict) -> str | None:
     if error.get("code") == completeness.MATERIAL_MISSING:
         return _material_at(error["matter"], error["field"])
     if error.get("code") == completeness.FACT_MISSING:
+        if error["field"] in drafts.FACTS_FROM_THE_FORM:  # asked once, by the form
+            return application_form.anchor(f"form.{error['field']}")
         return PROFILE + error["field"]
     return application_form.anchor(error["field"]) if error["field"] else None
 
@@ -450,13 +459,12 @@ def _item_at(item: dict) -> str | None:
 
 def _materials(application, index: dict) -> list[dict]:
     """The materials by matter, each with the files already given and its upload control."""
-    given = defaultdict(list)
-    for upload in application.uploads.current():
-        given[(upload.matter_code, upload.material_code)].append(upload)
     groups: dict[str, dict] = {}
     for covered in application.covered.select_related("matter_version__matter"):
         code = covered.matter_version.matter.code
         groups[code] = {"matter": code, "name": covered.matter_version.name, "materials": []}
+    # One passport file serves every matter that needs it: listed under each.
+    given = defaultdict(list, prefill.files_by_material(application, list(groups)))
     for material in drafts.materials_of(application):
         control = {
             "name": _material_at(material["matter"], material["code"]),
@@ -509,8 +517,10 @@ def _version(application):
 
 
 def _asked(application) -> list[str]:
+    """The facts the rules read that the form does not already ask (each is asked once)."""
     version = _version(application)
-    return questions_for(version) if version else []
+    in_form = drafts.facts_the_form_asks(application)
+    return [name for name in questions_for(version) if name not in in_form] if version else []
 
 
 def _names(applications: list[Application]) -> dict[int, str]:

@@ -20,9 +20,12 @@ def anchor(path: str) -> str:
     return path.replace(".", "-")
 
 
-def controls(sections: list[dict], values: dict) -> tuple[list[dict], dict[str, dict]]:
+def controls(
+    sections: list[dict], values: dict, *, fixed: set[str] = frozenset()
+) -> tuple[list[dict], dict[str, dict]]:
     """The sections with one control per field showing `values`, and every control and list row
-    by its id (to attach errors and notice items to)."""
+    by its id (to attach errors and notice items to). The fields in `fixed` come from the
+    employer's account: shown read-only, saying so."""
     index: dict[str, dict] = {}
     shown = []
     for section in sections:
@@ -30,6 +33,8 @@ def controls(sections: list[dict], values: dict) -> tuple[list[dict], dict[str, 
             _control(spec, f"form-{spec['code']}", values.get(spec["code"]), index)
             for spec in section["fields"]
         ]
+        for field, spec in zip(fields, section["fields"], strict=True):
+            field["from_employer"] = spec["code"] in fixed
         shown.append({"code": section["code"], "title": section["title"], "fields": fields})
     warnings = passport_warnings(values)
     for section in shown:

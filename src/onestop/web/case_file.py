@@ -13,6 +13,7 @@ from onestop.applications.drafts import materials_of
 from onestop.applications.events import EVENT_LABELS
 from onestop.applications.form import sections_for
 from onestop.applications.models import Application, Status
+from onestop.applications.prefill import uploads_for_matter
 from onestop.progress.timeline import timeline
 
 # Files a browser shows in the page itself; any other type is only downloaded
@@ -64,8 +65,7 @@ def matter_materials(application: Application, matter_code: str) -> list[dict]:
     """The materials of one matter of the application, each with the files given for it, oldest
     first; the files of the application's other matters are not among them."""
     files: dict[str, list] = {}
-    given = application.uploads.current().filter(matter_code=matter_code)
-    for upload in given.order_by("uploaded_at", "pk"):
+    for upload in uploads_for_matter(application, matter_code).order_by("uploaded_at", "pk"):
         upload.inline = upload.content_type in INLINE_TYPES
         files.setdefault(upload.material_code, []).append(upload)
     return [

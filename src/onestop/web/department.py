@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from onestop.accounts import roles
 from onestop.accounts.models import DEPARTMENT_STAFF, Role
+from onestop.applications.prefill import uploads_for_matter
 from onestop.audit import reads
 from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
@@ -230,8 +231,9 @@ def case_file_download(request, pk: int, upload_id: int):
         return redirect_to_login(request.get_full_path())
     case, held = _case_for(request.user, pk)
     upload = (
-        case.application.uploads.select_related("application__region")
-        .filter(pk=upload_id, matter_code=case.matter_version.matter.code)
+        uploads_for_matter(case.application, case.matter_version.matter.code)
+        .select_related("application__region")
+        .filter(pk=upload_id)
         .first()
     )
     if upload is None:

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from . import applicant, sign_in
+from . import applicant, employer_staff, sign_in
 
 urlpatterns = [
     path("accounts/login/", sign_in.sign_in, name="login"),
@@ -26,6 +26,8 @@ urlpatterns = [
     # Django's LogoutView answers POST only (a GET gets 405), with the CSRF check.
     path("accounts/logout/", auth.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("my/applications/", applicant.my_applications, name="my-applications"),
+    path("my/staff/", employer_staff.my_staff, name="my-staff"),
+    path("my/staff/renew/", employer_staff.renew, name="my-staff-renew"),
     path("my/applications/new/", applicant.new_application, name="my-application-new"),
     path("my/applications/<uuid:public_id>/", applicant.edit, name="my-application-edit"),
     path(

@@ -1,0 +1,89 @@
+"""What a new form holds before anyone types, so that nothing known is asked again: the
+employer's name and credit code from its account (shown read-only), the person's facts from
+their newest earlier application, and one passport file for every matter that needs it."""
+
+from django.db.models import Q
+
+from .models import Application, Upload
+
+# The form's fields the employer's account gives (never retyped, never changed on the form).
+EMPLOYER_FIELDS = {"employer_name": "name_zh", "employer_credit_code": "credit_code"}
+# The form's sections about the person, carried from their earlier application.
+PERSON_SECTIONS = ("applicant", "passport", "current_document", "dependents")
+# Fields about the post, carried only to an application of the same employer.
+POST_FIELDS = ("position", "job_title")
+# Facts of the profile that belong to one application, not to the person: never carried.
+NOT_CARRIED = (
+    "application_date",
+    "requested_validity_days",
+    "document_lost_or_damaged",
+    "stay_reason",
+)
+# Materials that are one document of the person whichever matter asks for it: a file given for
+# one matter of the application serves every matter asking for the same material.
+ONE_DOCUMENT = frozenset({"passport"})
+
+
+def employer_values(employer, sections: list[dict]) -> dict:
+    """The employer's fields the form asks, from the employer's account."""
+    if employer is None:
+        return {}
+    asked = {f["code"] for s in sections for f in s["fields"]}
+    return {
+        code: getattr(employer, attribute)
+        for code, attribute in EMPLOYER_FIELDS.items()
+        if code in asked
+    }
+
+
+def newest_earlier(actor) -> Application | None:
+    """The newest application the person filed for themself (submitted: a draft left half done
+    is no source of facts)."""
+    return (
+        Application.objects.filter(applicant=actor, submitted_at__isnull=False)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def carried_form(earlier: Application | None, sections: list[dict], *, employer=None) -> dict:
+    """The person's answers of `earlier` that the new form asks."""
+    if earlier is None:
+        return {}
+    carried = {f["code"] for s in sections if s["code"] in PERSON_SECTIONS for f in s["fields"]}
+    asked = {f["code"] for s in sections for f in s["fields"]}
+    if employer is not None and earlier.employer_id == employer.pk:
+        carried |= set(POST_FIELDS) & asked
+    return {
+        code: value
+        for code, value in (earlier.form or {}).items()
+        if code in carried and value not in (None, "", [])
+    }
+
+
+def carried_profile(earlier: Application | None) -> dict:
+    """The person's facts of `earlier`, without those of that application alone."""
+    if earlier is None:
+        return {}
+    return {k: v for k, v in (earlier.profile or {}).items() if k not in NOT_CARRIED}
+
+
+def files_by_material(application: Application, matter_codes: list[str]) -> dict:
+    """The files given for each (matter, material): a file of a material in ONE_DOCUMENT is
+    listed under that material of every matter of the application. Replaced and removed files
+    are not among them."""
+    given: dict[tuple[str, str], list[Upload]] = {}
+    for upload in application.uploads.current():
+        matters = matter_codes if upload.material_code in ONE_DOCUMENT else [upload.matter_code]
+        for matter in matters:
+            given.setdefault((matter, upload.material_code), []).append(upload)
+    return given
+
+
+def uploads_for_matter(application: Application, matter_code: str):
+    """The files one matter's department sees: those given for its materials, and the files of
+    a material in ONE_DOCUMENT given under another matter of the application; not the replaced
+    or removed ones."""
+    return application.uploads.current().filter(
+        Q(matter_code=matter_code) | Q(material_code__in=ONE_DOCUMENT)
+    )
