@@ -20,9 +20,8 @@ from onestop.rules.checklist import UnknownCode, version_for
 from onestop.rules.messages import message_zh
 from onestop.rules.profile import Profile
 
-from . import filing
+from . import filing, prefill
 from . import form as one_form
-from . import prefill
 from .access import roles_on
 from .models import Application, ApplicationMatter, Status, Upload
 from .workflow import APPLICANT_SIDE, append_event
