@@ -99,6 +99,9 @@ class Route:
                     "public_id": str(application.public_id),
                     "upload_id": str(world.uploads[record]),
                 }[name]
+            elif name == "case_id" and self.record is not CASE_OF:  # a case of the application
+                application = world.applications[record]
+                values[name] = str(application.cases.order_by("pk").values_list("pk", flat=True)[0])
             elif name in ("pk", "case_id") and self.record is CASE_OF:
                 values[name] = str(world.cases[record].pk)
             elif name == "pk":  # a case of the application the route names

@@ -156,11 +156,27 @@ EXPECTED = {
     # A person's own pages: what they see is their own.
     "web:my-data": Rule(get=SIGNED_IN),
     "web:my-applications": Rule(get=SIGNED_IN),
+    # Everyone's own messages (none for staff); an employer's foreign staff, to its handlers.
+    "web:my-messages": Rule(get=SIGNED_IN),
+    # Rating a case (好差评): the person it is for or the employer's handler who filed it, not an
+    # agent (catalog satisfaction.yaml); the world's case is not finished, so a post is refused
+    # past the gate (422).
+    "web:my-case-rating": Rule(
+        get=both(APPLICATION_READERS, roles("applicant", "employer_handler")),
+        post=both(APPLICATION_READERS, roles("applicant", "employer_handler")),
+    ),
+    # Follow-ups of bad ratings: the region's supervisors; the world has none (404 to all).
+    "web:follow-ups": Rule(get=roles("supervisor")),
+    "web:follow-up": Rule(get=NOBODY, post=NOBODY),
+    "web:my-staff": Rule(get=roles("employer_handler"), post=roles("employer_handler")),
+    # A renewal names the permit's case: an empty post names none (404 to everyone).
+    "web:my-staff-renew": Rule(get=NOBODY, post=NOBODY),
     "web:my-application-new": Rule(get=SIGNED_IN, post=SIGNED_IN),
     # Staff who may read it are sent on to its status page.
     "web:my-application-edit": Rule(get=APPLICATION_READERS, post=APPLICATION_READERS),
     "web:my-application-status": Rule(get=APPLICATION_READERS),
-    "web:my-application-withdraw": Rule(get=NOBODY, post=APPLICANT_SIDE_READERS),
+    # GET asks to confirm; POST withdraws (or shows the question again).
+    "web:my-application-withdraw": Rule(get=APPLICANT_SIDE_READERS, post=APPLICANT_SIDE_READERS),
     "web:my-application-file": Rule(get=APPLICATION_READERS),
     "web:my-appointments": Rule(get=SIGNED_IN),
     "web:my-appointment-new": Rule(get=SIGNED_IN, post=SIGNED_IN),
@@ -208,10 +224,11 @@ EXPECTED = {
     # Departments and supervision.
     "web:staff-cases": Rule(get=roles("department_handler", "department_leader")),
     "web:staff-case": Rule(get=CASE_READERS, post=CASE_READERS),
-    # A file of the case's own matter. The world's Qingdao residence-permit case has none (its
-    # materials are shown at the window), so the administrator, who may open that case, gets
-    # the 404 of a file of another matter there.
-    "web:staff-case-file": Rule(get={**CASE_READERS, **roles("administrator", relations=BEIJING)}),
+    # A file of the case's own matter, or the passport given under another matter of the
+    # application (one document for every matter: applications/prefill.ONE_DOCUMENT). The
+    # world's Qingdao residence-permit case lists no materials of its own: the administrator,
+    # who may open that case, gets the passport given for the work permit.
+    "web:staff-case-file": Rule(get=CASE_READERS),
     # Opinions asked of a department (web/opinions.py): its handlers and leaders; one opinion
     # to the department it is asked of only. An empty answer is refused past the gate.
     "web:staff-opinions": Rule(get=roles("department_handler", "department_leader")),

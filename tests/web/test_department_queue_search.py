@@ -83,7 +83,9 @@ def test_each_step_cites_its_own_source_and_no_other(people, ps_handler):
     page = as_(ps_handler).get(QUEUE).content.decode()
     row = row_of(page, people["wilson"])
     # Review by the handling officer, as the matter version's case steps source it.
-    assert '<span class="source">(004 附件1; 004 item 35 (2))</span>' in row
+    source = re.search(r'<span class="source">(.*?)</span>(?= |<|$)', row, re.S)[1]
+    assert re.sub(r"<[^>]+>", "", source) == "(004 附件1; 004 item 35 (2))"
+    assert 'href="/sources/#source-004"' in source  # each citation links to its source
     assert "Due dates and time left count working days (004 附件1)" not in page
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -189,10 +189,9 @@ def withdraw(request, public_id):
     """Withdrawing asks first: the page says what withdrawing means and withdraws only when the
     person confirms it (a post without the confirmation shows the page again, nothing done)."""
     application = get_application_for(request.user, public_id=public_id)
-    if not (
-        _on_applicant_side(request.user, application)
-        and application.status in TRANSITIONS["withdraw"].sources
-    ):
+    if not _on_applicant_side(request.user, application):
+        raise PermissionDenied  # staff read an application; only its applicant side withdraws
+    if application.status not in TRANSITIONS["withdraw"].sources:
         return redirect("web:my-application-status", public_id=application.public_id)
     reason = request.POST.get("reason", "").strip()
     refused = refusal(WITHDRAW_REASON, reason, max_length=LINE) if reason else None
