@@ -4,6 +4,7 @@ its code; the status page and "My appointments" offer booking only when it is al
 for a draft, and show the booking once it is made."""
 
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -29,6 +30,10 @@ def first_slot():
 def status_page(client, application, language="en") -> str:
     client.cookies["onestop_language"] = language
     return client.get(f"/my/applications/{application.public_id}/status/").content.decode()
+
+
+def words(page: str) -> str:
+    return re.sub(r"<[^>]+>", "", page)  # the citations are links
 
 
 def test_the_booking_page_refuses_before_pre_examination_in_both_languages(handler_x):
@@ -65,9 +70,9 @@ def test_the_status_page_offers_booking_only_after_pre_examination(handler_x, ex
     client = as_(handler_x)
     waiting = ApplicationFactory(submitted=True, filed_by=handler_x)
     page = status_page(client, waiting)
-    assert BEFORE in page
+    assert BEFORE in words(page)
     assert "You need to book an appointment." not in page and NEW not in page
-    assert BEFORE_ZH in status_page(client, waiting, "zh-hans")
+    assert BEFORE_ZH in words(status_page(client, waiting, "zh-hans"))
 
     passed = ApplicationFactory(pre_examined=True, filed_by=handler_x, examiner=examiner)
     page = status_page(client, passed)

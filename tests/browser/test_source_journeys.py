@@ -172,6 +172,8 @@ def fill_in(page, values: dict, prefix: str) -> None:
         if not controls.count():
             continue  # not asked for this subject
         first = controls.first
+        if first.get_attribute("readonly") is not None:
+            continue  # filled in from an account (the employer's details): nothing to type
         kind = first.get_attribute("type")
         if first.evaluate("e => e.tagName") == "SELECT":
             first.select_option(str(value))

@@ -42,6 +42,8 @@ def test_a_checklist_kept_by_its_address_links_its_sources(world, journey, langu
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_an_application_links_its_citations(world, journey, language):
+    from django.utils import timezone
+
     from onestop.accounts.models import Employer
     from onestop.catalog.models import Region
 
@@ -50,6 +52,7 @@ def test_an_application_links_its_citations(world, journey, language):
         name_en="Company X",
         credit_code=X,
         region=Region.objects.get(code="beijing"),
+        verified_at=timezone.now(),  # checked by its window: its handlers file
     )
     handler = person("handler.x", Role.EMPLOYER_HANDLER, employer=employer)
     draft = ApplicationFactory(filed_by=handler)

@@ -83,9 +83,10 @@ def appointment_required(application) -> bool | None:
 @dataclass(frozen=True)
 class Offer:
     """Where the application stands with booking: `state` is "booked" (the active `booking`),
-    "open" (book now), "not_needed", "not_yet" (`refused` says until when: filing, or the
-    pre-examination, 002 §4b), "closed" (dealt with at the window) or "unknown" (the subject
-    is no longer offered)."""
+    "open" (book now), "not_needed", "undecided" (whether to book depends on answers not
+    given, or the sources of the region do not say), "not_yet" (`refused` says until when:
+    filing, or the pre-examination, 002 §4b), "closed" (dealt with at the window) or
+    "unknown" (the subject is no longer offered)."""
 
     state: str
     booking: Booking | None = None
@@ -110,7 +111,11 @@ def booking_offer(application) -> Offer:
     except UnknownCode:
         return Offer("unknown")
     if refused is None:
-        return Offer("open")
+        # Allowed now; asked for only where the checklist says an appointment is needed.
+        required = appointment_required(application)
+        if required is None:
+            return Offer("undecided")
+        return Offer("open") if required else Offer("not_needed")
     if refused.code == "booking.not_needed":
         return Offer("not_needed", refused=refused)
     if refused.code in LATER:
