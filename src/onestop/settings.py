@@ -496,4 +496,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO")},
+    # The task runner's own lines ("Starting worker", "No more tasks") come every pass of the
+    # worker's loop (jobs/worker.py): only its warnings. Each task's start and end stay.
+    "loggers": {"django_tasks_db": {"level": "WARNING"}},
 }
