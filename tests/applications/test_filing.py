@@ -77,7 +77,11 @@ def _agents_draft(agent, **profile_changes):
         matter="residence_permit.issue",
         as_agent=True,
         profile={**profile("B"), **profile_changes},
-        form=form_for("residence_permit.issue"),
+        # The date of birth is the form's (asked once): the rules read it from there.
+        form={
+            **form_for("residence_permit.issue"),
+            **{k: v for k, v in profile_changes.items() if k == "date_of_birth"},
+        },
     )
 
 

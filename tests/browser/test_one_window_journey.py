@@ -78,7 +78,11 @@ def fill(page, values: dict, prefix: str) -> None:
     """Type each value into its field, whatever kind of field the page shows."""
     for name, value in values.items():
         field = page.locator(f"[name='{prefix}{name}']")
+        if not field.count():
+            continue  # asked once elsewhere on the form (the date of birth, by the form)
         first = field.first
+        if first.get_attribute("readonly") is not None:
+            continue  # filled in from an account (the employer's details): nothing to type
         kind = first.get_attribute("type")
         if first.evaluate("e => e.tagName") == "SELECT":
             first.select_option(str(value))

@@ -23,6 +23,8 @@ from tests.web.test_applicant_pages import (
 pytestmark = pytest.mark.django_db
 
 MB = 1024 * 1024
+# Filled in from the employer's account on every save (applications/prefill.py), not typed.
+EMPLOYER_FIELDS = {"employer_name", "employer_credit_code"}
 PE = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(56) + b"PE\x00\x00" + bytes(60)
 NAMES = [
     pytest.param("a" * 300 + ".pdf", id="300 characters"),
@@ -55,7 +57,8 @@ def test_a_file_of_any_name_is_kept_and_what_was_typed_saved(handler_x, name):
     data = page({"surname": "Wilson"}, {})
     data[PASSPORT_SCAN] = named(name, PDF)
     assert client.post(edit_url, data).status_code == 302
-    assert Application.objects.get().form == {"surname": "Wilson"}
+    form = Application.objects.get().form  # and the employer's details, from its account
+    assert form == {**form, "surname": "Wilson"} and set(form) - {"surname"} <= EMPLOYER_FIELDS
     upload = Upload.objects.get()
     assert 1 <= len(upload.original_name) <= 200 and upload.original_name.endswith(".pdf")
     assert "\x00" not in upload.original_name and "\u202e" not in upload.original_name
@@ -70,7 +73,8 @@ def test_files_too_big_for_memory_of_any_name_are_kept(handler_x, name):
     data = page({"surname": "Wilson"}, {})
     data[PASSPORT_SCAN] = [named(name, padded(7 * MB)), named("second.pdf", padded(6 * MB))]
     assert client.post(edit_url, data).status_code == 302
-    assert Application.objects.get().form == {"surname": "Wilson"}
+    form = Application.objects.get().form  # and the employer's details, from its account
+    assert form == {**form, "surname": "Wilson"} and set(form) - {"surname"} <= EMPLOYER_FIELDS
     names = sorted(Upload.objects.values_list("original_name", flat=True), key=len)
     assert names[0] == "second.pdf" and len(names[1]) <= 200 and names[1].endswith(".pdf")
 
