@@ -2,8 +2,8 @@
 on 5.2) with django_tasks_db's database backend, so that the queue lives in the same SQLite or
 PostgreSQL as everything else and a task enqueued in a transaction exists only if it commits.
 
-What the engine leaves to us, kept here: a task of a worker that died runs again (`reap`), and
-the read of the queue for the staff page (`listing`)."""
+What the engine leaves to us, kept here: a task of a worker that died runs again (`reap`). The
+staff page's read of the queue is jobs/listing.py."""
 
 from datetime import timedelta
 
