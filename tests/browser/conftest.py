@@ -12,6 +12,7 @@ import re
 import shutil
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -95,6 +96,32 @@ def world(transactional_db):
 
 
 PASSWORD = "a-long-enough-password"  # what tests/factories gives everyone
+DEMO_PASSWORD = "a demo password of the tests"  # noqa: S105
+
+
+@pytest.fixture
+def demo(world, tmp_path, monkeypatch):
+    """The demo accounts of `onestop prepare --demo` (accounts/demo.py), with DEMO_PASSWORD."""
+    from onestop.accounts.demo import ensure_demo_accounts
+
+    monkeypatch.setenv("ONESTOP_DEMO_PASSWORD", DEMO_PASSWORD)
+    ensure_demo_accounts(tmp_path)
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A real PDF for every document and a real JPEG for the photos, as a person would give."""
+    from PIL import Image
+    from pypdf import PdfWriter
+
+    pdf = tmp_path / "scan.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with pdf.open("wb") as out:
+        writer.write(out)
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (354, 472), "white").save(photo, "JPEG")
+    return SimpleNamespace(pdf=pdf, photo=photo)
 
 
 def with_device(user):

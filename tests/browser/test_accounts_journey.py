@@ -19,14 +19,6 @@ NEW_PASSWORD = "my own long passphrase"  # noqa: S105
 CODE = "91350100M000100Y43"
 
 
-@pytest.fixture
-def demo(world, tmp_path, monkeypatch):
-    from onestop.accounts.demo import ensure_demo_accounts
-
-    monkeypatch.setenv("ONESTOP_DEMO_PASSWORD", DEMO_PASSWORD)
-    ensure_demo_accounts(tmp_path)
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_a_foreigner_registers_and_an_employer_is_verified(demo, journey, language):
     colleague = PersonFactory(username="colleague", email="colleague@example.com")

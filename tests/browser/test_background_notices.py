@@ -21,17 +21,16 @@ import time
 from base64 import b32decode
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from django_otp.oath import totp
-from PIL import Image
-from pypdf import PdfWriter
 
 from onestop.accounts.demo import DEMO_EMPLOYER
 from tests.factories.applications import FORM, profile
 
 from .conftest import Journey, follow
-from .test_source_journeys import book_if_asked, fill_in, upload_every_document
+from .steps import book_if_asked, fill_in, upload_every_document
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a demo password of the tests"  # noqa: S105
@@ -102,18 +101,6 @@ def _wait_until_up(process, port: int, console: Path) -> None:
                 return
         time.sleep(0.2)
     pytest.fail(f"onestop serve did not answer within 180 s:\n{console.read_text()}")
-
-
-@pytest.fixture
-def files(tmp_path):
-    pdf = tmp_path / "scan.pdf"
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    with pdf.open("wb") as out:
-        writer.write(out)
-    photo = tmp_path / "photo.jpg"
-    Image.new("RGB", (354, 472), "white").save(photo, "JPEG")
-    return SimpleNamespace(pdf=pdf, photo=photo)
 
 
 @pytest.fixture
@@ -212,14 +199,16 @@ def test_the_acceptance_notice_is_sent_without_anyone_running_a_command(
 
     examiner = signed_in(journey, served, "background-notice-examiner", "examiner", language)
     desk = examiner.page
-    desk.goto(f"/staff/applications/{number}/pre-examination/")
+    if not desk.url.endswith("/staff/pre-examination/"):
+        follow(desk.locator("header a[href='/staff/pre-examination/']").first)
+    follow(desk.locator(f"a[href='/staff/applications/{number}/pre-examination/']").first)
     follow(desk.locator("button[name=decision][value=pass]"))
     assert desk.locator(f"a[href='/staff/applications/{number}/pre-examination/']").count() == 0
 
     booking_code = book_if_asked(handler)
     clerk = signed_in(journey, served, "background-notice-window", "clerk", language)
     window = clerk.page
-    window.goto("/staff/window/")
+    assert window.url.endswith("/staff/window/"), window.url  # where a window clerk lands
     window.locator("#number").fill(booking_code or number)
     follow(window.locator("form.wizard button[type=submit]"))
     if booking_code:
@@ -238,7 +227,8 @@ def test_the_acceptance_notice_is_sent_without_anyone_running_a_command(
     body = notice.get_content()
     assert number in body
     assert ("受理编号" in body) == (language == "zh-hans")  # "Acceptance number" in Chinese
-    page.goto(status_page)
+    follow(page.locator("nav.account a[href='/my/applications/']"))
+    follow(page.locator(f"main a[href='{urlsplit(status_page).path}']"))
     handler.check(f"the status page once the notice went out ({seconds:.0f} s after acceptance)")
     # The handler finds the notice kept among the application's messages.
     follow(page.locator("#messages-link a"))

@@ -15,14 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a demo password of the tests"  # noqa: S105
 
 
-@pytest.fixture
-def demo(world, tmp_path, monkeypatch):
-    from onestop.accounts.demo import ensure_demo_accounts
-
-    monkeypatch.setenv("ONESTOP_DEMO_PASSWORD", PASSWORD)
-    ensure_demo_accounts(tmp_path)
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_a_handler_finds_a_permit_due_and_starts_its_renewal(demo, journey, language):
     handler = User.objects.get(username="handler")

@@ -16,14 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a demo password of the tests"  # noqa: S105
 
 
-@pytest.fixture
-def demo(world, tmp_path, monkeypatch):
-    from onestop.accounts.demo import ensure_demo_accounts
-
-    monkeypatch.setenv("ONESTOP_DEMO_PASSWORD", PASSWORD)
-    ensure_demo_accounts(tmp_path)
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_a_person_rates_and_the_supervisor_follows_it_up(demo, journey, language):
     applicant = User.objects.get(username="applicant")

@@ -15,14 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a demo password of the tests"  # noqa: S105
 
 
-@pytest.fixture
-def demo(world, tmp_path, monkeypatch):
-    from onestop.accounts.demo import ensure_demo_accounts
-
-    monkeypatch.setenv("ONESTOP_DEMO_PASSWORD", PASSWORD)
-    ensure_demo_accounts(tmp_path)
-
-
 def header_links(page) -> set[str]:
     return {a.get_attribute("href") for a in page.locator("nav.account a").all()}
 

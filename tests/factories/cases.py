@@ -32,11 +32,18 @@ def cases_of(application) -> dict[str, Case]:
     }
 
 
-def produce(case: Case, handler, *, number: str = "N-1", days: int = RESULT_DAYS) -> Case:
-    """Produced (the result document made, and shared with the other departments)."""
-    today = timezone.localdate()
+def produce(
+    case: Case, handler, *, number: str = "N-1", days: int = RESULT_DAYS, left: int | None = None
+) -> Case:
+    """Produced (the result document made, and shared with the other departments), valid
+    `days`: from today, or issued earlier with `left` days of them left."""
+    valid_from = timezone.localdate() - timedelta(days=0 if left is None else days - left)
     return decisions.produce(
-        case, handler, number=number, valid_from=today, valid_until=today + timedelta(days=days)
+        case,
+        handler,
+        number=number,
+        valid_from=valid_from,
+        valid_until=valid_from + timedelta(days=days),
     )
 
 
@@ -60,10 +67,17 @@ class CaseFactory(DjangoModelFactory):
 
 
 def advance(
-    case: Case, stage: str, *, handler=None, leader=None, clerk=None, number: str = "N-1"
+    case: Case,
+    stage: str,
+    *,
+    handler=None,
+    leader=None,
+    clerk=None,
+    number: str = "N-1",
+    left: int | None = None,
 ) -> Case:
     """A case waiting for review taken to `stage` by the department's people; `number` is the
-    result document's."""
+    result document's (produce(): `left` days of its validity left)."""
     case = Case.objects.select_related("department", "region", "application").get(pk=case.pk)
     if stage == "review":
         return case
@@ -84,7 +98,7 @@ def advance(
         case = decisions.record_approval(case, handler)
     if stage == "production":
         return case
-    case = produce(case, handler, number=number)
+    case = produce(case, handler, number=number, left=left)
     if stage == "ready":
         return case
     return deliver(case, clerk or regional(Role.WINDOW_CLERK, case.region))
@@ -105,12 +119,13 @@ def deliver(case: Case, clerk, **how) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def permits_of(handler, **form_changes) -> dict[str, Case]:
+def permits_of(handler, *, left: int | None = None, **form_changes) -> dict[str, Case]:
     """Both permits of one employee of the handler's employer produced (the two-permits bundle,
-    FORM with `form_changes`): their cases by family, each result valid RESULT_DAYS from today."""
+    FORM with `form_changes`): their cases by family, each result valid RESULT_DAYS from today,
+    or issued earlier with `left` days of them left."""
     application = ApplicationFactory(
         accepted=True, filed_by=handler, form=form_for(None, **form_changes)
     )
     for case in cases_of(application).values():
-        advance(case, "ready")
+        advance(case, "ready", left=left)
     return cases_of(application)

@@ -6,11 +6,14 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from onestop.accounts.models import Role
 from onestop.applications.models import Status
 
 from ..clients import as_
 from ..factories import ApplicationFactory
+from ..factories.accounts import regional
 from ..factories.applications import PDF
+from ..factories.cases import advance, cases_of, deliver
 
 pytestmark = pytest.mark.django_db
 MATTER = "residence_permit.issue"
@@ -123,3 +126,21 @@ def test_the_status_page_of_a_draft_says_how_long_the_pre_examination_takes(hand
     assert re.search(
         r'网上预审最多需要1个工作日（<a href="/sources/#source-002"[^>]*>[^<]+</a>）', page
     )
+
+
+def test_the_status_page_says_when_results_wait_and_when_everything_is_finished(handler_x):
+    """Both permits decided: the results wait at the window; once handed over, the application is
+    finished and may be rated (国办发〔2019〕51号), in both languages."""
+    application = ApplicationFactory(accepted=True, filed_by=handler_x)
+    cases = cases_of(application)
+    client = as_(handler_x)
+    advance(cases["work_permit"], "ready")
+    assert "The departments decide" in status_page(client, application)
+    advance(cases["residence_permit"], "ready")
+    assert "Collect the results at the window" in status_page(client, application)
+    assert "请持护照和受理回执到窗口领取" in status_page(client, application, "zh-hans")
+    # Handed over together (002 §4c): one hand-over delivers both.
+    deliver(cases["residence_permit"], regional(Role.WINDOW_CLERK, application.region))
+    page = status_page(client, application)
+    assert "Every department has finished with your application" in page
+    assert "Collect the results" not in page

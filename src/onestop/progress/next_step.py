@@ -9,7 +9,7 @@ from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Application, Status
 from onestop.appointments.models import Booking
 from onestop.appointments.selectors import booking_offer
-from onestop.cases.models import OPEN_STATUSES
+from onestop.cases.models import OPEN_STATUSES, CaseStatus
 from onestop.rules import pre_examination
 from onestop.rules.profile import Profile
 
@@ -17,9 +17,11 @@ from onestop.rules.profile import Profile
 @dataclass(frozen=True)
 class NextStep:
     """`step`: "submit", "pre_examination", "correct", "book", "booked", "window" (come to the
-    window, no appointment needed), "decision" (the departments decide) or "none" (nothing more
-    to wait for). `working_days` and `source` are the rule's limit for the step, `due` its date
-    (`provisional` while the holiday calendar of that year is not published)."""
+    window, no appointment needed), "decision" (the departments decide), "collect" (every
+    decision made, a result waiting at the window or in the post), "finished" (every result
+    handed over or refused) or "none" (nothing more to wait for). `working_days` and `source`
+    are the rule's limit for the step, `due` its date (`provisional` while the holiday calendar
+    of that year is not published)."""
 
     step: str
     working_days: int | None = None
@@ -52,12 +54,19 @@ def next_step(application: Application) -> NextStep:
             provisional=application.pre_examination_due_provisional,
         )
     if status == Status.ACCEPTED:
-        open_cases = [
-            c for c in application.cases.all() if c.status in OPEN_STATUSES and c.planned_due
+        cases = list(application.cases.all())
+        deciding = [
+            c
+            for c in cases
+            if c.status in OPEN_STATUSES and c.status != CaseStatus.READY and c.planned_due
         ]
-        if open_cases:
-            last = max(open_cases, key=lambda c: c.planned_due)
+        if deciding:
+            last = max(deciding, key=lambda c: c.planned_due)
             return NextStep("decision", due=last.planned_due, provisional=last.due_provisional)
+        if any(c.status == CaseStatus.READY for c in cases):
+            return NextStep("collect")
+        if cases and all(c.status not in OPEN_STATUSES for c in cases):
+            return NextStep("finished")
     return NextStep("none")
 
 

@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -65,6 +66,15 @@ STEP_EXPIRED = {
 }
 
 
+class SignInForm(AuthenticationForm):
+    """Django's form, its first field named for what people type: a registered person's username
+    is their e-mail address (registration/accounts.py); staff have usernames."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = gettext_lazy("E-mail address or username")
+
+
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -72,7 +82,7 @@ def sign_in(request):
     """The password. Applicants are signed in; staff go on to their code."""
     next_url = _next(request)
     if request.method == "POST":
-        form = AuthenticationForm(request, data=request.POST)
+        form = SignInForm(request, data=request.POST)
         if form.is_valid():
             user = form.get_user()
             if not administrators.may_sign_in(user):
@@ -94,7 +104,7 @@ def sign_in(request):
     else:
         if request.user.is_authenticated and "next" not in request.GET:
             return redirect(next_url or workplaces.home_of(request.user))
-        form = AuthenticationForm(request)
+        form = SignInForm(request)
     return render(request, "web/applicant/login.html", {"form": form, "next": next_url})
 
 
