@@ -418,3 +418,13 @@ def test_a_clerk_of_another_region_who_examines_here_cannot_accept_here(handler_
     assert "Your roles do not allow this on this application." in page.content.decode()
     assert "您的角色无权对此申请执行此操作。" in page.content.decode()
     assert Application.objects.get(number=number).status == Status.PRE_EXAMINED
+
+
+def test_one_passport_file_shows_under_every_matter_of_the_bundle(handler_x, examiner):
+    """The two permits share one passport file (applications/prefill.py ONE_DOCUMENT): the
+    pre-examiner sees it in the passport row of each permit, not "no file given" in one."""
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x)
+    passport = filed.uploads.current().get(material_code="passport")
+    page = as_(examiner).get(f"/staff/applications/{filed.number}/pre-examination/")
+    link = f'href="/staff/applications/{filed.number}/files/{passport.pk}/"'
+    assert page.content.decode().count(link) == 2
