@@ -184,3 +184,20 @@ def test_bad_queries_are_refused_in_both_languages(client, query, status, code):
 def test_thirty_six_months_are_answered(client):
     answer = statistics(client, region="qingdao", from_month="2024-01", to_month="2026-12")
     assert len({r["month"] for r in answer["rows"]}) == 36
+
+
+def test_queries_do_not_grow_with_the_cases_and_a_kept_answer_needs_one(
+    client, threshold_two, django_assert_max_num_queries
+):
+    for day in (4, 5, 6):
+        finished_case(
+            accepted=date(2026, 3, 2),
+            finished=date(2026, 3, day),
+            due=date(2026, 3, 6),
+            grade="satisfied",
+        )
+    # The regions, the region's calendar (days, years), then one query per kind of figure.
+    with django_assert_max_num_queries(6):
+        statistics(client, **MARCH)
+    with django_assert_max_num_queries(1):  # the regions, to check the code asked for
+        statistics(client, **MARCH)
