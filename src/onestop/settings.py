@@ -491,6 +491,14 @@ ONESTOP_WORKER_STALE_SECONDS = int(os.environ.get("ONESTOP_WORKER_STALE_SECONDS"
 ONESTOP_JOB_HISTORY_DAYS = int(os.environ.get("ONESTOP_JOB_HISTORY_DAYS", "30"))
 ONESTOP_AUDIT_ANCHOR_FILE = os.environ.get("ONESTOP_AUDIT_ANCHOR_FILE", "")
 
+# Open statistics (supervision/open_statistics.py, docs/statistics.md). A figure counted over
+# fewer cases than this is published as suppressed: an operating choice (no source of the catalog
+# sets a threshold for 办件公示), the small-cell rule of official statistics that keeps a figure of
+# one or two people from naming them. The figures change slowly: kept this many seconds per
+# query, an operating choice (a case finished now shows within it).
+ONESTOP_STATISTICS_MIN_CASES = int(os.environ.get("ONESTOP_STATISTICS_MIN_CASES", "5"))
+ONESTOP_STATISTICS_CACHE_SECONDS = int(os.environ.get("ONESTOP_STATISTICS_CACHE_SECONDS", "300"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -58,6 +58,9 @@ BEYOND_THE_SCHEMA = {
     "GET /api/v1/halls/{hall}/slots": {400},
     # start + working_days past the calendar's last year: a bound across two parameters.
     "GET /api/v1/calendar/due-date": {422},
+    # The first month after the last, or more than 36 months: a bound across two parameters
+    # (supervision/open_statistics.py).
+    "GET /api/v1/statistics": {422},
     # The profile's date of birth after its date of application (rules/profile.py).
     "POST /api/v1/checklist": {422},
     # The one form's fields depend on the matters, some are required to submit, the passport's

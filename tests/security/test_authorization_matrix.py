@@ -117,6 +117,7 @@ EXPECTED = {
     "web:halls": Rule(get=EVERYONE),
     "web:guide": Rule(get=EVERYONE),
     "web:sources": Rule(get=EVERYONE),
+    "web:statistics": Rule(get=EVERYONE),
     "web:checklist": Rule(get=EVERYONE),
     "web:checklist-questions": Rule(get=EVERYONE, query=CHOSEN),
     # The result lives at a GET address; posted answers are moved there.
@@ -256,6 +257,7 @@ EXPECTED = {
     "api-v1:list_halls": Rule(get=EVERYONE),
     "api-v1:hall_slots": Rule(get=EVERYONE, query={"date": "2026-12-01"}),
     "api-v1:due_date": Rule(get=EVERYONE, query={"start": "2026-12-01", "working_days": "5"}),
+    "api-v1:statistics": Rule(get=EVERYONE),
     "api-v1:post_checklist": Rule(get=NOBODY, post=EVERYONE, act=EVERYONE, body=CHOSEN),
     # Progress: those who may read the application (others need the passport number).
     "api-v1:progress": Rule(get=APPLICATION_READERS),

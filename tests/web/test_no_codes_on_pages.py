@@ -75,6 +75,7 @@ def public_pages() -> list[str]:
     for region in Region.objects.all():
         pages += [f"/regions/{region.code}/", f"/regions/{region.code}/halls/"]
         pages.append(f"/checklist/?region={region.code}")
+        pages.append(f"/statistics/?region={region.code}")
         for offer in region.offers.get("matters", []):
             pages.append(f"/regions/{region.code}/matters/{offer['code']}/")
             query = f"region={region.code}&matter={offer['code']}"

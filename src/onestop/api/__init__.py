@@ -18,6 +18,7 @@ from .checklist import router as checklist_router
 from .errors import ApiError, error_body, refusal_body, status_of
 from .health import router as health_router
 from .readiness import router as readiness_router
+from .statistics import router as statistics_router
 
 api = NinjaAPI(
     title="onestop API",
@@ -34,6 +35,7 @@ api.add_router("/", cases_router)
 api.add_router("/", appointments_router)
 api.add_router("/", health_router)
 api.add_router("/", readiness_router)
+api.add_router("/", statistics_router)
 
 
 @api.exception_handler(DjangoValidationError)

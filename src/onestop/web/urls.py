@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import checklist, inbox, my_data, progress, staff, views, workplaces
+from . import checklist, inbox, my_data, progress, staff, statistics, views, workplaces
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/<slug:region>/halls/", views.region_halls, name="halls"),
     path("regions/<slug:region>/matters/<str:matter>/", views.matter_guide, name="guide"),
     path("sources/", views.sources, name="sources"),
+    path("statistics/", statistics.statistics, name="statistics"),
     path("checklist/", checklist.choose, name="checklist"),
     path("checklist/questions/", checklist.questions, name="checklist-questions"),
     path("checklist/result/", checklist.result, name="checklist-result"),
