@@ -168,7 +168,11 @@ def failed(subscription: Subscription, error: str) -> None:
             actor_role=Role.SYSTEM,
             object_type="subscription",
             object_ref=str(subscription.pk),
-            detail={"failures": subscription.failures, "error": subscription.last_error},
+            detail={
+                "owner": subscription.owner_id,
+                "failures": subscription.failures,
+                "error": subscription.last_error[:80],
+            },
         )
         owner = subscription.owner
         if owner.email:

@@ -118,7 +118,7 @@ def switch_on(subscription: Subscription, acting_user, *, reason: str = "") -> S
     subscription.switched_off_at = None
     subscription.next_attempt_at = timezone.now()
     subscription.save()
-    _audit("switched_on", subscription, acting_user, reason=reason)
+    _audit("switched_on", subscription, acting_user, reason_given=bool(reason.strip()))
     return subscription
 
 
@@ -130,7 +130,13 @@ def allow_private_address(
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     subscription.allows_private_address = allowed
     subscription.save(update_fields=["allows_private_address"])
-    _audit("private_address", subscription, acting_user, allowed=allowed, reason=reason)
+    _audit(
+        "private_address",
+        subscription,
+        acting_user,
+        allowed=allowed,
+        reason_given=bool(reason.strip()),
+    )
     return subscription
 
 
