@@ -90,5 +90,6 @@ def target(url: str, *, allows_private: bool = False) -> Target:
 
 
 def target_host(url: str) -> str:
-    """The host of `url`, for the audit log (the path may carry a receiver's token)."""
-    return (urlsplit(url).hostname or "")[:200]
+    """The host of `url`, for the audit log and the staff page (the path may carry a
+    receiver's token); cut to the audit detail's length."""
+    return (urlsplit(url).hostname or "")[:80]

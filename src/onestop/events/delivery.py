@@ -39,8 +39,9 @@ from .visibility import visible_events
 
 log = logging.getLogger(__name__)
 
-# How long a run holds a subscription; longer than a run of EVENTS_PER_RUN timeouts would be
-# safer still, but a run stops at its first failure, so one timeout bounds it.
+# How long a run holds a subscription. A run stops pushing at half of it (and at its first
+# failure), so that the lease never runs out while it pushes and no second worker pushes the same
+# subscription out of order.
 LEASE = timedelta(minutes=2)
 # Events pushed to one subscription per run, so that one busy receiver does not hold the worker.
 EVENTS_PER_RUN = 100
@@ -117,7 +118,7 @@ def deliver_all() -> int:
 def deliver(subscription: Subscription) -> int:
     """Push the subscription's next events in order until one fails; the number acknowledged."""
     subscription.refresh_from_db()
-    sent = 0
+    sent, stop_at = 0, time.monotonic() + LEASE.total_seconds() / 2
     for event in visible_events(subscription.owner).filter(id__gt=subscription.cursor)[
         :EVENTS_PER_RUN
     ]:
@@ -147,6 +148,8 @@ def deliver(subscription: Subscription) -> int:
         )
         subscription.cursor, subscription.failures = event.id, 0
         sent += 1
+        if time.monotonic() > stop_at:
+            break
     return sent
 
 
