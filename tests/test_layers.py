@@ -40,6 +40,9 @@ LAYERS = (
         "accounts",
         "audit",
         "notifications",
+        # The event journal and its subscriptions: recorded by applications' and cases' history,
+        # read by the API; it needs only accounts, audit and the outbox.
+        "events",
         "counters",
         "workflow",
         "refusals",

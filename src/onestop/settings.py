@@ -25,6 +25,10 @@ ONESTOP_JOB_HISTORY_DAYS (30)  finished background runs kept for the jobs page
 ONESTOP_AUDIT_ANCHOR_FILE   the daily audit heads are appended here (VAR_DIR/audit-anchors.txt)
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 ONESTOP_EMAIL_LINK_HOURS (48)   how long an e-mail verification or password-reset link works
+ONESTOP_EVENTS_MAX_FAILURES (8), _TIMEOUT_SECONDS (5), _SECRET_OVERLAP_HOURS (24),
+ONESTOP_EVENTS_SUBSCRIPTIONS_PER_OWNER (10)   pushed events (docs/events.md)
+ONESTOP_EVENTS_ALLOWED_NETWORKS   comma-separated networks (CIDR) a subscription may reach
+                            besides public addresses (none by default)
 
 Request sizes (request_size.py; docs/security.md):
 ONESTOP_MAX_REQUEST_BYTES         the largest request body, default 1 MB (1048576)
@@ -122,6 +126,7 @@ INSTALLED_APPS = [
     "onestop.operations",
     "onestop.counters",
     "onestop.jobs",
+    "onestop.events",
     "onestop.web",
     # The task engine: Django's Tasks API (the backport on 5.2) and its database backend.
     "django_tasks",
@@ -498,6 +503,20 @@ ONESTOP_AUDIT_ANCHOR_FILE = os.environ.get("ONESTOP_AUDIT_ANCHOR_FILE", "")
 # query, an operating choice (a case finished now shows within it).
 ONESTOP_STATISTICS_MIN_CASES = int(os.environ.get("ONESTOP_STATISTICS_MIN_CASES", "5"))
 ONESTOP_STATISTICS_CACHE_SECONDS = int(os.environ.get("ONESTOP_STATISTICS_CACHE_SECONDS", "300"))
+# Pushed events (events/delivery.py; docs/events.md). Operating choices, not from the sources:
+# failures in a row before a subscription is switched off, the receiver's time to answer, how
+# long a replaced secret still signs, subscriptions one person may hold.
+ONESTOP_EVENTS_MAX_FAILURES = int(os.environ.get("ONESTOP_EVENTS_MAX_FAILURES", "8"))
+ONESTOP_EVENTS_TIMEOUT_SECONDS = float(os.environ.get("ONESTOP_EVENTS_TIMEOUT_SECONDS", "5"))
+ONESTOP_EVENTS_SECRET_OVERLAP_HOURS = int(
+    os.environ.get("ONESTOP_EVENTS_SECRET_OVERLAP_HOURS", "24")
+)
+ONESTOP_EVENTS_SUBSCRIPTIONS_PER_OWNER = int(
+    os.environ.get("ONESTOP_EVENTS_SUBSCRIPTIONS_PER_OWNER", "10")
+)
+ONESTOP_EVENTS_ALLOWED_NETWORKS = tuple(
+    n for n in os.environ.get("ONESTOP_EVENTS_ALLOWED_NETWORKS", "").split(",") if n.strip()
+)
 
 LOGGING = {
     "version": 1,

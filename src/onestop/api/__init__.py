@@ -16,6 +16,7 @@ from .cases import router as cases_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
 from .errors import ApiError, error_body, refusal_body, status_of
+from .events import router as events_router
 from .health import router as health_router
 from .readiness import router as readiness_router
 from .statistics import router as statistics_router
@@ -33,6 +34,7 @@ api.add_router("/", checklist_router)
 api.add_router("/", applications_router)
 api.add_router("/", cases_router)
 api.add_router("/", appointments_router)
+api.add_router("/", events_router)
 api.add_router("/", health_router)
 api.add_router("/", readiness_router)
 api.add_router("/", statistics_router)

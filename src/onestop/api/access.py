@@ -12,6 +12,7 @@ from onestop.applications.access import visible_applications
 from onestop.appointments.models import Booking
 from onestop.cases.models import Case, Opinion
 from onestop.cases.workflow import roles_on_case
+from onestop.events.models import Subscription
 
 
 def _application(user, number: str) -> bool:
@@ -45,12 +46,20 @@ def _booking(user, code: str) -> bool:
     return Booking.objects.filter(code=code.strip().upper(), person_id=user.pk).exists()
 
 
+def _subscription(user, subscription_id: str) -> bool:
+    return (
+        subscription_id.isdigit()
+        and Subscription.objects.filter(pk=int(subscription_id), owner_id=user.pk).exists()
+    )
+
+
 # Path parameters that name a person's record, and who may read it.
 READERS = {
     "number": _application,
     "case_id": _case,
     "opinion_id": _opinion,
     "code": _booking,
+    "subscription_id": _subscription,
 }
 
 

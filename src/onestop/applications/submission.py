@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.events import journal
 from onestop.refusals import Invalid
 from onestop.rules import pre_examination, window
 from onestop.rules.profile import Profile
@@ -11,7 +12,7 @@ from onestop.workdays.selectors import calendar_for
 from . import completeness, filing
 from . import form as one_form
 from .drafts import _capture_versions, bundle_version
-from .models import Application
+from .models import Application, Status
 from .workflow import transition
 
 
@@ -60,6 +61,17 @@ def submit(application: Application, actor) -> Application:
     )
     _start_pre_examination(application)
     application.save()
+    # The submit event was appended before the number existed, so the journal (which names
+    # every event by its number) records it here.
+    journal.record(
+        "application",
+        "submit",
+        application_number=application.number,
+        region=application.region.code,
+        from_status=Status.DRAFT,
+        to_status=Status.SUBMITTED,
+        occurred_at=application.submitted_at,
+    )
     return application
 
 

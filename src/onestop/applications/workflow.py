@@ -11,6 +11,7 @@ from django.utils import translation
 from onestop.accounts.models import Role
 from onestop.audit import decisions as audit
 from onestop.audit.history import next_sequence
+from onestop.events import journal
 from onestop.refusals import NotAllowed, Refused
 from onestop.workflow import engine
 from onestop.workflow.engine import Edge
@@ -85,6 +86,15 @@ def append_event(
             data=data or {},
         )
         audit.application_event(event)
+        journal.record(
+            "application",
+            kind,
+            application_number=application.number,
+            region=application.region.code,
+            from_status=from_status,
+            to_status=to_status,
+            occurred_at=event.at,
+        )
     return event
 
 

@@ -56,6 +56,10 @@ DETAIL_KEYS = frozenset(
         "error",  # the class name of an exception, never its message
         "grade",  # a satisfaction grade's code (rules/satisfaction.py), never the comment
         "outcome",  # what a bad rating's follow-up did: contacted, rectified, explained
+        "owner",  # the account id of an event subscription's owner (events/)
+        "host",  # the host name a subscription delivers to, never its path or query
+        "allowed",  # whether a subscription may deliver to a private address
+        "failures",  # deliveries that failed in a row before a subscription was switched off
     }
 )
 MAX_DETAIL_TEXT = 80

@@ -7,6 +7,7 @@ from django.db import transaction
 from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Application
 from onestop.applications.workflow import append_event
+from onestop.events import journal
 from onestop.rules import bundles, time_limits
 from onestop.rules.profile import Profile
 from onestop.workdays.models import Deadline
@@ -71,6 +72,17 @@ def route(application: Application, actor) -> list[Case]:
         clock.refresh(case, step_entered_on=start)
         case.save()
         cases.append(case)
+        # A case's arrival has no history event of its own; its department's system learns of
+        # it from this one.
+        journal.record(
+            "case",
+            "route",
+            application_number=application.number,
+            region=application.region.code,
+            department=case.department.code,
+            case_id=case.pk,
+            to_status=case.status,
+        )
     append_event(
         application,
         actor,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from onestop.accounts.models import Assignment, Role
 from onestop.audit import decisions as audit
 from onestop.audit.history import next_sequence
+from onestop.events import journal
 from onestop.refusals import NotAllowed, Refused
 from onestop.workdays import pauses
 from onestop.workflow import engine
@@ -61,6 +62,17 @@ def append_event(case: Case, actor, role: str, kind: str, **fields) -> CaseEvent
             **fields,
         )
         audit.case_event(event)
+        journal.record(
+            "case",
+            kind,
+            application_number=case.application.number,
+            region=case.region.code,
+            department=case.department.code,
+            case_id=case.pk,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            occurred_at=event.at,
+        )
     return event
 
 

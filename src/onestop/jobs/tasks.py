@@ -14,6 +14,7 @@ from onestop.applications.personal_data import purge
 from onestop.appointments.reminders import send_reminders
 from onestop.appointments.slots import open_windows
 from onestop.audit.anchoring import anchor
+from onestop.events import delivery
 from onestop.notifications.models import Outbox, Status
 from onestop.notifications.worker import drain
 
@@ -31,6 +32,16 @@ def notices_due() -> bool:
 @task()
 def drain_outbox(**run) -> str:
     return str(drain())
+
+
+def events_due() -> bool:
+    """A subscription has an event to push and may be tried now (events/delivery.py)."""
+    return delivery.due()
+
+
+@task()
+def deliver_events(**run) -> str:
+    return f"{delivery.deliver_all()} events delivered"
 
 
 @task()

@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     # Before a permit's renewal deadline, to the person and the employer's handlers
     # (cases/permit_reminders.py).
     PERMIT_RENEWAL = "permit_renewal", _("Permit renewal due")
+    # To a subscription's owner: its deliveries failed too often and it is off (events/).
+    SUBSCRIPTION_OFF = "subscription_off", _("Event subscription switched off")
 
 
 class Channel(models.TextChoices):

@@ -2,8 +2,8 @@
 they land on after signing in, and the short page of places of someone with several.
 
 Each place names the roles that open it, as its view checks them (web/window.py,
-web/handover.py, web/department.py, web/staff.py, web/jobs.py, the admin's `is_staff` gate), so
-that no link shown answers 403.
+web/handover.py, web/department.py, web/staff.py, web/jobs.py, web/subscriptions.py, the
+admin's `is_staff` gate), so that no link shown answers 403.
 """
 
 from collections.abc import Callable
@@ -105,6 +105,15 @@ PLACES = (
         _("Background jobs"),
         _("Queued, running and failed runs, the workers' heartbeats and the periodic jobs."),
         frozenset({Role.SYSTEM_ADMINISTRATOR}),
+    ),
+    Place(
+        "subscriptions",
+        "web:subscriptions",
+        _("Event subscriptions"),
+        _("Department systems' subscriptions to events: their state and failures."),
+        frozenset({Role.SYSTEM_ADMINISTRATOR}),
+        # Background jobs stay the administrator's desk.
+        is_desk=False,
     ),
     Place(
         "admin",
