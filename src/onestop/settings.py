@@ -503,6 +503,7 @@ ONESTOP_AUDIT_ANCHOR_FILE = os.environ.get("ONESTOP_AUDIT_ANCHOR_FILE", "")
 # query, an operating choice (a case finished now shows within it).
 ONESTOP_STATISTICS_MIN_CASES = int(os.environ.get("ONESTOP_STATISTICS_MIN_CASES", "5"))
 ONESTOP_STATISTICS_CACHE_SECONDS = int(os.environ.get("ONESTOP_STATISTICS_CACHE_SECONDS", "300"))
+
 # Pushed events (events/delivery.py; docs/events.md). Operating choices, not from the sources:
 # failures in a row before a subscription is switched off, the receiver's time to answer, how
 # long a replaced secret still signs, subscriptions one person may hold.
