@@ -6,7 +6,7 @@ import re
 import pytest
 
 from onestop.api import api
-from onestop.api.errors import ERROR_CODE
+from onestop.api.errors import ERROR_CODE, STATUS_BY_CODE
 from onestop.applications.models import Status
 from onestop.appointments.models import BookingStatus
 from onestop.cases.models import CaseStatus
@@ -100,3 +100,16 @@ def test_the_error_body_requires_an_item_with_a_stable_code():
 )
 def test_the_error_code_pattern_takes_area_dot_reason(code, taken):
     assert bool(re.fullmatch(ERROR_CODE.strip("^$"), code)) is taken
+
+
+def test_each_error_status_names_its_codes_and_429_and_503_their_retry_after():
+    described = {}
+    for path, methods in DOCUMENT["paths"].items():
+        for operation in methods.values():
+            for status, answer in operation["responses"].items():
+                if int(status) >= 400 and (path, status) != ("/api/v1/ready", 503):
+                    described[int(status)] = answer["description"]
+                    if int(status) in (429, 503):
+                        assert answer["headers"]["Retry-After"]["required"] is True
+    for code, status in STATUS_BY_CODE.items():
+        assert code in described[status], (code, status)
