@@ -6,8 +6,9 @@ WSGI application, so they reach the test database; each runs in a savepoint roll
 Each operation is called by anonymous and by a signed-in person of every role of the world
 (tests/security/world.py), with the credentials of `credentials` below (today the session
 cookie and the CSRF token a browser or a portal sends); schemathesis knows them as the
-operation's authentication, so it also calls without them (`ignored_auth`). Path parameters, and a few values of queries and bodies, are taken half the
-time from the world in valid requests, so requests reach records as well as miss them.
+operation's authentication, so it also calls without them (`ignored_auth`). Path parameters,
+and a few values of queries and bodies, are taken half the time from the world in valid
+requests, so requests reach records as well as miss them.
 
 Checks: every check schemathesis has (no 5xx; status, headers, content type and body as the
 document declares them; valid requests accepted, invalid ones refused; authentication enforced
@@ -42,8 +43,8 @@ from ..factories import FORM, profile
 from . import conftest
 from .world import EMPLOYER_X, ROLES
 
-# An operating choice: 21 operations by 10 roles by this many keeps the run to a few minutes on
-# each database; every operation is still called valid and invalid as every role.
+# An operating choice: this many for every operation and role keeps the run to a few minutes
+# on each database, each operation still called with valid and invalid requests by every role.
 EXAMPLES_PER_OPERATION_AND_ROLE = 10
 CSRF_TOKEN = "matrixcsrftoken0123456789abcdefg"  # 32 characters, as Django makes them
 CJK = re.compile(r"[\u3400-\u9fff]")
