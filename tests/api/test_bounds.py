@@ -75,10 +75,17 @@ def test_every_input_of_the_document_is_bounded():
     assert unbounded == []
 
 
-def test_every_operation_declares_the_guards_400():
+def test_every_operation_declares_the_refusals_before_it_runs():
+    """400 (the input guard), 413 (the request's size) and 503 (the database), each with the
+    contract's error body, but /ready's own 503."""
     for path, methods in DOCUMENT["paths"].items():
         for method, operation in methods.items():
-            assert "400" in {str(status) for status in operation["responses"]}, f"{method} {path}"
+            responses = {str(status): answer for status, answer in operation["responses"].items()}
+            for status in ("400", "413", "503"):
+                assert status in responses, f"{method} {path} {status}"
+                schema = responses[status]["content"]["application/json"]["schema"]
+                if (path, status) != ("/api/v1/ready", "503"):
+                    assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path)
 
 
 @pytest.mark.parametrize(("pattern", "first", "last"), [(CALENDAR_YEARS, MIN_YEAR, MAX_YEAR)])

@@ -4,10 +4,11 @@ as every role and as nobody.
 Requests are generated from the document, valid and invalid alike, and sent in-process to the
 WSGI application, so they reach the test database; each runs in a savepoint rolled back after it.
 Each operation is called by anonymous and by a signed-in person of every role of the world
-(tests/security/world.py), with the session cookie and the CSRF token a browser or a portal
-sends; schemathesis knows them as the operation's authentication, so it also calls without them
-(`ignored_auth`). Path parameters, and a few values of queries and bodies, are taken half the
-time from the world in valid requests, so requests reach records as well as miss them.
+(tests/security/world.py), with the credentials of `credentials` below (today the session
+cookie and the CSRF token a browser or a portal sends); schemathesis knows them as the
+operation's authentication, so it also calls without them (`ignored_auth`). Path parameters,
+and a few values of queries and bodies, are taken half the time from the world in valid
+requests, so requests reach records as well as miss them.
 
 Checks: every check schemathesis has (no 5xx; status, headers, content type and body as the
 document declares them; valid requests accepted, invalid ones refused; authentication enforced
@@ -42,7 +43,9 @@ from ..factories import FORM, profile
 from . import conftest
 from .world import EMPLOYER_X, ROLES
 
-EXAMPLES_PER_OPERATION_AND_ROLE = 20
+# An operating choice: this many for every operation and role keeps the run to a few minutes
+# on each database, each operation still called with valid and invalid requests by every role.
+EXAMPLES_PER_OPERATION_AND_ROLE = 10
 CSRF_TOKEN = "matrixcsrftoken0123456789abcdefg"  # 32 characters, as Django makes them
 CJK = re.compile(r"[\u3400-\u9fff]")
 OPERATIONS = [
@@ -120,25 +123,35 @@ assert CHECKS and contract_error_shape in CHECKS and valid_data_accepted in CHEC
 
 
 class Signed:
-    """Who calls: the role whose session the next generated requests carry (None: nobody)."""
+    """Who calls: the role whose credentials the next generated requests carry (None: nobody)."""
 
     role: str | None = None
-    sessions: dict[str, str] = {}
+    credentials: dict[str, dict] = {}
 
 
-class RoleSession:
-    """schemathesis' authentication of an operation: the session of Signed.role, if any."""
+@pytest.fixture(scope="module")
+def credentials(sessions) -> dict[str, dict]:
+    """What each role's requests carry to authenticate, as {"cookies": ..., "headers": ...}:
+    the one place that says how a caller signs in, so that another way (a key sent as
+    `Authorization: Bearer`) replaces only this."""
+    return {
+        role: {
+            "cookies": {settings.SESSION_COOKIE_NAME: session, "csrftoken": CSRF_TOKEN},
+            "headers": {"X-CSRFToken": CSRF_TOKEN},
+        }
+        for role, session in sessions[1].items()
+    }
+
+
+class RoleCredentials:
+    """schemathesis' authentication of an operation: the credentials of Signed.role, if any."""
 
     def get(self, case, context):
-        return Signed.sessions.get(Signed.role) if Signed.role else None
+        return Signed.credentials.get(Signed.role) if Signed.role else None
 
-    def set(self, case, session, context):
-        case.cookies = {
-            **(case.cookies or {}),
-            settings.SESSION_COOKIE_NAME: session,
-            "csrftoken": CSRF_TOKEN,
-        }
-        case.headers = {**(case.headers or {}), "X-CSRFToken": CSRF_TOKEN}
+    def set(self, case, credentials, context):
+        case.cookies = {**(case.cookies or {}), **credentials["cookies"]}
+        case.headers = {**(case.headers or {}), **credentials["headers"]}
 
 
 @pytest.fixture(scope="module")
@@ -153,12 +166,12 @@ def connection_kept():
 
 
 @pytest.fixture(scope="module")
-def schema(world, sessions, connection_kept, django_db_blocker):
+def schema(world, credentials, connection_kept, django_db_blocker):
     """The document as the application serves it, signing requests in as Signed.role."""
     with django_db_blocker.unblock():
         loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    loaded.auth(refresh_interval=None)(RoleSession)
-    Signed.sessions = sessions[1]
+    loaded.auth(refresh_interval=None)(RoleCredentials)
+    Signed.credentials = credentials
     return loaded
 
 

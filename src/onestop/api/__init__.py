@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from onestop.rules.messages import message_zh
@@ -15,13 +14,14 @@ from .calendar import router as calendar_router
 from .cases import router as cases_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
+from .document import DescribedAPI
 from .errors import ApiError, error_body, refusal_body, status_of
 from .events import router as events_router
 from .health import router as health_router
 from .readiness import router as readiness_router
 from .statistics import router as statistics_router
 
-api = NinjaAPI(
+api = DescribedAPI(
     title="onestop API",
     version="1",
     description="One form, one window: the public API of the one-stop service for foreigners "

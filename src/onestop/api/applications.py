@@ -22,6 +22,7 @@ from onestop.applications.access import get_application_for, visible_application
 from onestop.applications.models import Application, Status, Upload
 from onestop.appointments.selectors import appointment_required
 from onestop.cases import acceptance
+from onestop.cases.models import CaseStatus
 from onestop.catalog.models import Material, Matter
 from onestop.catalog.schema import MATTER_CODES
 from onestop.plain_text import LINE, NOTE, column_length
@@ -38,6 +39,7 @@ from .bounds import (
     ProfileFacts,
     RegionCode,
     Text,
+    codes,
 )
 from .errors import ApiError, with_errors
 
@@ -80,26 +82,34 @@ class ApplicationIn(Schema):
     files: list[FileIn] = Field([], max_length=MAX_ITEMS)
 
 
+ApplicationStatus = codes(*Status.values)
+
+
+class CatalogVersion(Schema):
+    matter: MatterCode
+    version: int
+
+
 class ApplicationOut(Schema):
     number: str | None
     public_id: str
-    status: str
+    status: ApplicationStatus
     status_en: str
     pre_examination_due: date | None
     pre_examination_due_provisional: bool
-    catalog_versions: list[dict[str, Any]]
+    catalog_versions: list[CatalogVersion]
     materials: list[dict[str, Any]]
     appointment_required: bool | None
 
 
 class CaseProgress(Schema):
-    matter: str
+    matter: MatterCode
     matter_name_en: str
     matter_name_zh: str
     department: str
     department_name_en: str
     department_name_zh: str
-    status: str
+    status: codes(*CaseStatus.values)
     status_en: str
     status_zh: str
     routing_due: date | None
@@ -124,12 +134,12 @@ class Step(Schema):
 
 class Progress(Schema):
     number: str
-    status: str
+    status: ApplicationStatus
     status_en: str
     status_zh: str
     name_en: str
     name_zh: str
-    region: str
+    region: RegionCode
     submitted_at: Any
     pre_examination_due: date | None
     pre_examination_due_provisional: bool

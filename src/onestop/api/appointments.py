@@ -13,12 +13,12 @@ from pydantic import WithJsonSchema
 from onestop.applications.access import get_application_for
 from onestop.applications.models import Application
 from onestop.appointments import booking, slots
-from onestop.appointments.models import Booking
+from onestop.appointments.models import Booking, BookingStatus
 from onestop.catalog.models import Hall
 from onestop.plain_text import column_length
 from onestop.refusals import Refused
 
-from .bounds import INPUT, CalendarDay, Id, SubjectCode, Text
+from .bounds import INPUT, CalendarDay, Id, SubjectCode, Text, codes
 from .errors import with_errors
 
 router = Router(tags=["appointments"])
@@ -72,9 +72,9 @@ class AppointmentOut(Schema):
     date: date
     starts: HallTime
     ends: HallTime
-    matter: str
+    matter: SubjectCode
     application: str | None
-    status: str
+    status: codes(*BookingStatus.values)
 
 
 def _out(b: Booking) -> dict:

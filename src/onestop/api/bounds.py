@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 from onestop import plain_text
 from onestop.applications import form as one_form
 from onestop.catalog.loader import DATA_DIR
-from onestop.catalog.schema import BUNDLE_CODES, MATTER_CODES
+from onestop.catalog.schema import BUNDLE_CODES, MATTER_CODES, ROUTE_CODES
 from onestop.rules.profile import Profile
 from onestop.workdays.calendar import MAX_YEAR, MIN_YEAR
 
@@ -61,15 +61,25 @@ def Text(max_length: int, *, one_line: bool = True) -> Any:  # named as the type
     ]
 
 
-def _codes(*codes: str) -> Any:
-    return Annotated[str, WithJsonSchema({"type": "string", "enum": list(codes)})]
+def codes(*values: str) -> Any:
+    """A string the document lists as an enum of `values`; the endpoint keeps its own check
+    (an input's refusal names the known codes in both languages; an answer's value is checked
+    against the document by the fuzz tests, never by failing a request)."""
+    return Annotated[str, WithJsonSchema({"type": "string", "enum": list(values)})]
 
 
-RegionCode = _codes(*REGION_CODES)
-MatterCode = _codes(*MATTER_CODES)
-BundleCode = _codes(*BUNDLE_CODES)
+# The enums are built when the API is imported, from the same files and constants the catalog
+# is loaded and checked with, so the document lists what the catalog holds. Matter, bundle and
+# route codes are constants of catalog/schema.py: a catalog naming another is refused when it
+# is loaded, and an administrator publishing a new version of a matter publishes one of these
+# codes, so the document does not change. A new region is a folder of the packaged data, served
+# after the deployment that brings it, when this module is imported anew.
+RegionCode = codes(*REGION_CODES)
+MatterCode = codes(*MATTER_CODES)
+BundleCode = codes(*BUNDLE_CODES)
+RouteCode = codes(*ROUTE_CODES)
 # What a booking is for, and what a hall is asked about: a matter or a bundle.
-SubjectCode = _codes(*MATTER_CODES, *BUNDLE_CODES)
+SubjectCode = codes(*MATTER_CODES, *BUNDLE_CODES)
 
 # A body's fields are those its schema names: one the API does not know is refused, not ignored
 # (a misspelt field would otherwise go unnoticed), and the document says so.

@@ -1,7 +1,7 @@
 """Department cases over the API: the queue and the decisions. Thin: cases/* decide and check
 roles; a case that is not yours answers 404 like one that does not exist."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -15,14 +15,14 @@ from pydantic import Field, StrictBool
 from onestop.accounts.roles import staff_role
 from onestop.audit import reads
 from onestop.cases import decisions, opinions, payments
-from onestop.cases.models import Case, CaseStatus, Opinion, Payment
+from onestop.cases.models import Case, CaseStatus, Opinion, Payment, PaymentMethod
 from onestop.cases.queues import queue, with_time_left
 from onestop.cases.workflow import refusal_proposed, roles_on_case
 from onestop.catalog.models import Department
 from onestop.catalog.schema import CASE_ACTIONS
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, column_length
 
-from .bounds import ID_MAX, INPUT, Day, Text
+from .bounds import ID_MAX, INPUT, Day, MatterCode, Text, codes
 from .errors import with_errors
 
 router = Router(tags=["cases"])
@@ -39,9 +39,9 @@ class QueueQuery(Schema):
 class CaseOut(Schema):
     id: int
     application: str
-    matter: str
+    matter: MatterCode
     department: str
-    status: str
+    status: codes(*CaseStatus.values)
     step_due: date | None
     planned_due: date | None
     statutory_due: date | None
@@ -153,13 +153,22 @@ class PaymentIn(Schema):
     model_config = INPUT
 
     fee_code: Text(column_length(Payment, "fee_code"))
-    method: Literal["card", "cash", "online"]
+    method: Literal[tuple(PaymentMethod.values)]
     receipt_number: Text(column_length(Payment, "receipt_number"))
+
+
+class PaymentOut(Schema):
+    fee_code: str
+    amount_cny: int
+    method: codes(*PaymentMethod.values)
+    receipt_number: str
+    # The fees of the case still unpaid (cases/payments.py unpaid).
+    unpaid: list[dict[str, Any]]
 
 
 @router.post(
     "/cases/{case_id}/payments",
-    response=with_errors({201: dict[str, Any]}, 400, 401, 403, 404, 409, 422),
+    response=with_errors({201: PaymentOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="The window records a fee paid for a case",
 )
@@ -197,6 +206,16 @@ class AnswerIn(Schema):
     answer: Text(NOTE, one_line=False)
 
 
+class OpinionOut(Schema):
+    id: int
+    case: int
+    department: str
+    question: str
+    due: date | None
+    answer: str | None
+    answered_at: datetime | None
+
+
 def _opinion_out(opinion) -> dict:
     return {
         "id": opinion.pk,
@@ -211,7 +230,7 @@ def _opinion_out(opinion) -> dict:
 
 @router.post(
     "/cases/{case_id}/opinions",
-    response=with_errors({201: dict[str, Any]}, 400, 401, 403, 404, 409, 422),
+    response=with_errors({201: OpinionOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="Ask another department for its opinion on a case",
 )
@@ -223,7 +242,7 @@ def ask_opinion(request, case_id: CaseId, body: OpinionIn):
 
 @router.post(
     "/opinions/{opinion_id}/answer",
-    response=with_errors({200: dict[str, Any]}, 400, 401, 403, 404, 409, 422),
+    response=with_errors({200: OpinionOut}, 400, 401, 403, 404, 409, 422),
     auth=django_auth,
     summary="Give the opinion asked of your department",
 )

@@ -10,7 +10,7 @@ from onestop.catalog.schema import MATTER_CODES
 from onestop.refusals import Refused
 from onestop.rules.bundles import member_codes
 
-from .bounds import REGION_CODES, MatterCode, RegionCode
+from .bounds import REGION_CODES, BundleCode, MatterCode, RegionCode, SubjectCode
 from .errors import with_errors
 
 router = Router(tags=["catalog"])
@@ -24,8 +24,8 @@ class Text(Schema):
 
 
 class MatterSummary(Schema):
-    code: str
-    region: str
+    code: MatterCode
+    region: RegionCode
     name_zh: str
     name_en: str
     department: str
@@ -34,23 +34,23 @@ class MatterSummary(Schema):
 
 
 class BundleSummary(Schema):
-    code: str
-    region: str
+    code: BundleCode
+    region: RegionCode
     name_zh: str
     name_en: str
-    matters: list[str]
+    matters: list[MatterCode]
     version: int
 
 
 class MatterList(Schema):
-    region: str | None
+    region: RegionCode | None
     matters: list[MatterSummary]
     bundles: list[BundleSummary]
 
 
 class HallOut(Schema):
     code: str
-    region: str
+    region: RegionCode
     name: Text
     address: Text | None
     phone: str | None
@@ -60,13 +60,13 @@ class HallOut(Schema):
     notes: dict[str, Any] | None
     one_stop_counter: bool
     adjusted_working_day_hours: str | None
-    matters: list[str]
+    matters: list[SubjectCode]
     source: str
 
 
 class Guide(Schema):
-    matter: str
-    region: str
+    matter: MatterCode
+    region: RegionCode
     version: int
     valid_from: str
     name: dict[str, Any]

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, WithJsonSchema
 from onestop.rules.checklist import checklist
 from onestop.rules.profile import Profile
 
-from .bounds import ONE_SUBJECT, PROFILE_SCHEMA, BundleCode, MatterCode, RegionCode
+from .bounds import ONE_SUBJECT, PROFILE_SCHEMA, BundleCode, MatterCode, RegionCode, RouteCode
 from .errors import with_errors
 
 router = Router(tags=["checklist"])
@@ -37,15 +37,26 @@ class MaterialOut(Schema):
     original_or_copy: str | None
     copies: int | None
     source: str
-    route: str | None = None
-    matters: list[str] | None = None
+    route: RouteCode | None = None
+    matters: list[MatterCode] | None = None
     exempt: bool | None = None
 
 
+class RouteOut(Schema):
+    """A permanent-residence route (API-CONTRACT.md: in the order of 001)."""
+
+    code: RouteCode
+    eligible: bool | None
+    name: dict[str, Any]
+    reasons: list[dict[str, Any]]
+    time_limit: dict[str, Any] | None
+    notification: dict[str, Any] | None
+
+
 class ChecklistOut(Schema):
-    region: str
-    matter: str | None = None
-    bundle: str | None = None
+    region: RegionCode
+    matter: MatterCode | None = None
+    bundle: BundleCode | None = None
     catalog_version: int
     eligible: bool | None
     missing_facts: list[str]
@@ -58,7 +69,7 @@ class ChecklistOut(Schema):
     pre_examination: dict[str, Any] | None = None
     interview: dict[str, Any] | None = None
     fees: list[dict[str, Any]] | None = None
-    routes: list[dict[str, Any]] | None = None
+    routes: list[RouteOut] | None = None
     matters: list[dict[str, Any]] | None = None
     validity: dict[str, Any] | None = None
 

@@ -7,9 +7,12 @@ each through `refusal_body` and `status_of`. The words are the domain's, in both
 it gave them; the code is what a client reads (docs/refusal-codes.md lists them all).
 """
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Schema
+from pydantic import Field
 
 from onestop.refusals import Invalid, errors_of
 
@@ -69,9 +72,19 @@ class ApiError(Exception):
         self.refusal, self.headers = refusal, headers
 
 
+# `area.reason` (docs/refusal-codes.md); a refusal of the input's shape is `input.<its type>`.
+ERROR_CODE = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+ERROR_CODE_DESCRIPTION = (
+    "A stable code `area.reason`: those of the domain are listed with their status in "
+    "docs/refusal-codes.md; an input the document refuses is `input.<kind>` (input.missing, "
+    "input.string_too_long, input.enum ...); a request refused before its operation runs is "
+    "request.unreadable (400), request.too_large (413) or service.unavailable (503)."
+)
+
+
 class ErrorItem(Schema):
-    field: str | None
-    code: str
+    field: str | None = Field(description="The input it is about, dotted (form.surname), if one")
+    code: Annotated[str, Field(pattern=ERROR_CODE, description=ERROR_CODE_DESCRIPTION)]
     message_en: str
     message_zh: str
 
@@ -80,15 +93,19 @@ class ErrorOut(Schema):
     """The contract's error body."""
 
     detail: str
-    errors: list[ErrorItem]
+    errors: list[ErrorItem] = Field(min_length=1)
 
 
 # Any request may be refused before its operation runs: a NUL character anywhere in it or text
-# that is not Unicode (web/input_guard.py).
+# that is not Unicode (web/input_guard.py) is a 400; a body over its limit a 413
+# (request_size.py, for any method); a database that does not answer a 503 with Retry-After
+# (unavailable.py), the session being read from it before any operation.
 REFUSED_BY_THE_GUARD = 400
+BEFORE_THE_OPERATION = (REFUSED_BY_THE_GUARD, 413, 503)
 
 
 def with_errors(answers: dict, *statuses: int) -> dict:
     """An operation's responses: its answers, and the error statuses it may give, declared in
     the OpenAPI document with the contract's error body."""
-    return {**answers, frozenset({REFUSED_BY_THE_GUARD, *statuses}): ErrorOut}
+    refused = {*BEFORE_THE_OPERATION, *statuses} - set(answers)
+    return {**answers, frozenset(refused): ErrorOut}
