@@ -130,7 +130,7 @@ def list_subscriptions(request):
 
 @router.post(
     "/subscriptions/{subscription_id}/secret",
-    response=with_errors({200: SecretOut}, 401, 404, 422),
+    response=with_errors({200: SecretOut}, 401, 403, 404, 422),
     auth=django_auth,
     summary="A new secret, shown this once; the replaced one still signs for a stated period",
 )
@@ -143,7 +143,7 @@ def rotate_secret(request, subscription_id: SubscriptionId):
 
 @router.delete(
     "/subscriptions/{subscription_id}",
-    response=with_errors({204: None}, 401, 404, 422),
+    response=with_errors({204: None}, 401, 403, 404, 422),
     auth=django_auth,
     summary="Delete one of your subscriptions",
 )
