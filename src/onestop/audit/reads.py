@@ -171,6 +171,39 @@ def export(user, role: str, *, figure: str, file_format: str, filters: dict) -> 
     )
 
 
+def list_export(
+    user,
+    role: str | None,
+    *,
+    listed: str,
+    file_format: str,
+    filters: dict,
+    searched: bool,
+    personal: list[str],
+    rows: int,
+) -> None:
+    """`user` exported, in the staff `role`, a staff list (`listed`: "cases" for a department's
+    queue) as `file_format`, narrowed by `filters` (codes: step, matter, urgency) and, when
+    `searched`, by a search whose terms are personal data and never recorded; `personal` names
+    the columns of personal data the file holds (applicant, passport), `rows` how many rows it
+    holds when the export starts. Every export is recorded, even twice in one request: it names
+    what left the platform, never the rows themselves."""
+    detail = {"format": file_format, "rows": rows, "searched": searched}
+    for key in ("step", "matter", "urgency"):
+        if filters.get(key):
+            detail[key] = str(filters[key])
+    if personal:
+        detail["personal_columns"] = ",".join(personal)
+    append(
+        f"export.{listed}",
+        actor=user,
+        actor_role=role or "staff",
+        object_type="list",
+        object_ref=listed,
+        detail=detail,
+    )
+
+
 def admin_read(user, role: str, view: str, model, object_id) -> None:
     """`user` was shown `model`'s records in the Django admin: its list, one object's page, its
     history or its delete confirmation (`view`), or the chain's verification. Anyone, whatever
