@@ -329,7 +329,7 @@ def test_a_list_as_xlsx_holds_its_cases_formula_safe_and_is_audited(world, super
     assert rows[1][7] == "2026-04-09"
     entry = AuditEntry.objects.get(action="export.supervision.cases")
     assert entry.department == "public_security" and entry.object_ref == "late"
-    assert entry.detail == {"figure": "late", "format": "xlsx"}
+    assert entry.detail == {"figure": "late", "format": "xlsx", "rows": 1}
 
 
 def test_a_list_as_csv_holds_the_cases_the_list_shows(world, supervisor):

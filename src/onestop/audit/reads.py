@@ -150,12 +150,17 @@ def upload_read(user, upload, role: str | None) -> None:
     )
 
 
-def export(user, role: str, *, figure: str, file_format: str, filters: dict) -> None:
+def export(
+    user, role: str, *, figure: str, file_format: str, filters: dict, rows: int | None = None
+) -> None:
     """`user` exported, in the staff `role`, the supervision figures or the cases behind one
     (`figure`) as `file_format`, filtered by `filters` (codes and days: region, department,
-    matter, accepted_from, accepted_to). Every export is recorded, even twice in one request:
-    it names what left the platform, never the rows themselves."""
+    matter, accepted_from, accepted_to); `rows`: how many cases a list held when the export
+    started. Every export is recorded, even twice in one request: it names what left the
+    platform, never the rows themselves."""
     detail = {"figure": figure, "format": file_format}
+    if rows is not None:
+        detail["rows"] = rows
     for key in ("matter", "accepted_from", "accepted_to"):
         if filters.get(key):
             detail[key] = str(filters[key])

@@ -91,8 +91,10 @@ def chosen(codes: list[str]) -> list[Column]:
 class _Names:
     """Names in the active language, each looked up once per export."""
 
-    def __init__(self):
+    def __init__(self, in_language):
+        self.in_language = in_language
         self.versions: dict[int, MatterVersion] = {}
+        self.matters: dict[int, str] = {}
         self.regions = {r.pk: r.name for r in Region.objects.all()}
         self.departments = {d.pk: d.name for d in Department.objects.all()}
         self.steps: dict[tuple[int, str], str] = {}
@@ -102,36 +104,44 @@ class _Names:
             self.versions[pk] = MatterVersion.objects.get(pk=pk)
         return self.versions[pk]
 
-    def step(self, pk: int, status: str, in_language) -> str:
+    def matter(self, pk: int) -> str:
+        if pk not in self.matters:
+            self.matters[pk] = self.version(pk).name
+        return self.matters[pk]
+
+    def step(self, pk: int, status: str) -> str:
         key = (pk, status)
         if key not in self.steps:
             spec = steps.steps(self.version(pk)).get(status)
-            self.steps[key] = in_language(spec["name"]) if spec else status
+            self.steps[key] = self.in_language(spec["name"]) if spec else status
         return self.steps[key]
 
 
-def _cell(column: Column, row: dict, names: _Names, words) -> object:
+def _reader(column: Column, names: _Names, words: dict):
+    """How `column`'s cell is read from a row of values, chosen once per export."""
     code = column.code
     if code == "number":
-        return row["application__number"]
+        return lambda row: row["application__number"]
     if code == "applicant":
-        return applicant_name(row["application__form"] or {})
+        return lambda row: applicant_name(row["application__form"] or {})
     if code == "passport":
-        return masked_passport((row["application__form"] or {}).get("passport_number"))
+        return lambda row: masked_passport((row["application__form"] or {}).get("passport_number"))
     if code == "matter":
-        return names.version(row["matter_version_id"]).name
+        return lambda row: names.matter(row["matter_version_id"])
     if code == "region":
-        return names.regions.get(row["region_id"], "")
+        return lambda row: names.regions.get(row["region_id"], "")
     if code == "department":
-        return names.departments.get(row["department_id"], "")
+        return lambda row: names.departments.get(row["department_id"], "")
     if code == "step":
-        return names.step(row["matter_version_id"], row["status"], words["name"])
+        return lambda row: names.step(row["matter_version_id"], row["status"])
     if code == "step_due":
-        return _day(row["step_due"] or row["planned_due"])
+        return lambda row: _day(row["step_due"] or row["planned_due"])
     if code == "paused":
-        return words["yes"] if row["paused"] else words["no"]
+        yes, no = words["yes"], words["no"]
+        return lambda row: yes if row["paused"] else no
     # The dates read as they are stored.
-    return _day(row[column.fields[0]])
+    field = column.fields[0]
+    return lambda row: _day(row[field])
 
 
 def fields_of(columns: list[Column], name_search: bool) -> list[str]:
@@ -149,12 +159,13 @@ def rows(cases, columns: list[Column], name: str, words: dict):
     """The cells of each case of `cases` (a queryset in queue order) in the columns' order,
     read CHUNK at a time; with `name`, only the cases whose applicant's name holds it."""
     needle = folded(name)
-    names = _Names()
+    names = _Names(words["name"])
+    readers = [_reader(c, names, words) for c in columns]
     values = cases.values(*fields_of(columns, bool(needle))).iterator(chunk_size=CHUNK)
     for row in values:
         if needle and not name_matches(row["application__form"] or {}, needle):
             continue
-        yield [_cell(c, row, names, words) for c in columns]
+        yield [read(row) for read in readers]
 
 
 def count(cases, name: str) -> int:

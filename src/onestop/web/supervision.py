@@ -280,6 +280,7 @@ def supervision_cases_export(request, held):
         figure=figure if figure in behind.FIGURES else "none",
         file_format=file_format,
         filters=chosen,
+        rows=cases.count(),
     )
     rows = (_case_cells(_case_row(c)) for c in cases.iterator(chunk_size=500))
     title = str(FIGURE_TITLES.get(figure, _("Cases")))
