@@ -8,33 +8,20 @@ narrows the list. Personal data as on the page (docs/personal-data.md): the appl
 the passport number's last 4 characters, and only when chosen; the default columns hold none.
 """
 
-from dataclasses import dataclass
-from datetime import date
-
 from django.utils.translation import gettext_lazy
 
 from onestop.applications.names import applicant_name, folded, masked_passport, name_matches
 from onestop.cases import steps
 from onestop.catalog.models import Department, MatterVersion, Region
-from onestop.refusals import Refused
+
+from . import exports
+from .exports import Column
+from .exports import day as _day
 
 # Rows read from the database at a time: large enough to keep round trips few, small enough
 # that a chunk of decrypted forms stays a few megabytes (an operating choice, measured by
 # bench/export.py).
 CHUNK = 2000
-
-
-@dataclass(frozen=True)
-class Column:
-    code: str
-    label: object  # a lazy translation: the header in the reader's language
-    fields: tuple[str, ...]  # what it reads of the case row (Case.objects.values)
-    default: bool = True
-    personal: bool = False  # personal data: shown on the page, exported only when chosen
-
-
-def _day(value: date | None) -> str:
-    return value.isoformat() if value else ""
 
 
 COLUMNS = (
@@ -72,20 +59,8 @@ def offered() -> list[Column]:
 
 
 def chosen(codes: list[str]) -> list[Column]:
-    """The columns asked for, in file order; the default ones when none is asked for. A code
-    that names no column is refused: a file never silently lacks what was asked."""
-    if not codes:
-        return [c for c in COLUMNS if c.default]
-    unknown = [code for code in codes if code not in BY_CODE]
-    if unknown:
-        raise Refused(
-            "export.unknown_column",
-            "A column asked for the file does not exist. Choose among the columns offered.",
-            "导出文件所选的列不存在。请在提供的列中选择。",
-            field="columns",
-        )
-    wanted = set(codes)
-    return [c for c in COLUMNS if c.code in wanted]
+    """The columns asked for (exports.chosen)."""
+    return exports.chosen(codes, COLUMNS)
 
 
 class _Names:
