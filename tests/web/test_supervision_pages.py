@@ -341,6 +341,23 @@ def test_a_list_as_csv_holds_the_cases_the_list_shows(world, supervisor):
     assert len(rows) - 1 == len(shown)
 
 
+def test_a_lists_file_holds_the_columns_chosen_in_the_lists_order(world, supervisor):
+    reader = as_(supervisor)
+    query = {"figure": "late", "columns": ["due", "number"]}
+    rows = rows_of_csv(reader.get("/staff/supervision/cases/export/", query))
+    assert rows == [["Application number", "Due"], [world["late"].application.number, "2026-04-09"]]
+    page = reader.get(f"{CASES}?figure=late").content.decode()
+    assert '<input type="hidden" name="figure" value="late">' in page
+    assert '<input type="checkbox" name="columns" value="due" checked>' in page
+
+
+def test_a_lists_file_with_an_unknown_column_is_refused_unaudited(world, supervisor):
+    query = {"figure": "late", "columns": ["number", "passport"]}
+    response = as_(supervisor).get("/staff/supervision/cases/export/", query)
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(action="export.supervision.cases").exists()
+
+
 def test_the_figures_as_xlsx_have_a_sheet_per_table(world, supervisor):
     sheets = rows_of_xlsx(as_(supervisor).get("/staff/supervision/export/", {"format": "xlsx"}))
     assert len(sheets) == 7  # five of the cases, two of the ratings (per department, per matter)

@@ -188,13 +188,15 @@ def list_export(
     rows: int,
 ) -> None:
     """`user` exported, in the staff `role`, a staff list (`listed`: "cases" for a department's
-    queue) as `file_format`, narrowed by `filters` (codes: step, matter, urgency) and, when
+    queue, "applications" for the pre-examination queue, "payments" for the fees recorded at
+    the window) as `file_format`, narrowed by `filters` (codes and days: step, matter, urgency;
+    method, recorded_from, recorded_to) and, when
     `searched`, by a search whose terms are personal data and never recorded; `personal` names
     the columns of personal data the file holds (applicant, passport), `rows` how many rows it
     holds when the export starts. Every export is recorded, even twice in one request: it names
     what left the platform, never the rows themselves."""
     detail = {"format": file_format, "rows": rows, "searched": searched}
-    for key in ("step", "matter", "urgency"):
+    for key in ("step", "matter", "urgency", "method", "recorded_from", "recorded_to"):
         if filters.get(key):
             detail[key] = str(filters[key])
     if personal:
