@@ -110,3 +110,17 @@ def test_the_list_is_in_chinese_on_chinese_pages(paid, guangxi_clerk):
     assert "停留证件费" in reader.get(LIST).content.decode()
     rows = table(reader.get(EXPORT, {"columns": ["fee", "amount_cny"]}))
     assert rows[0] == ["费用", "金额（元）"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "x" * 300])
+def test_a_day_outside_the_years_is_not_applied(paid, guangxi_clerk, day):
+    reader = as_(guangxi_clerk)
+    assert reader.get(LIST, {"recorded_from": day, "recorded_to": day}).status_code == 200
+    rows = table(reader.get(EXPORT, {"recorded_from": day, "columns": ["number"]}))
+    assert len(rows) == 1 + len(paid)
+
+
+def test_a_nul_in_a_filter_is_refused(paid, guangxi_clerk):
+    response = as_(guangxi_clerk).get(EXPORT, {"method": "card\x00"})
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(action="export.payments").exists()

@@ -30,6 +30,8 @@ from .staff_gate import signed_in_holding
 PAGE_SIZE = 50
 CHUNK = 2000  # as web/case_export.py: an operating choice
 EXPORT_FORMATS = ("csv", "xlsx")
+# The years a filter takes: those the case page takes (web/department.py).
+FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 COLUMNS = (
     exports.Column("number", gettext_lazy("Application number"), ()),
@@ -59,6 +61,19 @@ class FilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Any way")), *PaymentMethod.choices],
     )
+
+    def _day(self, name):
+        # A day far outside the platform's years would overflow the conversion to a moment.
+        day = self.cleaned_data.get(name)
+        if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise forms.ValidationError(_("Give a day between 1900 and 2099."))
+        return day
+
+    def clean_recorded_from(self):
+        return self._day("recorded_from")
+
+    def clean_recorded_to(self):
+        return self._day("recorded_to")
 
 
 def _filtered(request):
