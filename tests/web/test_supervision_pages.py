@@ -343,12 +343,15 @@ def test_a_list_as_csv_holds_the_cases_the_list_shows(world, supervisor):
 
 def test_a_lists_file_holds_the_columns_chosen_in_the_lists_order(world, supervisor):
     reader = as_(supervisor)
-    query = {"figure": "late", "columns": ["due", "number"]}
+    query = {"figure": "late", "columns": ["finished_on", "number"]}
     rows = rows_of_csv(reader.get("/staff/supervision/cases/export/", query))
-    assert rows == [["Application number", "Due"], [world["late"].application.number, "2026-04-09"]]
+    assert rows == [
+        ["Application number", "Finished on"],
+        [world["late"].application.number, "2026-04-09"],
+    ]
     page = reader.get(f"{CASES}?figure=late").content.decode()
     assert '<input type="hidden" name="figure" value="late">' in page
-    assert '<input type="checkbox" name="columns" value="due" checked>' in page
+    assert '<input type="checkbox" name="columns" value="finished_on" checked>' in page
 
 
 def test_a_lists_file_with_an_unknown_column_is_refused_unaudited(world, supervisor):
