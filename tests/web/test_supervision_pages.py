@@ -329,7 +329,7 @@ def test_a_list_as_xlsx_holds_its_cases_formula_safe_and_is_audited(world, super
     assert rows[1][7] == "2026-04-09"
     entry = AuditEntry.objects.get(action="export.supervision.cases")
     assert entry.department == "public_security" and entry.object_ref == "late"
-    assert entry.detail == {"figure": "late", "format": "xlsx"}
+    assert entry.detail == {"figure": "late", "format": "xlsx", "rows": 1}
 
 
 def test_a_list_as_csv_holds_the_cases_the_list_shows(world, supervisor):
@@ -339,6 +339,26 @@ def test_a_list_as_csv_holds_the_cases_the_list_shows(world, supervisor):
     shown = listed(reader, f"{CASES}?figure=open")
     assert numbers == {Case.objects.get(pk=pk).application.number for pk in shown}
     assert len(rows) - 1 == len(shown)
+
+
+def test_a_lists_file_holds_the_columns_chosen_in_the_lists_order(world, supervisor):
+    reader = as_(supervisor)
+    query = {"figure": "late", "columns": ["finished_on", "number"]}
+    rows = rows_of_csv(reader.get("/staff/supervision/cases/export/", query))
+    assert rows == [
+        ["Application number", "Finished on"],
+        [world["late"].application.number, "2026-04-09"],
+    ]
+    page = reader.get(f"{CASES}?figure=late").content.decode()
+    assert '<input type="hidden" name="figure" value="late">' in page
+    assert '<input type="checkbox" name="columns" value="finished_on" checked>' in page
+
+
+def test_a_lists_file_with_an_unknown_column_is_refused_unaudited(world, supervisor):
+    query = {"figure": "late", "columns": ["number", "passport"]}
+    response = as_(supervisor).get("/staff/supervision/cases/export/", query)
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(action="export.supervision.cases").exists()
 
 
 def test_the_figures_as_xlsx_have_a_sheet_per_table(world, supervisor):

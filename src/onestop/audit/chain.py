@@ -51,6 +51,14 @@ DETAIL_KEYS = frozenset(
         "format",  # an export's file format: csv, xlsx
         "accepted_from",  # the first and last day of acceptance an export was filtered by
         "accepted_to",
+        "rows",  # how many rows an export holds
+        "searched",  # whether a search narrowed an exported list, never its terms
+        "step",  # the step (a case status code) an exported list was filtered by
+        "urgency",  # the due-date mark an exported list was filtered by: overdue, due_soon
+        "method",  # a payment method an exported list was filtered by: card, cash, online
+        "recorded_from",  # the first and last day of recording an exported payment list had
+        "recorded_to",
+        "personal_columns",  # the codes of an export's columns of personal data (applicant, ...)
         "job",  # a background job's code (jobs/schedule.yaml) or its task's name
         "attempts",  # how many times a background job ran
         "error",  # the class name of an exception, never its message

@@ -150,12 +150,17 @@ def upload_read(user, upload, role: str | None) -> None:
     )
 
 
-def export(user, role: str, *, figure: str, file_format: str, filters: dict) -> None:
+def export(
+    user, role: str, *, figure: str, file_format: str, filters: dict, rows: int | None = None
+) -> None:
     """`user` exported, in the staff `role`, the supervision figures or the cases behind one
     (`figure`) as `file_format`, filtered by `filters` (codes and days: region, department,
-    matter, accepted_from, accepted_to). Every export is recorded, even twice in one request:
-    it names what left the platform, never the rows themselves."""
+    matter, accepted_from, accepted_to); `rows`: how many cases a list held when the export
+    started. Every export is recorded, even twice in one request: it names what left the
+    platform, never the rows themselves."""
     detail = {"figure": figure, "format": file_format}
+    if rows is not None:
+        detail["rows"] = rows
     for key in ("matter", "accepted_from", "accepted_to"):
         if filters.get(key):
             detail[key] = str(filters[key])
@@ -167,6 +172,41 @@ def export(user, role: str, *, figure: str, file_format: str, filters: dict) -> 
         object_ref=figure,
         region=filters.get("region") or "",
         department=filters.get("department") or "",
+        detail=detail,
+    )
+
+
+def list_export(
+    user,
+    role: str | None,
+    *,
+    listed: str,
+    file_format: str,
+    filters: dict,
+    searched: bool,
+    personal: list[str],
+    rows: int,
+) -> None:
+    """`user` exported, in the staff `role`, a staff list (`listed`: "cases" for a department's
+    queue, "applications" for the pre-examination queue, "payments" for the fees recorded at
+    the window) as `file_format`, narrowed by `filters` (codes and days: step, matter, urgency;
+    method, recorded_from, recorded_to) and, when
+    `searched`, by a search whose terms are personal data and never recorded; `personal` names
+    the columns of personal data the file holds (applicant, passport), `rows` how many rows it
+    holds when the export starts. Every export is recorded, even twice in one request: it names
+    what left the platform, never the rows themselves."""
+    detail = {"format": file_format, "rows": rows, "searched": searched}
+    for key in ("step", "matter", "urgency", "method", "recorded_from", "recorded_to"):
+        if filters.get(key):
+            detail[key] = str(filters[key])
+    if personal:
+        detail["personal_columns"] = ",".join(personal)
+    append(
+        f"export.{listed}",
+        actor=user,
+        actor_role=role or "staff",
+        object_type="list",
+        object_ref=listed,
         detail=detail,
     )
 

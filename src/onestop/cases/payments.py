@@ -1,8 +1,11 @@
 """Fees of a case: what is due (from the checklist, under the recorded catalog version), what
 was paid, and the pluggable online-payment edge."""
 
+from datetime import date, datetime, time
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.refusals import Refused
@@ -82,3 +85,18 @@ def record(case: Case, clerk, *, fee_code: str, method: str, receipt_number: str
         data={"fee": fee_code, "amount_cny": fee["amount_cny"], "method": method},
     )
     return payment
+
+
+def recorded(regions, *, first: date | None = None, last: date | None = None, method=None):
+    """The payments recorded for cases of `regions`, newest first, on local days `first` to
+    `last` (each optional) and by `method` (optional): the list a window clerk reads and
+    exports."""
+    found = Payment.objects.filter(case__region__in=regions)
+    if first:
+        found = found.filter(recorded_at__gte=timezone.make_aware(datetime.combine(first, time())))
+    if last:
+        after = timezone.make_aware(datetime.combine(last, time.max))
+        found = found.filter(recorded_at__lte=after)
+    if method:
+        found = found.filter(method=method)
+    return found.order_by("-recorded_at", "-pk")

@@ -179,17 +179,7 @@ def search(user, wanted: Search, *, today: date, after=None, size: int = PAGE_SI
 
     Keyset paging: no page counts or skips the cases before it, and every case of the queue
     appears on exactly one page, in due order, however many cases there are."""
-    cases = queue(user, status=wanted.status)
-    if wanted.number:
-        cases = cases.filter(application__number=normalised(wanted.number))
-    if wanted.passport:
-        # A term of white space alone has the empty index of forms without a passport number.
-        index = blind_index(wanted.passport)
-        cases = cases.filter(application__passport_index=index) if index else cases.none()
-    if wanted.matter:
-        cases = cases.filter(matter_version__matter__code=wanted.matter)
-    if wanted.urgency in URGENCIES:
-        cases = cases.filter(_urgency(user, wanted.urgency, today))
+    cases = narrowed(user, wanted, today=today)
     if after is not None:
         due, pk = after
         cases = cases.filter(Q(queue_due__gt=due) | Q(queue_due=due, pk__gt=pk))
@@ -214,3 +204,21 @@ def search(user, wanted: Search, *, today: date, after=None, size: int = PAGE_SI
         row["step_source"] = spec["source"] if spec else ""
     last = shown[-1] if shown and len(found) > size else None
     return Page(rows=rows, after=(last.queue_due, last.pk) if last else None)
+
+
+def narrowed(user, wanted: Search, *, today: date):
+    """`user`'s queue (queue()) narrowed by `wanted`'s number, passport, matter and urgency, in
+    queue order; the name, which only the decrypted form holds, is left to the reader
+    (name_matches). The one narrowing of the queue's page and of its export."""
+    cases = queue(user, status=wanted.status)
+    if wanted.number:
+        cases = cases.filter(application__number=normalised(wanted.number))
+    if wanted.passport:
+        # A term of white space alone has the empty index of forms without a passport number.
+        index = blind_index(wanted.passport)
+        cases = cases.filter(application__passport_index=index) if index else cases.none()
+    if wanted.matter:
+        cases = cases.filter(matter_version__matter__code=wanted.matter)
+    if wanted.urgency in URGENCIES:
+        cases = cases.filter(_urgency(user, wanted.urgency, today))
+    return cases

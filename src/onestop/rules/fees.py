@@ -69,3 +69,10 @@ def online_payment_allowed(version: MatterVersion) -> bool:
     """Only where the catalog says so; 004 item 31 says Guangxi does not (不可网上支付)."""
     flag = content.of(version).online_payment_allowed
     return bool(flag and flag.value)
+
+
+def fee_names(version: MatterVersion) -> dict[str, dict[str, str]]:
+    """Every fee item of the matter version by code, named {"en", "zh"}: a recorded payment's
+    fee in words, whoever paid it."""
+    spec = content.of(version).fees
+    return {item.code: {"en": item.en, "zh": item.zh} for item in (spec.items if spec else [])}

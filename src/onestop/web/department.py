@@ -26,12 +26,12 @@ from onestop.audit import reads
 from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.workflow import edges, open_actions, refusal_proposed, roles_on_case
-from onestop.catalog.models import Department
+from onestop.catalog.models import Department, in_language
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import Refused
 from onestop.rules import bundles, results
 
-from . import case_file, opinions
+from . import case_export, case_file, exports, opinions
 from .refusals import shown
 from .staff_gate import open_steps, signed_in_holding, step_name
 
@@ -111,7 +111,10 @@ def case_queue(request, held):
     return _queue_page(request, held, request.session.get(QUEUE_SEARCH) or {}, [])
 
 
-def _queue_page(request, held, entered: dict, errors: list, status: int = 200):
+def queue_search(request, held, entered: dict, errors: list):
+    """What the queue shows: the search kept in the session (`entered`, none after a refused
+    one) and the filters of the query string that are offered to the user; unknown filters are
+    ignored. Also the steps and matters offered. The queue's page and its export read it here."""
     offered = [
         s for role, statuses in queues.acts_on_in_force().items() if role in held for s in statuses
     ]
@@ -124,6 +127,11 @@ def _queue_page(request, held, entered: dict, errors: list, status: int = 200):
         matter=_one_of(request.GET.get("matter"), matters),
         urgency=_one_of(request.GET.get("urgency"), queues.URGENCIES),
     )
+    return wanted, offered, matters
+
+
+def _queue_page(request, held, entered: dict, errors: list, status: int = 200):
+    wanted, offered, matters = queue_search(request, held, entered, errors)
     page = queues.search(
         request.user, wanted, today=timezone.localdate(), after=_after(request.GET.get("after"))
     )
@@ -152,9 +160,63 @@ def _queue_page(request, held, entered: dict, errors: list, status: int = 200):
             "choices": open_steps(offered),
             "matters": list(matters.values()),
             "due_soon_working_days": urgency.DUE_SOON_WORKING_DAYS,
+            "export_columns": case_export.offered(),
         },
         status=status,
     )
+
+
+# The file formats of an export; anything else is CSV, as on the supervision pages.
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _in_language(name) -> str:
+    """The active language's side of a step's {"zh", "en"} name."""
+    if not isinstance(name, dict):
+        return name or ""
+    return in_language(name.get("zh") or name.get("en") or "", name.get("en") or "")
+
+
+@signed_in_holding(*DEPARTMENT_STAFF)
+def case_queue_export(request, held):
+    """The queue as a CSV or XLSX file: every case the page lists over all its pages, with the
+    same filters (query string) and search (session), in the chosen columns (`columns`, the
+    default ones when none; an unknown one refused with 400), headers in the page's language.
+    Audited before the first row leaves: who, in which role, the filters, whether a search
+    narrowed it (never its terms), the personal columns and the number of rows."""
+    try:
+        columns = case_export.chosen(request.GET.getlist("columns"))
+    except Refused as exc:
+        return render(
+            request, "web/department/export_refused.html", {"errors": shown(exc)}, status=400
+        )
+    entered = request.session.get(QUEUE_SEARCH) or {}
+    wanted, _offered, _matters = queue_search(request, held, entered, [])
+    file_format = request.GET.get("format")
+    file_format = file_format if file_format in EXPORT_FORMATS else "csv"
+    cases = queues.narrowed(request.user, wanted, today=timezone.localdate())
+    found = case_export.count(cases, wanted.name)
+    reads.list_export(
+        request.user,
+        roles.staff_role(sorted(r for r in held if r in DEPARTMENT_STAFF)),
+        listed="cases",
+        file_format=file_format,
+        filters={"step": wanted.status, "matter": wanted.matter, "urgency": wanted.urgency},
+        searched=wanted.is_search,
+        personal=[c.code for c in columns if c.personal],
+        rows=found,
+    )
+    words = {"name": _in_language, "yes": _("Yes"), "no": _("No")}
+    table = exports.Table(
+        _("Cases waiting for you"),
+        [str(c.label) for c in columns],
+        case_export.rows(cases, columns, wanted.name, words),
+    )
+    # The file's name says what and when, never whose.
+    filename = f"cases-{timezone.localdate().isoformat()}"
+    if file_format == "xlsx":
+        return exports.xlsx_response(filename, [table])
+    return exports.csv_response(filename, [table])
 
 
 def _one_of(value: str | None, allowed):

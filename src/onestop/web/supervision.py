@@ -21,10 +21,12 @@ from onestop.accounts import roles
 from onestop.accounts.models import Role
 from onestop.audit import reads
 from onestop.cases.queues import OPEN
+from onestop.refusals import Refused
 from onestop.satisfaction import figures as satisfaction
 from onestop.supervision import behind, overview, scope, statistics, unusual
 
 from . import exports
+from .refusals import shown
 from .staff_gate import open_steps, signed_in_holding, step_name
 
 PAGE_SIZE = 50
@@ -194,6 +196,8 @@ def supervision_cases(request, held):
             "rows": [_case_row(c) for c in page.object_list],
             "page": page,
             "query": urlencode(query),
+            "query_items": sorted(query.items()),
+            "export_columns": CASE_COLUMNS,
             "back": urlencode(_query(chosen)),
         },
     )
@@ -273,6 +277,12 @@ def supervision_cases_export(request, held):
     where, form, chosen = _scope(request, held)
     figure, keys = _figure_and_keys(request)
     file_format = _format(request)
+    try:
+        columns = exports.chosen(request.GET.getlist("columns"), CASE_COLUMNS)
+    except Refused as exc:
+        return render(
+            request, "web/department/export_refused.html", {"errors": shown(exc)}, status=400
+        )
     cases = behind.cases_behind(where, figure, timezone.localdate(), keys)
     reads.export(
         request.user,
@@ -280,46 +290,45 @@ def supervision_cases_export(request, held):
         figure=figure if figure in behind.FIGURES else "none",
         file_format=file_format,
         filters=chosen,
+        rows=cases.count(),
     )
-    rows = (_case_cells(_case_row(c)) for c in cases.iterator(chunk_size=500))
+    rows = (_case_cells(_case_row(c), columns) for c in cases.iterator(chunk_size=500))
     title = str(FIGURE_TITLES.get(figure, _("Cases")))
     return _file(
         file_format,
         f"supervision-{figure or 'cases'}",
-        [exports.Table(title, _case_header(), rows)],
+        [exports.Table(title, [str(c.label) for c in columns], rows)],
     )
 
 
-def _case_header() -> list[str]:
-    return [
-        _("Application number"),
-        _("Matter"),
-        _("Department"),
-        _("Region"),
-        _("Step"),
-        _("Accepted on"),
-        _("Due"),
-        _("Finished on"),
-        _("Paused"),
-    ]
+# The columns of a list's file, every one the list shows and all of them by default; none is
+# personal data (the list names no applicant).
+CASE_COLUMNS = (
+    exports.Column("number", gettext_lazy("Application number"), ()),
+    exports.Column("matter", gettext_lazy("Matter"), ()),
+    exports.Column("department", gettext_lazy("Department"), ()),
+    exports.Column("region", gettext_lazy("Region"), ()),
+    exports.Column("step", gettext_lazy("Step"), ()),
+    exports.Column("accepted_on", gettext_lazy("Accepted on"), ()),
+    exports.Column("due", gettext_lazy("Due"), ()),
+    exports.Column("finished_on", gettext_lazy("Finished on"), ()),
+    exports.Column("paused", gettext_lazy("Paused"), ()),
+)
 
 
-def _day(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _case_cells(row: dict) -> list:
-    return [
-        row["number"],
-        row["matter"],
-        row["department"],
-        row["region"],
-        row["step"],
-        _day(row["accepted_on"]),
-        _day(row["due"]),
-        _day(row["finished_on"]),
-        _("Yes") if row["paused"] else _("No"),
-    ]
+def _case_cells(row: dict, columns: list[exports.Column]) -> list:
+    cells = {
+        "number": row["number"],
+        "matter": row["matter"],
+        "department": row["department"],
+        "region": row["region"],
+        "step": row["step"],
+        "accepted_on": exports.day(row["accepted_on"]),
+        "due": exports.day(row["due"]),
+        "finished_on": exports.day(row["finished_on"]),
+        "paused": _("Yes") if row["paused"] else _("No"),
+    }
+    return [cells[c.code] for c in columns]
 
 
 def _figure_tables(shown: dict) -> list[exports.Table]:

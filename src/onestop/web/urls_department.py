@@ -6,6 +6,7 @@ from . import department, opinions, supervision
 
 urlpatterns = [
     path("staff/cases/", department.case_queue, name="staff-cases"),
+    path("staff/cases/export/", department.case_queue_export, name="staff-cases-export"),
     path("staff/cases/<int:pk>/", department.case_page, name="staff-case"),
     path(
         "staff/cases/<int:pk>/files/<int:upload_id>/",

@@ -6,6 +6,11 @@ from . import window
 
 urlpatterns = [
     path("staff/pre-examination/", window.queue, name="pre-examination-queue"),
+    path(
+        "staff/pre-examination/export/",
+        window.queue_export,
+        name="pre-examination-queue-export",
+    ),
     path("staff/window/", window.lookup, name="window-lookup"),
     path(
         "staff/applications/<str:number>/pre-examination/",

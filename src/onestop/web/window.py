@@ -38,11 +38,11 @@ from onestop.audit import reads
 from onestop.cases import acceptance
 from onestop.catalog import selectors as catalog
 from onestop.plain_text import LINE, NOTE, refusal
-from onestop.refusals import Invalid
+from onestop.refusals import Invalid, Refused
 from onestop.rules import window
 from onestop.rules.profile import CHOICE_LABELS, FACTS, describe_value
 
-from . import case_file
+from . import application_export, case_file, exports
 from .refusals import shown
 
 # The decisions of each page, by the workflow action behind them (which says when it is open).
@@ -106,7 +106,53 @@ def queue(request):
         for a in applications
     ]
     reads.applications_listed(request.user, [(a, Role.PRE_EXAMINER) for a in applications])
-    return render(request, "web/window/queue.html", {"rows": rows})
+    return render(
+        request,
+        "web/window/queue.html",
+        {"rows": rows, "export_columns": application_export.offered()},
+    )
+
+
+# The file formats of an export; anything else is CSV, as on the other pages.
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@_role_required(Role.PRE_EXAMINER)
+def queue_export(request):
+    """The pre-examination queue as a CSV or XLSX file: every application the page lists, in
+    the chosen columns (`columns`, the default ones when none; an unknown one refused with 400),
+    headers in the page's language; audited before the first row leaves (audit/reads.py:
+    list_export)."""
+    try:
+        columns = application_export.chosen(request.GET.getlist("columns"))
+    except Refused as exc:
+        return render(
+            request, "web/department/export_refused.html", {"errors": shown(exc)}, status=400
+        )
+    file_format = request.GET.get("format")
+    file_format = file_format if file_format in EXPORT_FORMATS else "csv"
+    applications = selectors.pre_examination_queue(request.user)
+    reads.list_export(
+        request.user,
+        Role.PRE_EXAMINER,
+        listed="applications",
+        file_format=file_format,
+        filters={},
+        searched=False,
+        personal=[c.code for c in columns if c.personal],
+        rows=applications.count(),
+    )
+    region_ids = [r.pk for r in roles.regions_of(request.user, Role.PRE_EXAMINER)]
+    table = exports.Table(
+        _("Pre-examination queue"),
+        [str(c.label) for c in columns],
+        application_export.rows(applications, columns, region_ids),
+    )
+    # The file's name says what and when, never whose.
+    filename = f"applications-{timezone.localdate().isoformat()}"
+    if file_format == "xlsx":
+        return exports.xlsx_response(filename, [table])
+    return exports.csv_response(filename, [table])
 
 
 @_role_required(Role.WINDOW_CLERK)
