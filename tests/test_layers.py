@@ -41,6 +41,7 @@ LAYERS = (
         "audit",
         "notifications",
         "counters",
+        "idempotency",
         "workflow",
         "refusals",
         "plain_text",
