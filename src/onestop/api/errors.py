@@ -30,6 +30,8 @@ STATUS_BY_CODE = {
     "progress.no_match": 404,
     "progress.too_many_tries": 429,
     "calendar.out_of_range": 422,
+    # An Idempotency-Key given again with another request (api/idempotency.py).
+    "idempotency.key_reused": 422,
 }
 INVALID_DETAIL = "The request is not valid."
 
