@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("onestop.web.urls_department")),
     path("", include("onestop.web.urls_documents")),
     path("", include("onestop.web.urls_jobs")),
+    path("", include("onestop.web.urls_keys")),
     path("", include("onestop.web.urls_accounts")),
     path("", include("onestop.web.urls_satisfaction")),
 ]

@@ -107,6 +107,14 @@ PLACES = (
         frozenset({Role.SYSTEM_ADMINISTRATOR}),
     ),
     Place(
+        "keys",
+        "web:keys",
+        _("API keys"),
+        _("Department and regional systems calling the API: their accounts, keys and last use."),
+        frozenset({Role.SYSTEM_ADMINISTRATOR}),
+        is_desk=False,
+    ),
+    Place(
         "admin",
         "admin:index",
         _("Administration"),
