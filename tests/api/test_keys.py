@@ -86,6 +86,7 @@ def test_a_revoked_key_is_refused_with_the_next_request(admin):
     api_keys.revoke(issued.key, admin, reason="leaked")
     response = call(issued.secret, "get", "/api/v1/cases/queue")
     assert response.status_code == 401 and codes(response) == ["auth.key_revoked"]
+    assert list(KeyUse.objects.order_by("at", "pk").values_list("status", flat=True)) == [200, 401]
 
 
 def test_an_expired_key_is_refused(admin):

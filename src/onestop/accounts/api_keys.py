@@ -227,21 +227,20 @@ EXPIRED = ("auth.key_expired", "This API key has expired.", "此API密钥已过�
 
 
 def find(presented: str) -> tuple[ApiKey | None, tuple[str, str, str] | None]:
-    """The key `presented` names and None, or None and why it is refused. Read anew from the
-    database on every call: nothing about a key's validity is cached."""
+    """The key `presented` names, and None or why it is refused (revoked, expired); no key when
+    none is known by it. Read anew from the database on every call: nothing about a key's
+    validity is cached."""
     if not presented.startswith(PREFIX) or len(presented) > 100:
         return None, UNKNOWN
     wanted = digest(presented)
     key = ApiKey.objects.select_related("account__user").filter(digest=wanted).first()
-    # The lookup is by the digest's index; the comparison again in constant time for form.
+    # Found by the digest's index; compared again in constant time all the same.
     if key is None or not hmac.compare_digest(key.digest, wanted):
         return None, UNKNOWN
-    if key.revoked_at is not None:
-        return None, REVOKED
+    if key.revoked_at is not None or not key.account.user.is_active:
+        return key, REVOKED
     if key.expires_at <= timezone.now():
-        return None, EXPIRED
-    if not key.account.user.is_active:
-        return None, REVOKED
+        return key, EXPIRED
     return key, None
 
 

@@ -104,7 +104,7 @@ def _out(case: Case) -> dict:
 
 @router.get(
     "/cases/queue",
-    response=with_errors({200: list[QueueRow]}, 401, 422),
+    response=with_errors({200: list[QueueRow]}, 401, 403, 422),
     auth=signed_in("cases:read"),
     summary="The cases waiting for you, nearest working-day due date first",
 )

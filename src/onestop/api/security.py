@@ -24,11 +24,12 @@ class ApiKeyAuth(HttpBearer):
 
     def authenticate(self, request, token):
         key, refused = api_keys.find(token.strip())
-        if key is None:
+        # The use is logged after the answer, with its status, a refused one too
+        # (KeyUseMiddleware).
+        request.onestop_api_key = key
+        if refused is not None:
             request.onestop_refused = refused  # words of the 401 (api/__init__.py)
             raise AuthenticationError
-        # The use is logged after the answer, with its status (KeyUseMiddleware).
-        request.onestop_api_key = key
         if self.scope is None or self.scope not in key.account.scopes:
             raise NotAllowed(
                 "auth.key_scope",
@@ -55,7 +56,7 @@ class KeyUseMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         key = getattr(request, "onestop_api_key", None)
-        if key is not None:
+        if key is not None:  # a known key, revoked and expired ones included
             match = request.resolver_match
             api_keys.record_use(
                 key,
