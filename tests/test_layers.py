@@ -44,6 +44,7 @@ LAYERS = (
         # read by the API; it needs only accounts, audit and the outbox.
         "events",
         "counters",
+        "idempotency",
         "workflow",
         "refusals",
         "plain_text",

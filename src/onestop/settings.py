@@ -63,6 +63,12 @@ ONESTOP_APPLICANT_SESSION_DAYS  other sessions last this long after their last c
 ONESTOP_SUPERUSER_SIGN_IN       "1" lets superusers sign in; default on without ONESTOP_HTTPS, off
                                 with it (production uses the three administrator roles)
 
+API keys and idempotency (docs/security.md, "Keys"); operating choices, not policy:
+ONESTOP_API_KEY_DAYS            a new key of a service account works this many days, default 90
+ONESTOP_API_KEY_MAX_DAYS        and never longer than this, default 365
+ONESTOP_IDEMPOTENCY_HOURS       a POST's answer is replayed for its Idempotency-Key this long,
+                                default 24
+
 Stored data, backups and logs (docs/personal-data.md, docs/operations.md, docs/audit.md):
 ONESTOP_CRYPTO_SUITE        "international" (Fernet, SHA-256; default) or "sm" (SM4-GCM, SM3)
 ONESTOP_BACKUP_KEYS         comma-separated keys signing backups, newest first
@@ -127,6 +133,7 @@ INSTALLED_APPS = [
     "onestop.counters",
     "onestop.jobs",
     "onestop.events",
+    "onestop.idempotency",
     "onestop.web",
     # The task engine: Django's Tasks API (the backport on 5.2) and its database backend.
     "django_tasks",
@@ -137,6 +144,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
     "onestop.unavailable.DatabaseUnavailableMiddleware",  # outside all that reads the database
+    "onestop.api.security.KeyUseMiddleware",  # logs a key's use with the answer's final status
     # Refuses a body over its limit (larger ones for a signed-in person's files) before anything
     # reads it: keep it above every middleware that reads request.body, POST or FILES (the input
     # guard does, CSRF does). wsgi.py's BodyLimit has cut off a body over its address's limit
@@ -387,6 +395,13 @@ ONESTOP_BACKUP_KEYS = [
     k.strip() for k in os.environ.get("ONESTOP_BACKUP_KEYS", "").split(",") if k.strip()
 ]
 ONESTOP_BACKUP_KEYS_FILE = os.environ.get("ONESTOP_BACKUP_KEYS_FILE", "")
+
+# Operating choices (docs/security.md, "Keys"): a key expires by default after a quarter, at most
+# after a year, so a forgotten key stops working; a creating POST's answer is kept a day for its
+# Idempotency-Key, long enough for a client's retries, short enough to keep the table small.
+ONESTOP_API_KEY_DAYS = int(os.environ.get("ONESTOP_API_KEY_DAYS", "90"))
+ONESTOP_API_KEY_MAX_DAYS = int(os.environ.get("ONESTOP_API_KEY_MAX_DAYS", "365"))
+ONESTOP_IDEMPOTENCY_HOURS = int(os.environ.get("ONESTOP_IDEMPOTENCY_HOURS", "24"))
 
 # Logs are kept at least 6 months (网络安全法 第二十一条: 留存相关的网络日志不少于六个月): audit
 # entries are never deleted, and sign-in records not before this many days (audit/retention.py).

@@ -41,6 +41,9 @@ FIXED = {
     "app_label": "auth",
     "url": "nothing-here/",
     "run": "00000000-0000-4000-8000-000000000000",  # a background run (web/jobs.py): none
+    # A service account and an API key (web/keys.py): none in the world.
+    "account": "1",
+    "key": "1",
     # Links of e-mails: a token nobody was sent (the pages say so, to everyone alike).
     "token": "not-a-token",
     "uidb64": "MQ",

@@ -36,10 +36,12 @@ from schemathesis.checks import CHECKS as REGISTERED
 from schemathesis.checks import load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from onestop.accounts import api_keys
+from onestop.accounts.models import Assignment, Role
 from onestop.api import api
 from onestop.jobs.models import WorkerBeat
 
-from ..factories import FORM, profile
+from ..factories import FORM, person, profile
 from . import conftest
 from .world import EMPLOYER_X, ROLES
 
@@ -122,6 +124,13 @@ CHECKS = [
 assert CHECKS and contract_error_shape in CHECKS and valid_data_accepted in CHECKS
 
 
+# Systems calling with a key, as the person of the role they act as, with every scope it uses.
+KEY_CALLERS = {
+    "department_system": ("department_handler", ["cases:read", "cases:act", "events:read"]),
+    "window_system": ("window_clerk", ["applications:act", "events:read"]),
+}
+
+
 class Signed:
     """Who calls: the role whose credentials the next generated requests carry (None: nobody)."""
 
@@ -130,17 +139,31 @@ class Signed:
 
 
 @pytest.fixture(scope="module")
-def credentials(sessions) -> dict[str, dict]:
-    """What each role's requests carry to authenticate, as {"cookies": ..., "headers": ...}:
-    the one place that says how a caller signs in, so that another way (a key sent as
-    `Authorization: Bearer`) replaces only this."""
-    return {
+def credentials(sessions, world, django_db_blocker) -> dict[str, dict]:
+    """What each caller's requests carry to authenticate, as {"cookies": ..., "headers": ...}:
+    a person the session cookie and the CSRF token; a system (KEY_CALLERS) its API key sent as
+    `Authorization: Bearer`, no cookie."""
+    found = {
         role: {
             "cookies": {settings.SESSION_COOKIE_NAME: session, "csrftoken": CSRF_TOKEN},
             "headers": {"X-CSRFToken": CSRF_TOKEN},
         }
         for role, session in sessions[1].items()
     }
+    with django_db_blocker.unblock():
+        issuer = person("keys.admin", Role.SYSTEM_ADMINISTRATOR)
+        for caller, (like, scopes) in KEY_CALLERS.items():
+            acting = Assignment.objects.get(user=world.people[like])
+            issued = api_keys.create_account(
+                issuer,
+                name=caller,
+                role=acting.role,
+                region=acting.region,
+                department=acting.department,
+                scopes=scopes,
+            )
+            found[caller] = {"cookies": {}, "headers": {"Authorization": f"Bearer {issued.secret}"}}
+    return found
 
 
 class RoleCredentials:
@@ -208,7 +231,7 @@ def _mixed(data, values: dict | None, real: dict) -> None:
         values[subject] = data.draw(st.sampled_from(real[subject]), label=subject)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [*ROLES, *KEY_CALLERS])
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_operation_keeps_the_contract(label, role, schema, in_world):
     method, path = label.split(" ", 1)

@@ -244,6 +244,11 @@ EXPECTED = {
     # its superuser holds no administrator role of the three.
     "web:jobs": Rule(get=NOBODY),
     "web:jobs-retry": Rule(get=NOBODY, post=NOBODY),
+    # Service accounts and API keys (web/keys.py): the system administrator's only, likewise.
+    "web:keys": Rule(get=NOBODY),
+    "web:keys-create": Rule(get=NOBODY, post=NOBODY),
+    "web:keys-issue": Rule(get=NOBODY, post=NOBODY),
+    "web:keys-revoke": Rule(get=NOBODY, post=NOBODY),
     # The API's documents.
     "api-v1:openapi-json": Rule(get=EVERYONE),
     "api-v1:openapi-view": Rule(get=EVERYONE),

@@ -9,6 +9,8 @@
   (accounts/administrators.py), never those of groups or of permissions given one by one: a
   security administrator cannot give themselves the catalog or the audit log by editing their
   own groups (GB/T 22239-2019 8.1.4.2 d).
+- A service account's user (accounts/api_keys.py) never signs in, whatever password someone
+  may have given it: a system calls the API with its key.
 """
 
 from django.contrib.auth import get_user_model
@@ -16,9 +18,16 @@ from django.contrib.auth.backends import ModelBackend
 
 from . import administrators
 from .access import access_of, with_access
+from .models import ServiceAccount
 
 
 class AccountBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and ServiceAccount.objects.filter(user=user).exists():
+            return None
+        return user
+
     def get_user(self, user_id):
         user = with_access(get_user_model()._default_manager).filter(pk=user_id).first()
         return user if self.user_can_authenticate(user) else None

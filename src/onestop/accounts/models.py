@@ -207,3 +207,78 @@ class SecurityStamp(models.Model):
 
     def __str__(self):
         return f"{self.user_id} #{self.generation}"
+
+
+# The roles a department's or a region's system may act in: the staff roles whose work a system
+# can take over (a department's case system, a hall's queue system). Operating choice; the
+# applicant's side (a portal filing for its signed-in users) is not offered (docs/security.md).
+SERVICE_ROLES = (*DEPARTMENT_STAFF, Role.PRE_EXAMINER, Role.WINDOW_CLERK)
+
+
+class ServiceAccount(models.Model):
+    """A department's or a region's system calling the API with keys (accounts/api_keys.py).
+
+    Backed by a user with an unusable password and one Assignment, so that every rule that
+    asks what a person of that role may do asks it of the system unchanged; it never signs in
+    on the pages (accounts/backends.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_account"
+    )
+    name = models.CharField(max_length=100, unique=True)
+    # Codes of accounts/api_keys.py SCOPES: which operations its keys may call.
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ApiKey(models.Model):
+    """One key of a service account: only its visible prefix and the SHA-256 of its secret are
+    kept (accounts/api_keys.py says why a plain hash suffices)."""
+
+    account = models.ForeignKey(ServiceAccount, on_delete=models.CASCADE, related_name="keys")
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"osk_{self.prefix}"
+
+
+class KeyUse(models.Model):
+    """One request made with a key: which key, which operation (the route's pattern, never the
+    path, which may name a record), the answer's status, when. Kept apart from the hash-chained
+    audit log, whose one head row serialises every writer (audit/chain.py): a system polling
+    its queue would otherwise queue behind every decision of the platform."""
+
+    key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField()
+    method = models.CharField(max_length=8)
+    operation = models.CharField(max_length=200)
+    status = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "-at"], name="keyuse_key_at")]
+
+    def __str__(self):
+        return f"{self.key} {self.method} {self.operation} {self.status}"

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from onestop.rules.messages import message_zh
@@ -18,6 +18,7 @@ from .document import DescribedAPI
 from .errors import ApiError, error_body, refusal_body, status_of
 from .events import router as events_router
 from .health import router as health_router
+from .idempotency import REPLAYED, Replay
 from .readiness import router as readiness_router
 from .statistics import router as statistics_router
 
@@ -52,6 +53,15 @@ def _api_error(request, exc: ApiError):
     response = _refused(request, exc.refusal)
     for name, value in exc.headers.items():
         response[name] = value
+    return response
+
+
+@api.exception_handler(Replay)
+def _replay(request, exc: Replay):
+    """The kept answer of a request repeated with its Idempotency-Key (idempotency.py)."""
+    record = exc.record
+    response = HttpResponse(record.body, status=record.status, content_type=record.content_type)
+    response[REPLAYED] = "true"
     return response
 
 

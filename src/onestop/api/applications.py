@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 from ninja import Path, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.responses import Status as Reply
-from ninja.security import django_auth
 from pydantic import ConfigDict, Field, StrictBool
 
 from onestop.accounts.models import Employer
@@ -42,6 +41,8 @@ from .bounds import (
     codes,
 )
 from .errors import ApiError, with_errors
+from .idempotency import idempotent
+from .security import signed_in
 
 router = Router(tags=["applications"])
 # An application's number as the path names it: as long as the column it is kept in.
@@ -212,9 +213,10 @@ def _out(application: Application) -> dict:
 @router.post(
     "/applications",
     response=with_errors({201: ApplicationOut}, 400, 401, 403, 409, 422),
-    auth=django_auth,
+    auth=signed_in(),
     summary="Submit one form for a bundle or a matter",
 )
+@idempotent
 def create_application(request, body: ApplicationIn):
     """Files the one form with the scans of its materials (or keeps it as a draft with
     `submit: false`); answers the application number and the materials."""
@@ -290,7 +292,7 @@ class ResubmitIn(Schema):
 @router.post(
     "/applications/{number}/resubmit",
     response=with_errors({200: ApplicationOut}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in(),
     summary="File again after a one-time notice, with the corrections",
 )
 def resubmit(request, number: Number, body: ResubmitIn):
@@ -304,7 +306,7 @@ def resubmit(request, number: Number, body: ResubmitIn):
 @router.post(
     "/applications/{number}/pre-examination",
     response=with_errors({200: ApplicationOut}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in("applications:act"),
     summary="Pre-examination: pass, one-time notice, or not accept",
 )
 def decide_pre_examination(request, number: Number, body: PreExaminationIn):
@@ -326,7 +328,7 @@ def decide_pre_examination(request, number: Number, body: PreExaminationIn):
 @router.post(
     "/applications/{number}/acceptance",
     response=with_errors({200: ApplicationOut}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in("applications:act"),
     summary="Window: accept and route, one-time notice, or not accept",
 )
 def decide_acceptance(request, number: Number, body: AcceptanceIn):

@@ -7,7 +7,6 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status as Reply
-from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
 from onestop.applications.access import get_application_for
@@ -20,6 +19,8 @@ from onestop.refusals import Refused
 
 from .bounds import INPUT, CalendarDay, Id, SubjectCode, Text, codes
 from .errors import with_errors
+from .idempotency import idempotent
+from .security import signed_in
 
 router = Router(tags=["appointments"])
 # Path parameters, as long as the columns they name.
@@ -121,9 +122,10 @@ def hall_slots(request, hall: HallCode, query: Query[SlotsQuery]):
 @router.post(
     "/appointments",
     response=with_errors({201: AppointmentOut}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in(),
     summary="Book a slot for one of your filed applications; answers a booking code",
 )
+@idempotent
 def create_appointment(request, body: AppointmentIn):
     application = None
     if body.application:
@@ -146,7 +148,7 @@ def _own(request, code: str) -> Booking:
 @router.post(
     "/appointments/{code}/cancel",
     response=with_errors({200: AppointmentOut}, 401, 403, 404, 409),
-    auth=django_auth,
+    auth=signed_in(),
 )
 def cancel_appointment(request, code: BookingCode):
     return _out(booking.cancel(_own(request, code), request.user))
@@ -155,7 +157,7 @@ def cancel_appointment(request, code: BookingCode):
 @router.post(
     "/appointments/{code}/reschedule",
     response=with_errors({200: AppointmentOut}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in(),
 )
 def reschedule_appointment(request, code: BookingCode, body: RescheduleIn):
     made = booking.reschedule(_own(request, code), request.user, body.slot)

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status as Reply
-from ninja.security import django_auth
 from pydantic import Field, StrictBool
 
 from onestop.accounts.roles import staff_role
@@ -24,6 +23,8 @@ from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, column_length
 
 from .bounds import ID_MAX, INPUT, Day, MatterCode, Text, codes
 from .errors import with_errors
+from .idempotency import idempotent
+from .security import signed_in
 
 router = Router(tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=ID_MAX)]
@@ -103,8 +104,8 @@ def _out(case: Case) -> dict:
 
 @router.get(
     "/cases/queue",
-    response=with_errors({200: list[QueueRow]}, 401, 422),
-    auth=django_auth,
+    response=with_errors({200: list[QueueRow]}, 401, 403, 422),
+    auth=signed_in("cases:read"),
     summary="The cases waiting for you, nearest working-day due date first",
 )
 def case_queue(request, query: Query[QueueQuery]):
@@ -131,7 +132,7 @@ def _case_for(user, pk: int) -> Case:
 @router.post(
     "/cases/{case_id}/decisions",
     response=with_errors({200: list[CaseOut]}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in("cases:act"),
     summary="Review, propose a refusal, approve, refuse, send back, produce, deliver, pause or "
     "resume a case",
 )
@@ -169,9 +170,10 @@ class PaymentOut(Schema):
 @router.post(
     "/cases/{case_id}/payments",
     response=with_errors({201: PaymentOut}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in("cases:act"),
     summary="The window records a fee paid for a case",
 )
+@idempotent
 def record_payment(request, case_id: CaseId, body: PaymentIn):
     case = _case_for(request.user, case_id)
     payment = payments.record(
@@ -231,9 +233,10 @@ def _opinion_out(opinion) -> dict:
 @router.post(
     "/cases/{case_id}/opinions",
     response=with_errors({201: OpinionOut}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in("cases:act"),
     summary="Ask another department for its opinion on a case",
 )
+@idempotent
 def ask_opinion(request, case_id: CaseId, body: OpinionIn):
     case = _case_for(request.user, case_id)
     opinion = opinions.ask(case, request.user, department=body.department, question=body.question)
@@ -243,7 +246,7 @@ def ask_opinion(request, case_id: CaseId, body: OpinionIn):
 @router.post(
     "/opinions/{opinion_id}/answer",
     response=with_errors({200: OpinionOut}, 400, 401, 403, 404, 409, 422),
-    auth=django_auth,
+    auth=signed_in("cases:act"),
     summary="Give the opinion asked of your department",
 )
 def answer_opinion(request, opinion_id: OpinionId, body: AnswerIn):

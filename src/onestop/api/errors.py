@@ -35,6 +35,8 @@ STATUS_BY_CODE = {
     "calendar.out_of_range": 422,
     "statistics.month_invalid": 422,
     "statistics.month_range": 422,
+    # An Idempotency-Key given again with another request (api/idempotency.py).
+    "idempotency.key_reused": 422,
 }
 INVALID_DETAIL = "The request is not valid."
 

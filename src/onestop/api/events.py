@@ -9,7 +9,6 @@ from typing import Annotated
 from django.http import Http404
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status as Reply
-from ninja.security import django_auth
 from pydantic import Field
 
 from onestop.events import subscriptions
@@ -20,6 +19,7 @@ from onestop.plain_text import column_length
 
 from .bounds import ID_MAX, INPUT, Text
 from .errors import with_errors
+from .security import signed_in
 
 router = Router(tags=["events"])
 SubscriptionId = Annotated[int, Path(ge=1, le=ID_MAX)]
@@ -51,7 +51,7 @@ class FeedOut(Schema):
 @router.get(
     "/events",
     response=with_errors({200: FeedOut}, 401, 422),
-    auth=django_auth,
+    auth=signed_in("events:read"),
     summary="The case and application events you may read, after a cursor, oldest first",
 )
 def event_feed(request, query: Query[FeedQuery]):
@@ -108,9 +108,10 @@ def _own(user, pk: int) -> Subscription:
 @router.post(
     "/subscriptions",
     response=with_errors({201: SecretOut}, 400, 401, 403, 409, 422),
-    auth=django_auth,
+    auth=signed_in("events:read"),
     summary="Subscribe an address to the events you may read; the secret is shown this once",
 )
+# No Idempotency-Key here: its stored answer would keep the secret, which is shown once only.
 def create_subscription(request, body: SubscriptionIn):
     subscription, secret = subscriptions.create(
         request.user, body.url, allows_private_address=body.allow_private_address
@@ -121,7 +122,7 @@ def create_subscription(request, body: SubscriptionIn):
 @router.get(
     "/subscriptions",
     response=with_errors({200: list[SubscriptionOut]}, 401),
-    auth=django_auth,
+    auth=signed_in("events:read"),
     summary="Your subscriptions",
 )
 def list_subscriptions(request):
@@ -131,7 +132,7 @@ def list_subscriptions(request):
 @router.post(
     "/subscriptions/{subscription_id}/secret",
     response=with_errors({200: SecretOut}, 401, 403, 404, 422),
-    auth=django_auth,
+    auth=signed_in("events:read"),
     summary="A new secret, shown this once; the replaced one still signs for a stated period",
 )
 def rotate_secret(request, subscription_id: SubscriptionId):
@@ -144,7 +145,7 @@ def rotate_secret(request, subscription_id: SubscriptionId):
 @router.delete(
     "/subscriptions/{subscription_id}",
     response=with_errors({204: None}, 401, 403, 404, 422),
-    auth=django_auth,
+    auth=signed_in("events:read"),
     summary="Delete one of your subscriptions",
 )
 def delete_subscription(request, subscription_id: SubscriptionId):

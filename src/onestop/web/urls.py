@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("onestop.web.urls_documents")),
     path("", include("onestop.web.urls_jobs")),
     path("", include("onestop.web.urls_subscriptions")),
+    path("", include("onestop.web.urls_keys")),
     path("", include("onestop.web.urls_accounts")),
     path("", include("onestop.web.urls_satisfaction")),
 ]

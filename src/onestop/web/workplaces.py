@@ -116,6 +116,14 @@ PLACES = (
         is_desk=False,
     ),
     Place(
+        "keys",
+        "web:keys",
+        _("API keys"),
+        _("Department and regional systems calling the API: their accounts, keys and last use."),
+        frozenset({Role.SYSTEM_ADMINISTRATOR}),
+        is_desk=False,
+    ),
+    Place(
         "admin",
         "admin:index",
         _("Administration"),
