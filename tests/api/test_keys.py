@@ -13,6 +13,8 @@ from onestop.accounts import api_keys
 from onestop.accounts.models import ApiKey, KeyUse, Role
 from onestop.audit.models import AuditEntry
 from onestop.catalog.models import Department, Region
+from onestop.idempotency.models import IdempotentRequest
+from onestop.jobs.tasks import purge_personal_data
 from onestop.web.sign_in import PENDING
 
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401
@@ -168,3 +170,22 @@ def test_a_key_lives_no_longer_than_the_maximum(admin, settings):
     with pytest.raises(Exception) as refused:
         system(admin, days=31)
     assert refused.value.errors[0]["code"] == "api_key.validity_out_of_range"
+
+
+def test_the_daily_retention_job_keeps_key_uses_six_months_and_idempotent_answers_a_day(admin):
+    """The key-use log is a network log kept at least six months (网络安全法 第二十一条); an
+    idempotent answer is kept ONESTOP_IDEMPOTENCY_HOURS. Older lines go with the daily purge."""
+    key = system(admin).key
+    now = timezone.now()
+    for days in (api_keys.KEY_USE_DAYS + 1, api_keys.KEY_USE_DAYS - 1):
+        KeyUse.objects.create(
+            key=key, at=now - timedelta(days=days), method="GET", operation="x", status=200
+        )
+    for hours in (25, 1):
+        IdempotentRequest.objects.create(
+            user=admin, key=f"k{hours}", fingerprint="f", created_at=now - timedelta(hours=hours)
+        )
+    counts = purge_personal_data.call()
+    assert counts["key_uses"] == 1 and counts["idempotent_answers"] == 1
+    assert KeyUse.objects.get().at == now - timedelta(days=api_keys.KEY_USE_DAYS - 1)
+    assert IdempotentRequest.objects.get().key == "k1"

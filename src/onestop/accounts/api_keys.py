@@ -255,6 +255,17 @@ def record_use(key: ApiKey, *, method: str, operation: str, status: int) -> None
     )
 
 
+# The key-use log is a network log: kept at least six months (《中华人民共和国网络安全法》第二十一条
+# (三): 留存相关的网络日志不少于六个月), then pruned by the daily retention job.
+KEY_USE_DAYS = 180
+
+
+def prune_uses(now=None) -> int:
+    """Delete the key-use lines older than KEY_USE_DAYS; how many."""
+    before = (now or timezone.now()) - timedelta(days=KEY_USE_DAYS)
+    return KeyUse.objects.filter(at__lt=before).delete()[0]
+
+
 def last_uses(keys) -> dict[int, object]:
     """When each of `keys` was last used: one query."""
     return dict(

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.accounts import api_keys
 from onestop.applications.personal_data import purge
 from onestop.appointments.reminders import send_reminders
 from onestop.appointments.slots import open_windows
 from onestop.audit.anchoring import anchor
 from onestop.events import delivery
+from onestop.idempotency import requests as idempotency
 from onestop.notifications.models import Outbox, Status
 from onestop.notifications.worker import drain
 
@@ -59,6 +61,8 @@ def purge_personal_data(**run) -> dict:
     with transaction.atomic():
         counts = purge()
         counts["job_history"] = prune_history()
+        counts["idempotent_answers"] = idempotency.purge()
+        counts["key_uses"] = api_keys.prune_uses()
     return counts
 
 
