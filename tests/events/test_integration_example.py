@@ -6,21 +6,26 @@ the cursor, and its webhook verifier accepts onestop's signature and nothing els
 import importlib.util
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from onestop.accounts import api_keys
 from onestop.accounts.models import Role
+from onestop.cases import decisions
 from onestop.catalog.models import Department, Region
-from onestop.events import signing
-from onestop.events.models import Event
+from onestop.events import delivery, signing
+from onestop.events.models import Event, Subscription
 
 from ..cases.test_department_flow import accepted_two_permits  # noqa: F401
-from ..factories import person
+from ..factories import person, staff
 
 # A live server serves from another thread: the test's writes must be committed to be seen.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -130,3 +135,60 @@ def test_the_webhook_verifier_accepts_a_genuine_signature_only():
     assert verify(rotating, body, ["the-secret"])
     for broken in ("", "t=", f"t={now}", f"v1={genuine.split('v1=')[1]}", f"t=x,{genuine}"):
         assert not verify(broken, body, ["the-secret"])
+
+
+def test_the_receiver_takes_each_signed_push_once_and_refuses_a_forged_one(
+    live_server,
+    accepted_two_permits,  # noqa: F811
+):
+    key = exit_entry_system().secret
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    onestop = example().Onestop(live_server.url, key)
+    # The receiver listens on this machine: a private address, allowed here as an administrator
+    # would allow a department's network (docs/events.md, "Addresses").
+    with override_settings(ONESTOP_EVENTS_ALLOWED_NETWORKS=("127.0.0.0/8",)):
+        made = onestop.call("POST", "/api/v1/subscriptions", {"url": f"http://127.0.0.1:{port}/"})
+        residence = accepted_two_permits["residence_permit"]
+        decisions.review(residence, staff("ps.handler", Role.DEPARTMENT_HANDLER, "public_security"))
+        receiver = subprocess.Popen(
+            [sys.executable, str(EXAMPLE), "--url", live_server.url, "--listen", str(port)],
+            env={**os.environ, "ONESTOP_WEBHOOK_SECRET": made["secret"]},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "the receiver did not start"
+                    time.sleep(0.05)
+            assert delivery.deliver_all() == 1
+            # Delivered again (at least once): acknowledged, recognised by its id, not redone.
+            Subscription.objects.filter(pk=made["id"]).update(cursor=made["cursor"])
+            assert delivery.deliver_all() == 1
+            review = Event.objects.get(case_id=residence.pk, type="case.review")
+            # A push signed with another secret, or replayed late, is refused and not taken.
+            body = json.dumps({"id": review.id + 1, "type": "case.deliver"}).encode()
+            now = int(time.time())
+            for header in (
+                signing.header(["not-the-secret"], now, body),
+                signing.header([made["secret"]], now - 600, body),
+            ):
+                forged = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/",
+                    data=body,
+                    headers={"Onestop-Signature": header, "Onestop-Event-Id": str(review.id + 1)},
+                )
+                with pytest.raises(urllib.error.HTTPError) as refused:
+                    urllib.request.urlopen(forged, timeout=5)  # noqa: S310 (http, this machine)
+                assert refused.value.code == 401
+        finally:
+            receiver.kill()
+            output, _ = receiver.communicate(timeout=10)
+    pushed = [json.loads(line) for line in output.splitlines()]
+    assert pushed == [{"pushed": review.id, "type": "case.review", "case": residence.pk}]
