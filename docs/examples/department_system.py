@@ -104,10 +104,14 @@ def handle(onestop: Onestop, event: dict) -> None:
     if event["type"] != "case.route":
         return
     case_id = event["case_id"]
-    queue = onestop.call("GET", "/api/v1/cases/queue?status=review&limit=200")
-    case = next((c for c in queue if c["id"] == case_id), None)
-    if case is None:
-        return  # reviewed already, or no longer this department's
+    try:
+        case = onestop.call("GET", f"/api/v1/cases/{case_id}")
+    except Refused as refused:
+        if refused.status == 404:
+            return  # not this department's (or no longer there)
+        raise
+    if case["status"] != "review":
+        return  # reviewed already
     try:
         changed = onestop.call(
             "POST",

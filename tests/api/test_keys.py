@@ -80,6 +80,11 @@ def test_another_departments_case_is_not_found_for_a_key(accepted_two_permits, a
         issued.secret, "post", f"/api/v1/cases/{residence.pk}/decisions", {"action": "review"}
     )
     assert response.status_code == 404
+    assert call(issued.secret, "get", f"/api/v1/cases/{residence.pk}").status_code == 404
+    own = system(admin, department="public_security")
+    read = call(own.secret, "get", f"/api/v1/cases/{residence.pk}")
+    assert read.status_code == 200 and read.json()["status"] == "review"
+    assert read.json()["department"] == "public_security"
 
 
 def test_a_revoked_key_is_refused_with_the_next_request(admin):

@@ -44,6 +44,8 @@ FIXED = {
     # A service account and an API key (web/keys.py): none in the world.
     "account": "1",
     "key": "1",
+    # An event subscription (web/subscriptions.py, api/events.py): none in the world.
+    "subscription_id": "1",
     # Links of e-mails: a token nobody was sent (the pages say so, to everyone alike).
     "token": "not-a-token",
     "uidb64": "MQ",

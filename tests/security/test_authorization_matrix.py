@@ -249,6 +249,16 @@ EXPECTED = {
     "web:keys-create": Rule(get=NOBODY, post=NOBODY),
     "web:keys-issue": Rule(get=NOBODY, post=NOBODY),
     "web:keys-revoke": Rule(get=NOBODY, post=NOBODY),
+    # Event subscriptions (web/subscriptions.py): the system administrator's only, likewise.
+    "web:subscriptions": Rule(get=NOBODY),
+    "web:subscriptions-switch-on": Rule(get=NOBODY, post=NOBODY),
+    "web:subscriptions-private-address": Rule(get=NOBODY, post=NOBODY),
+    # Exports, filtered as their pages (web/exports.py): whoever sees the page.
+    "web:staff-cases-export": Rule(get=roles("department_handler", "department_leader")),
+    "web:pre-examination-queue-export": Rule(get=roles("pre_examiner")),
+    # Fees recorded in the clerk's regions (web/payments.py).
+    "web:payments": Rule(get=roles("window_clerk")),
+    "web:payments-export": Rule(get=roles("window_clerk")),
     # The API's documents.
     "api-v1:openapi-json": Rule(get=EVERYONE),
     "api-v1:openapi-view": Rule(get=EVERYONE),
@@ -292,6 +302,16 @@ EXPECTED = {
     ),
     # Cases.
     "api-v1:case_queue": Rule(get=SIGNED_IN),  # each sees the cases waiting for them
+    "api-v1:read_case": Rule(get=CASE_READERS),
+    # Events (api/events.py): each signed-in person reads the events their roles see (none for
+    # some) and their own subscriptions; an empty body is refused past the gate; the world has
+    # no subscription, so one named is nobody's.
+    "api-v1:event_feed": Rule(get=SIGNED_IN),
+    # One path: GET lists one's own subscriptions, POST makes one.
+    "api-v1:list_subscriptions": Rule(get=SIGNED_IN),
+    "api-v1:create_subscription": Rule(get=SIGNED_IN, post=SIGNED_IN),
+    "api-v1:rotate_secret": Rule(get=NOBODY, post=NOBODY),
+    "api-v1:delete_subscription": Rule(get=NOBODY, post=NOBODY),
     "api-v1:decide": Rule(
         get=NOBODY,
         post=CASE_READERS,

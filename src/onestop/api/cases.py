@@ -129,6 +129,16 @@ def _case_for(user, pk: int) -> Case:
     return case
 
 
+@router.get(
+    "/cases/{case_id}",
+    response=with_errors({200: CaseOut}, 401, 403, 404, 422),
+    auth=signed_in("cases:read"),
+    summary="One case of yours: where it stands, its due dates and results",
+)
+def read_case(request, case_id: CaseId):
+    return _out(_case_for(request.user, case_id))
+
+
 @router.post(
     "/cases/{case_id}/decisions",
     response=with_errors({200: list[CaseOut]}, 400, 401, 403, 404, 409, 422),

@@ -30,8 +30,8 @@ def subscriptions_page(request, held):
 
 @require_POST
 @signed_in_holding(Role.SYSTEM_ADMINISTRATOR)
-def switch_on(request, pk, held):
-    subscription = get_object_or_404(Subscription, pk=pk)
+def switch_on(request, subscription_id, held):
+    subscription = get_object_or_404(Subscription, pk=subscription_id)
     try:
         subscriptions.switch_on(subscription, request.user)
     except (PermissionDenied, ValidationError) as exc:
@@ -43,8 +43,8 @@ def switch_on(request, pk, held):
 
 @require_POST
 @signed_in_holding(Role.SYSTEM_ADMINISTRATOR)
-def private_address(request, pk, held):
-    subscription = get_object_or_404(Subscription, pk=pk)
+def private_address(request, subscription_id, held):
+    subscription = get_object_or_404(Subscription, pk=subscription_id)
     allowed = request.POST.get("allowed") == "1"
     try:
         subscriptions.allow_private_address(subscription, request.user, allowed)
