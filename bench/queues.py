@@ -3,27 +3,41 @@
 Run: .venv/bin/python bench/queues.py [--few 1000] [--many N] [--engine sqlite] [--explain]
 The page (50 cases, nearest due first, with the working days left) should cost the same whatever
 the size of the table: the partial case_queue_open index serves the order, and no row adds a
-query. The shape is a department's year: `--few` cases (1,000) wait for review in one queue, due
-over the next 30 days; then the table grows to `--many` with cases of the same queue that are
-finished (delivered), each keeping a past due date, as finished cases do: the ones an index over
-every case would read ahead of the waiting ones. Cases are generated in the database itself
-(INSERT ... SELECT over a series: generate_series on PostgreSQL, a recursive CTE on SQLite, in
-one transaction), then ANALYZE (VACUUM ANALYZE on PostgreSQL): by default 1,000,000 on
-PostgreSQL and 200,000 on SQLite, the largest that keeps the whole bench/ run within a few
-minutes there (generation, not the page, is what grows). --many sets both. --explain prints the
-plan of the first page's query on the large table (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY
-PLAN on SQLite).
+query.
+
+The data shape is the worst a year leaves beside the measured queue, not the easiest:
+- the measured queue: a handler of public security in Beijing, `--few` cases (1,000) at the
+  steps the handler acts at (review, production, ready, across Beijing's public security
+  matters), one review case in ten paused (the pause keeps the status and sets `paused`), due
+  from 5 days ago to 30 days ahead; this alone is the small table;
+- beside them in the same department and region, open cases the handler does not act at
+  (approval by the head, waiting for another department: no due date): `--few` again;
+- open cases of the other departments and regions of the catalog (Beijing's science and
+  technology; Qingdao's public security, human resources and science and technology; Guangxi's
+  public security), at every open step, one in ten paused: 2,000 per department and region;
+- the rest of `--many` finished: delivered and refused alternately, each keeping its past due
+  date (up to a year ago), as finished cases do, and so sorting ahead of every waiting case in
+  an index over every case; half of them in the measured department and region, the other half
+  spread over the others.
+Cases are generated in the database itself (INSERT ... SELECT over a series: generate_series on
+PostgreSQL, a recursive CTE on SQLite, in one transaction, plain indexes dropped and rebuilt
+after), then ANALYZE (VACUUM ANALYZE on PostgreSQL): by default 1,000,000 cases on both
+databases (the whole run took 35 s on SQLite on the 2-core development machine; generation,
+not the page, is what grows). --many sets both. --explain prints the plan of the
+first page's query on the large table (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on
+SQLite).
 """
 
 import argparse
 import time
+from collections import defaultdict
 from datetime import UTC, date, datetime
 
 from lib import engines, results
 
 PAGE = 50
 TARGET = 1.5  # the many-case page at most 1.5 times the few-case one, with the same queries
-MANY = {"postgresql": 1_000_000, "sqlite": 200_000}
+MANY = 1_000_000
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
@@ -31,7 +45,7 @@ NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 def options(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--few", type=int, default=1_000)
-    parser.add_argument("--many", type=int, help="default: 1,000,000 on PostgreSQL, 200,000 SQLite")
+    parser.add_argument("--many", type=int, help="default: 1,000,000")
     parser.add_argument("--pages", type=int, default=30, help="first pages timed per size")
     parser.add_argument("--explain", action="store_true", help="print the first page's plan")
     engines.add_engine_options(parser)
@@ -121,61 +135,109 @@ def _without_indexes(tables: list[str]) -> list[str]:
     return [create for _, create in found]
 
 
-def add_cases(vendor: str, low: int, high: int, user, region, version, finished=False) -> None:
-    """Accepted applications low..high, each with one case waiting for review in the queue, due
-    within 30 days; `finished`: delivered instead, due up to a year ago."""
-    from django.db import connection, transaction
+# Open statuses: the handler's own steps (the measured queue), the steps beside them in the same
+# department and region that the handler does not act at, and every open step elsewhere.
+HANDLER_STEPS = ("review", "production", "ready")
+BESIDE_STEPS = ("approval", "waiting")
+EVERY_OPEN_STEP = ("waiting", "review", "approval", "ministry", "production", "ready")
+FINISHED_STEPS = ("delivered", "rejected")
+PAUSED_ONE_IN = 10  # of the review cases
+OPEN_ELSEWHERE = 2_000  # per other department and region
+
+
+def _cycle(column: str, values: tuple[str, ...]) -> str:
+    """SQL choosing values[i % len(values)]."""
+    whens = " ".join(f"WHEN {n} THEN '{value}'" for n, value in enumerate(values))
+    return f"CASE {column} %% {len(values)} {whens} END"
+
+
+def _cases(vendor, low, high, user, version, statuses, due, *, pause=False) -> None:
+    """Accepted applications low..high of `version`'s matter and region, each with one case at
+    statuses[i % len]; due `due` days (SQL over i) from TODAY, none at waiting (nothing of ours
+    is due, cases/clock.py); `pause`: one review case in PAUSED_ONE_IN paused."""
+    from django.db import connection
 
     from onestop.applications.models import Application
-    from onestop.cases.models import Case, CaseStatus
+    from onestop.cases.models import NO_DUE_DATE, Case
 
+    if high < low:
+        return
     pg = vendor == "postgresql"
     uuid = "lpad(to_hex(i), 32, '0')::uuid" if pg else "printf('%%032x', i)"
     number = "'BQ' || lpad(i::text, 12, '0')" if pg else "printf('BQ%%012d', i)"
     today = connection.ops.adapt_datefield_value(TODAY)
-    if finished:
-        due = "%s::date - 1 - (i %% 365)" if pg else "date(%s, '-' || (1 + i %% 365) || ' days')"
+    date = f"'{today}'::date + ({due})" if pg else f"date('{today}', ({due}) || ' days')"
+    status = _cycle("i", statuses)
+    never = f"'{NO_DUE_DATE.isoformat()}'" + ("::date" if pg else "")
+    step_due = f"CASE WHEN {status} = 'waiting' THEN NULL ELSE {date} END"
+    if pause and "review" in statuses:
+        # i % (PAUSED_ONE_IN * n) hits review's place in the cycle one time in PAUSED_ONE_IN.
+        cycle = PAUSED_ONE_IN * len(statuses)
+        paused = f"(i %% {cycle} = {statuses.index('review')})"
     else:
-        due = "%s::date + (i %% 30)" if pg else "date(%s, '+' || (i %% 30) || ' days')"
-    status = CaseStatus.DELIVERED if finished else CaseStatus.REVIEW
+        paused = "(1 = 0)"
+    _insert(
+        Application,
+        vendor,
+        low,
+        high,
+        {
+            "id": "i",
+            "public_id": uuid,
+            "number": number,
+            "region_id": str(version.region_id),
+            "matter_id": str(version.matter_id),
+            "bundle_id": "NULL",
+            "status": "'accepted'",
+            "created_by_id": str(user.pk),
+        },
+    )
+    _insert(
+        Case,
+        vendor,
+        low,
+        high,
+        {
+            "id": "i",
+            "application_id": "i",
+            "matter_version_id": str(version.pk),
+            "department_id": str(version.matter.department_id),
+            "region_id": str(version.region_id),
+            "status": status,
+            "paused": paused,
+            "routed_on": f"'{today}'" + ("::date" if pg else ""),
+            "step_due": step_due,
+            "queue_due": f"COALESCE({step_due}, {never})",
+            "deadline_id": "NULL",
+        },
+    )
+
+
+def _spread(vendor, low, high, user, versions, statuses, due, *, pause=False) -> None:
+    """Cases low..high in equal runs over `versions` (one INSERT ... SELECT each)."""
+    count = high - low + 1
+    for n, version in enumerate(versions):
+        first = low + count * n // len(versions)
+        last = low + count * (n + 1) // len(versions) - 1
+        _cases(vendor, first, last, user, version, statuses, due, pause=pause)
+
+
+def generate(vendor: str, batches: list[tuple], last: int) -> None:
+    """Run `batches` (_spread's arguments after vendor) in one transaction, the tables' plain
+    indexes dropped before and built after; then ANALYZE and the id sequences moved past `last`."""
+    from django.db import connection, transaction
+
+    from onestop.applications.models import Application
+    from onestop.cases.models import Case
+
+    pg = vendor == "postgresql"
     with transaction.atomic():
         if pg:
             _skip_foreign_key_checks()
         creates = _without_indexes([Application._meta.db_table, Case._meta.db_table])
-        _insert(
-            Application,
-            vendor,
-            low,
-            high,
-            {
-                "id": "i",
-                "public_id": uuid,
-                "number": number,
-                "region_id": str(region.pk),
-                "matter_id": str(version.matter_id),
-                "bundle_id": "NULL",
-                "status": "'accepted'",
-                "created_by_id": str(user.pk),
-            },
-        )
-        _insert(
-            Case,
-            vendor,
-            low,
-            high,
-            {
-                "id": "i",
-                "application_id": "i",
-                "matter_version_id": str(version.pk),
-                "department_id": str(version.matter.department_id),
-                "region_id": str(region.pk),
-                "status": f"'{status}'",
-                "routed_on": f"'{today}'" + ("::date" if pg else ""),
-                "step_due": due.replace("%s", f"'{today}'"),
-                "queue_due": due.replace("%s", f"'{today}'"),
-                "deadline_id": "NULL",
-            },
-        )
+        for batch in batches:
+            *arguments, pause = batch
+            _spread(vendor, *arguments, pause=pause)
         with connection.cursor() as cursor:
             for create in creates:
                 cursor.execute(create)
@@ -188,8 +250,40 @@ def add_cases(vendor: str, low: int, high: int, user, region, version, finished=
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)",  # noqa: S608
-                    [high],
+                    [last],
                 )
+
+
+# Due dates, SQL over i, in days from TODAY.
+WAITING_DUE = "i %% 36 - 5"  # 5 days overdue to 30 ahead
+FINISHED_DUE = "-1 - i %% 365"  # up to a year ago
+
+
+def shape(few: int, many: int, user, measured: list, elsewhere: list[list]) -> tuple[list, list]:
+    """(the small table's batches, the batches the large table adds), as generate() takes them:
+    `measured` the measured queue's matter versions, `elsewhere` each other department and
+    region's. Ids run on from batch to batch; the large table has `many` cases in all."""
+    small = [(1, few, user, measured, HANDLER_STEPS, WAITING_DUE, True)]
+    low = few + 1
+    added = []
+
+    def add(count, versions, statuses, due, pause):
+        nonlocal low
+        added.append((low, low + count - 1, user, versions, statuses, due, pause))
+        low += count
+
+    add(few, measured, BESIDE_STEPS, WAITING_DUE, False)
+    for versions in elsewhere:
+        add(OPEN_ELSEWHERE, versions, EVERY_OPEN_STEP, WAITING_DUE, True)
+    finished = many - low + 1
+    if finished < 0:
+        raise SystemExit(f"--many must be at least {low - 1:,} (the open cases)")
+    add(finished // 2, measured, FINISHED_STEPS, FINISHED_DUE, False)
+    rest = finished - finished // 2
+    for n, versions in enumerate(elsewhere):
+        share = rest * (n + 1) // len(elsewhere) - rest * n // len(elsewhere)
+        add(share, versions, FINISHED_STEPS, FINISHED_DUE, False)
+    return small, added
 
 
 def first_page(user, pages: int) -> tuple[float, int]:
@@ -210,38 +304,68 @@ def first_page(user, pages: int) -> tuple[float, int]:
     return sorted(timings)[len(timings) // 2], len(queries.captured_queries)
 
 
+def counts(region, department) -> dict[str, int]:
+    """The large table's cases by kind, as generated: the shape the note states."""
+    from django.db.models import Count, Q
+
+    from onestop.cases.models import OPEN_STATUSES, Case
+
+    here = Q(region=region, department=department)
+    is_open = Q(status__in=OPEN_STATUSES)
+    return Case.objects.aggregate(
+        all=Count("pk"),
+        queue=Count("pk", filter=here & Q(status__in=HANDLER_STEPS)),
+        queue_paused=Count("pk", filter=here & Q(status__in=HANDLER_STEPS, paused=True)),
+        paused=Count("pk", filter=Q(paused=True)),
+        open_beside=Count("pk", filter=here & is_open & ~Q(status__in=HANDLER_STEPS)),
+        open_elsewhere=Count("pk", filter=~here & is_open),
+        finished_here=Count("pk", filter=here & ~is_open),
+        finished_elsewhere=Count("pk", filter=~here & ~is_open),
+    )
+
+
 def run(engine: str, args) -> dict:
     """In a process with Django set up on a fresh database of `engine`."""
     from django.db import connection
 
     from onestop.accounts.models import Role
-    from onestop.catalog.models import MatterVersion, Region
+    from onestop.catalog.models import MatterVersion, Region, VersionStatus
     from tests.factories import StaffFactory
 
     engines.prepare_database()
-    many = args.many or MANY[engine]
+    many = args.many or MANY
     region = Region.objects.get(code="beijing")
     version = MatterVersion.objects.filter(
         region=region, matter__code="residence_permit.issue"
     ).latest("number")
+    department = version.matter.department
     user = StaffFactory(
         username="bench.handler",
         role=Role.DEPARTMENT_HANDLER,
         region=region,
-        department=version.matter.department,
+        department=department,
         password=None,
     )
+    # Every published matter version, by department and region: the measured queue's (public
+    # security in Beijing) and each other's.
+    groups = defaultdict(list)
+    published = MatterVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    for each in published.select_related("matter").order_by("pk"):
+        groups[each.region_id, each.matter.department_id].append(each)
+    measured = groups.pop((region.pk, department.pk))
+    small, added = shape(args.few, many, user, measured, list(groups.values()))
     vendor = connection.vendor
-    add_cases(vendor, 1, args.few, user, region, version)
+    generate(vendor, small, args.few)
     few = first_page(user, args.pages)
     began = time.perf_counter()
-    add_cases(vendor, args.few + 1, many, user, region, version, finished=True)
+    generate(vendor, added, many)
     generated = time.perf_counter() - began
     found = {
         "few": few,
         "many": many,
         "manys": first_page(user, args.pages),
         "generated": generated,
+        "counts": counts(region, department),
     }
     if args.explain:
         found["plan"] = explain(user)
@@ -289,8 +413,10 @@ def report(engine: str, found: dict, args) -> None:
         )
     print(
         f"{engine:<10} ratio {many:,} / {args.few:,}: {ratio:.2f}x (target <= {TARGET}x, "
-        f"same queries); {many - args.few:,} finished cases generated in "
-        f"{found['generated']:.1f} s"
+        f"same queries); {many - args.few:,} cases added in {found['generated']:.1f} s"
+    )
+    print(
+        f"{engine:<10} large table: " + ", ".join(f"{k} {v:,}" for k, v in found["counts"].items())
     )
     if "plan" in found:
         print(found["plan"])
@@ -305,7 +431,8 @@ def report(engine: str, found: dict, args) -> None:
             target=f"<= {TARGET}x, same queries",
             met=ratio <= TARGET and few_q == many_q,
             note=f"{few_q} and {many_q} queries per page"
-            + f"; {args.few:,} waiting, the rest finished"
+            + f"; {args.few:,} in the queue (1 review case in {PAUSED_ONE_IN} paused) beside"
+            + " open cases of other steps, departments and regions; the rest finished"
             + ("" if many >= 1_000_000 else f"; {many:,} cases, not 1 M, to fit the time budget"),
         )
     )

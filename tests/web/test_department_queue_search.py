@@ -12,7 +12,8 @@ from django.utils import timezone
 from onestop.accounts.models import Role
 from onestop.audit.chain import verify
 from onestop.audit.models import AuditEntry
-from onestop.cases.models import Case
+from onestop.cases import decisions
+from onestop.cases.models import Case, CaseStatus
 from onestop.workdays.selectors import calendar_for
 
 from ..clients import as_
@@ -218,3 +219,29 @@ def test_paging_shows_every_case_once_in_due_order(people, ps_handler):
         query = found.group(1)
     assert len(expected) == 63
     assert seen == expected and pages == 2
+
+
+def test_a_paused_case_keeps_its_place_and_finished_cases_never_show(people, ps_handler):
+    # The queue reads the open-case index (cases/open_cases.py): a paused case is still open
+    # and keeps its due date's place; delivered and refused cases, however early their due
+    # date, are left out, on the page, its filters and its later pages alike.
+    today = timezone.localdate()
+    _due(people["wilson"], today + timedelta(days=2))
+    _due(people["wang"], today + timedelta(days=1))
+    _due(people["williams"], today + timedelta(days=3))
+    decisions.pause(people["williams"], ps_handler, reason="expert review", on=today)
+    delivered, refused = (
+        cases_of(ApplicationFactory(accepted=True))["residence_permit"] for _ in range(2)
+    )
+    for case, status in ((delivered, CaseStatus.DELIVERED), (refused, CaseStatus.REJECTED)):
+        Case.objects.filter(pk=case.pk).update(
+            status=status, step_due=today - timedelta(days=30), queue_due=today - timedelta(days=30)
+        )
+    reader = as_(ps_handler)
+    assert Case.objects.get(pk=people["williams"].pk).paused
+    expected = [people["wang"].pk, people["wilson"].pk, people["williams"].pk]
+    assert shown(reader.get(QUEUE).content.decode()) == expected
+    assert shown(reader.get(QUEUE + "?status=review").content.decode()) == expected
+    assert shown(reader.get(QUEUE + "?urgency=overdue").content.decode()) == []
+    after = f"{today + timedelta(days=1):%Y-%m-%d}.{people['wang'].pk}"
+    assert shown(reader.get(f"{QUEUE}?after={after}").content.decode()) == expected[1:]

@@ -1,11 +1,14 @@
 """Reads: a department's queue, ordered by working-day due date, with the time left; searched
 and filtered, and read a page at a time after the last row shown (keyset paging)."""
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 
-from django.db.models import F, Q
+from django.db.models import BooleanField, F, Q, Value, When
+from django.db.models import Case as Cases
 
 from onestop.accounts.models import DEPARTMENT_STAFF
 from onestop.applications.identifiers import normalised
@@ -16,6 +19,7 @@ from onestop.workdays.selectors import calendar_for
 
 from . import steps, urgency
 from .models import OPEN_STATUSES, Case
+from .open_cases import is_open
 
 OPEN = OPEN_STATUSES
 
@@ -41,7 +45,6 @@ def queue(user, *, status: str | None = None):
 
     One query builds it (the user's department roles with the tables of their departments'
     matters); evaluating it is one, select_related decided here; the view pages it."""
-    wanted = Q(pk__in=[])
     # The user's department roles and the tables of their departments' matters, in one query:
     # each matter version of a region and department where the user holds a department role.
     held = MatterVersion.objects.filter(
@@ -49,7 +52,7 @@ def queue(user, *, status: str | None = None):
         region__assignment__role__in=list(DEPARTMENT_STAFF),
         region__assignment__department_id=F("matter__department_id"),
     ).values_list("pk", "content", "region_id", "matter__department_id", "region__assignment__role")
-    alike = defaultdict(list)
+    alike = defaultdict(lambda: defaultdict(list))
     for pk, content, region_id, department_id, role in held:
         version = MatterVersion(pk=pk, content=content)
         statuses = tuple(
@@ -58,18 +61,31 @@ def queue(user, *, status: str | None = None):
         if statuses:
             # Versions whose tables agree go into one condition: usually every version of the
             # department's matters.
-            alike[region_id, department_id, statuses].append(pk)
-    for (region_id, department_id, statuses), ids in alike.items():
-        wanted |= Q(
-            region_id=region_id,
-            department_id=department_id,
-            status__in=statuses,
-            matter_version_id__in=ids,
+            alike[region_id, department_id][statuses].append(pk)
+    wanted = []
+    for (region_id, department_id), tables in alike.items():
+        # The region and department stand apart from the steps (never inside an OR), so the
+        # planner reads the case_queue_open index from their first entry in due order; the
+        # steps of each table are one CASE, whose selectivity the planner estimates as that of
+        # the cases it keeps (an OR of ANDs is estimated far too low on PostgreSQL, which then
+        # reads every open case of the department and sorts them; SQLite then starts from the
+        # matter version index and sorts).
+        steps_of = Cases(
+            *(
+                When(matter_version_id__in=ids, then=Q(status__in=statuses))
+                for statuses, ids in tables.items()
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
         )
+        wanted.append(Q(steps_of, region_id=region_id, department_id=department_id))
     return (
-        # Open cases only, said once more at the top so the planner matches the partial
-        # case_queue_open index whatever the steps asked for.
-        Case.objects.filter(wanted, status__in=OPEN)
+        # Open cases only, said once more at the top, as the partial case_queue_open index says
+        # it, so the planner matches the index whatever the steps asked for (open_cases.py).
+        Case.objects.filter(
+            reduce(operator.or_, wanted, Q(pk__in=[])) if len(wanted) != 1 else wanted[0],
+            is_open(),
+        )
         .select_related("application__region", "matter_version__matter", "department", "region")
         .order_by("queue_due", "pk")
     )
