@@ -98,9 +98,7 @@ def _dues(port: int) -> set[str]:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_an_edit_by_another_process_is_seen_by_every_worker_at_its_next_request(
-    engine, tmp_path
-):
+def test_an_edit_by_another_process_is_seen_by_every_worker_at_its_next_request(engine, tmp_path):
     with fresh_database(engine, tmp_path, "kept") as url:
         env = environment(url, tmp_path / "var")
         run(env, "-m", "onestop.cli", "prepare")

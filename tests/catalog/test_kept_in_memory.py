@@ -93,7 +93,9 @@ def _offered(client, code):
     return next(m for m in matters if m["code"] == code)
 
 
-def test_a_new_published_version_is_seen_by_the_next_request(client, editor):
+def test_a_new_published_version_is_seen_by_the_next_request(english, editor):
+    client = english
+    assert "as newly published" not in client.get("/").content.decode()
     before = _offered(client, "residence_permit.issue")
     old = selectors.matter_version(selectors.region("beijing"), "residence_permit.issue")
     draft = copy_to_draft(old, editor, acting_role=acting_role(editor))
@@ -106,6 +108,14 @@ def test_a_new_published_version_is_seen_by_the_next_request(client, editor):
     assert after["name_en"] == "Residence permit, as newly published"
     guide = client.get("/api/v1/matters/residence_permit.issue", {"region": "beijing"}).json()
     assert guide["version"] == after["version"]
+    assert "Residence permit, as newly published" in client.get("/").content.decode()
+
+
+def test_the_home_page_is_kept_per_language(client):
+    for language, heading, other in [("en", "Matters", "事项"), ("zh-hans", "事项", "Matters")] * 2:
+        client.cookies["onestop_language"] = language
+        page = client.get("/").content.decode()
+        assert f"<h3>{heading}</h3>" in page and f"<h3>{other}</h3>" not in page
 
 
 def test_a_region_offering_less_is_seen_by_the_next_request(client):

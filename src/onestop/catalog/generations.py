@@ -46,7 +46,13 @@ _kept: list["Kept"] = []
 
 
 def _read_tokens() -> dict[str, str]:
-    return dict(Generation.objects.values_list("name", "token"))
+    # Written out: the ORM's compilation of this one query cost more than the query itself.
+    with connections[Generation.objects.db].cursor() as cursor:
+        cursor.execute(_TOKENS_SQL)
+        return dict(cursor.fetchall())
+
+
+_TOKENS_SQL = f"SELECT name, token FROM {Generation._meta.db_table}"  # noqa: S608 - a constant
 
 
 def token(name: str) -> str | None:
@@ -75,6 +81,10 @@ def bump(name: str) -> None:
 class Kept:
     """Values built from the database, kept per key while the generation `name` holds."""
 
+    # Keys a process keeps at most per generation before it starts again (an operating choice:
+    # keys such as (language, date) grow by the day while the catalog stays the same).
+    LIMIT = 256
+
     def __init__(self, name: str):
         self.name = name
         self._lock = threading.Lock()
@@ -92,7 +102,7 @@ class Kept:
         # Built outside the lock: two threads may both build once; neither waits on the other.
         value = build()
         with self._lock:
-            if self._token != current:
+            if self._token != current or len(self._values) >= self.LIMIT:
                 self._token, self._values = current, {}
             self._values[key] = value
         return value
