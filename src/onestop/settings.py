@@ -144,6 +144,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onestop.api.middleware.JsonErrorsMiddleware",  # outside every layer that may refuse
     "onestop.unavailable.DatabaseUnavailableMiddleware",  # outside all that reads the database
+    # A request reads the catalog's and calendar's generation at most once (catalog/generations)
+    "onestop.catalog.generations.RequestGenerations",
     "onestop.api.security.KeyUseMiddleware",  # logs a key's use with the answer's final status
     # Refuses a body over its limit (larger ones for a signed-in person's files) before anything
     # reads it: keep it above every middleware that reads request.body, POST or FILES (the input

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from . import content as typed
-from . import yaml_source
+from . import generations, yaml_source
 from .leaks import Leaks, applied
 from .models import (
     Bundle,
@@ -670,6 +670,8 @@ def write(catalog: Catalog, today: date | None = None) -> LoadReport:
                 "matters": d.get("matters", []),
             },
         )
+    # update() and bulk_create above send no signals: the whole load is one new generation.
+    generations.bump(generations.CATALOG)
     return report
 
 

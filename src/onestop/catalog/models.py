@@ -329,3 +329,14 @@ class SourceDefect(models.Model):
     @property
     def handling(self):
         return in_language(self.handling_zh, self.handling_en)
+
+
+class Generation(models.Model):
+    """The token of what every process keeps in memory of published data (catalog, calendar):
+    changed in the transaction of every write to that data (catalog/generations.py)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.name} {self.token}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from onestop.audit.chain import append
 from onestop.refusals import Invalid, Refused
 
-from . import content
+from . import content, generations
 from .conditions import condition_errors
 from .models import MatterVersion, SourceDocument, VersionOrigin, VersionStatus
 from .schema import Checker
@@ -183,6 +183,7 @@ def publish(version, acting_user, *, acting_role: str):
         published_at=timezone.now(),
         note=(version.note + f"\nPublished by {acting_user.get_username()}").strip(),
     )
+    generations.bump(generations.CATALOG)  # update() sends no signal
     _record(
         "catalog.published",
         version,

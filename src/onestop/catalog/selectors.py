@@ -1,11 +1,13 @@
 """Reads of the catalog: what a region offers, the guide of a matter, the halls."""
 
 import copy
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from django.utils import timezone
 
+from . import generations
 from .models import (
     BundleVersion,
     Hall,
@@ -18,21 +20,74 @@ from .models import (
 from .schema import FIELDS
 
 
+@dataclass(frozen=True)
+class Published:
+    """What the selectors read, as one process keeps it (generations.py): every region, every
+    published version newest first, the halls and the known defects of the sources. Published
+    versions never change; a new one, or any catalog write, is a new generation."""
+
+    regions: list[Region]
+    matters: dict[int, list[MatterVersion]]  # region pk -> its published versions, newest first
+    bundles: dict[int, list[BundleVersion]]
+    halls: list[Hall]
+    defects: list[SourceDefect]
+    by_code: dict[str, Region]
+
+
+_published = generations.Kept(generations.CATALOG)
+
+
+def _read_published() -> Published:
+    regions = list(Region.objects.all())
+    by_pk = {r.pk: r for r in regions}
+    newest_first = ("-valid_from", "-number")
+    matters, bundles = {}, {}
+    for version in (
+        MatterVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("matter__department")
+        .order_by(*newest_first)
+    ):
+        version.region = by_pk[version.region_id]
+        matters.setdefault(version.region_id, []).append(version)
+    for version in (
+        BundleVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("bundle")
+        .order_by(*newest_first)
+    ):
+        version.region = by_pk[version.region_id]
+        bundles.setdefault(version.region_id, []).append(version)
+    found_halls = list(Hall.objects.all())
+    for hall in found_halls:
+        hall.region = by_pk[hall.region_id]
+    return Published(
+        regions=regions,
+        matters=matters,
+        bundles=bundles,
+        halls=found_halls,
+        defects=list(SourceDefect.objects.select_related("document")),
+        by_code={r.code: r for r in regions},
+    )
+
+
+def published() -> Published:
+    return _published.get("all", _read_published)
+
+
 def regions() -> list[Region]:
-    return list(Region.objects.all())
+    return list(published().regions)
 
 
 def region(code: str) -> Region | None:
-    return Region.objects.filter(code=code).first()
+    return published().by_code.get(code)
 
 
-def _in_force(queryset, key: str, codes: list[str], on: date) -> dict:
-    """The version in force on `on` for each code: the newest published one already valid."""
+def _in_force(versions: list, key: str, codes: list[str], on: date) -> dict:
+    """The version in force on `on` for each code: the newest published one already valid.
+    `versions` are the region's published versions, newest first."""
     found = {}
-    versions = queryset.filter(status=VersionStatus.PUBLISHED, valid_from__lte=on).order_by(
-        "-valid_from", "-number"
-    )
     for version in versions:
+        if version.valid_from > on:
+            continue
         code = getattr(version, key).code
         if code in codes and code not in found:
             found[code] = version
@@ -43,21 +98,14 @@ def matter_versions(region: Region, on: date | None = None) -> list[MatterVersio
     """The matters a region offers, each in its version in force, in the region's order."""
     on = on or timezone.localdate()
     codes = region.matter_codes
-    found = _in_force(
-        MatterVersion.objects.filter(region=region).select_related("matter__department"),
-        "matter",
-        codes,
-        on,
-    )
+    found = _in_force(published().matters.get(region.pk, []), "matter", codes, on)
     return [found[code] for code in codes if code in found]
 
 
 def bundle_versions(region: Region, on: date | None = None) -> list[BundleVersion]:
     on = on or timezone.localdate()
     codes = region.bundle_codes
-    found = _in_force(
-        BundleVersion.objects.filter(region=region).select_related("bundle"), "bundle", codes, on
-    )
+    found = _in_force(published().bundles.get(region.pk, []), "bundle", codes, on)
     return [found[code] for code in codes if code in found]
 
 
@@ -65,24 +113,16 @@ def matter_version(region: Region, code: str, on: date | None = None) -> MatterV
     if code not in region.matter_codes:
         return None
     on = on or timezone.localdate()
-    return _in_force(
-        MatterVersion.objects.filter(region=region, matter__code=code).select_related(
-            "matter__department", "region"
-        ),
-        "matter",
-        [code],
-        on,
-    ).get(code)
+    return _in_force(published().matters.get(region.pk, []), "matter", [code], on).get(code)
 
 
 def halls(region: Region | None = None, matter: str | None = None) -> list[Hall]:
-    queryset = Hall.objects.select_related("region")
+    found = published().halls
     if region is not None:
-        queryset = queryset.filter(region=region)
-    found = list(queryset)
+        found = [hall for hall in found if hall.region_id == region.pk]
     if matter is not None:
         found = [hall for hall in found if matter in hall.matters]
-    return found
+    return list(found)
 
 
 def _material(m) -> dict:
@@ -214,7 +254,7 @@ def guide(version: MatterVersion) -> dict:
                 "handling": {"zh": d.handling_zh, "en": d.handling_en},
             }
             # Another region's document is not applied here: its defects say nothing here.
-            for d in SourceDefect.objects.select_related("document")
+            for d in published().defects
             if version.matter.code in d.matters
             and d.document.region_code in ("", version.region.code)
         ],

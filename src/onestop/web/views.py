@@ -2,8 +2,11 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
 
-from onestop.catalog import citations, selectors
+from onestop.catalog import citations, generations, selectors
 
 
 def _region_or_404(code: str):
@@ -13,7 +16,12 @@ def _region_or_404(code: str):
     return region
 
 
-def home(request):
+# The home page's list of every region's offer, rendered once per catalog generation, language
+# and day (the versions in force change with the day): rendering it was most of the page's time.
+_offers_html = generations.Kept(generations.CATALOG)
+
+
+def _offers() -> str:
     offers = [
         {
             "region": r,
@@ -22,6 +30,11 @@ def home(request):
         }
         for r in selectors.regions()
     ]
+    return render_to_string("web/home_offers.html", {"offers": offers})
+
+
+def home(request):
+    offers = _offers_html.get((get_language(), timezone.localdate()), _offers)
     return render(request, "web/home.html", {"offers": offers})
 
 

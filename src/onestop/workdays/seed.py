@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from holidays.countries.china import China, ChinaStaticHolidays
 
+from onestop.catalog import generations
+
 from .models import CalendarDay, CalendarYear, DayKind, ScheduleStatus
 from .provisional import RULE_SOURCE, statutory_holidays
 
@@ -92,6 +94,7 @@ def _store(year: int, status: str, source: str, days) -> None:
         CalendarDay(date=day, kind=kind, name_zh=zh, name_en=en, source=source)
         for day, kind, zh, en in days
     )
+    generations.bump(generations.CALENDAR)  # bulk_create sends no signal
     CalendarYear.objects.update_or_create(year=year, defaults={"status": status, "source": source})
 
 

@@ -4,12 +4,22 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date
 
+from onestop.catalog import generations
+
 from .calendar import WorkCalendar
 from .models import CalendarDay, CalendarYear, DayKind, ScheduleStatus
 from .provisional import estimated_days_off
 
+_calendars = generations.Kept(generations.CALENDAR)
+
 
 def calendar_for(region_code: str | None = None) -> WorkCalendar:
+    """The national calendar with the region's own days off, as this process keeps it until the
+    calendar's generation changes (catalog/generations.py)."""
+    return _calendars.get(region_code or "", lambda: _read_calendar(region_code))
+
+
+def _read_calendar(region_code: str | None) -> WorkCalendar:
     """The national calendar with the region's own days off, from the table."""
     days = CalendarDay.objects.filter(region__isnull=True)
     if region_code:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from onestop.accounts.models import Role
 from onestop.audit.chain import append
+from onestop.catalog import generations
 
 from .models import CalendarDay, CalendarYear, DayKind, ScheduleStatus
 
@@ -94,6 +95,7 @@ def load(path: Path) -> str:
         CalendarDay(date=day, kind=kind, name_zh=zh, name_en=en, source=source)
         for day, kind, zh, en in days
     )
+    generations.bump(generations.CALENDAR)  # bulk_create sends no signal
     entered, _ = CalendarYear.objects.update_or_create(
         year=year, defaults={"status": ScheduleStatus.OFFICIAL, "source": source}
     )
