@@ -60,22 +60,14 @@ def measure(engine: str, args) -> dict:
                     kind: [http_load.request_bytes("127.0.0.1", port, path, headers)]
                     for kind, (path, headers) in KINDS.items()
                 }
-                rounds = {kind: [] for kind in kinds}
-                for requests in kinds.values():  # every worker warmed on each
-                    http_load.run(
-                        "127.0.0.1", port, requests, connections=args.connections, seconds=1.0
-                    )
-                for _ in range(args.rounds):
-                    for kind, requests in kinds.items():
-                        rounds[kind].append(
-                            http_load.run(
-                                "127.0.0.1",
-                                port,
-                                requests,
-                                connections=args.connections,
-                                seconds=args.seconds,
-                            )
-                        )
+                rounds = http_load.rounds(
+                    "127.0.0.1",
+                    port,
+                    kinds,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    count=args.rounds,
+                )
             served_by = next(
                 (
                     line
@@ -89,12 +81,8 @@ def measure(engine: str, args) -> dict:
     return {"rounds": rounds, "server": served_by}
 
 
-def _median(loads: list[http_load.Load]) -> http_load.Load:
-    return sorted(loads, key=lambda load: load.per_second)[len(loads) // 2]
-
-
 def report(engine: str, found: dict, args) -> None:
-    median = {kind: _median(loads) for kind, loads in found["rounds"].items()}
+    median = {kind: http_load.median(loads) for kind, loads in found["rounds"].items()}
     health = median["health"]
     wrong = {
         kind: {s: n for load in loads for s, n in load.answers.items() if s != 200}

@@ -84,22 +84,14 @@ def measure(engine: str, args) -> dict:
                         for number, passport in found
                     ],
                 }
-                rounds = {kind: [] for kind in kinds}
-                for requests in kinds.values():  # every worker warmed on both
-                    http_load.run(
-                        "127.0.0.1", port, requests, connections=args.connections, seconds=1.0
-                    )
-                for _ in range(args.rounds):
-                    for kind, requests in kinds.items():
-                        rounds[kind].append(
-                            http_load.run(
-                                "127.0.0.1",
-                                port,
-                                requests,
-                                connections=args.connections,
-                                seconds=args.seconds,
-                            )
-                        )
+                rounds = http_load.rounds(
+                    "127.0.0.1",
+                    port,
+                    kinds,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    count=args.rounds,
+                )
             served_by = next(
                 (
                     line
@@ -113,12 +105,8 @@ def measure(engine: str, args) -> dict:
     return {"rounds": rounds, "server": served_by}
 
 
-def _median(loads: list[http_load.Load]) -> http_load.Load:
-    return sorted(loads, key=lambda load: load.per_second)[len(loads) // 2]
-
-
 def report(engine: str, found: dict, args) -> None:
-    health, progress = (_median(found["rounds"][k]) for k in ("health", "progress"))
+    health, progress = (http_load.median(found["rounds"][k]) for k in ("health", "progress"))
     wrong = {
         kind: {s: n for load in loads for s, n in load.answers.items() if s != 200}
         for kind, loads in found["rounds"].items()

@@ -161,3 +161,28 @@ def run(
         thread.join(timeout=seconds + 60)
     load.seconds = time.perf_counter() - began
     return load
+
+
+def rounds(
+    host: str,
+    port: int,
+    kinds: dict[str, list[bytes]],
+    *,
+    connections: int,
+    seconds: float,
+    count: int,
+) -> dict[str, list[Load]]:
+    """Each kind's requests loaded `count` times, kinds taking turns within a round, after one
+    second of each to warm every worker: {kind: [Load per round]}."""
+    found = {kind: [] for kind in kinds}
+    for requests in kinds.values():
+        run(host, port, requests, connections=connections, seconds=1.0)
+    for _ in range(count):
+        for kind, requests in kinds.items():
+            found[kind].append(run(host, port, requests, connections=connections, seconds=seconds))
+    return found
+
+
+def median(loads: list[Load]) -> Load:
+    """The round of the median rate."""
+    return sorted(loads, key=lambda load: load.per_second)[len(loads) // 2]
