@@ -84,6 +84,22 @@ def test_a_revocation_without_a_reason_is_refused():
     assert ApiKey.objects.get().revoked_at is None
 
 
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("bell\x07", "Why: contains a control character (U+0007)"),
+        ("长" * 201, "Why: at most 200 characters (this has 201)."),
+    ],
+)
+def test_a_revocation_with_a_reason_that_cannot_be_kept_says_why_and_revokes_nothing(reason, said):
+    admin = signed_in(administrator())
+    made_key(admin)
+    key = ApiKey.objects.get()
+    page = admin.post(f"{PAGE}{key.pk}/revoke/", {"reason": reason}, follow=True)
+    assert said in page.content.decode()
+    assert ApiKey.objects.get().revoked_at is None
+
+
 def test_a_department_system_without_its_department_is_refused():
     admin = signed_in(administrator())
     response = admin.post(f"{PAGE}accounts/", {**ACCOUNT, "department": ""})

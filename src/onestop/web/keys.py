@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from onestop.accounts import api_keys
 from onestop.accounts.models import SERVICE_ROLES, ApiKey, Role, ServiceAccount
 from onestop.catalog.models import Department, Region
+from onestop.plain_text import column_length, refusal
 
 from .refusals import said
 from .staff_gate import signed_in_holding
@@ -37,8 +38,22 @@ ROLE_NAMES = {
 }
 
 
+NAME = ("Name of the system", "系统名称")
+WHY = ("Why", "原因")
+
+
+def _plain(label: tuple[str, str], value: str, max_length: int) -> str:
+    """The text as stored, or both languages' words of what is wrong with it (plain_text.py):
+    a control character or an over-long text is refused at its field on both databases."""
+    problem = refusal(label, value, max_length=max_length)
+    if problem:
+        raise ValidationError(list(problem))
+    return value
+
+
 class AccountForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name of the system"), max_length=100)
+    # No max_length here: the bound is the column's, checked with the project's words below.
+    name = forms.CharField(label=gettext_lazy("Name of the system"))
     role = forms.ChoiceField(
         label=gettext_lazy("Acts as"), choices=[(r, ROLE_NAMES[r]) for r in SERVICE_ROLES]
     )
@@ -66,9 +81,15 @@ class AccountForm(forms.Form):
         for name in ("region", "department"):  # in the page's language
             self.fields[name].label_from_instance = lambda found: found.name
 
+    def clean_name(self) -> str:
+        return _plain(NAME, self.cleaned_data["name"], column_length(ServiceAccount, "name"))
+
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Why"), max_length=200)
+    reason = forms.CharField(label=gettext_lazy("Why"))
+
+    def clean_reason(self) -> str:
+        return _plain(WHY, self.cleaned_data["reason"], column_length(ApiKey, "revoked_reason"))
 
 
 def _page(request, *, form=None, issued=None, status=200):
@@ -160,6 +181,8 @@ def revoke(request, key, held):
     form = RevokeForm(request.POST)
     try:
         if not form.is_valid():
+            if "reason" in form.data and form.data["reason"].strip():
+                raise ValidationError(form.errors["reason"])
             raise ValidationError(_("Say why the key is revoked."))
         api_keys.revoke(found, request.user, reason=form.cleaned_data["reason"])
     except (PermissionDenied, ValidationError) as exc:
