@@ -100,6 +100,9 @@ def test_the_inbox_is_paged_in_a_constant_number_of_queries(
     assert "Page 1 of 2" in first and first.count("<article") == 20
     last = client.get(PAGE, {"page": 2}).content.decode()
     assert last.count("<article") == 7 and f"Pre-examination passed · {mine.number}" in last
+    # The pager's words are a list's, not a form's next step (下一步), in Chinese too.
+    chinese = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "下一页" in chinese and "第1页，共2页" in chinese and "下一步" not in chinese
 
 
 def test_signing_in_is_needed(client):
