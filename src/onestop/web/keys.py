@@ -52,8 +52,12 @@ def _plain(label: tuple[str, str], value: str, max_length: int) -> str:
 
 
 class AccountForm(forms.Form):
-    # No max_length here: the bound is the column's, checked with the project's words below.
-    name = forms.CharField(label=gettext_lazy("Name of the system"))
+    # The browser stops at the column's length; the server checks it with the project's words
+    # (clean_name), not Django's, as every other field does.
+    name = forms.CharField(
+        label=gettext_lazy("Name of the system"),
+        widget=forms.TextInput(attrs={"maxlength": column_length(ServiceAccount, "name")}),
+    )
     role = forms.ChoiceField(
         label=gettext_lazy("Acts as"), choices=[(r, ROLE_NAMES[r]) for r in SERVICE_ROLES]
     )
@@ -86,7 +90,7 @@ class AccountForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Why"))
+    reason = forms.CharField(label=gettext_lazy("Why"))  # the page's own input says maxlength
 
     def clean_reason(self) -> str:
         return _plain(WHY, self.cleaned_data["reason"], column_length(ApiKey, "revoked_reason"))
