@@ -54,24 +54,30 @@ class Tally:
 
 
 class _Pool:
-    """Idle keep-alive connections to one server; a new one opened when none is idle."""
+    """Idle keep-alive connections to one server; a new one opened when none is idle. A
+    connection idle for longer than MAX_IDLE_SECONDS is closed instead of reused: the server
+    closes it after its keep-alive time (`onestop serve`: 5 s), and a request sent as it does
+    would be lost."""
+
+    MAX_IDLE_SECONDS = 2.0
 
     def __init__(self, host: str, port: int):
         self.host, self.port = host, port
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
-        self.opened = 0
+        self.idle: list[tuple[tuple[asyncio.StreamReader, asyncio.StreamWriter], float]] = []
 
     async def take(self):
-        if self.idle:
-            return self.idle.pop()
-        self.opened += 1
+        while self.idle:
+            connection, since = self.idle.pop()
+            if time.monotonic() - since < self.MAX_IDLE_SECONDS:
+                return connection
+            connection[1].close()
         return await asyncio.open_connection(self.host, self.port)
 
     def give(self, connection) -> None:
-        self.idle.append(connection)
+        self.idle.append((connection, time.monotonic()))
 
     def close(self) -> None:
-        for _, writer in self.idle:
+        for (_, writer), _ in self.idle:
             writer.close()
         self.idle.clear()
 
