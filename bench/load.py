@@ -111,7 +111,7 @@ def _session(person) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def _rush(people: int) -> tuple[list[int], list[tuple[str, str]]]:
+def _rush_people(people: int) -> tuple[list[int], list[tuple[str, str]]]:
     """Slots of the hall, and people each with a submitted application of its matter (made in
     bulk, as tests/appointments/rush_entry.py makes them): (slot ids, [(session, number)])."""
     from datetime import date, time
@@ -198,7 +198,7 @@ def _prepare(counts: dict, handlers: int) -> dict:
         )
         for d in departments
     }
-    slots, rushers = _rush(counts["rush"])
+    slots, rushers = _rush_people(counts["rush"])
     return {
         "seconds": time.perf_counter() - began,
         "cookie": settings.SESSION_COOKIE_NAME,
@@ -359,16 +359,37 @@ def _processes() -> list[tuple[int, list[bytes]]]:
     return found
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User and system time of the processes (those that ended meanwhile are not counted)."""
-    ticks = 0
+def _cpu_ticks(pids: list[int]) -> dict[int, int]:
+    """User and system time of each process, in clock ticks."""
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        found[pid] = int(fields[11]) + int(fields[12])  # utime, stime
+    return found
+
+
+class _CpuWatch:
+    """CPU time of the server's processes and of the database's backends over a stretch,
+    sampled twice a second: a backend that closes its connection (CONN_MAX_AGE) loses at most
+    its last half second, one that opens is counted from its first sample."""
+
+    def __init__(self, port: int, database: str):
+        self.port, self.database = port, database
+        self.first: dict[tuple[str, int], int] = {}
+        self.last: dict[tuple[str, int], int] = {}
+
+    def sample(self) -> None:
+        for part, pids in (("server", _serving(self.port)), ("database", _backends(self.database))):
+            for pid, ticks in _cpu_ticks(pids).items():
+                self.first.setdefault((part, pid), ticks)
+                self.last[(part, pid)] = ticks
+
+    def seconds(self, part: str) -> float:
+        ticks = sum(t - self.first[key] for key, t in self.last.items() if key[0] == part)
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _serving(port: int) -> list[int]:
@@ -389,17 +410,40 @@ def _backends(database: str) -> list[int]:
     ]
 
 
-def _stats(url: str, port: int) -> dict:
+def _stats(url: str) -> dict:
     import psycopg
 
-    database = url.rsplit("/", 1)[1]
-    cpu = {"server": _cpu_seconds(_serving(port)), "database": _cpu_seconds(_backends(database))}
     with psycopg.connect(url, autocommit=True) as connection:
         commits = connection.execute(
             "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
         ).fetchone()[0]
         syncs = connection.execute("SELECT wal_sync FROM pg_stat_wal").fetchone()[0]
-    return {"at": time.perf_counter(), "commits": commits, "syncs": syncs, **cpu}
+    return {"at": time.perf_counter(), "commits": commits, "syncs": syncs}
+
+
+async def _rush(client: Client, data: dict, rush: Tally) -> None:
+    """Every rush person books at once, each on a connection of their own."""
+
+    async def book(n: int, cookie: str, number: str):
+        body = {"slot": data["slots"][n % len(data["slots"])], "matter": RUSH_MATTER}
+        body["application"] = number
+        headers = {"Cookie": f"{data['cookie']}={cookie}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
+        began = time.perf_counter()
+        try:
+            status, _ = await client.send(
+                Request("POST", "/api/v1/appointments", headers, body), fresh=True
+            )
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            rush.errors.append(repr(exc))
+            return
+        rush.latencies.append(time.perf_counter() - began)
+        rush.answers[status] = rush.answers.get(status, 0) + 1
+        if status not in (201, 409):  # 409: the slot is full, an expected answer
+            rush.errors.append(f"booking: {status}")
+
+    began = time.perf_counter()
+    await asyncio.gather(*(book(n, c, number) for n, (c, number) in enumerate(data["rushers"])))
+    rush.seconds = time.perf_counter() - began
 
 
 async def _timed(port: int, data: dict, url: str, args) -> dict:
@@ -408,44 +452,29 @@ async def _timed(port: int, data: dict, url: str, args) -> dict:
     rush = Tally()
     rush.seconds = 0.0
     marks = {}
+    watch = _CpuWatch(port, url.rsplit("/", 1)[1])
+
+    async def sampling(until: float):
+        while time.perf_counter() < until:
+            await asyncio.to_thread(watch.sample)
+            await asyncio.sleep(0.5)
 
     async def during():
-        marks["start"] = await asyncio.to_thread(_stats, url, port)
+        """The measured part: statistics at its ends, CPU sampled all along, the rush halfway."""
+        marks["start"] = await asyncio.to_thread(_stats, url)
+        sampler = asyncio.create_task(sampling(marks["start"]["at"] + args.seconds))
         await asyncio.sleep(args.seconds / 2)
-        rush.began = time.perf_counter()
-
-        async def book(n: int, cookie: str, number: str):
-            body = {"slot": data["slots"][n % len(data["slots"])], "matter": RUSH_MATTER}
-            headers = {
-                "Cookie": f"{data['cookie']}={cookie}; csrftoken={CSRF}",
-                "X-CSRFToken": CSRF,
-            }
-            began = time.perf_counter()
-            try:
-                status, _ = await client.send(
-                    Request(
-                        "POST", "/api/v1/appointments", headers, {**body, "application": number}
-                    ),
-                    fresh=True,
-                )
-            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
-                rush.errors.append(repr(exc))
-                return
-            rush.latencies.append(time.perf_counter() - began)
-            rush.answers[status] = rush.answers.get(status, 0) + 1
-            if status not in (201, 409):
-                rush.errors.append(f"booking: {status}")
-
-        await asyncio.gather(*(book(n, c, number) for n, (c, number) in enumerate(data["rushers"])))
-        rush.seconds = time.perf_counter() - rush.began
-        await asyncio.sleep(max(0.0, marks["start"]["at"] + args.seconds - time.perf_counter()))
-        marks["end"] = await asyncio.to_thread(_stats, url, port)
+        await _rush(client, data, rush)
+        await sampler
+        watch.sample()
+        marks["end"] = await asyncio.to_thread(_stats, url)
 
     tallies = await client.run(kinds, warm_up=args.warm_up, seconds=args.seconds, during=during)
     return {
         "tallies": tallies,
         "rush": rush,
         "marks": marks,
+        "cpu": {part: watch.seconds(part) for part in ("server", "database")},
         "offered": {k.name: k.per_second for k in kinds},
     }
 
@@ -571,8 +600,8 @@ def report(found: dict, args) -> bool:
         f"commits/s {commits:.1f} (this database, read-only ones too); WAL syncs/s {syncs:.1f} "
         f"(the server); fdatasync/s {found['fsync']:.0f} ({found['fsync_where']})"
     )
-    server_cpu = (marks["end"]["server"] - marks["start"]["server"]) / seconds
-    database_cpu = (marks["end"]["database"] - marks["start"]["database"]) / seconds
+    server_cpu = found["cpu"]["server"] / seconds
+    database_cpu = found["cpu"]["database"] / seconds
     busy = server_cpu + database_cpu
     cores = os.cpu_count() or 1
     headroom = cores / busy if busy else 0.0
