@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--warm-up 10] [--factor 10] [--rush 200]
 
-The offered load, derived (docs/performance.md, "Capacity"):
+The offered load, derived (docs/performance.md, "The whole service under load"):
   336,000 work permits a year nationally (the figure reported for 2018; an assumption of the
   order of magnitude, not a count this code checks)
   / 250 working days                       = 1,344 applications a working day (~1,350)
@@ -19,8 +19,10 @@ pre-examined and accepted, rush people with their applications and slots, all ma
 domain (bench/lib/flows.py, the test suite's factories) before the timed part; then `onestop
 serve` (gunicorn workers) with ONESTOP_CACHE_URL on Redis and an open-loop asyncio client
 (lib/open_loop.py) sending each kind at its rate for --warm-up + --seconds; then the seats
-against the bookings, each worker's peak memory (VmHWM), WAL syncs per second against
-pg_test_fsync's fdatasync rate on the same disk.
+against the bookings, each worker's peak memory (VmHWM), the CPU of the server and of the
+database's backends, WAL syncs per second against pg_test_fsync's fdatasync rate on the same
+disk. About three minutes in all (173-177 s inside bench/run on a loaded 2-core machine), most
+of it the preparation.
 
 PostgreSQL only: the load test is of the production database (several workers writing at
 once; SQLite is one machine's file and one writer). Exits non-zero on any error (a transport
