@@ -169,11 +169,12 @@ def _material(m) -> dict:
 def materials_and_routes(version: MatterVersion) -> tuple[list[dict], list[dict]]:
     """The version's materials, and its routes each with their own materials.
 
-    A published version never changes, so its materials are read once per process.
+    A published version never changes, so its materials are read once per process and shared:
+    callers read them and never change them (the guide hands out a copy).
     """
     if version.is_published:
         # Keyed by publication time too: a rolled-back test transaction can reuse a pk.
-        materials = copy.deepcopy(_published_materials(version.pk, version.published_at))
+        materials = _published_materials(version.pk, version.published_at)
     else:
         materials = [_material(m) for m in version.materials.all()]
     routes = [
@@ -229,7 +230,7 @@ def guide(version: MatterVersion) -> dict:
         else:
             entry |= {"given": True, "value": value}
         fields.append(entry)
-    materials, routes = materials_and_routes(version)
+    materials, routes = copy.deepcopy(materials_and_routes(version))
     return {
         "matter": version.matter.code,
         "region": version.region.code,
