@@ -11,7 +11,7 @@ from pydantic import ValidationError as ProfileError
 from onestop.accounts import roles
 from onestop.accounts.models import Employer, Role
 from onestop.catalog import selectors
-from onestop.catalog.models import Bundle, Matter, MatterVersion
+from onestop.catalog.models import Matter, MatterVersion
 from onestop.documents import file_names, photo, uploads
 from onestop.refusals import Invalid
 from onestop.rules import bundles
@@ -34,10 +34,6 @@ def matter_codes(region, *, bundle: str | None, matter: str | None) -> list[str]
         return [matter]
     version = next(v for v in selectors.bundle_versions(region) if v.bundle.code == bundle)
     return bundles.member_codes(version)
-
-
-def _bundle(region, code: str) -> Bundle:
-    return next(v.bundle for v in selectors.bundle_versions(region) if v.bundle.code == code)
 
 
 def _form_in_force(region, *, bundle: str | None, matter: str | None) -> list[dict]:
@@ -129,7 +125,8 @@ def _capture_versions(application: Application) -> None:
     recorded = list(application.covered.values_list("matter_version_id", flat=True))
     if recorded == [v.pk if v else None for v in versions]:
         return
-    application.covered.all().delete()
+    if recorded:
+        application.covered.all().delete()
     # Saved one by one: progress answers watch their saves (progress/answers.py).
     for position, version in enumerate(versions):
         ApplicationMatter.objects.create(
@@ -210,9 +207,12 @@ def create_draft(
     errors = one_form.check(form, sections, complete=False)
     if errors:
         raise Invalid(errors)
+    # The bundle's version in force is recorded at once (_capture_versions keeps it).
+    in_force = next((v for v in selectors.bundle_versions(region) if v.bundle.code == bundle), None)
     application = Application.objects.create(
         region=region,
-        bundle=_bundle(region, bundle) if bundle else None,
+        bundle=in_force and in_force.bundle,
+        bundle_version=in_force,
         matter=Matter.objects.get(code=matter) if matter else None,
         employer=employer,
         applicant=None if (employer or as_agent) else actor,
