@@ -11,7 +11,7 @@ from onestop.refusals import Invalid
 from onestop.rules import completeness as rules
 from onestop.rules.profile import Profile, fact_label
 
-from .drafts import bundle_version, materials_of
+from .drafts import bundle_version, covered_versions, materials_of
 from .models import Application
 from .prefill import files_by_material
 
@@ -20,16 +20,13 @@ FACT_MISSING = "completeness.fact_missing"
 SOURCES_SHOWN = 3
 
 
-def missing(application: Application) -> list[dict]:
+def missing(application: Application, versions: list | None = None) -> list[dict]:
     """Everything the application lacks, facts first, each with its kind, its code (and matter,
-    for a material), its name in both languages and its sources."""
+    for a material), its name in both languages and its sources (`versions`: the application's
+    covered_versions, when the caller has them already)."""
     profile = Profile.model_validate(application.profile)
-    versions = [
-        covered.matter_version
-        for covered in application.covered.select_related(
-            "matter_version__matter", "matter_version__region"
-        )
-    ]
+    if versions is None:
+        versions = covered_versions(application)
     found = [
         {
             "kind": "fact",
@@ -43,7 +40,7 @@ def missing(application: Application) -> list[dict]:
         ).items()
     ]
     uploaded = set(files_by_material(application, [v.matter.code for v in versions]))
-    for m in materials_of(application):
+    for m in materials_of(application, versions):
         if m["applies"] is not True or m["exempt"] or rules.shown_at_window(m):
             continue
         if (m["matter"], m["code"]) in uploaded:

@@ -11,7 +11,7 @@ from pydantic import ValidationError as ProfileError
 from onestop.accounts import roles
 from onestop.accounts.models import Employer, Role
 from onestop.catalog import selectors
-from onestop.catalog.models import Bundle, Matter
+from onestop.catalog.models import Matter, MatterVersion
 from onestop.documents import file_names, photo, uploads
 from onestop.refusals import Invalid
 from onestop.rules import bundles
@@ -92,7 +92,7 @@ def bundle_version(application: Application):
     if not application.bundle_id:
         return None
     if application.bundle_version_id:
-        return application.bundle_version
+        return selectors.bundle_version_by_pk(application.bundle_version_id)
     return next(
         v
         for v in selectors.bundle_versions(application.region)
@@ -100,27 +100,37 @@ def bundle_version(application: Application):
     )
 
 
+def covered_versions(application: Application) -> list[MatterVersion]:
+    """The catalog version of every matter the application covers, as it recorded them, in its
+    order (published versions never change: they are served as the process keeps them)."""
+    pks = list(application.covered.values_list("matter_version_id", flat=True))
+    return selectors.matter_versions_by_pk(pks)
+
+
 def _capture_versions(application: Application) -> None:
     """Record the catalog version in force of every matter covered and of the bundle
-    (re-taken on submission)."""
+    (re-taken on submission; rows are rewritten only where a version changed)."""
+    region = application.region
     if application.bundle_id:
-        application.bundle_version = next(
-            v
-            for v in selectors.bundle_versions(application.region)
-            if v.bundle_id == application.bundle_id
+        bundle = next(
+            v for v in selectors.bundle_versions(region) if v.bundle_id == application.bundle_id
         )
-        application.save(update_fields=["bundle_version"])
-    application.covered.all().delete()
-    codes = matter_codes(
-        application.region,
-        bundle=application.bundle and application.bundle.code,
-        matter=application.matter and application.matter.code,
-    )
-    for position, code in enumerate(codes):
+        codes = bundles.member_codes(bundle)
+        if bundle.pk != application.bundle_version_id:
+            application.bundle_version = bundle
+            application.save(update_fields=["bundle_version"])
+    else:
+        codes = [application.matter.code]
+    versions = [selectors.matter_version(region, code) for code in codes]
+    recorded = list(application.covered.values_list("matter_version_id", flat=True))
+    if recorded == [v.pk if v else None for v in versions]:
+        return
+    if recorded:
+        application.covered.all().delete()
+    # Saved one by one: progress answers watch their saves (progress/answers.py).
+    for position, version in enumerate(versions):
         ApplicationMatter.objects.create(
-            application=application,
-            position=position,
-            matter_version=selectors.matter_version(application.region, code),
+            application=application, position=position, matter_version=version
         )
 
 
@@ -197,9 +207,12 @@ def create_draft(
     errors = one_form.check(form, sections, complete=False)
     if errors:
         raise Invalid(errors)
+    # The bundle's version in force is recorded at once (_capture_versions keeps it).
+    in_force = next((v for v in selectors.bundle_versions(region) if v.bundle.code == bundle), None)
     application = Application.objects.create(
         region=region,
-        bundle=Bundle.objects.get(code=bundle) if bundle else None,
+        bundle=in_force and in_force.bundle,
+        bundle_version=in_force,
         matter=Matter.objects.get(code=matter) if matter else None,
         employer=employer,
         applicant=None if (employer or as_agent) else actor,
@@ -421,17 +434,13 @@ def remove_upload(application: Application, actor, upload_id: int) -> Upload:
     return upload
 
 
-def materials_of(application: Application) -> list[dict]:
+def materials_of(application: Application, versions: list | None = None) -> list[dict]:
     """The application's checklist materials, each with its matter (uploads are matched to them)
     and whether its bundle exempts it (rules/materials.py: materials_of).
 
-    Evaluated under the catalog versions the application recorded."""
+    Evaluated under the catalog versions the application recorded (`versions`, when the caller
+    has them already from covered_versions)."""
     profile = Profile.model_validate(application.profile)
-    bundle = bundle_version(application)
-    versions = [
-        covered.matter_version
-        for covered in application.covered.select_related(
-            "matter_version__matter", "matter_version__region"
-        )
-    ]
-    return material_rules.materials_of(versions, profile, bundle)
+    if versions is None:
+        versions = covered_versions(application)
+    return material_rules.materials_of(versions, profile, bundle_version(application))

@@ -11,7 +11,7 @@ from onestop.rules.checklist import UnknownCode, version_for
 from onestop.rules.profile import Profile
 
 from . import completeness, links
-from .drafts import materials_of
+from .drafts import bundle_version, materials_of
 from .models import Application, CorrectionNotice, NoticeStage, Status
 from .workflow import append_event, transition
 
@@ -45,7 +45,7 @@ def books(application: Application) -> bool:
     try:
         version = version_for(
             application.region.code,
-            bundle=application.bundle and application.bundle.code,
+            bundle=bundle_version(application).bundle.code if application.bundle_id else None,
             matter=application.matter and application.matter.code,
         )
     except UnknownCode:  # no longer offered: nothing to book, the window tells the rest

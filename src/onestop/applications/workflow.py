@@ -73,7 +73,8 @@ def append_event(
     to_status: str = "",
 ) -> Event:
     """Append to the history, and to the audit log in the same transaction."""
-    with transaction.atomic():
+    # No savepoint: an event whose entry fails is not kept apart from its decision.
+    with transaction.atomic(savepoint=False):
         event = Event.objects.create(
             application=application,
             sequence=next_sequence(application.events),
@@ -103,6 +104,14 @@ class ApplicationMachine(engine.Machine):
 
     model = Application
     area = "application"
+
+    def lock(self, subject):
+        # The region comes along: every event's audit entry and journal record name it.
+        return (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .get(pk=subject.pk)
+        )
 
     def edges(self, subject) -> dict[str, Edge]:
         return TRANSITIONS

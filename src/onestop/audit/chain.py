@@ -139,15 +139,16 @@ def clean_detail(detail: dict) -> dict:
     return dict(detail)
 
 
-def _locked_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=HEAD).first()
-    if head is None:
-        # Never started again from the last entry: that would make a cut chain look whole.
-        raise HeadMissing(
-            "The audit head is missing: the chain was cut. Nothing is appended until it is "
-            "examined (onestop manage verify_audit)."
-        )
-    return head
+def _locked_head() -> AuditHead | None:
+    return AuditHead.objects.select_for_update().filter(pk=HEAD).first()
+
+
+def _cut() -> HeadMissing:
+    # Never started again from the last entry: that would make a cut chain look whole.
+    return HeadMissing(
+        "The audit head is missing: the chain was cut. Nothing is appended until it is "
+        "examined (onestop manage verify_audit)."
+    )
 
 
 def start_after_flush(sender, *, using="default", plan=None, **kwargs) -> None:
@@ -175,25 +176,31 @@ def append(
 ) -> AuditEntry:
     """Append one entry to the chain, in the caller's transaction (or its own)."""
     detail = clean_detail(detail or {})
-    with transaction.atomic():
+    # No savepoint (two statements per entry): an entry that fails to be written fails the
+    # caller's whole transaction, the decision it records with it. A cut chain is refused
+    # after the block, so that the caller's transaction stays usable.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
-        entry = AuditEntry(
-            sequence=head.sequence + 1,
-            at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_role=actor_role or "",
-            action=action,
-            object_type=object_type,
-            object_ref=str(object_ref),
-            region=region or "",
-            department=department or "",
-            detail=detail,
-            previous_hash=head.hash,
-            algorithm=crypto_suite.digest_algorithm(),
-        )
-        entry.hash = entry_hash(entry)
-        entry.save(force_insert=True)
-        AuditHead.objects.filter(pk=HEAD).update(sequence=entry.sequence, hash=entry.hash)
+        if head is not None:
+            entry = AuditEntry(
+                sequence=head.sequence + 1,
+                at=timezone.now(),
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                actor_role=actor_role or "",
+                action=action,
+                object_type=object_type,
+                object_ref=str(object_ref),
+                region=region or "",
+                department=department or "",
+                detail=detail,
+                previous_hash=head.hash,
+                algorithm=crypto_suite.digest_algorithm(),
+            )
+            entry.hash = entry_hash(entry)
+            entry.save(force_insert=True)
+            AuditHead.objects.filter(pk=HEAD).update(sequence=entry.sequence, hash=entry.hash)
+    if head is None:
+        raise _cut()
     return entry
 
 
@@ -206,6 +213,8 @@ def append_all(entries: list[dict]) -> None:
         return
     with transaction.atomic():
         head = _locked_head()
+        if head is None:
+            raise _cut()
         sequence, previous, at = head.sequence, head.hash, timezone.now()
         made = []
         for spec in entries:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.applications import completeness
-from onestop.applications.drafts import materials_of
+from onestop.applications.drafts import covered_versions, materials_of
 from onestop.applications.links import status_link
 from onestop.applications.models import Application
 from onestop.applications.workflow import transition
@@ -19,14 +19,12 @@ from onestop.workdays.selectors import calendar_for
 from .routing import route
 
 
-def blocking_reasons(application: Application) -> list[dict]:
-    """Rules the applicant does not meet (e.g. a mainland hukou not cancelled): acceptance waits."""
+def blocking_reasons(application: Application, versions: list | None = None) -> list[dict]:
+    """Rules the applicant does not meet (e.g. a mainland hukou not cancelled): acceptance waits.
+    `versions`: the application's covered_versions, when the caller has them already."""
     profile = Profile.model_validate(application.profile)
     found = []
-    for covered in application.covered.select_related(
-        "matter_version__matter", "matter_version__region"
-    ):
-        version = covered.matter_version
+    for version in covered_versions(application) if versions is None else versions:
         for reason in eligibility.unmet(version, profile):
             found.append(
                 {
@@ -51,13 +49,14 @@ def accept(
     """Accept once every needed original matched its copy; route to every department; tell the
     applicant, in `language`."""
     # The rules met, and nothing that applies missing (004 附件1), before any original is looked at.
-    blocking = blocking_reasons(application)
-    blocking += [completeness.error(item) for item in completeness.missing(application)]
+    versions = covered_versions(application)
+    blocking = blocking_reasons(application, versions)
+    blocking += [completeness.error(item) for item in completeness.missing(application, versions)]
     if blocking:
         raise Invalid(blocking)
     needed = {
         (m["matter"], m["code"])
-        for m in materials_of(application)
+        for m in materials_of(application, versions)
         if m["applies"] is True and not m["exempt"]
     }
     unchecked = sorted(needed - set(originals_checked))
@@ -81,7 +80,6 @@ def accept(
     # The number's format is a window rule of the catalog (national/window.yaml, overlaid by
     # the region).
     application.acceptance_number = window.acceptance_number(application.region, application.number)
-    application.save()
     cases = route(application, clerk)
     # The receipt's validity, a window rule too: 7 days (004 item 35), or through the cases'
     # latest due date plus delivery where the region reads 002 §6 (3) so.
@@ -91,7 +89,7 @@ def accept(
         [c.planned_due or c.statutory_due for c in cases],
         calendar_for(application.region.code),
     )
-    application.save(update_fields=["receipt_valid_until"])
+    application.save()  # once: the acceptance and the receipt's validity together
     outbox.enqueue(
         application,
         Kind.ACCEPTED,

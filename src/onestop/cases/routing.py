@@ -4,7 +4,7 @@ application starts at that step (waiting.py)."""
 
 from django.db import transaction
 
-from onestop.applications.drafts import bundle_version
+from onestop.applications.drafts import bundle_version, covered_versions
 from onestop.applications.models import Application
 from onestop.applications.workflow import append_event
 from onestop.events import journal
@@ -27,10 +27,9 @@ def route(application: Application, actor) -> list[Case]:
     routing_due = work.add_working_days(start, routing_days).due if routing_days else None
     profile = Profile.model_validate(application.profile)
     cases = []
-    covering = list(application.covered.select_related("matter_version__matter__department"))
-    families = {c.matter_version.matter.code.split(".")[0] for c in covering}
-    for covered in covering:
-        version = covered.matter_version
+    covering = covered_versions(application)
+    families = {version.matter.code.split(".")[0] for version in covering}
+    for version in covering:
         # The bundle's promise binds its cases (002 §4c), else the matter's own limit.
         limit = time_limits.of_case(version, bundle, profile)
         working_days = limit.working_days if limit else None

@@ -52,7 +52,8 @@ def roles_on_case(user, case: Case) -> list[str]:
 
 def append_event(case: Case, actor, role: str, kind: str, **fields) -> CaseEvent:
     """Append to the history, and to the audit log in the same transaction."""
-    with transaction.atomic():
+    # No savepoint: an event whose entry fails is not kept apart from its decision.
+    with transaction.atomic(savepoint=False):
         event = CaseEvent.objects.create(
             case=case,
             sequence=next_sequence(case.events),

@@ -22,7 +22,8 @@ next reader anywhere sees the new token and reads again.
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connections
@@ -112,6 +113,17 @@ class Kept:
             self._token, self._values = None, {}
 
 
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Inside, the tokens are read at most once, until kept data is written (the module's
+    note): what one request sees."""
+    reset = _scope.set(_Scope())
+    try:
+        yield
+    finally:
+        _scope.reset(reset)
+
+
 class RequestGenerations:
     """Middleware: a request reads the generation tokens at most once (see the module's note)."""
 
@@ -119,11 +131,8 @@ class RequestGenerations:
         self.get_response = get_response
 
     def __call__(self, request):
-        reset = _scope.set(_Scope())
-        try:
+        with request_scope():
             return self.get_response(request)
-        finally:
-            _scope.reset(reset)
 
 
 def watch(senders, name: str) -> None:

@@ -32,6 +32,8 @@ class Published:
     halls: list[Hall]
     defects: list[SourceDefect]
     by_code: dict[str, Region]
+    matters_by_pk: dict[int, MatterVersion]
+    bundles_by_pk: dict[int, BundleVersion]
 
 
 _published = generations.Kept(generations.CATALOG)
@@ -66,6 +68,8 @@ def _read_published() -> Published:
         halls=found_halls,
         defects=list(SourceDefect.objects.select_related("document")),
         by_code={r.code: r for r in regions},
+        matters_by_pk={v.pk: v for versions in matters.values() for v in versions},
+        bundles_by_pk={v.pk: v for versions in bundles.values() for v in versions},
     )
 
 
@@ -116,6 +120,22 @@ def matter_version(region: Region, code: str, on: date | None = None) -> MatterV
     return _in_force(published().matters.get(region.pk, []), "matter", [code], on).get(code)
 
 
+def matter_versions_by_pk(pks: list[int]) -> list[MatterVersion]:
+    """The matter versions of `pks`, in that order: published ones as kept, any other read."""
+    kept = published().matters_by_pk
+    others = [pk for pk in pks if pk not in kept]
+    read = {}
+    if others:
+        read = MatterVersion.objects.select_related("matter__department", "region").in_bulk(others)
+    return [kept.get(pk) or read[pk] for pk in pks]
+
+
+def bundle_version_by_pk(pk: int) -> BundleVersion:
+    """The bundle version `pk`: as kept when published, else read."""
+    kept = published().bundles_by_pk.get(pk)
+    return kept or BundleVersion.objects.select_related("bundle", "region").get(pk=pk)
+
+
 def halls(region: Region | None = None, matter: str | None = None) -> list[Hall]:
     found = published().halls
     if region is not None:
@@ -149,11 +169,12 @@ def _material(m) -> dict:
 def materials_and_routes(version: MatterVersion) -> tuple[list[dict], list[dict]]:
     """The version's materials, and its routes each with their own materials.
 
-    A published version never changes, so its materials are read once per process.
+    A published version never changes, so its materials are read once per process and shared:
+    callers read them and never change them (the guide hands out a copy).
     """
     if version.is_published:
         # Keyed by publication time too: a rolled-back test transaction can reuse a pk.
-        materials = copy.deepcopy(_published_materials(version.pk, version.published_at))
+        materials = _published_materials(version.pk, version.published_at)
     else:
         materials = [_material(m) for m in version.materials.all()]
     routes = [
@@ -209,7 +230,7 @@ def guide(version: MatterVersion) -> dict:
         else:
             entry |= {"given": True, "value": value}
         fields.append(entry)
-    materials, routes = materials_and_routes(version)
+    materials, routes = copy.deepcopy(materials_and_routes(version))
     return {
         "matter": version.matter.code,
         "region": version.region.code,

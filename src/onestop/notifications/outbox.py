@@ -92,11 +92,11 @@ def _next_sequence(application: Application | None, kind: str) -> int:
 
 def _create(application, kind, sequence, language, context, addresses, *, key) -> list[Outbox]:
     """One rendered row per address; each row's idempotency key is "{key}:{channel}"."""
-    queued = []
+    rows = []
     for channel, recipient in addresses:
         subject, body = render(kind, channel, language, context)
-        queued.append(
-            Outbox.objects.create(
+        rows.append(
+            Outbox(
                 application=application,
                 kind=kind,
                 sequence=sequence,
@@ -108,7 +108,7 @@ def _create(application, kind, sequence, language, context, addresses, *, key) -
                 idempotency_key=f"{key}:{channel}",
             )
         )
-    return queued
+    return Outbox.objects.bulk_create(rows)
 
 
 def addresses_of(application: Application) -> list[tuple[str, str]]:
