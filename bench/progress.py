@@ -69,13 +69,17 @@ def _applications(count: int) -> list[tuple[int, str, str]]:
 
 
 def _forget(ids: list[int]) -> None:
-    """Runs in a process with Django set up: every answer kept for the applications removed."""
+    """Runs in a process with Django set up: whatever is kept for the applications removed."""
     from django.core.cache import cache
 
     from onestop.progress import answers
 
-    for low in range(0, len(ids), 1000):
-        cache.delete_many([answers.ANSWER.format(pk) for pk in ids[low : low + 1000]])
+    for low in range(0, len(ids), 500):
+        batch = ids[low : low + 500]
+        cache.delete_many(
+            [answers.STAMP.format(pk) for pk in batch]
+            + [answers.ANSWER.format(pk, form) for pk in batch for form in answers.FORMS]
+        )
 
 
 def cache_url(args) -> str:

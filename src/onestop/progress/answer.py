@@ -23,6 +23,7 @@ from onestop.applications.pre_examination import open_notice
 from onestop.applications.protected import blind_index
 from onestop.cases import steps as case_steps
 from onestop.cases import urgency
+from onestop.cases.models import CaseStatus
 from onestop.workdays.selectors import calendar_for
 
 from . import answers
@@ -43,8 +44,9 @@ _NUMBER_AND_DIGEST = (
 _DECOY = secrets.token_hex(32)
 
 
-def progress_for(number: str, passport_number: str) -> dict | None:
-    """The progress of application `number` when `passport_number` is the one in its form.
+def progress_for(number: str, passport_number: str, rendered=None) -> dict | bytes | None:
+    """The progress of application `number` when `passport_number` is the one in its form; with
+    `rendered` (the API's: the answer's data to the bytes it sends), those bytes.
 
     None when the number is unknown or the passport number is wrong or empty; both cases run one
     query and one constant-time comparison."""
@@ -56,7 +58,9 @@ def progress_for(number: str, passport_number: str) -> dict | None:
     same = hmac.compare_digest(on_file, given or _DECOY)
     if pk is None or not given or not same:
         return None
-    return answers.answer(pk, lambda: progress_of(_application(pk)))
+    if rendered is None:
+        return answers.answer(pk, lambda: progress_of(_application(pk)))
+    return answers.answer(pk, lambda: rendered(progress_of(_application(pk))), form="json")
 
 
 def _number_and_digest(number: str) -> tuple[int, str] | None:
@@ -147,7 +151,7 @@ def case_progress(application: Application, today=None) -> list[dict]:
                 "department_name_en": case.department.name_en,
                 "department_name_zh": case.department.name_zh,
                 "status": case.status,
-                **_words("status", case.get_status_display()),
+                **_words("status", CaseStatus(case.status).label),  # lazy: each language its own
                 "routing_due": case.routing_due,
                 "planned_due": case.planned_due,
                 "statutory_due": case.statutory_due,
