@@ -175,3 +175,15 @@ def test_a_kept_answer_is_sent_as_it_was_rendered(handler_x, monkeypatch):
 
     monkeypatch.setattr(applications_api, "_rendered", rendered_again)
     assert lookup(number) == first
+
+
+def test_a_kept_answer_is_found_in_one_statement(handler_x):
+    """The failure counts and the passport digest are read together (answer.lookup)."""
+    number = ApplicationFactory(accepted=True, filed_by=handler_x).number
+    first = lookup(number)
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup(number) == first
+    tables = ("applications_application", "counters_windowcount")
+    read = [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
+    assert len(read) == 1
+    assert all(table in read[0] for table in tables)

@@ -27,7 +27,7 @@ from onestop.catalog.models import Material, Matter
 from onestop.catalog.schema import MATTER_CODES
 from onestop.plain_text import LINE, NOTE, column_length
 from onestop.progress import throttle
-from onestop.progress.answer import NO_MATCH, normalised, progress_for, progress_of
+from onestop.progress.answer import NO_MATCH, lookup, normalised, progress_of
 from onestop.refusals import Invalid, Refused
 
 from .bounds import (
@@ -367,13 +367,12 @@ def progress(request, number: Number):
         if application is not None:
             return progress_of(application)
     ip = throttle.client_ip(request)
-    refused = throttle.refusal(ip, number)
-    if refused:
+    answer = lookup(ip, number, request.headers.get("X-Passport-Number", ""), _rendered)
+    if isinstance(answer, throttle.Refusal):
         raise ApiError(
-            Refused("progress.too_many_tries", refused.message_en, refused.message_zh),
-            headers={"Retry-After": str(refused.retry_after_seconds)},
+            Refused("progress.too_many_tries", answer.message_en, answer.message_zh),
+            headers={"Retry-After": str(answer.retry_after_seconds)},
         )
-    answer = progress_for(number, request.headers.get("X-Passport-Number", ""), _rendered)
     if answer is None:
         throttle.record_failure(ip, number)
         raise Refused("progress.no_match", NO_MATCH["en"], NO_MATCH["zh"])
