@@ -110,9 +110,11 @@ def run(
     connections: int = 8,
     seconds: float = 3.0,
     most: int = 1_000_000,
+    each_once: bool = False,
 ) -> Load:
     """`connections` clients in threads, each sending the requests in turn (offset per client)
-    until `seconds` have passed or `most` requests were sent in all."""
+    until `seconds` have passed or `most` requests were sent in all; `each_once`: the clients
+    take the requests from one list in its order, each sent once (at most)."""
     _check_loopback(host)
     load = Load()
     lock = threading.Lock()
@@ -129,8 +131,10 @@ def run(
         start.wait()
         while time.perf_counter() < deadline[0]:
             with lock:
-                if sent[0] >= most:
+                if sent[0] >= (min(most, len(requests)) if each_once else most):
                     break
+                if each_once:
+                    n = sent[0]
                 sent[0] += 1
             began = time.perf_counter()
             try:

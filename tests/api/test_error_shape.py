@@ -53,7 +53,7 @@ def test_a_crash_answers_500_in_json_without_its_traceback(handler_x, monkeypatc
     def crash(*args, **kwargs):
         raise RuntimeError("a secret detail of the crash")
 
-    monkeypatch.setattr(applications_api, "progress_for", crash)
+    monkeypatch.setattr(applications_api, "lookup", crash)
     client = Client(raise_request_exception=False)
     response = client.get(
         f"/api/v1/applications/{number}/progress",

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onestop.accounts.models import Role
+from onestop.api import applications as applications_api
 from onestop.applications.models import Application
 from onestop.cases import decisions
 from onestop.progress import answers
@@ -135,15 +136,54 @@ def test_a_kept_answer_is_not_used_on_another_day(handler_x, monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         progress_for(number, PASSPORT)
     assert len(queries) > 1  # computed again
-    assert cache.get(answers.ANSWER.format(Application.objects.get(number=number).pk))["day"] == (
-        tomorrow
-    )
+    pk = Application.objects.get(number=number).pk
+    assert cache.get(answers.ANSWER.format(pk, "data"))["day"] == tomorrow
 
 
 def test_nothing_is_kept_unless_the_setting_allows_it(handler_x, settings):
     settings.ONESTOP_PROGRESS_ANSWER_CACHE = False
     number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     progress_for(number, PASSPORT)
+    lookup(number)
     pk = Application.objects.get(number=number).pk
-    assert cache.get(answers.ANSWER.format(pk)) is None
+    assert all(cache.get(answers.ANSWER.format(pk, form)) is None for form in answers.FORMS)
     assert cache.get(answers.STAMP.format(pk)) is None
+
+
+def test_the_api_sends_the_bytes_a_signed_in_reader_gets(handler_x):
+    """Kept as rendered, in whatever language the first asker reads: the answer holds both."""
+    number = ApplicationFactory(accepted=True, filed_by=handler_x).number
+    owner = as_(handler_x)
+    for language in ("zh-hans", "en"):
+        kept = Client().get(
+            f"/api/v1/applications/{number}/progress",
+            headers={"X-Passport-Number": PASSPORT, "Accept-Language": language},
+        )
+        signed_in = owner.get(
+            f"/api/v1/applications/{number}/progress", headers={"Accept-Language": language}
+        )
+        assert kept.content == signed_in.content
+        assert kept["Content-Type"] == signed_in["Content-Type"]
+
+
+def test_a_kept_answer_is_sent_as_it_was_rendered(handler_x, monkeypatch):
+    number = ApplicationFactory(accepted=True, filed_by=handler_x).number
+    first = lookup(number)
+
+    def rendered_again(answer):
+        raise AssertionError("a kept answer is sent as it is")
+
+    monkeypatch.setattr(applications_api, "_rendered", rendered_again)
+    assert lookup(number) == first
+
+
+def test_a_kept_answer_is_found_in_one_statement(handler_x):
+    """The failure counts and the passport digest are read together (answer.lookup)."""
+    number = ApplicationFactory(accepted=True, filed_by=handler_x).number
+    first = lookup(number)
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup(number) == first
+    tables = ("applications_application", "counters_windowcount")
+    read = [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
+    assert len(read) == 1
+    assert all(table in read[0] for table in tables)

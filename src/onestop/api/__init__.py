@@ -14,7 +14,7 @@ from .calendar import router as calendar_router
 from .cases import router as cases_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
-from .document import DescribedAPI
+from .document import RENDERER, DescribedAPI
 from .errors import ApiError, error_body, refusal_body, status_of
 from .events import router as events_router
 from .health import router as health_router
@@ -28,6 +28,7 @@ api = DescribedAPI(
     description="One form, one window: the public API of the one-stop service for foreigners "
     "coming to work in China. Names are stable within v1.",
     urls_namespace="api-v1",
+    renderer=RENDERER,
 )
 api.add_router("/", catalog_router)
 api.add_router("/", calendar_router)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from ninja import Path, Router, Schema
@@ -26,7 +27,7 @@ from onestop.catalog.models import Material, Matter
 from onestop.catalog.schema import MATTER_CODES
 from onestop.plain_text import LINE, NOTE, column_length
 from onestop.progress import throttle
-from onestop.progress.answer import NO_MATCH, normalised, progress_for, progress_of
+from onestop.progress.answer import NO_MATCH, lookup, normalised, progress_of
 from onestop.refusals import Invalid, Refused
 
 from .bounds import (
@@ -40,6 +41,7 @@ from .bounds import (
     Text,
     codes,
 )
+from .document import CONTENT_TYPE, RENDERER
 from .errors import ApiError, with_errors
 from .idempotency import idempotent
 from .security import signed_in
@@ -365,14 +367,22 @@ def progress(request, number: Number):
         if application is not None:
             return progress_of(application)
     ip = throttle.client_ip(request)
-    refused = throttle.refusal(ip, number)
-    if refused:
+    answer = lookup(ip, number, request.headers.get("X-Passport-Number", ""), _rendered)
+    if isinstance(answer, throttle.Refusal):
         raise ApiError(
-            Refused("progress.too_many_tries", refused.message_en, refused.message_zh),
-            headers={"Retry-After": str(refused.retry_after_seconds)},
+            Refused("progress.too_many_tries", answer.message_en, answer.message_zh),
+            headers={"Retry-After": str(answer.retry_after_seconds)},
         )
-    answer = progress_for(number, request.headers.get("X-Passport-Number", ""))
     if answer is None:
         throttle.record_failure(ip, number)
         raise Refused("progress.no_match", NO_MATCH["en"], NO_MATCH["zh"])
-    return answer
+    # Rendered as below once per change of the application (progress/answers.py), and sent as
+    # kept: ninja returns a response as it is given.
+    return HttpResponse(answer, content_type=CONTENT_TYPE)
+
+
+def _rendered(answer: dict) -> bytes:
+    """The answer as ninja renders this operation's 200: checked by its schema, then the API's
+    renderer (the same bytes as a signed-in reader gets)."""
+    data = Progress.model_validate(answer).model_dump()
+    return RENDERER.render(None, data, response_status=200).encode(RENDERER.charset)

@@ -3,6 +3,7 @@ carries, from the table that maps codes to statuses (errors.STATUS_BY_CODE), so 
 the answers cannot drift; and the Retry-After that 429 and 503 send."""
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from .errors import STATUS_BY_CODE
 
@@ -30,6 +31,12 @@ RETRY_AFTER = {
         "schema": {"type": "integer", "minimum": 0},
     }
 }
+
+
+# The API's renderer, named so that an answer kept as bytes is rendered by it too
+# (applications.py: progress).
+RENDERER = JSONRenderer()
+CONTENT_TYPE = f"{RENDERER.media_type}; charset={RENDERER.charset}"
 
 
 def described(status: int) -> str:

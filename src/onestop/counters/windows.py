@@ -52,8 +52,14 @@ def counts(names: list[str], now: int | None = None) -> dict[str, tuple[int, int
     running window are missing."""
     now = now_unix() if now is None else now
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS.format(names=", ".join(["%s"] * len(names))), [*names, now])
+        cursor.execute(*counts_statement(names, now))
         return {name: (hits, ends) for name, hits, ends in cursor.fetchall()}
+
+
+def counts_statement(names: list[str], now: int) -> tuple[str, list]:
+    """The statement `counts` runs and its parameters: rows of (name, hits, window_ends_unix),
+    for a caller that reads them together with rows of its own (UNION ALL) in one round trip."""
+    return _COUNTS.format(names=", ".join(["%s"] * len(names))), [*names, now]
 
 
 def purge(now: int | None = None) -> int:

@@ -23,9 +23,11 @@ from onestop.applications.pre_examination import open_notice
 from onestop.applications.protected import blind_index
 from onestop.cases import steps as case_steps
 from onestop.cases import urgency
+from onestop.cases.models import CaseStatus
+from onestop.counters import windows
 from onestop.workdays.selectors import calendar_for
 
-from . import answers
+from . import answers, throttle
 from .timeline import timeline
 
 NO_MATCH = {
@@ -39,16 +41,42 @@ _NUMBER_AND_DIGEST = (
     "WHERE number = %s"
 )
 
+# The same row shaped as the failure counts' rows, to follow them (_counts_and_application).
+_DIGEST_AND_NUMBER = (
+    "SELECT passport_index, id, NULL FROM applications_application "  # noqa: S608  (no input)
+    "WHERE number = %s"
+)
+
 # Compared against when the number is unknown; random per process, so nothing typed matches it.
 _DECOY = secrets.token_hex(32)
 
 
-def progress_for(number: str, passport_number: str) -> dict | None:
-    """The progress of application `number` when `passport_number` is the one in its form.
+def lookup(ip: str, number: str, passport_number: str, rendered=None):
+    """A public lookup from address `ip`: the throttle's Refusal when the limits on failed
+    lookups refuse it (throttle.py), whether or not it would match; else progress_for's answer.
+    The failure counts and the application's key and passport digest are read in one
+    statement: one round trip to the database, however the lookup ends."""
+    number = normalised(number)
+    keys = throttle.counters_of(ip, number)
+    now = windows.now_unix()
+    counted, found = _counts_and_application(list(keys), number, now)
+    refused = throttle.refusal_by_counts(keys, counted, now)
+    if refused:
+        return refused
+    return _answer(found, passport_number, rendered)
+
+
+def progress_for(number: str, passport_number: str, rendered=None) -> dict | bytes | None:
+    """The progress of application `number` when `passport_number` is the one in its form; with
+    `rendered` (the API's: the answer's data to the bytes it sends), those bytes.
 
     None when the number is unknown or the passport number is wrong or empty; both cases run one
     query and one constant-time comparison."""
-    found = _number_and_digest(normalised(number))
+    return _answer(_number_and_digest(normalised(number)), passport_number, rendered)
+
+
+def _answer(found: tuple[int, str] | None, passport_number: str, rendered):
+    """The answer when the passport number is the one whose digest `found` holds, else None."""
     # Blind indexes (protected.py) are digests of equal length: the comparison time depends on
     # neither side, and the form need not be decrypted to answer "no".
     pk, on_file = found or (None, _DECOY)
@@ -56,7 +84,9 @@ def progress_for(number: str, passport_number: str) -> dict | None:
     same = hmac.compare_digest(on_file, given or _DECOY)
     if pk is None or not given or not same:
         return None
-    return answers.answer(pk, lambda: progress_of(_application(pk)))
+    if rendered is None:
+        return answers.answer(pk, lambda: progress_of(_application(pk)))
+    return answers.answer(pk, lambda: rendered(progress_of(_application(pk))), form="json")
 
 
 def _number_and_digest(number: str) -> tuple[int, str] | None:
@@ -66,6 +96,19 @@ def _number_and_digest(number: str) -> tuple[int, str] | None:
     with connection.cursor() as cursor:
         cursor.execute(_NUMBER_AND_DIGEST, [number])
         return cursor.fetchone()
+
+
+def _counts_and_application(names: list[str], number: str, now: int):
+    """(the running counts of `names`, as windows.counts gives them; the application's key and
+    passport digest or None), in one statement. The application's row comes as
+    (passport_index, id, NULL): a count's window end is never NULL, so the rows tell apart."""
+    counts_sql, parameters = windows.counts_statement(names, now)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{counts_sql} UNION ALL {_DIGEST_AND_NUMBER}", [*parameters, number])
+        rows = cursor.fetchall()
+    counted = {name: (hits, ends) for name, hits, ends in rows if ends is not None}
+    found = next(((pk, digest) for digest, pk, ends in rows if ends is None), None)
+    return counted, found
 
 
 def _application(pk: int) -> Application:
@@ -147,7 +190,7 @@ def case_progress(application: Application, today=None) -> list[dict]:
                 "department_name_en": case.department.name_en,
                 "department_name_zh": case.department.name_zh,
                 "status": case.status,
-                **_words("status", case.get_status_display()),
+                **_words("status", CaseStatus(case.status).label),  # lazy: each language its own
                 "routing_due": case.routing_due,
                 "planned_due": case.planned_due,
                 "statutory_due": case.statutory_due,

@@ -8,6 +8,10 @@ on the day it was computed with (working days left change at midnight), and for 
 ANSWER_SECONDS, so that a change of the calendar or of a department's name shows within that
 time.
 
+An answer is kept in the form its reader asks for: the data (the pages) or the bytes the API
+sends (rendered once, sent as they are while they stand). Each form is kept apart under the same
+stamp, so a change drops both.
+
 Only with a cache every process shares (settings.ONESTOP_PROGRESS_ANSWER_CACHE, on when
 ONESTOP_CACHE_URL names Redis): in each process's own memory, one worker would keep answering
 from an answer another worker's write made stale. The answer holds no personal data (answer.py).
@@ -24,14 +28,16 @@ from django.utils import timezone
 ANSWER_SECONDS = 5 * 60
 STAMP_SECONDS = 24 * 60 * 60  # a lost stamp is replaced by a new one: nothing kept matches it
 STAMP = "onestop:progress-stamp:{}"
-ANSWER = "onestop:progress-answer:{}"
+ANSWER = "onestop:progress-answer:{}:{}"  # the application's id, the form kept
+FORMS = ("data", "json")
 
 
-def answer(application_id: int, compute) -> dict:
-    """`compute()`, or the answer kept for the application's current state today."""
+def answer(application_id: int, compute, form: str = "data"):
+    """`compute()`, or what it gave for the application's current state today, kept as
+    `form` (one of FORMS: whatever `compute` gives in that form)."""
     if not settings.ONESTOP_PROGRESS_ANSWER_CACHE:
         return compute()
-    stamp_key, answer_key = STAMP.format(application_id), ANSWER.format(application_id)
+    stamp_key, answer_key = STAMP.format(application_id), ANSWER.format(application_id, form)
     today = timezone.localdate()
     found = cache.get_many([stamp_key, answer_key])
     stamp, kept = found.get(stamp_key), found.get(answer_key)

@@ -75,9 +75,14 @@ def client_ip(request) -> str:
 def refusal(ip: str, number: str) -> Refusal | None:
     """A refusal when the address has used up its failed lookups, or has failed on a guarded
     number often enough; else None. One read of the three counts."""
-    keys = _keys(ip, number)
+    keys = counters_of(ip, number)
     now = windows.now_unix()
-    found = windows.counts(list(keys), now)
+    return refusal_by_counts(keys, windows.counts(list(keys), now), now)
+
+
+def refusal_by_counts(keys: tuple[str, str, str], found: dict, now: int) -> Refusal | None:
+    """`refusal`, given the running counts of `keys` (counters_of) as windows.counts reads
+    them: for a caller that reads them with its own rows (answer.lookup)."""
     address, number_count, both = (found.get(key, (0, now)) for key in keys)
     ends = []
     if address[0] >= settings.ONESTOP_PROGRESS_FAILURES_PER_IP:
@@ -91,7 +96,7 @@ def refusal(ip: str, number: str) -> Refusal | None:
 
 def record_failure(ip: str, number: str) -> None:
     """Count one failed lookup against the address, the number, and the two together."""
-    address, number_key, both = _keys(ip, number)
+    address, number_key, both = counters_of(ip, number)
     number_window = settings.ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS
     counted = windows.add(
         {
@@ -112,7 +117,7 @@ def record_failure(ip: str, number: str) -> None:
         )
 
 
-def _keys(ip: str, number: str) -> tuple[str, str, str]:
+def counters_of(ip: str, number: str) -> tuple[str, str, str]:
     """The counters' names of the address, the number, and the two together."""
     block, number = _address_block(ip), normalised(number)
     return _key("ip", block), _key("number", number), _key("ip-number", f"{block} {number}")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from onestop.applications.models import Application
 from onestop.plain_text import LINE, column_length, refusal
 from onestop.progress import throttle
-from onestop.progress.answer import NO_MATCH, normalised, progress_for
+from onestop.progress.answer import NO_MATCH, lookup, normalised
 from onestop.refusals import Refused
 
 from .privacy import private
@@ -49,13 +49,12 @@ def progress(request):
         return _lookup(request, number=number, errors=missing, status=400)
 
     ip = throttle.client_ip(request)
-    refused = throttle.refusal(ip, number)
-    if refused:
-        errors = shown(Refused("progress.too_many_tries", refused.message_en, refused.message_zh))
+    answer = lookup(ip, number, passport_number)
+    if isinstance(answer, throttle.Refusal):
+        errors = shown(Refused("progress.too_many_tries", answer.message_en, answer.message_zh))
         response = _lookup(request, number=number, errors=errors, status=429)
-        response["Retry-After"] = str(refused.retry_after_seconds)
+        response["Retry-After"] = str(answer.retry_after_seconds)
         return response
-    answer = progress_for(number, passport_number)
     if answer is None:
         throttle.record_failure(ip, number)
         errors = shown(Refused("progress.no_match", NO_MATCH["en"], NO_MATCH["zh"]))
