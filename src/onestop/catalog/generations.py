@@ -14,7 +14,8 @@ next reader anywhere sees the new token and reads again.
   committed before a request starts is seen by that request on every process of every node.
   Once the request itself writes kept data, it reads the tokens again at every read (its own
   transaction may yet roll back). Outside a request (jobs, commands) every read of kept data
-  reads the tokens: one query instead of the data's.
+  reads the tokens: one query instead of the data's; a write function whose checks read kept
+  data several times reads them once with `read_once` (booking a seat).
 - Writes are covered by signals on every model saved or deleted (admin, commands, code) and by
   explicit `bump` calls after the writes that send no signals (`update()`, `bulk_create`); after
   `migrate` both tokens change.
@@ -22,7 +23,8 @@ next reader anywhere sees the new token and reads again.
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connections
@@ -110,6 +112,20 @@ class Kept:
     def forget(self) -> None:
         with self._lock:
             self._token, self._values = None, {}
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Inside the block the tokens are read at most once, as in a request (see the module's
+    note); inside a request, the request's reading holds."""
+    if _scope.get() is not None:
+        yield
+        return
+    reset = _scope.set(_Scope())
+    try:
+        yield
+    finally:
+        _scope.reset(reset)
 
 
 class RequestGenerations:
