@@ -6,9 +6,9 @@ python -m tests.appointments.rush_entry prepare PEOPLE CAPACITY [SLOTS]
 python -m tests.appointments.rush_entry prepare-unopened PEOPLE CAPACITY
     the same people and applications, and no slot stored: the hall takes CAPACITY people a
     slot; prints the id of its first slot offered, which has no row yet
-python -m tests.appointments.rush_entry rush SLOT WORKERS EACH
-    WORKERS processes released together, EACH clients apiece, each client a different person
-    booking SLOT once; prints every answer (JSON)
+python -m tests.appointments.rush_entry rush SLOT PEOPLE
+    PEOPLE processes released together, each a different person booking SLOT once; prints
+    every answer (JSON)
 python -m tests.appointments.rush_entry swap FIRST SECOND WORKERS ROUNDS
     WORKERS people booked alternately in FIRST and SECOND, each in its own process, released
     together, each moving ROUNDS times to the other slot; prints the errors (JSON)
@@ -101,15 +101,26 @@ def _people(count: int) -> list[int]:
     return list(ids.values_list("pk", flat=True)[:count])
 
 
+# At most this many processes hold a PostgreSQL connection at once (the server's
+# max_connections is 100 by default, shared with other clients); the others wait for one, as
+# the requests of a rush wait for a pooled connection. SQLite connections are not limited.
+POSTGRES_CONNECTIONS = 40
+
+
 def _in_processes(target, arguments: list[tuple]) -> list[dict]:
-    """Run target(barrier, answers, *a) for each a in its own process; their answers."""
-    from django.db import connections
+    """Run target(barrier, answers, connections, *a) for each a in its own process, all
+    released together; their answers."""
+    from django.db import connection, connections
 
     connections.close_all()  # no connection is shared with the forked processes
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(len(arguments))
     answers = context.Queue()
-    processes = [context.Process(target=target, args=(barrier, answers, *a)) for a in arguments]
+    limit = POSTGRES_CONNECTIONS if connection.vendor == "postgresql" else len(arguments)
+    at_once = context.BoundedSemaphore(limit)
+    processes = [
+        context.Process(target=target, args=(barrier, answers, at_once, *a)) for a in arguments
+    ]
     for process in processes:
         process.start()
     found = [answer for _ in processes for answer in answers.get(timeout=300)]
@@ -121,50 +132,51 @@ def _in_processes(target, arguments: list[tuple]) -> list[dict]:
     return found
 
 
-def _clients(barrier, answers, slot_id: int, person_ids: list[int]) -> None:
-    """One process: its people loaded and its connection open before the release, then each
-    client books once."""
-    from django.contrib.auth.models import User
+def _client(barrier, answers, at_once, slot_id: int, person, application) -> None:
+    """One process, one person (loaded before the fork): released with every other, it
+    connects and books once."""
     from django.db import connection
 
-    from onestop.applications.models import Application
     from onestop.appointments.booking import SlotFull, book
 
     found = []
     try:
-        people = list(User.objects.filter(pk__in=person_ids).order_by("pk"))
-        applications = {
-            a.applicant_id: a
-            for a in Application.objects.filter(applicant__in=people).select_related(
-                "region", "matter", "bundle"
-            )
-        }
         barrier.wait(timeout=120)
-        for person in people:
+        with at_once:
             try:
-                made = book(person, slot_id, matter=MATTER, application=applications[person.pk])
+                made = book(person, slot_id, matter=MATTER, application=application)
             except SlotFull as exc:
                 found.append({"person": person.username, "answer": "full", "says": exc.messages})
             except Exception as exc:  # any other answer is what the test reports
                 found.append({"person": person.username, "answer": "error", "says": repr(exc)})
             else:
                 found.append({"person": person.username, "answer": "booked", "code": made.code})
+            finally:
+                connection.close()
     except Exception as exc:  # a process that cannot take part says why
         found.append({"person": None, "answer": "error", "says": repr(exc)})
     finally:
-        connection.close()
         answers.put(found)
 
 
-def rush(slot_id: int, workers: int, each: int) -> list[dict]:
-    ids = _people(workers * each)
-    return _in_processes(
-        _clients, [(slot_id, ids[w * each : (w + 1) * each]) for w in range(workers)]
-    )
+def rush(slot_id: int, people: int) -> list[dict]:
+    from django.contrib.auth.models import User
+
+    from onestop.applications.models import Application
+
+    persons = list(User.objects.filter(pk__in=_people(people)).order_by("pk"))
+    applications = {
+        a.applicant_id: a
+        for a in Application.objects.filter(applicant__in=persons).select_related(
+            "region", "matter", "bundle"
+        )
+    }
+    return _in_processes(_client, [(slot_id, p, applications[p.pk]) for p in persons])
 
 
-def _mover(barrier, answers, person_id: int, slots: tuple[int, int], rounds: int) -> None:
-    """One process: one person moving their booking to the other slot, `rounds` times."""
+def _mover(barrier, answers, at_once, person_id: int, slots: tuple[int, int], rounds: int):
+    """One process: one person moving their booking to the other slot, `rounds` times (a
+    handful of movers: `at_once` does not limit them)."""
     from django.contrib.auth.models import User
     from django.db import connection
 

@@ -1,5 +1,6 @@
-"""Booking and rescheduling as real processes released together: a rush of 200 people on one
-slot of 5 seats, and people moving between two slots in opposite directions.
+"""Booking and rescheduling as real processes released together: a rush of 200 people, each
+in a process of their own booking once, on one slot of 5 seats, and people moving between two
+slots in opposite directions.
 
 The database of the pytest-django tests is not visible to other processes, so each run prepares
 its own: a SQLite file in the test's folder, and a fresh database (onestop_rush_*) on the
@@ -22,7 +23,7 @@ from tests.processes import ENGINES, fresh_database
 pytestmark = pytest.mark.process
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKERS, CLIENTS_EACH, CAPACITY = 20, 10, 5
+PEOPLE, CAPACITY = 200, 5
 
 
 @pytest.fixture(params=ENGINES)
@@ -60,27 +61,26 @@ def entry(env, *args) -> str:
 
 
 def test_two_hundred_people_rushing_five_seats_get_five_bookings_and_195_full(environment):
-    (slot,) = entry(environment, "prepare", WORKERS * CLIENTS_EACH, CAPACITY).split()
+    (slot,) = entry(environment, "prepare", PEOPLE, CAPACITY).split()
     rushed_exactly(environment, slot)
 
 
 def test_a_rush_on_a_slot_not_stored_yet_stores_it_once_with_five_bookings(environment):
     """Nobody opened the slot (no `open_slots` ran): the first bookings store its row in their
     transactions, all at once, and still exactly five of 200 get a seat."""
-    (slot,) = entry(environment, "prepare-unopened", WORKERS * CLIENTS_EACH, CAPACITY).split()
+    (slot,) = entry(environment, "prepare-unopened", PEOPLE, CAPACITY).split()
     assert int(slot) >= SLOT_ID_BASE  # an id derived from the slot, not a row's
     rushed_exactly(environment, slot)
 
 
 def rushed_exactly(environment, slot: str) -> None:
-    people = WORKERS * CLIENTS_EACH
-    answers = json.loads(entry(environment, "rush", slot, WORKERS, CLIENTS_EACH))
+    answers = json.loads(entry(environment, "rush", slot, PEOPLE))
     state = json.loads(entry(environment, "state", slot))
 
     errors = [a for a in answers if a["answer"] == "error"]
     assert not errors, errors
-    assert len({a["person"] for a in answers}) == people  # each client a different person
-    assert Counter(a["answer"] for a in answers) == {"booked": CAPACITY, "full": people - CAPACITY}
+    assert len({a["person"] for a in answers}) == PEOPLE  # each process a different person
+    assert Counter(a["answer"] for a in answers) == {"booked": CAPACITY, "full": PEOPLE - CAPACITY}
     assert {tuple(a["says"]) for a in answers if a["answer"] == "full"} == {
         ("This slot is full; choose another.",)
     }

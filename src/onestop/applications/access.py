@@ -10,11 +10,11 @@ from onestop.audit import reads
 
 from .models import Application
 
+# The roles the application's own fields give, with no assignment to read.
+OWN_ROLES = (Role.APPLICANT, Role.AGENT)
 
-def roles_on(user, application: Application) -> list[str]:
-    """Every role in which `user` relates to this application."""
-    if not user.is_authenticated:
-        return []
+
+def _own_roles(user, application: Application) -> list[str]:
     roles = []
     if application.applicant_id == user.pk or (
         application.created_by_id == user.pk
@@ -24,6 +24,30 @@ def roles_on(user, application: Application) -> list[str]:
         roles.append(Role.APPLICANT)
     if application.agent_id == user.pk:
         roles.append(Role.AGENT)
+    return roles
+
+
+def first_role_on(user, application: Application, roles: tuple[str, ...]) -> str | None:
+    """The first of `roles` in which `user` relates to this application, as roles_on says; the
+    user's assignments are read only when a role before the first one held may come from one
+    (an applicant booking for their own application reads none)."""
+    if not user.is_authenticated:
+        return None
+    own = _own_roles(user, application)
+    for role in roles:
+        if role in own:
+            return role
+        if role not in OWN_ROLES:
+            held = roles_on(user, application)
+            return next((r for r in roles if r in held), None)
+    return None
+
+
+def roles_on(user, application: Application) -> list[str]:
+    """Every role in which `user` relates to this application."""
+    if not user.is_authenticated:
+        return []
+    roles = _own_roles(user, application)
     for a in Assignment.objects.filter(user=user):
         if a.role == Role.EMPLOYER_HANDLER and a.employer_id == application.employer_id:
             roles.append(Role.EMPLOYER_HANDLER)

@@ -6,11 +6,11 @@ on the printed form; 002 §4b: two permits book once the online pre-examination 
 draft holds no seat, and an application holds at most one active booking: a second one is
 refused, to be moved (rescheduled) instead. No source puts booking before filing.
 
-The seat is taken by one conditional UPDATE (`booked = booked + 1 WHERE booked < capacity`): on
-PostgreSQL the row lock makes concurrent updates wait and re-check the condition; on SQLite the
-write transaction starts IMMEDIATE (settings), so writers queue. A CHECK constraint
-(`booked <= capacity`) backs it up. The booking row is written in the same transaction: a failure
-undoes the seat.
+The seat is taken by one conditional UPDATE (`booked = booked + 1 WHERE booked < capacity`) and
+the booking row written with it, one written-out statement on PostgreSQL (seats.py): the row
+lock makes concurrent updates wait and re-check the condition; on SQLite the write transaction
+starts IMMEDIATE (settings), so writers queue. A CHECK constraint (`booked <= capacity`) backs it
+up. The booking's audit entry is written in the same transaction: a failure undoes the seat.
 """
 
 import secrets
@@ -23,16 +23,16 @@ from django.utils import timezone
 from onestop import refusals
 from onestop.accounts.models import APPLICANT_SIDE, Role
 from onestop.accounts.roles import holds
-from onestop.applications.access import roles_on
+from onestop.applications.access import first_role_on
 from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Status
 from onestop.audit.chain import append
-from onestop.catalog import selectors
+from onestop.catalog import generations, selectors
 from onestop.rules import appointments, bundles
 from onestop.rules.checklist import version_for
 from onestop.rules.profile import Profile
 
-from . import slots
+from . import seats, slots
 from .models import Booking, BookingStatus, Slot
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed at windows
@@ -167,7 +167,8 @@ def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
     applications (000 §十一 4; 002 §4b); NeedsApplication without one, SlotFull when no seat
     is left, ALREADY_BOOKED when the application holds an active booking already. The booking
     and its audit entry are written in one transaction."""
-    slot, role = _checked(person, slot_id, matter, application)
+    with generations.request_scope():  # the catalog's checks below read it under one token read
+        slot, role = _checked(person, slot_id, matter, application)
     with transaction.atomic():
         made = _take_seat(slot, person, matter, application)
         append_entry("appointment.booked", made, person, role)
@@ -210,31 +211,27 @@ def _check_place(slot: Slot, matter: str, application) -> None:
 
 
 def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
-    """In the caller's transaction: the slot's row stored if it is not yet, one seat taken by
-    the conditional UPDATE, the booking written."""
+    """In the caller's transaction: the slot's row stored if it is not yet, one seat taken and
+    the booking written (seats.take)."""
     if slot._state.adding:
         # The first seat of a slot not opened yet stores its row; a booking at the same time
-        # stores it once (the id is the slot's), and both then queue on the UPDATE below.
+        # stores it once (the id is the slot's), and both then queue on the seat's UPDATE.
         Slot.objects.bulk_create([slot], ignore_conflicts=True)
-    taken = Slot.objects.filter(pk=slot.pk, closed=False, booked__lt=F("capacity")).update(
-        booked=F("booked") + 1
-    )
-    if taken != 1:
-        raise SlotFull("booking.slot_full", *FULL, field="slot")
+    made = Booking(code=_code(), slot=slot, person=person, matter=matter, application=application)
     try:
         # No savepoint: a second active booking fails the whole transaction, seat included.
-        return Booking.objects.create(
-            code=_code(), slot=slot, person=person, matter=matter, application=application
-        )
+        taken = seats.take(made)
     except IntegrityError as exc:
         raise Refused("booking.already_booked", *ALREADY_BOOKED) from exc
+    if not taken:
+        raise SlotFull("booking.slot_full", *FULL, field="slot")
+    return made
 
 
 def _booker_role(person, application) -> str | None:
     """The role `person` books in for the application: applicant, employer's handler or agent;
     None when they are none of them."""
-    held = roles_on(person, application)
-    return next((r for r in APPLICANT_SIDE if r in held), None)
+    return first_role_on(person, application, APPLICANT_SIDE)
 
 
 def append_entry(action: str, booking: Booking, acting_user, role: str, **detail) -> None:

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from onestop.accounts.models import Role
 from onestop.audit.chain import append
+from onestop.catalog import selectors
 from onestop.catalog.models import Hall
 from onestop.workdays.hall_hours import opening_sessions
 from onestop.workdays.selectors import calendar_for
@@ -90,16 +91,21 @@ def slot_by_id(pk: int, today: date) -> Slot | None:
     """The slot `pk` names: its row, or where it has none yet, a time of the hall's hours
     in the hall's booking window from `today` (unsaved, under that id); None for anything else.
     Nothing is written."""
+    # The slot's row alone: its hall and region come from the catalog each process keeps
+    # (catalog/selectors.py), not from a join whose JSON columns cost more to decode than the
+    # query; get(): no ORDER BY to build, on the path every booking of a rush takes.
     try:
-        # get(): no ORDER BY to build, on the path every booking of a rush takes
-        return Slot.objects.select_related("hall__region").get(pk=pk)
+        stored = Slot.objects.get(pk=pk)
     except Slot.DoesNotExist:
-        pass
+        stored = None
+    if stored is not None:
+        stored.hall = _hall(stored.hall_id) or stored.hall
+        return stored
     parts = slot_parts(pk)
     if parts is None:
         return None
     hall_id, day, starts = parts
-    hall = Hall.objects.select_related("region").filter(pk=hall_id).first()
+    hall = _hall(hall_id)
     if hall is None:
         return None
     booking = settings_of(hall)
@@ -109,8 +115,15 @@ def slot_by_id(pk: int, today: date) -> Slot | None:
     if slot is None:
         return None
     # A row stored before slot ids were derived from the slot keeps the id it had.
-    earlier = Slot.objects.select_related("hall__region").filter(hall=hall, date=day, starts=starts)
-    return earlier.first() or slot
+    earlier = Slot.objects.filter(hall=hall, date=day, starts=starts).first()
+    if earlier is not None:
+        earlier.hall = hall
+    return earlier or slot
+
+
+def _hall(pk: int) -> Hall | None:
+    """The hall `pk`, with its region, as the catalog kept in this process has it."""
+    return next((hall for hall in selectors.halls() if hall.pk == pk), None)
 
 
 @transaction.atomic

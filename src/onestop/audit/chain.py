@@ -1,10 +1,13 @@
 """Appending to the audit chain and verifying it (GB/T 22239-2019 8.1.4.3 security audit:
 records are protected against deletion, change and overwriting).
 
-append() serialises writers on the one AuditHead row: `select_for_update` on PostgreSQL, and on
-SQLite the IMMEDIATE transactions of settings.py, which take the write lock at BEGIN. It joins
-the caller's transaction, so a decision and its entry commit or roll back together. Row locks of
-the caller's records must be taken before its first append: the head is held until commit.
+append() serialises writers on the one AuditHead row: `SELECT ... FOR UPDATE` on PostgreSQL, and
+on SQLite the IMMEDIATE transactions of settings.py, which take the write lock at BEGIN. It joins
+the caller's transaction, so a decision and its entry commit or roll back together: no
+savepoint, so an append that fails fails the caller's transaction with it. Row locks of the
+caller's records must be taken before its first append: the head is held until commit, so what
+runs under it is kept short: three written-out statements (the head read and locked, the entry
+inserted, the head moved) and the hash between them, no ORM compilation.
 
 Each entry is hashed with the digest of the configured suite (SHA-256, or SM3 under
 ONESTOP_CRYPTO_SUITE=sm; crypto_suite.py) and names it, so a chain changes algorithm at a
@@ -13,11 +16,12 @@ since removing the head with the last entries would otherwise leave a shorter ch
 whole.
 """
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from onestop import crypto_suite
@@ -139,16 +143,66 @@ def clean_detail(detail: dict) -> dict:
     return dict(detail)
 
 
-def _locked_head() -> AuditHead | None:
-    return AuditHead.objects.select_for_update().filter(pk=HEAD).first()
+def _joined():
+    """The caller's transaction, or a new one when there is none."""
+    if transaction.get_connection(AuditEntry.objects.db).in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic(using=AuditEntry.objects.db)
 
 
-def _cut() -> HeadMissing:
-    # Never started again from the last entry: that would make a cut chain look whole.
-    return HeadMissing(
-        "The audit head is missing: the chain was cut. Nothing is appended until it is "
-        "examined (onestop manage verify_audit)."
-    )
+def _locked_head() -> tuple[int, str]:
+    """The head's (sequence, hash), its row locked until the transaction ends."""
+    connection = connections[AuditHead.objects.db]
+    with connection.cursor() as cursor:
+        cursor.execute(_statements(connection)["head"], [HEAD])
+        head = cursor.fetchone()
+    if head is None:
+        # Never started again from the last entry: that would make a cut chain look whole.
+        raise HeadMissing(
+            "The audit head is missing: the chain was cut. Nothing is appended until it is "
+            "examined (onestop manage verify_audit)."
+        )
+    return head
+
+
+def _write(entry: AuditEntry) -> None:
+    """The entry inserted and the head moved onto it, under the head's lock."""
+    connection = connections[AuditEntry.objects.db]
+    statements = _statements(connection)
+    fields = statements["fields"]
+    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statements["entry"], values)
+        entry.pk = cursor.fetchone()[0]
+        cursor.execute(statements["move"], [entry.sequence, entry.hash, HEAD])
+    entry._state.adding, entry._state.db = False, connection.alias
+
+
+_built: dict[str, dict] = {}  # the statements per database engine, built at its first append
+
+
+def _statements(connection) -> dict:
+    if connection.vendor not in _built:
+        _built[connection.vendor] = _build(connection)
+    return _built[connection.vendor]
+
+
+def _build(connection) -> dict:
+    """Table and column names from the models' _meta; every value a parameter."""
+    quote = connection.ops.quote_name
+    entry, head = AuditEntry._meta, AuditHead._meta
+    fields = [f for f in entry.concrete_fields if f is not entry.pk]
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = ", ".join(["%s"] * len(fields))
+    key, sequence, hashed = (quote(head.get_field(n).column) for n in ("id", "sequence", "hash"))
+    table, entries, entry_key = quote(head.db_table), quote(entry.db_table), quote(entry.pk.column)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return {
+        "head": f"SELECT {sequence}, {hashed} FROM {table} WHERE {key} = %s{lock}",  # noqa: S608
+        "entry": f"INSERT INTO {entries} ({columns}) VALUES ({values}) RETURNING {entry_key}",  # noqa: S608
+        "move": f"UPDATE {table} SET {sequence} = %s, {hashed} = %s WHERE {key} = %s",  # noqa: S608
+        "fields": fields,
+    }
 
 
 def start_after_flush(sender, *, using="default", plan=None, **kwargs) -> None:
@@ -176,31 +230,24 @@ def append(
 ) -> AuditEntry:
     """Append one entry to the chain, in the caller's transaction (or its own)."""
     detail = clean_detail(detail or {})
-    # No savepoint (two statements per entry): an entry that fails to be written fails the
-    # caller's whole transaction, the decision it records with it. A cut chain is refused
-    # after the block, so that the caller's transaction stays usable.
-    with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        if head is not None:
-            entry = AuditEntry(
-                sequence=head.sequence + 1,
-                at=timezone.now(),
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                actor_role=actor_role or "",
-                action=action,
-                object_type=object_type,
-                object_ref=str(object_ref),
-                region=region or "",
-                department=department or "",
-                detail=detail,
-                previous_hash=head.hash,
-                algorithm=crypto_suite.digest_algorithm(),
-            )
-            entry.hash = entry_hash(entry)
-            entry.save(force_insert=True)
-            AuditHead.objects.filter(pk=HEAD).update(sequence=entry.sequence, hash=entry.hash)
-    if head is None:
-        raise _cut()
+    with _joined():
+        sequence, previous = _locked_head()
+        entry = AuditEntry(
+            sequence=sequence + 1,
+            at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_role=actor_role or "",
+            action=action,
+            object_type=object_type,
+            object_ref=str(object_ref),
+            region=region or "",
+            department=department or "",
+            detail=detail,
+            previous_hash=previous,
+            algorithm=crypto_suite.digest_algorithm(),
+        )
+        entry.hash = entry_hash(entry)
+        _write(entry)
     return entry
 
 
@@ -212,10 +259,8 @@ def append_all(entries: list[dict]) -> None:
     if not entries:
         return
     with transaction.atomic():
-        head = _locked_head()
-        if head is None:
-            raise _cut()
-        sequence, previous, at = head.sequence, head.hash, timezone.now()
+        sequence, previous = _locked_head()
+        at = timezone.now()
         made = []
         for spec in entries:
             actor = spec.get("actor")

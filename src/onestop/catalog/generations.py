@@ -14,7 +14,8 @@ next reader anywhere sees the new token and reads again.
   committed before a request starts is seen by that request on every process of every node.
   Once the request itself writes kept data, it reads the tokens again at every read (its own
   transaction may yet roll back). Outside a request (jobs, commands) every read of kept data
-  reads the tokens: one query instead of the data's.
+  reads the tokens: one query instead of the data's; a write function whose checks read kept
+  data several times reads them once with `read_once` (booking a seat).
 - Writes are covered by signals on every model saved or deleted (admin, commands, code) and by
   explicit `bump` calls after the writes that send no signals (`update()`, `bulk_create`); after
   `migrate` both tokens change.
@@ -116,7 +117,10 @@ class Kept:
 @contextmanager
 def request_scope() -> Iterator[None]:
     """Inside, the tokens are read at most once, until kept data is written (the module's
-    note): what one request sees."""
+    note): what one request sees. Inside a request already, the request's reading holds."""
+    if _scope.get() is not None:
+        yield
+        return
     reset = _scope.set(_Scope())
     try:
         yield
