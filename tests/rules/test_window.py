@@ -52,3 +52,32 @@ def test_acceptance_dates_and_numbers_the_receipt_by_the_catalog():
     latest = max(c.planned_due for c in application.cases.all())
     work = calendar_for("beijing")
     assert application.receipt_valid_until == work.add_working_days(latest, 5).due
+
+
+@pytest.mark.parametrize("code", ["beijing", "qingdao", "guangxi"])
+def test_the_passport_is_one_document_for_every_matter_with_its_sources(code):
+    region = Region.objects.get(code=code)
+    assert window.one_document(region) == {"passport"}
+    assert region.window["one_document"]["source"] == "002 §2; 003 第六条"
+
+
+def test_which_materials_serve_every_matter_is_the_catalogs_to_say():
+    """A region whose window names no shared material lists each file under its own matter
+    only; the rule is data, not code (applications/prefill.py)."""
+    from onestop.applications.prefill import files_by_material
+
+    filed = ApplicationFactory(submitted=True)
+    matters = [
+        c.matter_version.matter.code for c in filed.covered.select_related("matter_version__matter")
+    ]
+    passport = filed.uploads.current().get(material_code="passport")
+    shared = files_by_material(filed, matters)
+    assert all(passport in shared[(m, "passport")] for m in matters)
+    region = filed.region
+    region.window = {**region.window, "one_document": {"materials": ["photo"], "source": "test"}}
+    region.save(update_fields=["window"])
+    filed.refresh_from_db()
+    alone = files_by_material(filed, matters)
+    assert [m for m in matters if passport in alone.get((m, "passport"), [])] == [
+        passport.matter_code
+    ]

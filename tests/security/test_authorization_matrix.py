@@ -229,7 +229,7 @@ EXPECTED = {
     "web:staff-cases": Rule(get=roles("department_handler", "department_leader")),
     "web:staff-case": Rule(get=CASE_READERS, post=CASE_READERS),
     # A file of the case's own matter, or the passport given under another matter of the
-    # application (one document for every matter: applications/prefill.ONE_DOCUMENT). The
+    # application (one document for every matter: national/window.yaml one_document). The
     # world's Qingdao residence-permit case lists no materials of its own: the administrator,
     # who may open that case, gets the passport given for the work permit.
     "web:staff-case-file": Rule(get=CASE_READERS),

@@ -421,7 +421,7 @@ def test_a_clerk_of_another_region_who_examines_here_cannot_accept_here(handler_
 
 
 def test_one_passport_file_shows_under_every_matter_of_the_bundle(handler_x, examiner):
-    """The two permits share one passport file (applications/prefill.py ONE_DOCUMENT): the
+    """The two permits share one passport file (national/window.yaml one_document): the
     pre-examiner sees it in the passport row of each permit, not "no file given" in one."""
     filed = ApplicationFactory(submitted=True, filed_by=handler_x)
     passport = filed.uploads.current().get(material_code="passport")

@@ -1,8 +1,11 @@
 """What a new form holds before anyone types, so that nothing known is asked again: the
 employer's name and credit code from its account (shown read-only), the person's facts from
-their newest earlier application, and one passport file for every matter that needs it."""
+their newest earlier application, and one passport file for every matter that needs it
+(rules/window.one_document)."""
 
 from django.db.models import Q
+
+from onestop.rules import window
 
 from .models import Application, Upload
 
@@ -19,9 +22,6 @@ NOT_CARRIED = (
     "document_lost_or_damaged",
     "stay_reason",
 )
-# Materials that are one document of the person whichever matter asks for it: a file given for
-# one matter of the application serves every matter asking for the same material.
-ONE_DOCUMENT = frozenset({"passport"})
 
 
 def employer_values(employer, sections: list[dict]) -> dict:
@@ -69,12 +69,13 @@ def carried_profile(earlier: Application | None) -> dict:
 
 
 def files_by_material(application: Application, matter_codes: list[str]) -> dict:
-    """The files given for each (matter, material): a file of a material in ONE_DOCUMENT is
-    listed under that material of every matter of the application. Replaced and removed files
-    are not among them."""
+    """The files given for each (matter, material): a file of a material that is one document
+    for every matter (rules/window.one_document) is listed under that material of every matter
+    of the application. Replaced and removed files are not among them."""
+    shared = window.one_document(application.region)
     given: dict[tuple[str, str], list[Upload]] = {}
     for upload in application.uploads.current():
-        matters = matter_codes if upload.material_code in ONE_DOCUMENT else [upload.matter_code]
+        matters = matter_codes if upload.material_code in shared else [upload.matter_code]
         for matter in matters:
             given.setdefault((matter, upload.material_code), []).append(upload)
     return given
@@ -82,8 +83,9 @@ def files_by_material(application: Application, matter_codes: list[str]) -> dict
 
 def uploads_for_matter(application: Application, matter_code: str):
     """The files one matter's department sees: those given for its materials, and the files of
-    a material in ONE_DOCUMENT given under another matter of the application; not the replaced
-    or removed ones."""
+    a material that is one document for every matter (rules/window.one_document) given under
+    another matter of the application; not the replaced or removed ones."""
+    shared = window.one_document(application.region)
     return application.uploads.current().filter(
-        Q(matter_code=matter_code) | Q(material_code__in=ONE_DOCUMENT)
+        Q(matter_code=matter_code) | Q(material_code__in=shared)
     )

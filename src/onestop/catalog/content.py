@@ -268,6 +268,14 @@ class Basis(Typed):
     source: str
 
 
+class OneDocument(Typed):
+    """Materials that are one document of the person whichever matter asks for them: a file
+    given for one matter of an application serves every matter asking for it."""
+
+    materials: list[str] = Field(min_length=1)
+    source: str
+
+
 class WindowRules(Typed):
     """A region's rules of the window (national default, region overlay; region.yaml)."""
 
@@ -277,6 +285,7 @@ class WindowRules(Typed):
     notice_legal_basis: Basis | None = None
     application_number: NumberFormat | None = None
     acceptance_number: NumberFormat | None = None
+    one_document: OneDocument | None = None
 
 
 class ContentInvalid(ValueError):

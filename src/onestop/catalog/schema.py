@@ -893,6 +893,7 @@ class Checker:
             "notice_legal_basis",
             "application_number",
             "acceptance_number",
+            "one_document",
         }
         if not self.mapping(node, what, context, keys):
             return
@@ -917,6 +918,17 @@ class Checker:
             basis, k_what = node["notice_legal_basis"], f"{what} notice_legal_basis"
             if self.mapping(basis, k_what, node, {"source"}, {"source"}):
                 self.source(basis, k_what)
+        if "one_document" in node:
+            shared, k_what = node["one_document"], f"{what} one_document"
+            keys = {"materials", "source"}
+            if self.mapping(shared, k_what, node, keys, keys):
+                self.source(shared, k_what)
+                materials = shared.get("materials")
+                if not isinstance(materials, list) or not materials:
+                    self.add(shared, f"{k_what}: materials must be a list of material codes")
+                else:
+                    for code in materials:
+                        self.code(shared, code, "material")
         for key in ("application_number", "acceptance_number"):
             if key in node:
                 k_what = f"{what} {key}"

@@ -1,7 +1,8 @@
 """The rules of a region's window (catalog/data/national/window.yaml, overlaid by the region):
 the acceptance receipt's validity (004 item 35, or through the promised date plus delivery
 where 002 §6 (3) is read so), the legal-stay note (002 §6 (3)), and how application and
-acceptance numbers are written (docs/adr/0006)."""
+acceptance numbers are written (docs/adr/0006), and which materials are one document for every
+matter of an application (002 §2; 003 第六条)."""
 
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -75,6 +76,13 @@ def notice_legal_basis(region: Region) -> str:
     """The citation the one-time notice prints as its legal basis; "" where none is given."""
     basis = content.window(region).notice_legal_basis
     return basis.source if basis else ""
+
+
+def one_document(region: Region) -> frozenset[str]:
+    """The materials a file of which, given for one matter of an application, serves every
+    matter asking for the same material (content.OneDocument); none where no rule says so."""
+    rule = content.window(region).one_document
+    return frozenset(rule.materials) if rule else frozenset()
 
 
 def application_number(region: Region, year: int, serial: int) -> str:

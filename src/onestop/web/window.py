@@ -29,7 +29,6 @@ from onestop.applications.drafts import materials_of
 from onestop.applications.form import sections_for, whole
 from onestop.applications.models import Application, NoticeStage, Status
 from onestop.applications.names import applicant_name, masked_passport
-from onestop.applications.prefill import ONE_DOCUMENT
 from onestop.applications.workflow import TRANSITIONS
 from onestop.appointments import selectors as appointments
 from onestop.appointments.booking import record_visit
@@ -539,10 +538,11 @@ def _examination_context(application, stage, covered, materials, entered, errors
     entered = entered or {}
     uploads = _since_notice(application)
     matters = {c.matter_version.matter.code: c.matter_version for c in covered}
-    # One passport file serves every matter of the application (prefill.ONE_DOCUMENT): shown
-    # under each, so that no matter's row says "no file given" beside it.
+    # One passport file serves every matter of the application (rules/window.one_document):
+    # shown under each, so that no matter's row says "no file given" beside it.
+    shared = window.one_document(application.region)
     for (_matter, code), files in list(uploads.items()):
-        if code in ONE_DOCUMENT:
+        if code in shared:
             for other in matters:
                 uploads.setdefault((other, code), files)
     tickable = {_material_key(m) for m in _tickable(materials)}
