@@ -15,7 +15,7 @@ next reader anywhere sees the new token and reads again.
   Once the request itself writes kept data, it reads the tokens again at every read (its own
   transaction may yet roll back). Outside a request (jobs, commands) every read of kept data
   reads the tokens: one query instead of the data's; a write function whose checks read kept
-  data several times reads them once with `read_once` (booking a seat).
+  data several times reads them once with `request_scope` (booking a seat).
 - Writes are covered by signals on every model saved or deleted (admin, commands, code) and by
   explicit `bump` calls after the writes that send no signals (`update()`, `bulk_create`); after
   `migrate` both tokens change.
