@@ -132,12 +132,25 @@ def _overbooking() -> dict:
     }
 
 
+def _chain_after() -> dict:
+    """The entries a round left unchained (each process chains after its commits, unless
+    another holds the head; the audit_link job chains the rest), then chained, and the chain
+    checked whole."""
+    from onestop.audit.chain import link, verify
+
+    left = verify().unchained
+    link()
+    checked = verify()
+    return {"unchained": left, "intact": checked.intact and checked.unchained == 0}
+
+
 def _round(loop: str, found: list[dict], capacity: int) -> dict:
     """One loop's round over all processes: its rate, answers and what the database holds."""
     seconds = max(f["ended"] for f in found) - min(f["began"] for f in found)
     held = _overbooking()
     if loop == "book":
         return {
+            **_chain_after(),
             "seconds": seconds,
             "booked": sum(f["booked"] for f in found),
             "full": sum(f["full"] for f in found),
@@ -220,6 +233,11 @@ def report(engine: str, found: dict, args) -> None:
         f"UPDATE {sum(r['slots_over'] for r in updates)} slots over capacity, "
         f"{sum(r['beyond'] for r in updates)} seats beyond capacity"
     )
+    print(
+        f"{engine:<10} audit chain: {max(r['unchained'] for r in books)} entries at most left "
+        f"unchained at a round's end (chained after it); intact after every round: "
+        f"{all(r['intact'] for r in books)}"
+    )
     for error in [e for r in books for e in r["errors"]][:3]:
         print(f"{engine:<10}   {error}")
     if any(found["exit_codes"]):
@@ -228,6 +246,7 @@ def report(engine: str, found: dict, args) -> None:
     bookings_rate = book["booked"] / book["seconds"]
     overbooked = sum(r["beyond"] + r["slots_over"] + r["unmatched"] for r in books)
     errors = sum(len(r["errors"]) for r in books)
+    errors += sum(not r["intact"] for r in books)  # a chain that does not hold fails the run
     results.record(
         results.Row(
             bench="booking rush",
@@ -239,7 +258,9 @@ def report(engine: str, found: dict, args) -> None:
             target=f">= {TARGET_RATIO:.0%}",
             met=ratio >= TARGET_RATIO,
             note=f"{args.processes} processes, {args.clients} clients on {args.slots} slots "
-            f"of {args.capacity}; {errors} answers other than booked or full",
+            f"of {args.capacity}; {errors} answers other than booked or full; audit entries "
+            f"chained after commit, at most {max(r['unchained'] for r in books)} left at a "
+            "round's end",
         )
     )
     on_postgres = engine == "postgresql"

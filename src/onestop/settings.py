@@ -23,6 +23,7 @@ ONESTOP_JOB_SCHEDULE  a YAML file of periodic jobs in place of jobs/schedule.yam
 ONESTOP_WORKER_BEAT_SECONDS (10), ONESTOP_WORKER_STALE_SECONDS (60)   worker heartbeats
 ONESTOP_JOB_HISTORY_DAYS (30)  finished background runs kept for the jobs page
 ONESTOP_AUDIT_ANCHOR_FILE   the daily audit heads are appended here (VAR_DIR/audit-anchors.txt)
+ONESTOP_AUDIT_UNCHAINED_SECONDS (60)   audit entries left unchained longer stop the anchoring
 ONESTOP_SITE_URL            e.g. https://onestop.example.gov.cn: links in notices are made absolute
 ONESTOP_EMAIL_LINK_HOURS (48)   how long an e-mail verification or password-reset link works
 ONESTOP_EVENTS_MAX_FAILURES (8), _TIMEOUT_SECONDS (5), _SECRET_OVERLAP_HOURS (24),
@@ -512,6 +513,9 @@ ONESTOP_WORKER_BEAT_SECONDS = float(os.environ.get("ONESTOP_WORKER_BEAT_SECONDS"
 ONESTOP_WORKER_STALE_SECONDS = int(os.environ.get("ONESTOP_WORKER_STALE_SECONDS", "60"))
 ONESTOP_JOB_HISTORY_DAYS = int(os.environ.get("ONESTOP_JOB_HISTORY_DAYS", "30"))
 ONESTOP_AUDIT_ANCHOR_FILE = os.environ.get("ONESTOP_AUDIT_ANCHOR_FILE", "")
+# Entries are chained seconds after their commit (ADR 0009); one left unchained this long means
+# the chaining stopped, and nothing is anchored until it is looked at (audit/anchoring.py).
+ONESTOP_AUDIT_UNCHAINED_SECONDS = int(os.environ.get("ONESTOP_AUDIT_UNCHAINED_SECONDS", "60"))
 
 # Open statistics (supervision/open_statistics.py, docs/statistics.md). A figure counted over
 # fewer cases than this is published as suppressed: an operating choice (no source of the catalog

@@ -218,7 +218,6 @@ def state(*slot_ids: int) -> dict:
     from django.db.models import Count, Q, Sum
 
     from onestop.appointments.models import Booking, BookingStatus, Slot
-    from onestop.audit.chain import verify
     from onestop.audit.models import AuditEntry
 
     active = Q(bookings__status=BookingStatus.ACTIVE)
@@ -242,7 +241,22 @@ def state(*slot_ids: int) -> dict:
         "codes": sorted(b.code for b in bookings),
         "people": sorted(b.person.username for b in bookings),
         "audited": AuditEntry.objects.filter(action="appointment.booked").count(),
-        "chain_intact": verify().intact,
+        **_chain(),
+    }
+
+
+def _chain() -> dict:
+    """What the bookers' own chaining left (a head busy at their commit), chained as the
+    audit_link job chains it, and the chain then."""
+    from onestop.audit.chain import link, verify
+
+    left = verify().unchained
+    chained = link()
+    checked = verify()
+    return {
+        "unchained": left,
+        "chained_after": chained,
+        "chain": (checked.intact, checked.unchained),
     }
 
 

@@ -18,12 +18,13 @@ from onestop.audit.models import AuditEntry, AuditHead
 
 pytestmark = pytest.mark.django_db
 
-TRIGGERS = importlib.import_module("onestop.audit.migrations.0002_append_only_triggers")
+TRIGGERS = importlib.import_module("onestop.audit.migrations.0004_entries_chained_after_commit")
 HEAD_GUARD = importlib.import_module("onestop.audit.migrations.0003_entry_algorithm_head_guard")
 
 
-def read(user, number: str):
-    return chain.append(
+def read(user, number: str, *, linked=True):
+    """A staff read appended, and chained as it is after its commit (chain.link)."""
+    entry = chain.append(
         "read.application",
         actor=user,
         actor_role="window_clerk",
@@ -32,6 +33,10 @@ def read(user, number: str):
         region="beijing",
         detail={"status": "accepted"},
     )
+    if linked:
+        chain.link()
+        entry.refresh_from_db()
+    return entry
 
 
 @pytest.fixture
@@ -48,7 +53,7 @@ def tamper(sql: str, params=None) -> None:
             cursor.execute(sql, params)
             cursor.execute("SET LOCAL session_replication_role = origin")
         else:
-            for statement in ["DROP TRIGGER audit_entry_append_only", *HEAD_GUARD.SQLITE_UNDO]:
+            for statement in [*TRIGGERS.SQLITE_UNDO, *HEAD_GUARD.SQLITE_UNDO]:
                 cursor.execute(statement)
             cursor.execute(sql, params)
             for statement in [*TRIGGERS.SQLITE, *HEAD_GUARD.SQLITE]:
@@ -277,13 +282,17 @@ def test_an_anchor_is_sequence_colon_hash():
         call_command("verify_audit", "--anchor", "5-abc", stdout=StringIO())
 
 
-def test_nothing_is_appended_to_a_chain_without_its_head(five, clerk):
+def test_nothing_is_chained_to_a_chain_without_its_head_and_the_entry_waits(five, clerk):
     tamper("DELETE FROM audit_audithead")
 
+    waiting = read(clerk, "BJ20260000006", linked=False)  # the read itself is not refused
     with pytest.raises(chain.HeadMissing):
-        read(clerk, "BJ20260000006")
+        chain.link()
 
-    assert AuditEntry.objects.count() == 5
+    waiting.refresh_from_db()
+    assert (waiting.sequence, waiting.hash) == (None, None)
+    assert AuditEntry.objects.count() == 6
+    assert chain.verify().broken.kind == "head"
 
 
 def test_after_a_flush_an_empty_chain_starts_again_but_not_after_a_migration(clerk):

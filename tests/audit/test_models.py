@@ -5,8 +5,9 @@ refuses to delete it."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
-from onestop.audit.chain import append
+from onestop.audit.chain import append, link
 from onestop.audit.models import AppendOnly, AuditEntry, AuditHead
 from tests.audit.test_chain import tamper
 
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entry(examiner):
-    return append(
+    """An entry appended and chained (chain.link, as after its commit)."""
+    appended = append(
         "read.application",
         actor=examiner,
         actor_role="pre_examiner",
@@ -24,6 +26,9 @@ def entry(examiner):
         region="beijing",
         detail={"status": "submitted"},
     )
+    link()
+    appended.refresh_from_db()
+    return appended
 
 
 def test_the_model_refuses_to_save_a_change(entry):
@@ -77,6 +82,8 @@ def test_the_database_refuses_to_move_the_head_back_onto_a_shorter_chain(entry, 
         object_type="application",
         object_ref="BJ20260000002",
     )
+    link()
+    second.refresh_from_db()
     refused = pytest.raises(DatabaseError, match="moves only onto the entry appended")
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -104,3 +111,79 @@ def test_postgresql_refuses_to_delete_the_head(entry):
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_audithead")
     assert AuditHead.objects.get().sequence == entry.sequence
+
+
+# The one change the database lets through: an unchained entry's link (migration 0004).
+
+
+def unchained(examiner):
+    """An entry inserted as append() inserts it, before anything chains it."""
+    return AuditEntry.objects.create(
+        at=timezone.now(),
+        actor=examiner,
+        actor_role="pre_examiner",
+        action="read.application",
+        object_type="application",
+        object_ref="BJ20260000003",
+    )
+
+
+def test_the_database_refuses_an_entry_inserted_with_a_link(entry):
+    refused = pytest.raises(DatabaseError, match="inserted unchained")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditentry (sequence, at, actor_role, action, object_type, "
+            "object_ref, region, department, detail, previous_hash, hash, algorithm) "
+            "VALUES (2, %s, '', 'read.case', 'case', '1', '', '', '{}', %s, %s, 'sha256')",
+            [entry.at, entry.hash, "e" * 64],
+        )
+    assert AuditEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "values"),
+    [
+        ("a sequence that is not the head's next", lambda head: [head.sequence + 2, head.hash]),
+        ("a previous_hash that is not the head's", lambda head: [head.sequence + 1, "0" * 64]),
+    ],
+)
+def test_the_database_refuses_a_link_that_does_not_follow_the_head(entry, examiner, change, values):
+    waiting = unchained(examiner)
+    refused = pytest.raises(DatabaseError, match="never changed")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET sequence = %s, previous_hash = %s, hash = %s "
+            "WHERE id = %s",
+            [*values(AuditHead.objects.get()), "d" * 64, waiting.pk],
+        )
+    waiting.refresh_from_db()
+    assert waiting.hash is None
+
+
+def test_the_database_refuses_a_link_that_changes_what_the_entry_says(entry, examiner):
+    waiting = unchained(examiner)
+    head = AuditHead.objects.get()
+    refused = pytest.raises(DatabaseError, match="never changed")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET sequence = %s, previous_hash = %s, hash = %s, "
+            "object_ref = 'BJ20260000009' WHERE id = %s",
+            [head.sequence + 1, head.hash, "d" * 64, waiting.pk],
+        )
+    waiting.refresh_from_db()
+    assert (waiting.object_ref, waiting.hash) == ("BJ20260000003", None)
+
+
+def test_the_database_refuses_to_link_an_entry_twice(entry, examiner):
+    waiting = unchained(examiner)
+    link()
+    waiting.refresh_from_db()
+    head = AuditHead.objects.get()
+    assert head.sequence == waiting.sequence == 2
+    refused = pytest.raises(DatabaseError, match="never changed")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET sequence = %s, previous_hash = %s, hash = %s "
+            "WHERE id = %s",
+            [head.sequence + 1, head.hash, "d" * 64, waiting.pk],
+        )

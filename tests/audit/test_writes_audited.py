@@ -48,11 +48,12 @@ def chain_verifies_after():
 
 
 def since(before: int, action: str) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(sequence__gt=before, action=action))
+    """The entries appended after `before` (an id), in the order appended."""
+    return list(AuditEntry.objects.filter(id__gt=before, action=action).order_by("id"))
 
 
 def last() -> int:
-    return AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def assert_made(entry, actor, role: str, object_type: str, object_ref: str, region: str = ""):

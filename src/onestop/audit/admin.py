@@ -14,7 +14,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ("action", "region", "department", "actor_role")
     search_fields = ("object_ref",)
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-    ordering = ("-sequence",)
+    ordering = ("-id",)
     # A link to the chain's verification (accounts/admin_site.py), for the audit administrator.
     change_list_template = "accounts/admin/audit_change_list.html"
 

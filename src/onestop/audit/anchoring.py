@@ -5,10 +5,15 @@ anchor file, one line per run: "KEY SEQ:HASH WHEN".
 A deployment ships the file to a write-once store; whoever rewrites the tables afterwards
 cannot rewrite what was shipped, and the next run's verification fails on it. A run under a key
 already in the file adds nothing (a job run again after its worker died), and a line is written
-in one append, so the file never holds half of one."""
+in one append, so the file never holds half of one.
+
+Entries are chained seconds after their commit (ADR 0009). An entry left unchained longer than
+ONESTOP_AUDIT_UNCHAINED_SECONDS means the chaining stopped: nothing is anchored then, so the
+daily job fails and the supervisors are alerted."""
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -53,6 +58,12 @@ def anchor(key: str, path: Path | None = None) -> tuple[int, str]:
     result = verify(anchors=tuple(anchors.values()))
     if not result.intact:
         raise ChainBroken(f"{result.broken.kind} at sequence {result.broken.sequence}")
+    limit = timedelta(seconds=settings.ONESTOP_AUDIT_UNCHAINED_SECONDS)
+    if result.oldest_unchained is not None and timezone.now() - result.oldest_unchained > limit:
+        raise ChainBroken(
+            f"{result.unchained} entries unchained, the oldest appended at "
+            f"{result.oldest_unchained.isoformat(timespec='seconds')}: chaining has stopped"
+        )
     sequence, head = result.head
     line = f"{key} {sequence}:{head} {timezone.now().isoformat(timespec='seconds')}\n"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)

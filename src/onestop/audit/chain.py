@@ -1,13 +1,15 @@
 """Appending to the audit chain and verifying it (GB/T 22239-2019 8.1.4.3 security audit:
 records are protected against deletion, change and overwriting).
 
-append() serialises writers on the one AuditHead row: `SELECT ... FOR UPDATE` on PostgreSQL, and
-on SQLite the IMMEDIATE transactions of settings.py, which take the write lock at BEGIN. It joins
-the caller's transaction, so a decision and its entry commit or roll back together: no
-savepoint, so an append that fails fails the caller's transaction with it. Row locks of the
-caller's records must be taken before its first append: the head is held until commit, so what
-runs under it is kept short: three written-out statements (the head read and locked, the entry
-inserted, the head moved) and the hash between them, no ORM compilation.
+append() inserts its entry unchained, in the caller's transaction and without a lock, so a
+decision and its entry commit or roll back together and no writer waits for another's commit
+(ADR 0009). link() chains the committed entries in the order they were appended: under the one
+AuditHead row's lock it gives each the next sequence and a hash over the one before, and moves
+the head. It runs right after the writer's commit in whichever process gets the head first,
+and every few seconds as the `audit_link` job; on SQLite, which lets one writer in at a time
+anyway, in the writer's own transaction. An entry is so tamper-evident from when it is chained,
+seconds after its commit; verify() reports the entries not chained yet and their age, and
+anchoring refuses to anchor while the oldest is older than ONESTOP_AUDIT_UNCHAINED_SECONDS.
 
 Each entry is hashed with the digest of the configured suite (SHA-256, or SM3 under
 ONESTOP_CRYPTO_SUITE=sm; crypto_suite.py) and names it, so a chain changes algorithm at a
@@ -18,15 +20,19 @@ whole.
 
 import contextlib
 import json
+import logging
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.db import connections, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from onestop import crypto_suite
 
 from .models import AuditEntry, AuditHead
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64  # the previous_hash of the first entry
 HEAD = 1  # the primary key of the one AuditHead row
@@ -94,6 +100,9 @@ class Verification:
     broken: Break | None
     # The head's (sequence, hash) when the chain is intact: what to anchor elsewhere.
     head: tuple[int, str] | None = None
+    # Entries committed but not chained yet (ADR 0009), and when the oldest was appended.
+    unchained: int = 0
+    oldest_unchained: datetime | None = None
 
     @property
     def intact(self) -> bool:
@@ -150,23 +159,25 @@ def _joined():
     return transaction.atomic(using=AuditEntry.objects.db)
 
 
-def _locked_head() -> tuple[int, str]:
-    """The head's (sequence, hash), its row locked until the transaction ends."""
-    connection = connections[AuditHead.objects.db]
-    with connection.cursor() as cursor:
-        cursor.execute(_statements(connection)["head"], [HEAD])
-        head = cursor.fetchone()
-    if head is None:
-        # Never started again from the last entry: that would make a cut chain look whole.
-        raise HeadMissing(
-            "The audit head is missing: the chain was cut. Nothing is appended until it is "
-            "examined (onestop manage verify_audit)."
-        )
-    return head
+def _entry(spec: dict, at) -> AuditEntry:
+    """An unchained entry from append()'s keyword arguments (the action as "action")."""
+    actor = spec.get("actor")
+    return AuditEntry(
+        at=at,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_role=spec.get("actor_role") or "",
+        action=spec["action"],
+        object_type=spec["object_type"],
+        object_ref=str(spec["object_ref"]),
+        region=spec.get("region") or "",
+        department=spec.get("department") or "",
+        detail=clean_detail(spec.get("detail") or {}),
+        algorithm=crypto_suite.digest_algorithm(),
+    )
 
 
-def _write(entry: AuditEntry) -> None:
-    """The entry inserted and the head moved onto it, under the head's lock."""
+def _insert(entry: AuditEntry) -> None:
+    """The entry inserted unchained: one written-out statement, no ORM compilation."""
     connection = connections[AuditEntry.objects.db]
     statements = _statements(connection)
     fields = statements["fields"]
@@ -174,11 +185,104 @@ def _write(entry: AuditEntry) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statements["entry"], values)
         entry.pk = cursor.fetchone()[0]
-        cursor.execute(statements["move"], [entry.sequence, entry.hash, HEAD])
     entry._state.adding, entry._state.db = False, connection.alias
 
 
-_built: dict[str, dict] = {}  # the statements per database engine, built at its first append
+def _chain_soon(made: list[AuditEntry]) -> None:
+    """Where the database lets one writer in at a time (SQLite: the IMMEDIATE transactions of
+    settings.py), the writer holds all it would wait for already, so its entries are chained in
+    its own transaction. Elsewhere they are chained once it commits, by whichever process gets
+    the head first; the `audit_link` job chains what nobody did (a process that died, a head
+    that was busy)."""
+    connection = connections[AuditEntry.objects.db]
+    if not connection.features.has_select_for_update:
+        try:
+            chained = _link_batch(connection, wait=True, batch=None)
+        except HeadMissing:
+            # As on PostgreSQL, the write and its entry stand; the entry waits, unchained, and
+            # the chain is reported cut (verify_audit, the audit_link job, the anchoring).
+            logger.error("The audit head is missing: entries are kept unchained.")
+            return
+        linked = {entry.pk: entry for entry in chained}
+        for entry in made:
+            chained = linked[entry.pk]
+            entry.sequence, entry.previous_hash, entry.hash = (
+                chained.sequence,
+                chained.previous_hash,
+                chained.hash,
+            )
+    elif not any(callback is _link_after_commit for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(_link_after_commit, using=connection.alias, robust=True)
+
+
+def _link_after_commit() -> None:
+    link(wait=False)
+
+
+def _locked_head(connection, *, wait: bool) -> tuple[int, str] | None:
+    """The head's (sequence, hash), its row locked until the transaction ends. When `wait` is
+    false, None if another process holds it (that one chains what is committed) or if it is
+    missing: the audit_link job, which waits, reports that."""
+    statements = _statements(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(statements["head"] if wait else statements["head_unless_busy"], [HEAD])
+        head = cursor.fetchone()
+    if head is None and not wait:
+        return None
+    if head is None:
+        # Never started again from the last entry: that would make a cut chain look whole.
+        raise HeadMissing(
+            "The audit head is missing: the chain was cut. Nothing is chained until it is "
+            "examined (onestop manage verify_audit); entries wait unchained."
+        )
+    return head
+
+
+def _link_batch(connection, *, wait: bool, batch: int | None) -> list[AuditEntry] | None:
+    """Under the head's lock, the unchained entries committed so far, in the order they were
+    appended, each given the next sequence and hashed over the one before; the head moved
+    entry by entry, as its guard asks. None when the head was busy and `wait` is false."""
+    head = _locked_head(connection, wait=wait)
+    if head is None:
+        return None
+    sequence, previous = head
+    unchained = AuditEntry.objects.using(connection.alias).filter(hash__isnull=True)
+    entries = list(unchained.order_by("id")[:batch] if batch else unchained.order_by("id"))
+    statements = _statements(connection)
+    with connection.cursor() as cursor:
+        for entry in entries:
+            sequence += 1
+            entry.sequence, entry.previous_hash = sequence, previous
+            entry.hash = previous = entry_hash(entry)
+            cursor.execute(
+                statements["link"], [sequence, entry.previous_hash, entry.hash, entry.pk]
+            )
+            cursor.execute(statements["move"], [sequence, entry.hash, HEAD])
+    return entries
+
+
+def link(*, wait: bool = True, batch: int = 500) -> int:
+    """Chain every committed entry not chained yet (ADR 0009), `batch` to a transaction;
+    answers how many. With `wait` false it gives up at once when another process holds the
+    head: that one chains them."""
+    connection = connections[AuditEntry.objects.db]
+    chained = 0
+    while True:
+        with transaction.atomic(using=connection.alias):
+            entries = _link_batch(connection, wait=wait, batch=batch)
+        if entries is None:
+            return chained
+        chained += len(entries)
+        if len(entries) < batch:
+            return chained
+
+
+def unchained_due() -> bool:
+    """An entry waits to be chained (the partial index audit_unchained: one indexed read)."""
+    return AuditEntry.objects.filter(hash__isnull=True).exists()
+
+
+_built: dict[str, dict] = {}  # the statements per database engine, built at its first use
 
 
 def _statements(connection) -> dict:
@@ -191,15 +295,26 @@ def _build(connection) -> dict:
     """Table and column names from the models' _meta; every value a parameter."""
     quote = connection.ops.quote_name
     entry, head = AuditEntry._meta, AuditHead._meta
-    fields = [f for f in entry.concrete_fields if f is not entry.pk]
+    chained = {"sequence", "previous_hash", "hash"}  # left to their defaults until linked
+    fields = [f for f in entry.concrete_fields if f is not entry.pk and f.name not in chained]
     columns = ", ".join(quote(f.column) for f in fields)
     values = ", ".join(["%s"] * len(fields))
     key, sequence, hashed = (quote(head.get_field(n).column) for n in ("id", "sequence", "hash"))
     table, entries, entry_key = quote(head.db_table), quote(entry.db_table), quote(entry.pk.column)
+    link_columns = (quote(entry.get_field(n).column) for n in ("sequence", "previous_hash", "hash"))
+    link_set = ", ".join(f"{column} = %s" for column in link_columns)
+    unlinked = quote(entry.get_field("previous_hash").column)  # NOT NULL: "" until linked
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    skip = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    head_read = f"SELECT {sequence}, {hashed} FROM {table} WHERE {key} = %s"  # noqa: S608
     return {
-        "head": f"SELECT {sequence}, {hashed} FROM {table} WHERE {key} = %s{lock}",  # noqa: S608
-        "entry": f"INSERT INTO {entries} ({columns}) VALUES ({values}) RETURNING {entry_key}",  # noqa: S608
+        "head": head_read + lock,
+        "head_unless_busy": head_read + skip,
+        "entry": f"INSERT INTO {entries} ({columns}, {unlinked}) "  # noqa: S608
+        f"VALUES ({values}, '') RETURNING {entry_key}",
+        "link": f"UPDATE {entries} SET {link_set} WHERE {entry_key} = %s",  # noqa: S608
         "move": f"UPDATE {table} SET {sequence} = %s, {hashed} = %s WHERE {key} = %s",  # noqa: S608
         "fields": fields,
     }
@@ -228,62 +343,37 @@ def append(
     department: str = "",
     detail: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain, in the caller's transaction (or its own)."""
-    detail = clean_detail(detail or {})
+    """Append one entry, in the caller's transaction (or its own): inserted unchained, and
+    chained as _chain_soon says. The entry commits or rolls back with the caller's writes."""
+    entry = _entry(
+        {
+            "action": action,
+            "actor": actor,
+            "actor_role": actor_role,
+            "object_type": object_type,
+            "object_ref": object_ref,
+            "region": region,
+            "department": department,
+            "detail": detail,
+        },
+        timezone.now(),
+    )
     with _joined():
-        sequence, previous = _locked_head()
-        entry = AuditEntry(
-            sequence=sequence + 1,
-            at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_role=actor_role or "",
-            action=action,
-            object_type=object_type,
-            object_ref=str(object_ref),
-            region=region or "",
-            department=department or "",
-            detail=detail,
-            previous_hash=previous,
-            algorithm=crypto_suite.digest_algorithm(),
-        )
-        entry.hash = entry_hash(entry)
-        _write(entry)
+        _insert(entry)
+        _chain_soon([entry])
     return entry
 
 
 def append_all(entries: list[dict]) -> None:
     """Append several entries (each the keyword arguments of append(), the action as "action")
-    in one transaction under one lock of the head: the same chain as one append() after the
-    other, the entries in one INSERT (a page listing fifty people). The head still moves one
-    entry at a time: its guard (migration 0003) lets it move only onto the next entry."""
+    in one transaction and one INSERT (a page listing fifty people), in the order given."""
     if not entries:
         return
-    with transaction.atomic():
-        sequence, previous = _locked_head()
-        at = timezone.now()
-        made = []
-        for spec in entries:
-            actor = spec.get("actor")
-            sequence += 1
-            entry = AuditEntry(
-                sequence=sequence,
-                at=at,
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                actor_role=spec.get("actor_role") or "",
-                action=spec["action"],
-                object_type=spec["object_type"],
-                object_ref=str(spec["object_ref"]),
-                region=spec.get("region") or "",
-                department=spec.get("department") or "",
-                detail=clean_detail(spec.get("detail") or {}),
-                previous_hash=previous,
-                algorithm=crypto_suite.digest_algorithm(),
-            )
-            entry.hash = previous = entry_hash(entry)
-            made.append(entry)
+    at = timezone.now()
+    made = [_entry(spec, at) for spec in entries]
+    with _joined():
         AuditEntry.objects.bulk_create(made)
-        for entry in made:
-            AuditHead.objects.filter(pk=HEAD).update(sequence=entry.sequence, hash=entry.hash)
+        _chain_soon(made)
 
 
 def verify(*, anchors: tuple[tuple[int, str], ...] = (), chunk_size: int = 2000) -> Verification:
@@ -292,10 +382,12 @@ def verify(*, anchors: tuple[tuple[int, str], ...] = (), chunk_size: int = 2000)
     Each entry must follow the one before without a gap, name its hash as previous_hash, and
     hash to what it records; the head row must exist and name the last entry. Each anchor
     (sequence, hash), taken earlier from the head and kept elsewhere, must be an entry of the
-    chain with that hash, the chain reaching at least that far."""
+    chain with that hash, the chain reaching at least that far. Entries not chained yet are
+    counted apart, with the time the oldest was appended: they are no link of the chain."""
     wanted = dict(anchors)
     checked, expected, previous = 0, 1, GENESIS
-    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=chunk_size):
+    chained = AuditEntry.objects.filter(sequence__isnull=False).order_by("sequence")
+    for entry in chained.iterator(chunk_size=chunk_size):
         if entry.sequence != expected:
             return Verification(
                 checked,
@@ -375,4 +467,7 @@ def verify(*, anchors: tuple[tuple[int, str], ...] = (), chunk_size: int = 2000)
                 f"{beyond[0]}",
             ),
         )
-    return Verification(checked, None, (last, previous))
+    tail = AuditEntry.objects.filter(hash__isnull=True).aggregate(
+        count=Count("id"), oldest=Min("at")
+    )
+    return Verification(checked, None, (last, previous), tail["count"], tail["oldest"])

@@ -5,6 +5,9 @@ An entry says who did what to which record, when and in which role: the applicat
 case id, never the data read. `hash` is SHA-256 (or SM3) over the canonical JSON of the entry's
 fields and the previous entry's hash, so changing, removing or inserting any entry breaks every
 link after it (chain.verify, `onestop manage verify_audit`).
+
+An entry is inserted unchained, in its writer's transaction, and linked into the chain after
+that commits (chain.link; ADR 0009): its sequence, previous_hash and hash are set then, once.
 """
 
 from django.conf import settings
@@ -25,7 +28,8 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    sequence = models.PositiveBigIntegerField(unique=True)
+    # None until the entry is chained (chain.link): then 1, 2, 3 ... without gaps.
+    sequence = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,8 +49,8 @@ class AuditEntry(models.Model):
     department = models.CharField(max_length=60, blank=True)
     # Only the keys of chain.DETAIL_KEYS: statuses, sequence numbers, codes; no personal data.
     detail = models.JSONField(default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True)  # "" until chained
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # None until chained
     # The digest of `hash`: "sha256", or "sm3" under the SM suite (crypto_suite.py). Each entry
     # names its own, so a chain changes algorithm at a recorded sequence and keeps verifying.
     algorithm = models.CharField(max_length=8, default="sha256")
@@ -54,17 +58,21 @@ class AuditEntry(models.Model):
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["sequence"]
+        ordering = ["id"]  # the order appended; the chain's order is `sequence`
         verbose_name_plural = _("audit entries")
         indexes = [
             # The supervisor's view: reads of a region in a time window.
             models.Index(fields=["region", "action", "at"], name="audit_region_action_at"),
             models.Index(fields=["actor", "at"], name="audit_actor_at"),
             models.Index(fields=["object_type", "object_ref"], name="audit_object"),
+            # What chain.link has still to chain: found without reading the chained entries.
+            models.Index(
+                fields=["id"], condition=models.Q(hash__isnull=True), name="audit_unchained"
+            ),
         ]
 
     def __str__(self):
-        return f"#{self.sequence} {self.action} {self.object_type} {self.object_ref}"
+        return f"#{self.sequence or '-'} {self.action} {self.object_type} {self.object_ref}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -76,12 +84,12 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The last entry's sequence and hash, in one row: appending locks it, so appends are
-    serialised and the chain has no fork or gap. It also lets verify_audit notice entries
-    removed from the end of the chain.
+    """The last chained entry's sequence and hash, in one row: chaining locks it, so the chain
+    has no fork or gap. It also lets verify_audit notice entries removed from the end of the
+    chain.
 
     The row exists from migration 0003 on, and a chain without it is broken. The database
-    guards it (migration 0003): it moves only one step forward, onto the entry just appended;
+    guards it (migration 0003): it moves only one step forward, onto the entry just chained;
     it is created only for an empty chain; PostgreSQL refuses to delete it."""
 
     sequence = models.PositiveBigIntegerField()

@@ -14,6 +14,7 @@ from onestop.accounts import api_keys
 from onestop.applications.personal_data import purge
 from onestop.appointments.reminders import send_reminders
 from onestop.appointments.slots import open_windows
+from onestop.audit import chain
 from onestop.audit.anchoring import anchor
 from onestop.events import delivery
 from onestop.idempotency import requests as idempotency
@@ -78,6 +79,16 @@ def prune_history(now=None) -> int:
     count, _ = finished.delete()
     PeriodicTick.objects.filter(started_at__lt=before).delete()
     return count
+
+
+def audit_unchained() -> bool:
+    """An audit entry waits to be chained (one indexed read)."""
+    return chain.unchained_due()
+
+
+@task()
+def link_audit(**run) -> str:
+    return f"{chain.link()} audit entries chained"
 
 
 @task()

@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Walk the audit chain, recompute every hash and report the count checked and either "
         "'chain intact' and the head to anchor elsewhere ('head SEQ:HASH'), or the first broken "
-        "link; exit status 1 when broken."
+        "link; exit status 1 when broken. Entries committed but not chained yet are counted "
+        "apart ('unchained N, the oldest appended at ...'): they are chained within seconds."
     )
 
     def add_arguments(self, parser):
@@ -44,6 +45,9 @@ class Command(BaseCommand):
             self.stdout.write("chain intact")
             sequence, head = result.head
             self.stdout.write(f"head {sequence}:{head}")
+            if result.unchained:
+                oldest = result.oldest_unchained.isoformat(timespec="seconds")
+                self.stdout.write(f"unchained {result.unchained}, the oldest appended at {oldest}")
             return
         broken = result.broken
         self.stdout.write(f"first broken link at sequence {broken.sequence}: {broken.message}")
