@@ -56,7 +56,7 @@ def tamper(sql: str, params=None) -> None:
             for statement in [*TRIGGERS.SQLITE_UNDO, *HEAD_GUARD.SQLITE_UNDO]:
                 cursor.execute(statement)
             cursor.execute(sql, params)
-            for statement in [*TRIGGERS.SQLITE, *HEAD_GUARD.SQLITE]:
+            for statement in [*TRIGGERS.SQLITE, *TRIGGERS.SQLITE_HEAD]:
                 cursor.execute(statement)
 
 

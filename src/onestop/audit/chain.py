@@ -240,24 +240,26 @@ def _locked_head(connection, *, wait: bool) -> tuple[int, str] | None:
 
 def _link_batch(connection, *, wait: bool, batch: int | None) -> list[AuditEntry] | None:
     """Under the head's lock, the unchained entries committed so far, in the order they were
-    appended, each given the next sequence and hashed over the one before; the head moved
-    entry by entry, as its guard asks. None when the head was busy and `wait` is false."""
+    appended, each given the next sequence and hashed over the one before; then the head moved
+    onto the last. Two statements however many entries (psycopg pipelines `executemany`).
+    None when the head was busy and `wait` is false."""
     head = _locked_head(connection, wait=wait)
     if head is None:
         return None
     sequence, previous = head
     unchained = AuditEntry.objects.using(connection.alias).filter(hash__isnull=True)
     entries = list(unchained.order_by("id")[:batch] if batch else unchained.order_by("id"))
+    if not entries:
+        return entries
+    for entry in entries:
+        sequence += 1
+        entry.sequence, entry.previous_hash = sequence, previous
+        entry.hash = previous = entry_hash(entry)
     statements = _statements(connection)
+    links = [[e.sequence, e.previous_hash, e.hash, e.pk] for e in entries]
     with connection.cursor() as cursor:
-        for entry in entries:
-            sequence += 1
-            entry.sequence, entry.previous_hash = sequence, previous
-            entry.hash = previous = entry_hash(entry)
-            cursor.execute(
-                statements["link"], [sequence, entry.previous_hash, entry.hash, entry.pk]
-            )
-            cursor.execute(statements["move"], [sequence, entry.hash, HEAD])
+        cursor.executemany(statements["link"], links)
+        cursor.execute(statements["move"], [sequence, previous, HEAD])
     return entries
 
 

@@ -3,11 +3,13 @@
 """Entries are chained after their writer commits (ADR 0009): a writer inserts its entry with
 no sequence and no hash, and chain.link gives it both, once, under the head's lock.
 
-The database's guard of the entries changes with it: an entry is inserted unchained; the one
-change allowed is its link, which sets sequence, previous_hash and hash on an unchained entry,
-every other field as it was, the sequence the head's next and previous_hash the head's hash;
-anything else is refused, and PostgreSQL still refuses DELETE. The head's guard (0003) is
-unchanged: it moves one step at a time onto the entry just chained.
+The database's guards change with it. An entry is inserted unchained; the one change allowed is
+its link, which sets sequence, previous_hash and hash on an unchained entry, every other field
+as it was, at a sequence beyond the head's; anything else is refused, and PostgreSQL still
+refuses DELETE. The head (0003) now moves forward over a whole batch at once: onto a chained
+entry with the hash it names, the entry right after its old place naming its old hash. A batch
+is so linked in two statements however long it is; what links the entries to each other is the
+chain itself, which verify_audit walks.
 
 Altering the columns rebuilds the entries' table on SQLite, which drops its triggers and cannot
 rename the new table while the head's guards name it: the guards are dropped before and made
@@ -41,7 +43,7 @@ POSTGRES = [
         IF TG_OP = 'UPDATE' AND OLD.hash IS NULL AND NEW.hash IS NOT NULL
            AND (%(new)s) IS NOT DISTINCT FROM (%(old)s) THEN
             SELECT * INTO head FROM audit_audithead WHERE id = 1;
-            IF NEW.sequence = head.sequence + 1 AND NEW.previous_hash = head.hash THEN
+            IF NEW.sequence > head.sequence AND NEW.previous_hash <> '' THEN
                 RETURN NEW;
             END IF;
         END IF;
@@ -57,8 +59,36 @@ POSTGRES = [
     FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()
     """,
 ]
-POSTGRES_UNDO = ["DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry",
-                 *APPEND_ONLY.POSTGRES]
+POSTGRES_HEAD = """
+    CREATE OR REPLACE FUNCTION audit_head_guard() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            RAISE EXCEPTION 'the audit head is never deleted';
+        END IF;
+        IF TG_OP = 'INSERT' THEN
+            IF EXISTS (SELECT 1 FROM audit_auditentry) THEN
+                RAISE EXCEPTION 'the audit head is created only for an empty chain';
+            END IF;
+            RETURN NEW;
+        END IF;
+        IF NEW.id <> OLD.id OR NEW.sequence <= OLD.sequence OR NOT EXISTS (
+            SELECT 1 FROM audit_auditentry e WHERE e.sequence = NEW.sequence AND e.hash = NEW.hash
+        ) OR NOT EXISTS (
+            SELECT 1 FROM audit_auditentry e
+            WHERE e.sequence = OLD.sequence + 1 AND e.previous_hash = OLD.hash
+        ) THEN
+            RAISE EXCEPTION 'the audit head moves only forward, onto the entries chained after it';
+        END IF;
+        RETURN NEW;
+    END;
+    $$ LANGUAGE plpgsql
+"""
+POSTGRES.append(POSTGRES_HEAD)
+POSTGRES_UNDO = [
+    "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry",
+    *APPEND_ONLY.POSTGRES,
+    HEAD_GUARD.POSTGRES[0],  # the function; its trigger stays
+]
 
 # `IS` rather than `=`: a missing head (NULL) must refuse the link, not let it through.
 SQLITE = [
@@ -67,8 +97,8 @@ SQLITE = [
     BEFORE UPDATE ON audit_auditentry
     WHEN NOT (
         OLD.hash IS NULL AND NEW.hash IS NOT NULL AND %(kept)s
-        AND NEW.sequence IS (SELECT sequence + 1 FROM audit_audithead WHERE id = 1)
-        AND NEW.previous_hash IS (SELECT hash FROM audit_audithead WHERE id = 1)
+        AND NEW.sequence > (SELECT sequence FROM audit_audithead WHERE id = 1)
+        AND NEW.previous_hash <> ''
     )
     BEGIN
         SELECT RAISE(ABORT, 'audit entries are appended, never changed');
@@ -81,6 +111,22 @@ SQLITE = [
     WHEN NEW.sequence IS NOT NULL OR NEW.hash IS NOT NULL OR NEW.previous_hash <> ''
     BEGIN
         SELECT RAISE(ABORT, 'an audit entry is inserted unchained; the chain links it');
+    END
+    """,
+]
+SQLITE_HEAD = [
+    HEAD_GUARD.SQLITE[0],  # created only for an empty chain, as in 0003
+    """
+    CREATE TRIGGER audit_head_update_guard
+    BEFORE UPDATE ON audit_audithead
+    WHEN NEW.id <> OLD.id OR NEW.sequence <= OLD.sequence OR NOT EXISTS (
+        SELECT 1 FROM audit_auditentry e WHERE e.sequence = NEW.sequence AND e.hash = NEW.hash
+    ) OR NOT EXISTS (
+        SELECT 1 FROM audit_auditentry e
+        WHERE e.sequence = OLD.sequence + 1 AND e.previous_hash = OLD.hash
+    )
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit head moves only forward, onto the entries chained after it');
     END
     """,
 ]
@@ -141,7 +187,7 @@ class Migration(migrations.Migration):
             index=models.Index(condition=models.Q(('hash__isnull', True)), fields=['id'], name='audit_unchained'),
         ),
         migrations.RunPython(
-            _run({"postgresql": POSTGRES, "sqlite": [*SQLITE_UNDO, *SQLITE, *HEAD_GUARD.SQLITE]}),
+            _run({"postgresql": POSTGRES, "sqlite": [*SQLITE_UNDO, *SQLITE, *SQLITE_HEAD]}),
             _run({"sqlite": HEAD_GUARD.SQLITE_UNDO}),
         ),
     ]
