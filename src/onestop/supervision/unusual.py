@@ -71,7 +71,7 @@ def outside_queue(regions: list[str] | None, since) -> tuple[list[AuditEntry], i
                 object_type="case",
                 object_ref=OuterRef("object_ref"),
                 actor_id=OuterRef("actor_id"),
-                sequence__lt=OuterRef("sequence"),
+                id__lt=OuterRef("id"),  # appended before (ids follow appends)
             )
         ),
     )
@@ -84,7 +84,7 @@ def outside_queue(regions: list[str] | None, since) -> tuple[list[AuditEntry], i
         & Q(decided_before=False)
     )
     found = reads.filter(other_department | not_their_step)
-    rows = list(found.select_related("actor").order_by("-sequence")[:LIST_LIMIT])
+    rows = list(found.select_related("actor").order_by("-id")[:LIST_LIMIT])
     departments = {
         d["code"]: {"zh": d["name_zh"], "en": d["name_en"]}
         for d in Department.objects.values("code", "name_zh", "name_en")
