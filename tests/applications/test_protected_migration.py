@@ -1,19 +1,18 @@
 """Migration applications 0004 is the one reader of plain personal data: rows written before
-encryption existed are encrypted by it, on each engine, while everything else refuses a plain
+encryption existed are encrypted by it, on the suite's engine, while everything else refuses a plain
 value (tests/applications/test_personal_data.py). Real processes on a fresh database."""
 
 import json
 
 import pytest
 
-from tests.processes import ENGINES, environment, fresh_database, run
+from tests.processes import environment, fresh_database, run, suite_engine
 
 pytestmark = pytest.mark.process
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_rows_written_before_encryption_are_encrypted_by_migration_0004(engine, tmp_path):
-    with fresh_database(engine, tmp_path, "protected") as database_url:
+def test_rows_written_before_encryption_are_encrypted_by_migration_0004(tmp_path):
+    with fresh_database(suite_engine(), tmp_path, "protected") as database_url:
         env = environment(database_url, tmp_path / "var")
         run(env, "-m", "tests.applications.migration_entry", "before")
 

@@ -164,6 +164,10 @@ def rush(slot_id: int, people: int) -> list[dict]:
 
     from onestop.applications.models import Application
 
+    # Imported once here, before the fork: in each of the processes it would take longer than
+    # the booking itself, and the processes would reach the barrier one by one.
+    from onestop.appointments import booking  # noqa: F401
+
     persons = list(User.objects.filter(pk__in=_people(people)).order_by("pk"))
     applications = {
         a.applicant_id: a

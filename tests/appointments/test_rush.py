@@ -3,9 +3,9 @@ in a process of their own booking once, on one slot of 5 seats, and people movin
 slots in opposite directions.
 
 The database of the pytest-django tests is not visible to other processes, so each run prepares
-its own: a SQLite file in the test's folder, and a fresh database (onestop_rush_*) on the
-PostgreSQL server — the suite's when it runs on PostgreSQL, else CI_POSTGRES_URL, else
-postgres://postgres@127.0.0.1:5432. Both engines run whatever the suite's engine is.
+its own, of the suite's engine: a SQLite file in the test's folder, or a fresh database
+(onestop_rush_*) on the suite's PostgreSQL server (tests/processes.py). CI runs the suite on
+both engines, so each rush runs once on each.
 """
 
 import json
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from onestop.appointments.models import SLOT_ID_BASE
-from tests.processes import ENGINES, fresh_database
+from tests.processes import fresh_database, suite_engine
 
 pytestmark = pytest.mark.process
 
@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PEOPLE, CAPACITY = 200, 5
 
 
-@pytest.fixture(params=ENGINES)
-def rush_database(request, tmp_path):
-    """DATABASE_URL of an empty database of the engine named by the parameter."""
-    with fresh_database(request.param, tmp_path, "rush") as url:
+@pytest.fixture
+def rush_database(tmp_path):
+    """DATABASE_URL of an empty database of the suite's engine."""
+    with fresh_database(suite_engine(), tmp_path, "rush") as url:
         yield url
 
 

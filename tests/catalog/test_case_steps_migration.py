@@ -1,20 +1,19 @@
 """Migrations catalog 0003 to 0006 give matter versions loaded before the case steps, the
 photo's rules, the opinions' rules, the shared results and the one form travelled with them the
-table the code applied to their cases and the rules it read until then, on each engine. Real
+table the code applied to their cases and the rules it read until then, on the suite's engine. Real
 processes on a fresh database."""
 
 import json
 
 import pytest
 
-from tests.processes import ENGINES, environment, fresh_database, run
+from tests.processes import environment, fresh_database, run, suite_engine
 
 pytestmark = pytest.mark.process
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_versions_without_case_steps_get_the_former_table(engine, tmp_path):
-    with fresh_database(engine, tmp_path, "case_steps") as database_url:
+def test_versions_without_case_steps_get_the_former_table(tmp_path):
+    with fresh_database(suite_engine(), tmp_path, "case_steps") as database_url:
         env = environment(database_url, tmp_path / "var")
         run(env, "-m", "tests.catalog.migration_entry", "before")
         done = run(env, "-m", "tests.catalog.migration_entry", "after")

@@ -1,7 +1,7 @@
 """What one process keeps of the catalog and the calendar gives way to an edit made by another:
 `onestop serve` with two worker processes answers, a separate process publishes a version or
 changes a calendar day, and every following request, whichever worker takes it, answers anew.
-On both databases (a fresh SQLite file, a fresh PostgreSQL database: tests/processes.py)."""
+On the suite's database engine (a fresh SQLite file or PostgreSQL database: tests/processes.py)."""
 
 import contextlib
 import http.client
@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.processes import ENGINES, ROOT, environment, fresh_database, run
+from tests.processes import ROOT, environment, fresh_database, run, suite_engine
 
 # More requests than workers × threads, each on its own connection: every worker takes some.
 REQUESTS = 12
@@ -97,9 +97,8 @@ def _dues(port: int) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_an_edit_by_another_process_is_seen_by_every_worker_at_its_next_request(engine, tmp_path):
-    with fresh_database(engine, tmp_path, "kept") as url:
+def test_an_edit_by_another_process_is_seen_by_every_worker_at_its_next_request(tmp_path):
+    with fresh_database(suite_engine(), tmp_path, "kept") as url:
         env = environment(url, tmp_path / "var")
         run(env, "-m", "onestop.cli", "prepare")
         with _served(env, tmp_path) as port:

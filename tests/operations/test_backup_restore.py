@@ -2,8 +2,8 @@
 archives that are refused with nothing changed: damaged, changed, unsigned, signed with a key not
 held here, or repacked with a planted superuser and recomputed digests.
 
-The round trips run the commands as real processes on a prepared database of each engine (a
-SQLite file; a fresh PostgreSQL database, see tests/processes.py). The refusals that
+The round trips run the commands as real processes on a prepared database of the suite's engine
+(a SQLite file; a fresh PostgreSQL database, see tests/processes.py). The refusals that
 need no database run in the test process on hand-made archives.
 """
 
@@ -24,7 +24,7 @@ from onestop import crypto_suite
 from onestop.operations import archive, restore, signing
 from onestop.operations.archive import Refused
 from onestop.operations.backup import backup
-from tests.processes import ENGINES, environment, fresh_database, run
+from tests.processes import environment, fresh_database, run, suite_engine
 
 # Backup keys of the tests only: the deployment's, an older one, and one never given to it.
 BACKUP_KEY = "tests-backup-key-" + "q7Lm2Zr9Tv4Kw8Yc1Nb6Hd3Jf5Gs0Px"
@@ -54,11 +54,11 @@ def back_up(env, folder: Path) -> Path:
     return Path(manage(env, "backup", str(folder)).stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def deployment(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
     """An installation with one accepted application, its uploaded file and its cases."""
-    folder = tmp_path_factory.mktemp(f"deployment-{request.param}")
-    with fresh_database(request.param, folder, "operations") as database_url:
+    folder = tmp_path_factory.mktemp("deployment")
+    with fresh_database(suite_engine(), folder, "operations") as database_url:
         env = environment(database_url, folder / "var", ONESTOP_BACKUP_KEYS=BACKUP_KEY)
         entry(env, "make")
         yield env

@@ -31,7 +31,7 @@ import pytest
 
 from tests.factories import FORM as ONE_WINDOW_FORM
 from tests.factories import TWO_PERMITS_SCANS, profile, scan
-from tests.processes import ENGINES, ROOT, environment, fresh_database, run
+from tests.processes import ROOT, environment, fresh_database, run, suite_engine
 
 pytestmark = pytest.mark.process
 
@@ -69,11 +69,6 @@ EVENT_OF = {
     "not_accept": "not_accept",
 }
 NO_ANSWER = (OSError, http.client.HTTPException)
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request):
-    return request.param
 
 
 def free_port() -> int:
@@ -315,8 +310,9 @@ class Client(threading.Thread):
                 self.ledger.acknowledged.append((app.number, name))
 
 
-def test_killed_server_and_worker_leave_nothing_half_written_or_lost(tmp_path, engine):
+def test_killed_server_and_worker_leave_nothing_half_written_or_lost(tmp_path):
     started = time.monotonic()
+    engine = suite_engine()
     rng = random.Random(SEED)
     sends = tmp_path / "sends.txt"
     with fresh_database(engine, tmp_path, "crash") as database_url:

@@ -21,18 +21,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 
-from tests.processes import ROOT, fresh_database
+from tests.processes import ROOT, fresh_database, suite_engine
 
 LAX_UMASK = 0o022  # the usual umask: files 0644, folders 0755 unless the service says otherwise
 DEMO_PASSWORD = "demo-password-of-the-tests"  # noqa: S105
 DEMO_EMPLOYER = "91110108DEMO00001X"  # accounts/demo.py: the demo handler's employer
-
-
-def suite_engine() -> str:
-    postgresql = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    return "postgresql" if postgresql else "sqlite"
 
 
 def deployment_environment(database_url: str, var_dir: Path, **changes: str) -> dict:
