@@ -133,15 +133,21 @@ def _overbooking() -> dict:
 
 
 def _chain_after() -> dict:
-    """The entries a round left unchained (each process chains after its commits, unless
-    another holds the head; the audit_link job chains the rest), then chained, and the chain
-    checked whole."""
+    """The round's audit entries chained as the audit_link job chains them (on PostgreSQL;
+    SQLite chains in each booking's transaction), timed: the rate counts that time too, as if
+    the job ran after the round rather than beside it. Then the chain checked whole."""
     from onestop.audit.chain import link, verify
 
     left = verify().unchained
+    began = time.perf_counter()
     link()
+    seconds = time.perf_counter() - began
     checked = verify()
-    return {"unchained": left, "intact": checked.intact and checked.unchained == 0}
+    return {
+        "unchained": left,
+        "chain_seconds": seconds,
+        "intact": checked.intact and checked.unchained == 0,
+    }
 
 
 def _round(loop: str, found: list[dict], capacity: int) -> dict:
@@ -149,9 +155,10 @@ def _round(loop: str, found: list[dict], capacity: int) -> dict:
     seconds = max(f["ended"] for f in found) - min(f["began"] for f in found)
     held = _overbooking()
     if loop == "book":
+        chained = _chain_after()
         return {
-            **_chain_after(),
-            "seconds": seconds,
+            **chained,
+            "seconds": seconds + chained["chain_seconds"],
             "booked": sum(f["booked"] for f in found),
             "full": sum(f["full"] for f in found),
             "errors": [e for f in found for e in f["errors"]],
@@ -234,8 +241,9 @@ def report(engine: str, found: dict, args) -> None:
         f"{sum(r['beyond'] for r in updates)} seats beyond capacity"
     )
     print(
-        f"{engine:<10} audit chain: {max(r['unchained'] for r in books)} entries at most left "
-        f"unchained at a round's end (chained after it); intact after every round: "
+        f"{engine:<10} audit chain: {book['unchained']} entries chained after the median round "
+        f"in {book['chain_seconds'] * 1000:.0f} ms (counted in its rate); intact after every "
+        "round: "
         f"{all(r['intact'] for r in books)}"
     )
     for error in [e for r in books for e in r["errors"]][:3]:
@@ -258,9 +266,8 @@ def report(engine: str, found: dict, args) -> None:
             target=f">= {TARGET_RATIO:.0%}",
             met=ratio >= TARGET_RATIO,
             note=f"{args.processes} processes, {args.clients} clients on {args.slots} slots "
-            f"of {args.capacity}; {errors} answers other than booked or full; audit entries "
-            f"chained after commit, at most {max(r['unchained'] for r in books)} left at a "
-            "round's end",
+            f"of {args.capacity}; {errors} answers other than booked or full; the audit "
+            "entries' chaining after commit counted in the time",
         )
     )
     on_postgres = engine == "postgresql"

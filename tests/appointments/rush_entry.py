@@ -250,8 +250,8 @@ def state(*slot_ids: int) -> dict:
 
 
 def _chain() -> dict:
-    """What the bookers' own chaining left (a head busy at their commit), chained as the
-    audit_link job chains it, and the chain then."""
+    """What the bookings left unchained (none on SQLite, which chains in the booking's
+    transaction), chained as the audit_link job chains it, and the chain then."""
     from onestop.audit.chain import link, verify
 
     left = verify().unchained

@@ -92,8 +92,9 @@ def rushed_exactly(environment, slot: str) -> None:
         "active": CAPACITY,
     }
     assert state["bookings"] == state["active"] == state["seats"] == CAPACITY
-    # Each booking has its audit entry, appended in its transaction; every entry is chained,
-    # by the bookers after their commits or by the job after them, and the chain holds.
+    # Each booking has its audit entry, appended in its transaction; every entry is chained (in
+    # the booker's transaction on SQLite, by the audit_link job after it on PostgreSQL), and the
+    # chain holds.
     assert state["audited"] == CAPACITY
     assert state["chained_after"] == state["unchained"]
     assert state["chain"] == [True, 0]  # intact, nothing left unchained

@@ -1,6 +1,6 @@
 """Appends from many connections at once keep one chain without fork or gap: on PostgreSQL
-each append commits without waiting for the others, and whichever connection gets the head row
-first chains what is committed (audit/chain.py: link). SQLite is covered by real processes in
+each append commits without waiting for the others, and the chaining (audit/chain.py: link)
+numbers what is committed. SQLite is covered by real processes in
 test_verify_audit.py."""
 
 import threading
@@ -56,7 +56,7 @@ def test_threads_appending_at_once_keep_the_chain_intact_and_gap_free(committed_
     for worker in workers:
         worker.join(timeout=120)
     assert failures == []
-    chain.link()  # what the audit_link job finds: a head busy when an append committed
+    chain.link()  # the audit_link job
     result = chain.verify()
     assert result.intact, result.broken
     total = THREADS * APPENDS_EACH

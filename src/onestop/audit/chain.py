@@ -5,11 +5,11 @@ append() inserts its entry unchained, in the caller's transaction and without a 
 decision and its entry commit or roll back together and no writer waits for another's commit
 (ADR 0009). link() chains the committed entries in the order they were appended: under the one
 AuditHead row's lock it gives each the next sequence and a hash over the one before, and moves
-the head. It runs right after the writer's commit in whichever process gets the head first,
-and every few seconds as the `audit_link` job; on SQLite, which lets one writer in at a time
-anyway, in the writer's own transaction. An entry is so tamper-evident from when it is chained,
-seconds after its commit; verify() reports the entries not chained yet and their age, and
-anchoring refuses to anchor while the oldest is older than ONESTOP_AUDIT_UNCHAINED_SECONDS.
+the head. The `audit_link` job runs it within seconds of a commit; on SQLite, which lets one
+writer in at a time anyway, the writer runs it in its own transaction. An entry is so
+tamper-evident from when it is chained; verify() reports the entries not chained yet and their
+age, and anchoring refuses to anchor while the oldest is older than
+ONESTOP_AUDIT_UNCHAINED_SECONDS.
 
 Each entry is hashed with the digest of the configured suite (SHA-256, or SM3 under
 ONESTOP_CRYPTO_SUITE=sm; crypto_suite.py) and names it, so a chain changes algorithm at a
@@ -190,45 +190,32 @@ def _insert(entry: AuditEntry) -> None:
 
 def _chain_soon(made: list[AuditEntry]) -> None:
     """Where the database lets one writer in at a time (SQLite: the IMMEDIATE transactions of
-    settings.py), the writer holds all it would wait for already, so its entries are chained in
-    its own transaction. Elsewhere they are chained once it commits, by whichever process gets
-    the head first; the `audit_link` job chains what nobody did (a process that died, a head
-    that was busy)."""
+    settings.py), the writer holds all chaining would wait for already, so its entries are
+    chained in its own transaction. Elsewhere the `audit_link` job chains them within seconds of
+    their commit, and no writer waits for another."""
     connection = connections[AuditEntry.objects.db]
-    if not connection.features.has_select_for_update:
-        try:
-            chained = _link_batch(connection, wait=True, batch=None)
-        except HeadMissing:
-            # As on PostgreSQL, the write and its entry stand; the entry waits, unchained, and
-            # the chain is reported cut (verify_audit, the audit_link job, the anchoring).
-            logger.error("The audit head is missing: entries are kept unchained.")
-            return
-        linked = {entry.pk: entry for entry in chained}
-        for entry in made:
-            chained = linked[entry.pk]
-            entry.sequence, entry.previous_hash, entry.hash = (
-                chained.sequence,
-                chained.previous_hash,
-                chained.hash,
-            )
-    elif not any(callback is _link_after_commit for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(_link_after_commit, using=connection.alias, robust=True)
+    if connection.features.has_select_for_update:
+        return
+    try:
+        chained = _link_batch(connection, batch=None)
+    except HeadMissing:
+        # As on PostgreSQL, the write and its entry stand; the entry waits, unchained, and
+        # the chain is reported cut (verify_audit, the audit_link job, the anchoring).
+        logger.error("The audit head is missing: entries are kept unchained.")
+        return
+    linked = {entry.pk: entry for entry in chained}
+    for entry in made:
+        chained_entry = linked[entry.pk]
+        entry.sequence = chained_entry.sequence
+        entry.previous_hash = chained_entry.previous_hash
+        entry.hash = chained_entry.hash
 
 
-def _link_after_commit() -> None:
-    link(wait=False)
-
-
-def _locked_head(connection, *, wait: bool) -> tuple[int, str] | None:
-    """The head's (sequence, hash), its row locked until the transaction ends. When `wait` is
-    false, None if another process holds it (that one chains what is committed) or if it is
-    missing: the audit_link job, which waits, reports that."""
-    statements = _statements(connection)
+def _locked_head(connection) -> tuple[int, str]:
+    """The head's (sequence, hash), its row locked until the transaction ends."""
     with connection.cursor() as cursor:
-        cursor.execute(statements["head"] if wait else statements["head_unless_busy"], [HEAD])
+        cursor.execute(_statements(connection)["head"], [HEAD])
         head = cursor.fetchone()
-    if head is None and not wait:
-        return None
     if head is None:
         # Never started again from the last entry: that would make a cut chain look whole.
         raise HeadMissing(
@@ -238,15 +225,11 @@ def _locked_head(connection, *, wait: bool) -> tuple[int, str] | None:
     return head
 
 
-def _link_batch(connection, *, wait: bool, batch: int | None) -> list[AuditEntry] | None:
+def _link_batch(connection, *, batch: int | None) -> list[AuditEntry]:
     """Under the head's lock, the unchained entries committed so far, in the order they were
     appended, each given the next sequence and hashed over the one before; then the head moved
-    onto the last. Two statements however many entries (psycopg pipelines `executemany`).
-    None when the head was busy and `wait` is false."""
-    head = _locked_head(connection, wait=wait)
-    if head is None:
-        return None
-    sequence, previous = head
+    onto the last. Two statements however many entries (psycopg pipelines `executemany`)."""
+    sequence, previous = _locked_head(connection)
     unchained = AuditEntry.objects.using(connection.alias).filter(hash__isnull=True)
     entries = list(unchained.order_by("id")[:batch] if batch else unchained.order_by("id"))
     if not entries:
@@ -263,17 +246,14 @@ def _link_batch(connection, *, wait: bool, batch: int | None) -> list[AuditEntry
     return entries
 
 
-def link(*, wait: bool = True, batch: int = 500) -> int:
+def link(*, batch: int = 500) -> int:
     """Chain every committed entry not chained yet (ADR 0009), `batch` to a transaction;
-    answers how many. With `wait` false it gives up at once when another process holds the
-    head: that one chains them."""
+    answers how many. Two processes linking at once take turns on the head."""
     connection = connections[AuditEntry.objects.db]
     chained = 0
     while True:
         with transaction.atomic(using=connection.alias):
-            entries = _link_batch(connection, wait=wait, batch=batch)
-        if entries is None:
-            return chained
+            entries = _link_batch(connection, batch=batch)
         chained += len(entries)
         if len(entries) < batch:
             return chained
@@ -307,13 +287,9 @@ def _build(connection) -> dict:
     link_set = ", ".join(f"{column} = %s" for column in link_columns)
     unlinked = quote(entry.get_field("previous_hash").column)  # NOT NULL: "" until linked
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    skip = (
-        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    )
     head_read = f"SELECT {sequence}, {hashed} FROM {table} WHERE {key} = %s"  # noqa: S608
     return {
         "head": head_read + lock,
-        "head_unless_busy": head_read + skip,
         "entry": f"INSERT INTO {entries} ({columns}, {unlinked}) "  # noqa: S608
         f"VALUES ({values}, '') RETURNING {entry_key}",
         "link": f"UPDATE {entries} SET {link_set} WHERE {entry_key} = %s",  # noqa: S608
