@@ -197,7 +197,7 @@ def _chain_soon(made: list[AuditEntry]) -> None:
     if connection.features.has_select_for_update:
         return
     try:
-        chained = _link_batch(connection, batch=None)
+        chained = _link_batch(connection, batch=None, known=made)
     except HeadMissing:
         # As on PostgreSQL, the write and its entry stand; the entry waits, unchained, and
         # the chain is reported cut (verify_audit, the audit_link job, the anchoring).
@@ -225,20 +225,31 @@ def _locked_head(connection) -> tuple[int, str]:
     return head
 
 
-def _link_batch(connection, *, batch: int | None) -> list[AuditEntry]:
+def _link_batch(connection, *, batch: int | None, known=()) -> list[AuditEntry]:
     """Under the head's lock, the unchained entries committed so far, in the order they were
     appended, each given the next sequence and hashed over the one before; then the head moved
-    onto the last. Two statements however many entries (psycopg pipelines `executemany`)."""
+    onto the last. Two statements however many entries (psycopg pipelines `executemany`).
+    `known`: entries the caller has just inserted, linked as they are when they are all that
+    waits (their ids read alone), not read back."""
     sequence, previous = _locked_head(connection)
-    unchained = AuditEntry.objects.using(connection.alias).filter(hash__isnull=True)
-    entries = list(unchained.order_by("id")[:batch] if batch else unchained.order_by("id"))
+    statements = _statements(connection)
+    if known:
+        with connection.cursor() as cursor:
+            cursor.execute(statements["unchained"])
+            waiting = [row[0] for row in cursor.fetchall()]
+        if waiting != [entry.pk for entry in known]:
+            known = ()
+    if known:
+        entries = list(known)
+    else:
+        unchained = AuditEntry.objects.using(connection.alias).filter(hash__isnull=True)
+        entries = list(unchained.order_by("id")[:batch] if batch else unchained.order_by("id"))
     if not entries:
         return entries
     for entry in entries:
         sequence += 1
         entry.sequence, entry.previous_hash = sequence, previous
         entry.hash = previous = entry_hash(entry)
-    statements = _statements(connection)
     links = [[e.sequence, e.previous_hash, e.hash, e.pk] for e in entries]
     with connection.cursor() as cursor:
         cursor.executemany(statements["link"], links)
@@ -286,6 +297,7 @@ def _build(connection) -> dict:
     link_columns = (quote(entry.get_field(n).column) for n in ("sequence", "previous_hash", "hash"))
     link_set = ", ".join(f"{column} = %s" for column in link_columns)
     unlinked = quote(entry.get_field("previous_hash").column)  # NOT NULL: "" until linked
+    hash_column = quote(entry.get_field("hash").column)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     head_read = f"SELECT {sequence}, {hashed} FROM {table} WHERE {key} = %s"  # noqa: S608
     return {
@@ -293,6 +305,8 @@ def _build(connection) -> dict:
         "entry": f"INSERT INTO {entries} ({columns}, {unlinked}) "  # noqa: S608
         f"VALUES ({values}, '') RETURNING {entry_key}",
         "link": f"UPDATE {entries} SET {link_set} WHERE {entry_key} = %s",  # noqa: S608
+        "unchained": f"SELECT {entry_key} FROM {entries} WHERE {hash_column} IS NULL "  # noqa: S608
+        f"ORDER BY {entry_key}",
         "move": f"UPDATE {table} SET {sequence} = %s, {hashed} = %s WHERE {key} = %s",  # noqa: S608
         "fields": fields,
     }
