@@ -2,6 +2,7 @@
 8.1.5.1-8.1.5.3): one role per person, each sees and changes in the admin only what its role
 allows, nobody changes their own roles, superusers refused where they are not allowed."""
 
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -147,6 +148,27 @@ def test_the_audit_administrator_verifies_the_chain():
     page = as_(administrator("auditor", AUDIT)).get("/admin/audit/verify/")
     assert page.status_code == 200 and "The chain is intact." in page.content.decode()
     assert as_(administrator("system", SYSTEM)).get("/admin/audit/verify/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "1 entry committed since is not chained yet (appended at 2026-12-05 09:02:03)"),
+        ("zh-hans", "此后提交的1条记录尚未链入（最早一条记录于2026-12-05 09:02:03）"),
+    ],
+)
+def test_the_verification_page_counts_the_entries_not_chained_yet(language, said):
+    """On PostgreSQL an entry waits for the audit_link job; the page says so, and when."""
+    AuditEntry.objects.create(
+        at=datetime(2026, 12, 5, 1, 2, 3, tzinfo=UTC),
+        actor_role="system",
+        action="read.case",
+        object_type="case",
+        object_ref="1",
+    )
+    auditor = as_(administrator("auditor", AUDIT))
+    auditor.cookies["onestop_language"] = language
+    assert said in auditor.get("/admin/audit/verify/").content.decode()
 
 
 def test_the_security_administrator_never_sets_the_superuser_flag(examiner):

@@ -3,18 +3,20 @@ around the model, and appends stay gap-free whatever is rolled back."""
 
 import hashlib
 import importlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onestop import crypto_suite
-from onestop.audit import chain
+from onestop.audit import anchoring, chain
 from onestop.audit.models import AuditEntry, AuditHead
+from onestop.jobs import tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -380,3 +382,65 @@ def test_a_changed_sm3_entry_is_found(clerk, settings, change, what):
 
     assert (broken.sequence, broken.message.split(":")[0]) == (2, what.split(":")[0])
     assert broken.message.startswith(what)
+
+
+# Entries are chained after their commit (ADR 0009): the tail not chained yet is reported, and
+# the anchoring stops when it grows old.
+
+
+def committed_unchained(clerk, *, seconds_ago: float = 0) -> AuditEntry:
+    """An entry as append() inserts it on PostgreSQL, before the audit_link job chains it."""
+    return AuditEntry.objects.create(
+        at=timezone.now() - timedelta(seconds=seconds_ago),
+        actor=clerk,
+        actor_role="window_clerk",
+        action="read.application",
+        object_type="application",
+        object_ref="BJ20260000099",
+    )
+
+
+def test_entries_not_chained_yet_are_counted_apart_with_the_oldest_time(five, clerk):
+    waiting = committed_unchained(clerk, seconds_ago=5)
+    committed_unchained(clerk)
+
+    out, code = verify_audit()
+
+    assert code == 0
+    oldest = waiting.at.isoformat(timespec="seconds")
+    assert out.splitlines() == [
+        "checked 5 audit entries",
+        "chain intact",
+        f"head 5:{five[-1].hash}",
+        f"unchained 2, the oldest appended at {oldest}",
+    ]
+    assert chain.link() == 2
+    result = chain.verify()
+    assert (result.checked, result.unchained, result.intact) == (7, 0, True)
+    waiting.refresh_from_db()
+    assert (waiting.sequence, waiting.previous_hash) == (6, five[-1].hash)
+
+
+@pytest.mark.parametrize(("age", "anchored"), [(59, True), (61, False)])
+def test_nothing_is_anchored_while_an_entry_waits_past_the_limit(
+    five, clerk, tmp_path, age, anchored
+):
+    committed_unchained(clerk, seconds_ago=age)  # ONESTOP_AUDIT_UNCHAINED_SECONDS: 60
+    path = tmp_path / "anchors.txt"
+    if anchored:
+        assert anchoring.anchor("2026-12-05T01:00", path) == (5, five[-1].hash)
+    else:
+        with pytest.raises(anchoring.ChainBroken, match="1 entries unchained"):
+            anchoring.anchor("2026-12-05T01:00", path)
+        assert not path.exists()
+
+
+def test_the_audit_link_job_chains_what_waits(five, clerk):
+    committed_unchained(clerk)
+    assert tasks.audit_unchained()
+
+    assert tasks.link_audit.call(attempt=1, tick="2026-12-05T09:00:00+08:00") == (
+        "1 audit entries chained"
+    )
+    assert not tasks.audit_unchained()
+    assert chain.verify().head[0] == 6
