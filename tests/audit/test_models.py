@@ -115,6 +115,10 @@ def test_postgresql_refuses_to_delete_the_head(entry):
 
 # The one change the database lets through: an unchained entry's link (migration 0004).
 
+LINK_BY_HAND = (
+    "UPDATE audit_auditentry SET sequence = %s, previous_hash = %s, hash = %s WHERE id = %s"
+)
+
 
 def unchained(examiner):
     """An entry inserted as append() inserts it, before anything chains it."""
@@ -152,8 +156,7 @@ def test_the_database_refuses_a_link_that_is_not_beyond_the_head(entry, examiner
     refused = pytest.raises(DatabaseError, match="never changed")
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE audit_auditentry SET sequence = %s, previous_hash = %s, hash = %s "
-            "WHERE id = %s",
+            LINK_BY_HAND,
             [*values(AuditHead.objects.get()), "d" * 64, waiting.pk],
         )
     waiting.refresh_from_db()
@@ -167,8 +170,7 @@ def test_the_database_refuses_to_move_the_head_over_a_link_that_does_not_follow_
     head = AuditHead.objects.get()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE audit_auditentry SET sequence = %s, previous_hash = %s, hash = %s "
-            "WHERE id = %s",
+            LINK_BY_HAND,
             [head.sequence + 1, "0" * 64, "d" * 64, waiting.pk],
         )
         refused = pytest.raises(DatabaseError, match="moves only forward")
@@ -202,7 +204,6 @@ def test_the_database_refuses_to_link_an_entry_twice(entry, examiner):
     refused = pytest.raises(DatabaseError, match="never changed")
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE audit_auditentry SET sequence = %s, previous_hash = %s, hash = %s "
-            "WHERE id = %s",
+            LINK_BY_HAND,
             [head.sequence + 1, head.hash, "d" * 64, waiting.pk],
         )

@@ -73,6 +73,6 @@ def delete(record, *, acting_user, acting_role: str) -> None:
     pk, detail = record.pk, _detail(record, record)
     if detail:
         detail["to_status"] = ""
-    # The row first, the entry after: the audit head is held to the end of the transaction.
+    # The row first, the entry after: a refused delete leaves no entry.
     record.delete()
     _record("deleted", record, pk, detail, acting_user=acting_user, acting_role=acting_role)
