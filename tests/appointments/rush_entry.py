@@ -245,6 +245,13 @@ def state(*slot_ids: int) -> dict:
         "codes": sorted(b.code for b in bookings),
         "people": sorted(b.person.username for b in bookings),
         "audited": AuditEntry.objects.filter(action="appointment.booked").count(),
+        # Each booking's entry names it (written by the booking's own statement on PostgreSQL).
+        "entries_name_bookings": sorted(
+            AuditEntry.objects.filter(action="appointment.booked").values_list(
+                "object_ref", flat=True
+            )
+        )
+        == sorted(str(b.pk) for b in bookings),
         **_chain(),
     }
 

@@ -96,6 +96,7 @@ def rushed_exactly(environment, slot: str) -> None:
     # the booker's transaction on SQLite, by the audit_link job after it on PostgreSQL), and the
     # chain holds.
     assert state["audited"] == CAPACITY
+    assert state["entries_name_bookings"]
     assert state["chained_after"] == state["unchained"]
     assert state["chain"] == [True, 0]  # intact, nothing left unchained
     booked = [a for a in answers if a["answer"] == "booked"]

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ from onestop.appointments.booking import (
 )
 from onestop.appointments.models import Booking, BookingStatus, HallBooking, Slot
 from onestop.appointments.slots import open_window, slot_times
+from onestop.audit.models import AuditEntry
 from onestop.catalog.loader import load
 from onestop.catalog.models import Hall
 from onestop.workdays.hall_hours import WEEKDAYS
@@ -301,6 +303,53 @@ def test_a_full_slot_answers_full_and_takes_no_seat(hall):
         booked(person("bob"), slot.pk)
     assert seats(slot) == 1
     assert Booking.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_booking_and_its_audit_entry_are_written_together_or_not_at_all(hall):
+    ann = person("ann")
+    slot, other = new_slot(hall, capacity=1), new_slot(hall, time(10))
+    made = booked(ann, slot.pk)
+    entry = AuditEntry.objects.get(action="appointment.booked")
+    assert (entry.object_type, entry.object_ref, entry.actor, entry.actor_role) == (
+        "booking",
+        str(made.pk),
+        ann,
+        "applicant",
+    )
+    assert entry.detail == {
+        "application": made.application.number,
+        "matter": MATTER,
+        "hall": HALL,
+        "slot": slot.pk,
+        "to_status": "active",
+    }
+    assert entry.region == "beijing"
+    # Refused: a second active booking of the application, then a full slot. Neither leaves a
+    # seat, a booking or an entry.
+    with pytest.raises(ValidationError, match="already has an active booking"):
+        booked(ann, other.pk)
+    with pytest.raises(SlotFull):
+        booked(person("bob"), slot.pk)
+    assert (seats(slot), seats(other), Booking.objects.count()) == (1, 0, 1)
+    assert AuditEntry.objects.filter(action="appointment.booked").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_full_slot_is_answered_from_its_row_alone_and_a_booking_reads_the_tokens_with_it(hall):
+    slot = new_slot(hall, capacity=1)
+    ann, bob = person("ann"), person("bob")
+    hers, his = application_of(ann), application_of(bob)
+    with CaptureQueriesContext(connection) as booking:
+        book(ann, slot.pk, matter=MATTER, application=hers)
+    with CaptureQueriesContext(connection) as full, pytest.raises(SlotFull):
+        book(bob, slot.pk, matter=MATTER, application=his)
+    assert len(full.captured_queries) == 1
+    assert "catalog_generation" in full.captured_queries[0]["sql"]
+    # The catalog's tokens came with the slot's row: no statement reads them alone.
+    alone = [q for q in booking.captured_queries if q["sql"].startswith('SELECT "name", "token"')]
+    assert "catalog_generation" in booking.captured_queries[0]["sql"]
+    assert alone == []
 
 
 @pytest.mark.django_db

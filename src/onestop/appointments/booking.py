@@ -7,10 +7,10 @@ draft holds no seat, and an application holds at most one active booking: a seco
 refused, to be moved (rescheduled) instead. No source puts booking before filing.
 
 The seat is taken by one conditional UPDATE (`booked = booked + 1 WHERE booked < capacity`) and
-the booking row written with it, one written-out statement on PostgreSQL (seats.py): the row
-lock makes concurrent updates wait and re-check the condition; on SQLite the write transaction
-starts IMMEDIATE (settings), so writers queue. A CHECK constraint (`booked <= capacity`) backs it
-up. The booking's audit entry is written in the same transaction: a failure undoes the seat.
+the booking row and its audit entry written with it, one written-out statement on PostgreSQL
+(seats.py): the row lock makes concurrent updates wait and re-check the condition; on SQLite the
+write transaction starts IMMEDIATE (settings), so writers queue. A CHECK constraint
+(`booked <= capacity`) backs it up. A failure of the booking or of its entry undoes the seat.
 """
 
 import secrets
@@ -26,7 +26,8 @@ from onestop.accounts.roles import holds
 from onestop.applications.access import first_role_on
 from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Status
-from onestop.audit.chain import append
+from onestop.audit.chain import prepared, record
+from onestop.audit.models import AuditEntry
 from onestop.catalog import generations, selectors
 from onestop.rules import appointments, bundles
 from onestop.rules.checklist import version_for
@@ -165,14 +166,13 @@ def subject_version(application):
 def book(person, slot_id: int, *, matter: str, application=None) -> Booking:
     """Take one seat of the slot for `person` and `application`, one of their filed
     applications (000 §十一 4; 002 §4b); NeedsApplication without one, SlotFull when no seat
-    is left, ALREADY_BOOKED when the application holds an active booking already. The booking
-    and its audit entry are written in one transaction."""
+    is left, ALREADY_BOOKED when the application holds an active booking already. The seat,
+    the booking and its audit entry are written together or not at all."""
     with generations.request_scope():  # the catalog's checks below read it under one token read
         slot, role = _checked(person, slot_id, matter, application)
-    with transaction.atomic():
-        made = _take_seat(slot, person, matter, application)
-        append_entry("appointment.booked", made, person, role)
-    return made
+    made = Booking(code=_code(), slot=slot, person=person, matter=matter, application=application)
+    # Written with the booking by one statement where the database can (seats.py).
+    return _take_seat(made, entry=_entry("appointment.booked", made, person, role))
 
 
 def _checked(person, slot_id: int, matter: str, application) -> tuple[Slot, str]:
@@ -183,21 +183,26 @@ def _checked(person, slot_id: int, matter: str, application) -> tuple[Slot, str]
     if application is None:
         raise NeedsApplication("booking.no_application", *NO_APPLICATION, field="application")
     slot = _slot(slot_id)
-    if slot.remaining == 0:
-        # Most of a rush arrives after the last seat: they hear so before the application's
-        # rules are evaluated, which cost more than the seat itself. The answer is public
-        # (the slots say it too); the seat is still taken only by the conditional UPDATE.
-        raise SlotFull("booking.slot_full", *FULL, field="slot")
     role = _check_application(person, application, matter)
     _check_place(slot, matter, application)
     return slot, role
 
 
 def _slot(slot_id: int) -> Slot:
-    """The slot's row, or the slot of the hall's hours it names that is not stored yet."""
-    found = slots.slot_by_id(slot_id, timezone.localdate())
+    """The slot's row, or the slot of the hall's hours it names that is not stored yet; SlotFull
+    when it has no seat left."""
+    row = seats.slot_row(slot_id)
+    if row is not None and row.remaining == 0:
+        # Most of a rush arrives after the last seat: they hear so from the slot's row alone,
+        # before the catalog and the application's rules are read, which cost more than the
+        # seat itself. The answer is public (the slots say it too); the seat is still taken
+        # only by the conditional UPDATE.
+        raise SlotFull("booking.slot_full", *FULL, field="slot")
+    found = slots.in_catalog(row) if row else slots.unstored(slot_id, timezone.localdate())
     if found is None:
         raise Refused("booking.no_such_slot", *NO_SUCH_SLOT)
+    if found.remaining == 0:  # a row stored before slot ids were derived (slots.unstored)
+        raise SlotFull("booking.slot_full", *FULL, field="slot")
     return found
 
 
@@ -210,17 +215,11 @@ def _check_place(slot: Slot, matter: str, application) -> None:
         raise Refused("booking.matter_not_handled", *NOT_HANDLED)
 
 
-def _take_seat(slot: Slot, person, matter: str, application) -> Booking:
-    """In the caller's transaction: the slot's row stored if it is not yet, one seat taken and
-    the booking written (seats.take)."""
-    if slot._state.adding:
-        # The first seat of a slot not opened yet stores its row; a booking at the same time
-        # stores it once (the id is the slot's), and both then queue on the seat's UPDATE.
-        Slot.objects.bulk_create([slot], ignore_conflicts=True)
-    made = Booking(code=_code(), slot=slot, person=person, matter=matter, application=application)
+def _take_seat(made: Booking, entry=None) -> Booking:
+    """One seat of its slot taken and `made` written, with its audit entry when given
+    (seats.take: the seat, the booking and the entry stand or fall together)."""
     try:
-        # No savepoint: a second active booking fails the whole transaction, seat included.
-        taken = seats.take(made)
+        taken = seats.take(made, entry)
     except IntegrityError as exc:
         raise Refused("booking.already_booked", *ALREADY_BOOKED) from exc
     if not taken:
@@ -235,15 +234,21 @@ def _booker_role(person, application) -> str | None:
 
 
 def append_entry(action: str, booking: Booking, acting_user, role: str, **detail) -> None:
-    """The booking's audit entry: who, in which role, which booking of which hall, slot,
-    application and matter, and its status; never the person's data."""
+    """The booking's audit entry appended."""
+    entry = _entry(action, booking, acting_user, role, **detail)
+    entry.object_ref = str(booking.pk)
+    record(entry)
+
+
+def _entry(action: str, booking: Booking, acting_user, role: str, **detail) -> AuditEntry:
+    """The booking's audit entry, not inserted: who, in which role, which booking of which hall,
+    slot, application and matter, and its status; never the person's data."""
     slot = booking.slot
-    append(
+    return prepared(
         action,
         actor=acting_user,
         actor_role=role,
         object_type="booking",
-        object_ref=str(booking.pk),
         region=slot.hall.region.code,
         detail={
             "application": booking.application.number if booking.application_id else "",
@@ -311,7 +316,15 @@ def reschedule(booking: Booking, person, slot_id: int) -> Booking:
         _check_place(slot, booking.matter, None)
     else:
         slot, role = _checked(person, slot_id, booking.matter, booking.application)
-    made = _take_seat(slot, person, booking.matter, booking.application)
+    made = _take_seat(
+        Booking(
+            code=_code(),
+            slot=slot,
+            person=person,
+            matter=booking.matter,
+            application=booking.application,
+        )
+    )
     append_entry("appointment.rescheduled", booking, person, role, from_status=BookingStatus.ACTIVE)
     append_entry("appointment.booked", made, person, role)
     return made

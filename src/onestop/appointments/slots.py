@@ -87,20 +87,17 @@ def offered(hall: Hall, today: date, *, on: date | None = None) -> list[Slot]:
     )
 
 
-def slot_by_id(pk: int, today: date) -> Slot | None:
-    """The slot `pk` names: its row, or where it has none yet, a time of the hall's hours
-    in the hall's booking window from `today` (unsaved, under that id); None for anything else.
+def in_catalog(row: Slot) -> Slot:
+    """A stored slot with its hall and region as the catalog kept in this process has them (not
+    from a join whose JSON columns cost more to decode than the query)."""
+    row.hall = _hall(row.hall_id) or row.hall
+    return row
+
+
+def unstored(pk: int, today: date) -> Slot | None:
+    """The slot `pk` names that has no row yet (seats.slot_row): a time of the hall's hours in
+    the hall's booking window from `today` (unsaved, under that id); None for anything else.
     Nothing is written."""
-    # The slot's row alone: its hall and region come from the catalog each process keeps
-    # (catalog/selectors.py), not from a join whose JSON columns cost more to decode than the
-    # query; get(): no ORDER BY to build, on the path every booking of a rush takes.
-    try:
-        stored = Slot.objects.get(pk=pk)
-    except Slot.DoesNotExist:
-        stored = None
-    if stored is not None:
-        stored.hall = _hall(stored.hall_id) or stored.hall
-        return stored
     parts = slot_parts(pk)
     if parts is None:
         return None

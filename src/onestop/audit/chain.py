@@ -159,6 +159,12 @@ def _joined():
     return transaction.atomic(using=AuditEntry.objects.db)
 
 
+def prepared(action: str, **spec) -> AuditEntry:
+    """An entry from append()'s keyword arguments, not inserted yet: for a write that inserts it
+    with its own statement (entry_after)."""
+    return _entry({"action": action, **spec}, timezone.now())
+
+
 def _entry(spec: dict, at) -> AuditEntry:
     """An unchained entry from append()'s keyword arguments (the action as "action")."""
     actor = spec.get("actor")
@@ -168,7 +174,7 @@ def _entry(spec: dict, at) -> AuditEntry:
         actor_role=spec.get("actor_role") or "",
         action=spec["action"],
         object_type=spec["object_type"],
-        object_ref=str(spec["object_ref"]),
+        object_ref=str(spec.get("object_ref", "")),  # a prepared entry's may come later
         region=spec.get("region") or "",
         department=spec.get("department") or "",
         detail=clean_detail(spec.get("detail") or {}),
@@ -186,6 +192,28 @@ def _insert(entry: AuditEntry) -> None:
         cursor.execute(statements["entry"], values)
         entry.pk = cursor.fetchone()[0]
     entry._state.adding, entry._state.db = False, connection.alias
+
+
+def entry_after(entry: AuditEntry, connection, *, source: str, key: str) -> tuple[str, list]:
+    """PostgreSQL: the entry's INSERT as a part of the caller's data-modifying statement, its
+    object_ref the `key` column of the row the CTE `source` returns (inserted only with that
+    row), and its values. The write and its entry are then one statement: one round trip, its
+    own transaction, nothing written when either fails."""
+    statements = _statements(connection)
+    values = [
+        f.get_db_prep_save(getattr(entry, f.attname), connection)
+        for f in statements["fields"]
+        if f.name != "object_ref"
+    ]
+    return statements["entry_after"].format(source=source, key=key), values
+
+
+def record(entry: AuditEntry) -> AuditEntry:
+    """Insert a prepared entry as append() does (its object_ref filled in)."""
+    with _joined():
+        _insert(entry)
+        _chain_soon([entry])
+    return entry
 
 
 def _chain_soon(made: list[AuditEntry]) -> None:
@@ -299,6 +327,14 @@ def _build(connection) -> dict:
     unlinked = quote(entry.get_field("previous_hash").column)  # NOT NULL: "" until linked
     hash_column = quote(entry.get_field("hash").column)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # entry_after's: every value a parameter but the object_ref, the source row's key as text.
+    after = [quote(f.column) for f in fields if f.name != "object_ref"]
+    ref = quote(entry.get_field("object_ref").column)
+    entry_after = (
+        f"INSERT INTO {entries} ({', '.join(after)}, {ref}, {unlinked}) "  # noqa: S608
+        f"SELECT {', '.join(['%s'] * len(after))}, CAST({{source}}.{{key}} AS text), '' "
+        "FROM {source}"
+    )
     head_read = f"SELECT {sequence}, {hashed} FROM {table} WHERE {key} = %s"  # noqa: S608
     return {
         "head": head_read + lock,
@@ -308,6 +344,7 @@ def _build(connection) -> dict:
         "unchained": f"SELECT {entry_key} FROM {entries} WHERE {hash_column} IS NULL "  # noqa: S608
         f"ORDER BY {entry_key}",
         "move": f"UPDATE {table} SET {sequence} = %s, {hashed} = %s WHERE {key} = %s",  # noqa: S608
+        "entry_after": entry_after,
         "fields": fields,
     }
 
@@ -337,23 +374,18 @@ def append(
 ) -> AuditEntry:
     """Append one entry, in the caller's transaction (or its own): inserted unchained, and
     chained as _chain_soon says. The entry commits or rolls back with the caller's writes."""
-    entry = _entry(
-        {
-            "action": action,
-            "actor": actor,
-            "actor_role": actor_role,
-            "object_type": object_type,
-            "object_ref": object_ref,
-            "region": region,
-            "department": department,
-            "detail": detail,
-        },
-        timezone.now(),
+    return record(
+        prepared(
+            action,
+            actor=actor,
+            actor_role=actor_role,
+            object_type=object_type,
+            object_ref=object_ref,
+            region=region,
+            department=department,
+            detail=detail,
+        )
     )
-    with _joined():
-        _insert(entry)
-        _chain_soon([entry])
-    return entry
 
 
 def append_all(entries: list[dict]) -> None:

@@ -33,6 +33,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from .models import Generation
 
 CATALOG, CALENDAR = "catalog", "calendar"
+NAMES = (CATALOG, CALENDAR)
 
 
 class _Scope:
@@ -55,6 +56,26 @@ def _read_tokens() -> dict[str, str]:
 
 
 _TOKENS_SQL = f"SELECT name, token FROM {Generation._meta.db_table}"  # noqa: S608 - a constant
+
+
+def columns(quote) -> str:
+    """Select-list expressions giving every token (in NAMES order), for a statement that reads
+    them beside its own row: one round trip for both (read_along)."""
+    table = quote(Generation._meta.db_table)
+    name, token_column = (quote(Generation._meta.get_field(n).column) for n in ("name", "token"))
+    return ", ".join(
+        f"(SELECT {token_column} FROM {table} WHERE {name} = '{n}')"  # noqa: S608 - constants
+        for n in NAMES
+    )
+
+
+def read_along(tokens) -> None:
+    """The tokens a statement with columns() read, taken as the scope's reading when it has none
+    yet: as good as reading them at the scope's first read of kept data, nothing being written
+    between."""
+    scope = _scope.get()
+    if scope is not None and not scope.written and scope.tokens is None:
+        scope.tokens = {n: t for n, t in zip(NAMES, tokens, strict=True) if t is not None}
 
 
 def token(name: str) -> str | None:
