@@ -1,14 +1,16 @@
 """Starting what is due (jobs/scheduler.py): each tick once, a poll job only when it has work
 and is not queued already."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from onestop.catalog.models import Region
 from onestop.jobs.engine import DBTaskResult, TaskResultStatus
 from onestop.jobs.models import PeriodicTick
+from onestop.jobs.schedule import jobs
 from onestop.jobs.scheduler import start_due
 from onestop.notifications import outbox
 from onestop.notifications.models import Channel, Kind, Outbox
@@ -90,3 +92,30 @@ def test_a_poll_job_finished_is_queued_again_for_new_work(tick_schedule):
     DBTaskResult.objects.filter(task_path=DRAIN_TASK).update(status=TaskResultStatus.SUCCESSFUL)
     assert "outbox_drain" in start_due().ticks
     assert len(runs_of(DRAIN_TASK)) == 2
+
+
+def test_a_running_worker_starts_a_poll_job_again_only_after_its_poll_seconds(tick_schedule):
+    """A worker's loop that started the drain at `now` does not start it again just before its
+    poll_seconds (the schedule's) with new work waiting, and does at poll_seconds."""
+    every = timedelta(seconds=next(j for j in jobs() if j.code == "outbox_drain").poll_seconds)
+    polled: dict = {}
+    now = timezone.now()
+    queue_notice()
+    assert "outbox_drain" in start_due(now, polled=polled).ticks
+    DBTaskResult.objects.filter(task_path=DRAIN_TASK).update(status=TaskResultStatus.SUCCESSFUL)
+    queue_notice("test:another")
+
+    early = now + every - timedelta(milliseconds=1)
+    assert "outbox_drain" not in start_due(early, polled=polled).ticks
+    assert "outbox_drain" in start_due(now + every, polled=polled).ticks
+    assert len(runs_of(DRAIN_TASK)) == 2
+
+
+def test_a_poll_job_waiting_for_work_is_started_as_soon_as_work_comes(tick_schedule):
+    """Only a start counts: passes that found no work do not delay the first start."""
+    polled: dict = {}
+    now = timezone.now()
+    Outbox.objects.all().delete()
+    assert "outbox_drain" not in start_due(now, polled=polled).ticks
+    queue_notice()
+    assert "outbox_drain" in start_due(now + timedelta(milliseconds=1), polled=polled).ticks

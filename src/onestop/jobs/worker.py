@@ -74,6 +74,8 @@ class Worker:
         self.interval = interval
         self.stopping = False
         self.runner: TaskRunner | None = None
+        # When this worker last started each poll job, in its running loop (scheduler.py).
+        self.polled: dict | None = None
 
     def stop(self, signum, frame) -> None:
         if self.stopping:  # asked twice: stop now
@@ -89,7 +91,7 @@ class Worker:
         """One pass: reap, start what is due, run up to BATCH tasks. Answers the tasks run."""
         close_old_connections()
         engine.reap()
-        scheduler.start_due()
+        scheduler.start_due(polled=self.polled)
         self.runner = TaskRunner(
             queue_names=["*"],
             interval=0,
@@ -111,6 +113,8 @@ class Worker:
         heartbeat.beat()
         heartbeat.start()
         logger.info("worker %s started (pid %d)", self.worker_id, os.getpid())
+        if not until_idle:
+            self.polled = {}  # a running worker spaces each poll job's starts (scheduler.py)
         try:
             while not self.stopping:
                 ran = self.run_once()
