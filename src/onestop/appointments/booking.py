@@ -207,8 +207,8 @@ def _slot(slot_id: int) -> Slot:
 
 
 def _check_place(slot: Slot, matter: str, application) -> None:
-    # What does not change under a rush is checked before the transaction, so that the seat's
-    # row lock is held for a few statements only: the UPDATE, the INSERT, the audit entry.
+    # What does not change under a rush is checked before the write, so that the seat's row
+    # lock is held for the write alone (one statement on PostgreSQL: seats.py).
     if application is not None and application.region_id != slot.hall.region_id:
         raise Refused("booking.other_region", *OTHER_REGION)
     if not hall_handles(slot.hall, matter):

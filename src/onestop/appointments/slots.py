@@ -4,7 +4,7 @@ slots of the hall's length.
 
 Slots are stored ahead of time by `onestop manage open_slots` (and `onestop prepare`):
 `open_window` is the only writer here. Reads write nothing: where a time of the hall's hours
-has no row yet, `offered` and `slot_by_id` answer it from the hours and the calendar as an
+has no row yet, `offered` and `unstored` answer it from the hours and the calendar as an
 unsaved Slot under the id its row will get (models.slot_id), every seat free; the booking that
 takes its first seat stores the row (booking.py).
 """
