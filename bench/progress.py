@@ -10,7 +10,7 @@ its own numbers and passport number. Then `onestop serve` (gunicorn's worker pro
 installed) on a loopback port, and a client process of its own with several keep-alive
 connections. Each round, after a warm-up:
 - health: GET /api/v1/health (no database; the floor: same server, middleware and settings);
-- cold: every kept answer removed from the cache, then each application looked up once, in a
+- cold: every kept answer removed, then each application looked up once, in a
   random order (GET /api/v1/applications/{number}/progress, the passport number in
   X-Passport-Number): every lookup computes its answer, as after a change;
 - warm: lookups drawn at random from all the applications, every answer kept (by the cold
@@ -70,16 +70,9 @@ def _applications(count: int) -> list[tuple[int, str, str]]:
 
 def _forget(ids: list[int]) -> None:
     """Runs in a process with Django set up: whatever is kept for the applications removed."""
-    from django.core.cache import cache
+    from onestop.progress.models import KeptAnswer
 
-    from onestop.progress import answers
-
-    for low in range(0, len(ids), 500):
-        batch = ids[low : low + 500]
-        cache.delete_many(
-            [answers.STAMP.format(pk) for pk in batch]
-            + [answers.ANSWER.format(pk, form) for pk in batch for form in answers.FORMS]
-        )
+    KeptAnswer.objects.filter(application_id__in=ids).delete()
 
 
 def cache_url(args) -> str:

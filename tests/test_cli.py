@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from onestop.cli import _warn_of_process_local_cache, main
+from onestop.cli import main
 
 pytestmark = pytest.mark.django_db
 
@@ -38,22 +38,6 @@ def test_checklist_explains_a_bad_profile_and_exits_2(tmp_path, capsys, monkeypa
     )
     assert code == 2
     assert "talent_category" in capsys.readouterr().err
-
-
-@pytest.fixture
-def answers_in_memory(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.ONESTOP_PROGRESS_ANSWER_CACHE = True
-
-
-def test_serve_refuses_kept_progress_answers_in_each_workers_own_memory(answers_in_memory):
-    with pytest.raises(SystemExit, match="ONESTOP_CACHE_URL"):
-        _warn_of_process_local_cache(3)
-
-
-def test_one_process_may_keep_progress_answers_in_its_memory(answers_in_memory, capsys):
-    _warn_of_process_local_cache(1)
-    assert capsys.readouterr().err == ""
 
 
 def test_prepare_creates_demo_accounts_only_when_asked(tmp_path, monkeypatch, capsys):

@@ -213,7 +213,6 @@ def _serve_pages(application, host: str, port: int, workers: int, threads: int) 
             inbuf_overflow=settings.ONESTOP_MAX_REQUEST_BYTES + 1,
         )
         return
-    _warn_of_process_local_cache(workers)
     print(f"gunicorn: {workers} worker processes of {threads} threads", flush=True)
     _gunicorn(application, host, port, workers, threads)
 
@@ -226,16 +225,6 @@ def _gunicorn_installed() -> bool:
     except ImportError:
         return False
     return True
-
-
-def _warn_of_process_local_cache(workers: int) -> None:
-    backend = settings.CACHES["default"]["BACKEND"]
-    if workers > 1 and backend.endswith("LocMemCache") and settings.ONESTOP_PROGRESS_ANSWER_CACHE:
-        # One worker would keep answering from what another worker's write made stale.
-        raise SystemExit(
-            "onestop serve: ONESTOP_PROGRESS_ANSWER_CACHE=1 needs a cache every worker shares: "
-            "set ONESTOP_CACHE_URL=redis://... or serve with --workers 1"
-        )
 
 
 def _gunicorn(application, host: str, port: int, workers: int, threads: int) -> None:

@@ -10,8 +10,8 @@ ONESTOP_CACHE_URL     e.g. redis://127.0.0.1:6379/0 (needs the `redis` package, 
 ONESTOP_TRUSTED_PROXY "1" when a reverse proxy in front appends the client to X-Forwarded-For
 ONESTOP_PROGRESS_*    limits on failed progress lookups by passport number, below; counted in
                       the database, which every process shares, with or without Redis
-ONESTOP_PROGRESS_ANSWER_CACHE "1" keeps progress answers in the cache until their application
-                      changes; default on with ONESTOP_CACHE_URL, which every process shares
+ONESTOP_PROGRESS_ANSWER_CACHE "0" computes every progress answer afresh; default "1" keeps the
+                      API's answers in the database until their application changes
 
 Notifications (docs/notifications.md):
 ONESTOP_EMAIL_BACKEND       Django e-mail backend; default console with ONESTOP_DEBUG, else SMTP
@@ -462,14 +462,9 @@ ONESTOP_PROGRESS_NUMBER_WINDOW_SECONDS = int(
 ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP = int(
     os.environ.get("ONESTOP_PROGRESS_GUARDED_FAILURES_PER_IP", "3")
 )
-# Progress answers kept until their application changes (progress/answers.py): only in a cache
-# every process shares, or one worker would answer from what another's write made stale.
-ONESTOP_PROGRESS_ANSWER_CACHE = (
-    os.environ.get(
-        "ONESTOP_PROGRESS_ANSWER_CACHE", "1" if os.environ.get("ONESTOP_CACHE_URL") else ""
-    )
-    == "1"
-)
+# Progress answers kept in the database until their application changes (progress/answers.py);
+# "0" computes every answer afresh.
+ONESTOP_PROGRESS_ANSWER_CACHE = os.environ.get("ONESTOP_PROGRESS_ANSWER_CACHE", "1") == "1"
 # Only behind a proxy that appends the client's address to X-Forwarded-For; otherwise anyone
 # could pick the address they are counted under.
 ONESTOP_TRUSTED_PROXY = os.environ.get("ONESTOP_TRUSTED_PROXY", "") == "1"

@@ -41,10 +41,12 @@ _NUMBER_AND_DIGEST = (
     "WHERE number = %s"
 )
 
-# The same row shaped as the failure counts' rows, to follow them (_counts_and_application).
-_DIGEST_AND_NUMBER = (
-    "SELECT passport_index, id, NULL FROM applications_application "  # noqa: S608  (no input)
-    "WHERE number = %s"
+# The application's row and its kept answer, shaped as the failure counts' rows to follow them
+# (_counts_and_application): (1, passport digest, key, kept generation, kept answer or NULL).
+_APPLICATION_AND_KEPT = (
+    "SELECT 1, a.passport_index, a.id, "  # noqa: S608  (no input in it)
+    f"{answers.kept_columns()} FROM applications_application AS a "
+    f"LEFT JOIN {answers.TABLE} AS kept ON kept.application_id = a.id WHERE a.number = %s"
 )
 
 # Compared against when the number is unknown; random per process, so nothing typed matches it.
@@ -54,8 +56,9 @@ _DECOY = secrets.token_hex(32)
 def lookup(ip: str, number: str, passport_number: str, rendered=None):
     """A public lookup from address `ip`: the throttle's Refusal when the limits on failed
     lookups refuse it (throttle.py), whether or not it would match; else progress_for's answer.
-    The failure counts and the application's key and passport digest are read in one
-    statement: one round trip to the database, however the lookup ends."""
+    The failure counts, the application's key and passport digest and the API's kept answer
+    (answers.py) are read in one statement: one round trip to the database when the answer is
+    kept, however the lookup ends."""
     number = normalised(number)
     keys = throttle.counters_of(ip, number)
     now = windows.now_unix()
@@ -63,51 +66,54 @@ def lookup(ip: str, number: str, passport_number: str, rendered=None):
     refused = throttle.refusal_by_counts(keys, counted, now)
     if refused:
         return refused
-    return _answer(found, passport_number, rendered)
+    if not _matches(found, passport_number):
+        return None
+    pk, _digest, generation, kept = found
+    if rendered is None:
+        return progress_of(_application(pk))
+    return answers.answer(
+        pk, generation, kept, now, lambda: rendered(progress_of(_application(pk)))
+    )
 
 
-def progress_for(number: str, passport_number: str, rendered=None) -> dict | bytes | None:
-    """The progress of application `number` when `passport_number` is the one in its form; with
-    `rendered` (the API's: the answer's data to the bytes it sends), those bytes.
+def progress_for(number: str, passport_number: str) -> dict | None:
+    """The progress of application `number` when `passport_number` is the one in its form.
 
     None when the number is unknown or the passport number is wrong or empty; both cases run one
     query and one constant-time comparison."""
-    return _answer(_number_and_digest(normalised(number)), passport_number, rendered)
+    found = _number_and_digest(normalised(number))
+    return progress_of(_application(found[0])) if _matches(found, passport_number) else None
 
 
-def _answer(found: tuple[int, str] | None, passport_number: str, rendered):
-    """The answer when the passport number is the one whose digest `found` holds, else None."""
+def _matches(found: tuple | None, passport_number: str) -> bool:
+    """Whether the passport number is the one whose digest `found` (key, digest, ...) holds."""
     # Blind indexes (protected.py) are digests of equal length: the comparison time depends on
     # neither side, and the form need not be decrypted to answer "no".
-    pk, on_file = found or (None, _DECOY)
+    pk, on_file = found[:2] if found else (None, _DECOY)
     given = blind_index(passport_number)
     same = hmac.compare_digest(on_file, given or _DECOY)
-    if pk is None or not given or not same:
-        return None
-    if rendered is None:
-        return answers.answer(pk, lambda: progress_of(_application(pk)))
-    return answers.answer(pk, lambda: rendered(progress_of(_application(pk))), form="json")
+    return pk is not None and bool(given) and same
 
 
 def _number_and_digest(number: str) -> tuple[int, str] | None:
-    """The application's key and passport digest: all the comparison needs, the rest is read
-    only when no kept answer stands (answers.py). One statement written out, as the ORM's
-    compilation of it costs more than the query itself on this, the busiest public path."""
+    """The application's key and passport digest: all the comparison needs. One statement
+    written out, as the ORM's compilation of it costs more than the query itself."""
     with connection.cursor() as cursor:
         cursor.execute(_NUMBER_AND_DIGEST, [number])
         return cursor.fetchone()
 
 
 def _counts_and_application(names: list[str], number: str, now: int):
-    """(the running counts of `names`, as windows.counts gives them; the application's key and
-    passport digest or None), in one statement. The application's row comes as
-    (passport_index, id, NULL): a count's window end is never NULL, so the rows tell apart."""
+    """(the running counts of `names`, as windows.counts gives them; the application's key,
+    passport digest, kept generation and kept answer (answers.py), or None), in one statement.
+    A leading 0 or 1 tells the counts' rows from the application's."""
     counts_sql, parameters = windows.counts_statement(names, now)
     with connection.cursor() as cursor:
-        cursor.execute(f"{counts_sql} UNION ALL {_DIGEST_AND_NUMBER}", [*parameters, number])
+        counts = f"SELECT 0, c.*, NULL FROM ({counts_sql}) AS c"  # noqa: S608 - parameters only
+        cursor.execute(f"{counts} UNION ALL {_APPLICATION_AND_KEPT}", [*parameters, now, number])
         rows = cursor.fetchall()
-    counted = {name: (hits, ends) for name, hits, ends in rows if ends is not None}
-    found = next(((pk, digest) for digest, pk, ends in rows if ends is None), None)
+    counted = {name: (hits, ends) for kind, name, hits, ends, _ in rows if kind == 0}
+    found = next(((pk, digest, gen, kept) for kind, digest, pk, gen, kept in rows if kind), None)
     return counted, found
 
 

@@ -1,67 +1,148 @@
-"""Progress answers kept in the shared cache until their application changes.
+"""Progress answers kept in the database, as the API sends them, until their application changes.
 
-An answer is computed from the application, its notices, history and cases. Saving any of those
-(or deleting the application) gives the application a new random stamp in the cache: at once,
-and again when the transaction commits (a lookup between the two may have read the state before
-the commit and kept it under the first stamp). A kept answer is used only under the stamp and
-on the day it was computed with (working days left change at midnight), and for at most
-ANSWER_SECONDS, so that a change of the calendar or of a department's name shows within that
-time.
+A lookup reads the kept answer in the statement that reads its failure counts and the
+application's passport digest (answer.lookup): a kept answer costs no round trip of its own, on
+one node or many, with or without Redis. An answer is computed from the application, its
+notices, history and cases; the commit of a change to any of those gives the application's row
+here a new generation and drops its answer (`changed`, from the models' signals). A lookup
+stores what it computed only under the generation it read before computing, so an answer
+computed from the state before a change is never kept after it: the change's commit either came
+first (the lookup read its generation) or moves the generation on.
 
-An answer is kept in the form its reader asks for: the data (the pages) or the bytes the API
-sends (rendered once, sent as they are while they stand). Each form is kept apart under the same
-stamp, so a change drops both.
-
-Only with a cache every process shares (settings.ONESTOP_PROGRESS_ANSWER_CACHE, on when
-ONESTOP_CACHE_URL names Redis): in each process's own memory, one worker would keep answering
-from an answer another worker's write made stale. The answer holds no personal data (answer.py).
+A kept answer is used on the day it was computed (working days left change at midnight) and for
+at most ANSWER_SECONDS, so that a change of the calendar or of a department's name, and a change
+whose commit was not followed by its new generation (the process ended between the two), shows
+within that time. Within the writing transaction itself its own changes are read, never a kept
+answer. The answer holds no personal data (answer.py).
 """
 
-import secrets
+import datetime
+import logging
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import connections, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
+from .models import KeptAnswer
+
+logger = logging.getLogger(__name__)
+
 ANSWER_SECONDS = 5 * 60
-STAMP_SECONDS = 24 * 60 * 60  # a lost stamp is replaced by a new one: nothing kept matches it
-STAMP = "onestop:progress-stamp:{}"
-ANSWER = "onestop:progress-answer:{}:{}"  # the application's id, the form kept
-FORMS = ("data", "json")
+TABLE = KeptAnswer._meta.db_table
+_APPLICATIONS = KeptAnswer._meta.get_field("application").related_model._meta.db_table
+
+# Written out: they run on the public lookup and on the commit of every change, where the ORM's
+# compilation costs more than the statements. Only under the generation read before computing.
+_KEEP = (
+    f"INSERT INTO {TABLE} (application_id, generation, kept_until_unix, body) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (application_id) DO UPDATE SET "
+    "kept_until_unix = excluded.kept_until_unix, body = excluded.body "
+    f"WHERE {TABLE}.generation = excluded.generation"
+)
+# Only applications that still exist: one deleted in the same transaction has no row to keep.
+_CHANGED = (
+    f"INSERT INTO {TABLE} (application_id, generation, kept_until_unix, body) "  # noqa: S608
+    f"SELECT id, 1, 0, '' FROM {_APPLICATIONS} WHERE id IN ({{ids}}) "
+    "ON CONFLICT (application_id) DO UPDATE SET "
+    f"generation = {TABLE}.generation + 1, kept_until_unix = 0, body = ''"
+)
 
 
-def answer(application_id: int, compute, form: str = "data"):
-    """`compute()`, or what it gave for the application's current state today, kept as
-    `form` (one of FORMS: whatever `compute` gives in that form)."""
-    if not settings.ONESTOP_PROGRESS_ANSWER_CACHE:
+def kept_columns() -> str:
+    """The select-list giving the kept row's generation (NULL when there is none) and its answer
+    (NULL unless it still holds at the Unix time given as its one parameter; empty when none is
+    kept), for a statement
+    that reads the application `LEFT JOIN {TABLE} AS kept ON kept.application_id = <its id>`."""
+    return "kept.generation, CASE WHEN kept.kept_until_unix > %s THEN kept.body END"
+
+
+def answer(application_id: int, generation: int | None, body, now: int, compute) -> bytes:
+    """The kept answer `body` (as a lookup read it, with its row's `generation`, at Unix time
+    `now`), or `compute()`'s, kept for the next lookups unless the application has changed since
+    the generation was read."""
+    if not settings.ONESTOP_PROGRESS_ANSWER_CACHE or _changing(application_id):
         return compute()
-    stamp_key, answer_key = STAMP.format(application_id), ANSWER.format(application_id, form)
-    today = timezone.localdate()
-    found = cache.get_many([stamp_key, answer_key])
-    stamp, kept = found.get(stamp_key), found.get(answer_key)
-    if stamp is not None and kept is not None and (kept["stamp"], kept["day"]) == (stamp, today):
-        return kept["answer"]
-    if stamp is None:
-        cache.add(stamp_key, _new_stamp(), STAMP_SECONDS)
-        stamp = cache.get(stamp_key)
+    if body:
+        return body.encode()
     result = compute()
-    cache.set(answer_key, {"stamp": stamp, "day": today, "answer": result}, ANSWER_SECONDS)
+    _keep(application_id, generation or 0, _kept_until(now), result.decode())
     return result
 
 
+def _kept_until(now: int) -> int:
+    """Unix seconds: ANSWER_SECONDS after `now`, or the next midnight here if sooner."""
+    zone = timezone.get_current_timezone()
+    tomorrow = datetime.datetime.fromtimestamp(now, zone).date() + datetime.timedelta(days=1)
+    midnight = datetime.datetime.combine(tomorrow, datetime.time(), zone)
+    return min(now + ANSWER_SECONDS, int(midnight.timestamp()))
+
+
+def _keep(application_id: int, generation: int, until: int, body: str) -> None:
+    connection = connections[KeptAnswer.objects.db]
+    try:
+        # A savepoint only inside a caller's transaction: the application may have been deleted
+        # since it was read, and its row then fails the foreign key. Nothing is kept then.
+        with transaction.atomic(savepoint=connection.in_atomic_block), connection.cursor() as c:
+            c.execute(_KEEP, [application_id, generation, until, body])
+    except Exception:  # noqa: BLE001 - keeping is an optimisation: the answer is sent all the same
+        logger.warning("progress: an answer computed could not be kept", exc_info=True)
+
+
 def changed(application_id) -> None:
-    """Whatever was kept for this application no longer holds."""
-    if not settings.ONESTOP_PROGRESS_ANSWER_CACHE or application_id is None:
+    """Whatever is kept for this application no longer holds once the current transaction
+    commits (at once outside one); until then, lookups in the transaction compute afresh."""
+    if application_id is None or not settings.ONESTOP_PROGRESS_ANSWER_CACHE:
         return
-    key = STAMP.format(application_id)
-    cache.set(key, _new_stamp(), STAMP_SECONDS)
-    transaction.on_commit(lambda: cache.set(key, _new_stamp(), STAMP_SECONDS))
+    connection = connections[KeptAnswer.objects.db]
+    if not connection.in_atomic_block:
+        _moved_on({application_id})
+        return
+    _pending(connection, create=True).ids.add(application_id)
 
 
-def _new_stamp() -> str:
-    return secrets.token_hex(8)
+class _MoveOn:
+    """The transaction's changed applications, moved on in one statement after it commits."""
+
+    def __init__(self):
+        self.ids: set[int] = set()
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        _moved_on(self.ids)
+
+
+def _pending(connection, create=False) -> _MoveOn | None:
+    """The current transaction's _MoveOn: the one among its on-commit callbacks (a savepoint
+    rolled back drops it with its callbacks, and the next change registers another: moving a
+    generation on for nothing is harmless)."""
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _MoveOn) and not callback.done:
+            return callback
+    if not create:
+        return None
+    move_on = _MoveOn()
+    # robust: a failure here must not fail the caller, whose change has committed; its kept
+    # answer then lapses within ANSWER_SECONDS.
+    transaction.on_commit(move_on, using=connection.alias, robust=True)
+    return move_on
+
+
+def _changing(application_id: int) -> bool:
+    connection = connections[KeptAnswer.objects.db]
+    if not connection.in_atomic_block:
+        return False
+    pending = _pending(connection)
+    return pending is not None and application_id in pending.ids
+
+
+def _moved_on(ids: set[int]) -> None:
+    if not ids:
+        return
+    ordered = sorted(ids)  # the same order in every process: no two wait on each other's rows
+    with connections[KeptAnswer.objects.db].cursor() as cursor:
+        cursor.execute(_CHANGED.format(ids=", ".join(["%s"] * len(ordered))), ordered)
 
 
 def _application_of(sender, instance) -> int | None:
@@ -73,16 +154,15 @@ def _application_of(sender, instance) -> int | None:
 
 
 def _on_change(sender, instance, **kwargs) -> None:
-    if settings.ONESTOP_PROGRESS_ANSWER_CACHE:  # finding the application may take a query
-        changed(_application_of(sender, instance))
+    changed(_application_of(sender, instance))
 
 
 def connect() -> None:
     """Watch every model a progress answer is made of (called once, from the app's ready()).
 
-    Deletions are watched for the application only: its history and cases are never deleted
-    alone, and its covered matters are replaced by new rows (saved, so watched). A receiver
-    of post_delete would make Django read every row before a bulk delete."""
+    Deletions are not watched: an application's kept row goes with it (a foreign key that
+    cascades), and its history and cases are never deleted alone; its covered matters are
+    replaced by new rows (saved, so watched)."""
     for label in (
         "applications.Application",
         "applications.ApplicationMatter",
@@ -92,6 +172,3 @@ def connect() -> None:
         "cases.CaseEvent",
     ):
         post_save.connect(_on_change, sender=label, dispatch_uid=f"progress-answer:{label}")
-    post_delete.connect(
-        _on_change, sender="applications.Application", dispatch_uid="progress-answer:deleted"
-    )

@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class ProgressConfig(AppConfig):
-    """No models: an app so that the kept answers watch, in every process, the models an answer
-    is made of (answers.connect)."""
+    """The kept answers (models.KeptAnswer) watch, in every process, the models an answer is
+    made of (answers.connect)."""
 
     name = "onestop.progress"
 
