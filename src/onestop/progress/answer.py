@@ -42,11 +42,14 @@ _NUMBER_AND_DIGEST = (
 )
 
 # The application's row and its kept answer, shaped as the failure counts' rows to follow them
-# (_counts_and_application): (1, passport digest, key, kept generation, kept answer or NULL).
+# (_counts_and_application): (1, passport digest, key, kept generation or NULL, kept answer).
+# The answer comes only while it holds (its end after the given time) and only for the passport
+# digest given: an unknown number and a wrong passport number read the same, no answer.
 _APPLICATION_AND_KEPT = (
-    "SELECT 1, a.passport_index, a.id, "  # noqa: S608  (no input in it)
-    f"{answers.kept_columns()} FROM applications_application AS a "
-    f"LEFT JOIN {answers.TABLE} AS kept ON kept.application_id = a.id WHERE a.number = %s"
+    "SELECT 1, a.passport_index, a.id, kept.generation, "  # noqa: S608  (no input in it)
+    "CASE WHEN kept.kept_until_unix > %s AND a.passport_index = %s THEN kept.body END "
+    f"FROM applications_application AS a LEFT JOIN {answers.TABLE} AS kept "
+    "ON kept.application_id = a.id WHERE a.number = %s"
 )
 
 # Compared against when the number is unknown; random per process, so nothing typed matches it.
@@ -62,11 +65,12 @@ def lookup(ip: str, number: str, passport_number: str, rendered=None):
     number = normalised(number)
     keys = throttle.counters_of(ip, number)
     now = windows.now_unix()
-    counted, found = _counts_and_application(list(keys), number, now)
+    given = blind_index(passport_number)
+    counted, found = _counts_and_application(list(keys), number, now, given)
     refused = throttle.refusal_by_counts(keys, counted, now)
     if refused:
         return refused
-    if not _matches(found, passport_number):
+    if not _matches(found, given):
         return None
     pk, _digest, generation, kept = found
     if rendered is None:
@@ -82,15 +86,16 @@ def progress_for(number: str, passport_number: str) -> dict | None:
     None when the number is unknown or the passport number is wrong or empty; both cases run one
     query and one constant-time comparison."""
     found = _number_and_digest(normalised(number))
-    return progress_of(_application(found[0])) if _matches(found, passport_number) else None
+    matches = _matches(found, blind_index(passport_number))
+    return progress_of(_application(found[0])) if matches else None
 
 
-def _matches(found: tuple | None, passport_number: str) -> bool:
-    """Whether the passport number is the one whose digest `found` (key, digest, ...) holds."""
+def _matches(found: tuple | None, given: str) -> bool:
+    """Whether `given`, a passport number's blind index, is the digest `found` (key, digest,
+    ...) holds."""
     # Blind indexes (protected.py) are digests of equal length: the comparison time depends on
     # neither side, and the form need not be decrypted to answer "no".
     pk, on_file = found[:2] if found else (None, _DECOY)
-    given = blind_index(passport_number)
     same = hmac.compare_digest(on_file, given or _DECOY)
     return pk is not None and bool(given) and same
 
@@ -103,14 +108,16 @@ def _number_and_digest(number: str) -> tuple[int, str] | None:
         return cursor.fetchone()
 
 
-def _counts_and_application(names: list[str], number: str, now: int):
+def _counts_and_application(names: list[str], number: str, now: int, given: str):
     """(the running counts of `names`, as windows.counts gives them; the application's key,
-    passport digest, kept generation and kept answer (answers.py), or None), in one statement.
-    A leading 0 or 1 tells the counts' rows from the application's."""
+    passport digest, kept generation and, for the passport digest `given`, its kept answer
+    (answers.py); or None), in one statement. A leading 0 or 1 tells the counts' rows from the
+    application's."""
     counts_sql, parameters = windows.counts_statement(names, now)
     with connection.cursor() as cursor:
         counts = f"SELECT 0, c.*, NULL FROM ({counts_sql}) AS c"  # noqa: S608 - parameters only
-        cursor.execute(f"{counts} UNION ALL {_APPLICATION_AND_KEPT}", [*parameters, now, number])
+        statement = f"{counts} UNION ALL {_APPLICATION_AND_KEPT}"
+        cursor.execute(statement, [*parameters, now, given, number])
         rows = cursor.fetchall()
     counted = {name: (hits, ends) for kind, name, hits, ends, _ in rows if kind == 0}
     found = next(((pk, digest, gen, kept) for kind, digest, pk, gen, kept in rows if kind), None)

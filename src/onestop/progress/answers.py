@@ -49,14 +49,6 @@ _CHANGED = (
 )
 
 
-def kept_columns() -> str:
-    """The select-list giving the kept row's generation (NULL when there is none) and its answer
-    (NULL unless it still holds at the Unix time given as its one parameter; empty when none is
-    kept), for a statement
-    that reads the application `LEFT JOIN {TABLE} AS kept ON kept.application_id = <its id>`."""
-    return "kept.generation, CASE WHEN kept.kept_until_unix > %s THEN kept.body END"
-
-
 def answer(application_id: int, generation: int | None, body, now: int, compute) -> bytes:
     """The kept answer `body` (as a lookup read it, with its row's `generation`, at Unix time
     `now`), or `compute()`'s, kept for the next lookups unless the application has changed since
