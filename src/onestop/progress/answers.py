@@ -13,7 +13,7 @@ A kept answer is used on the day it was computed (working days left change at mi
 at most ANSWER_SECONDS, so that a change of the calendar or of a department's name, and a change
 whose commit was not followed by its new generation (the process ended between the two), shows
 within that time. Within the writing transaction itself its own changes are read, never a kept
-answer. The answer holds no personal data (answer.py).
+answer. The answer holds no personal data (answer.py). Why the database: docs/adr/0010.
 """
 
 import datetime
