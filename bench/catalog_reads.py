@@ -9,7 +9,9 @@ GET /api/v1/matters?region=beijing (the region's matters and bundles in their ve
 GET / (the home page: every region's offer, rendered in English) and GET /api/v1/health (no
 database, the floor: same server, middleware and settings); the rates are each one's median
 round. Both catalog reads are served from what each worker keeps in memory
-(catalog/generations.py): per request one query, the generation tokens.
+(catalog/generations.py; the matters list as rendered JSON, the anonymous home page as a
+rendered page with the reader's CSRF token put in, web/kept_pages.py): per request one query,
+the generation tokens.
 """
 
 import argparse

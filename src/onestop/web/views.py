@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 
 from onestop.catalog import citations, generations, selectors
 
+from .kept_pages import kept_page
+
 
 def _region_or_404(code: str):
     region = selectors.region(code)
@@ -18,6 +20,7 @@ def _region_or_404(code: str):
 
 # The home page's list of every region's offer, rendered once per catalog generation, language
 # and day (the versions in force change with the day): rendering it was most of the page's time.
+# Signed-in readers use it; anonymous ones get the whole page kept (kept_pages.py).
 _offers_html = generations.Kept(generations.CATALOG)
 
 
@@ -33,11 +36,13 @@ def _offers() -> str:
     return render_to_string("web/home_offers.html", {"offers": offers})
 
 
+@kept_page
 def home(request):
     offers = _offers_html.get((get_language(), timezone.localdate()), _offers)
     return render(request, "web/home.html", {"offers": offers})
 
 
+@kept_page
 def region_matters(request, region):
     region = _region_or_404(region)
     return render(
@@ -53,11 +58,13 @@ def region_matters(request, region):
     )
 
 
+@kept_page
 def sources(request):
     """Every source the catalog cites, with its title, issuer and date: what citations link to."""
     return render(request, "web/sources.html", {"sources": citations.sources()})
 
 
+@kept_page
 def region_halls(request, region):
     region = _region_or_404(region)
     return render(
@@ -70,6 +77,7 @@ def region_halls(request, region):
     )
 
 
+@kept_page
 def matter_guide(request, region, matter):
     region = _region_or_404(region)
     version = selectors.matter_version(region, matter)
