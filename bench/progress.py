@@ -152,7 +152,8 @@ def report(engine: str, found: dict, args) -> None:
         for kind, loads in found["rounds"].items()
     }
     errors = [e for loads in found["rounds"].values() for load in loads for e in load.errors]
-    cache = f"cache {args.cache.split('@')[-1]}" if args.cache else "cache in each process"
+    # The server's shared cache, as production runs it; the answers are kept in the database.
+    cache = f"shared cache {args.cache.split('@')[-1]}" if args.cache else "no shared cache"
     print(
         f"{engine:<10} server: {found['server']}; {cache}; {args.connections} connections; "
         f"{args.applications:,} applications made in {found['made_seconds']:.0f} s"
