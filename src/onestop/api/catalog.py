@@ -13,7 +13,7 @@ from onestop.refusals import Refused
 from onestop.rules.bundles import member_codes
 
 from .bounds import REGION_CODES, BundleCode, MatterCode, RegionCode, SubjectCode
-from .document import CONTENT_TYPE, RENDERER
+from .document import CONTENT_TYPE, rendered
 from .errors import with_errors
 
 router = Router(tags=["catalog"])
@@ -125,8 +125,6 @@ _matter_lists = generations.Kept(generations.CATALOG)
 
 
 def _matter_list(chosen: Region | None) -> bytes:
-    """The list as ninja renders this operation's 200: checked by its schema, then the API's
-    renderer."""
     matters, bundles = [], []
     for r in [chosen] if chosen else selectors.regions():
         for v in selectors.matter_versions(r):
@@ -153,8 +151,7 @@ def _matter_list(chosen: Region | None) -> bytes:
                 }
             )
     answer = {"region": chosen.code if chosen else None, "matters": matters, "bundles": bundles}
-    data = MatterList.model_validate(answer).model_dump()
-    return RENDERER.render(None, data, response_status=200).encode(RENDERER.charset)
+    return rendered(MatterList, answer)
 
 
 @router.get(

@@ -34,9 +34,16 @@ RETRY_AFTER = {
 
 
 # The API's renderer, named so that an answer kept as bytes is rendered by it too
-# (applications.py: progress).
+# (applications.py: progress; catalog.py: the matters list).
 RENDERER = JSONRenderer()
 CONTENT_TYPE = f"{RENDERER.media_type}; charset={RENDERER.charset}"
+
+
+def rendered(schema, answer: dict) -> bytes:
+    """An operation's 200 as ninja renders it: checked by its schema, then the API's renderer
+    (for an answer kept as bytes and sent as an HttpResponse, which ninja returns as given)."""
+    data = schema.model_validate(answer).model_dump()
+    return RENDERER.render(None, data, response_status=200).encode(RENDERER.charset)
 
 
 def described(status: int) -> str:
