@@ -24,15 +24,26 @@ def pytest_configure(config):
     Client._login = signed_in
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The packaged catalog, loaded once into the test database, as `onestop serve` would."""
+def _load_catalog() -> None:
     from onestop.catalog.loader import load
     from onestop.workdays.seed import seed
 
+    load()
+    seed()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The packaged catalog, loaded once into the test database, as `onestop serve` would."""
     with django_db_blocker.unblock():
-        load()
-        seed()
+        _load_catalog()
+
+
+@pytest.fixture
+def catalog_again(transactional_db):
+    """The catalog and calendar loaded again for a transactional test: the one before it (or a
+    live server's test) empties the database after it."""
+    _load_catalog()
 
 
 @pytest.fixture

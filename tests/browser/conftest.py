@@ -82,16 +82,12 @@ def browser():
 
 
 @pytest.fixture
-def world(transactional_db):
+def world(catalog_again):
     """What `onestop prepare` puts in a database: the catalog, the calendar, open slots.
 
     Browser tests run against a live server, so their database is emptied after each test."""
-    from onestop.catalog.loader import load
     from onestop.cli import open_booking_windows
-    from onestop.workdays.seed import seed
 
-    load()
-    seed()
     open_booking_windows()
 
 

@@ -33,13 +33,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "departmen
 
 
 @pytest.fixture(autouse=True)
-def catalog(transactional_db):
+def catalog(catalog_again):
     """The catalog and calendar again: a live-server test's database is emptied after it."""
-    from onestop.catalog.loader import load
-    from onestop.workdays.seed import seed
-
-    load()
-    seed()
 
 
 def example():

@@ -159,17 +159,6 @@ def test_a_write_rolled_back_leaves_a_true_answer(handler_x):
     assert lookup(number) == before
 
 
-@pytest.fixture
-def catalog_again(transactional_db):
-    """The catalog and calendar: a transactional test's database may have been emptied by the
-    one before it."""
-    from onestop.catalog.loader import load
-    from onestop.workdays.seed import seed
-
-    load()
-    seed()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_answer_computed_before_a_change_is_not_kept_after_it(
     catalog_again, handler_x, monkeypatch
