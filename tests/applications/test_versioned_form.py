@@ -4,6 +4,8 @@ application filed under the earlier version keeps its form."""
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onestop.accounts.administrators import acting_role
 from onestop.accounts.demo import ensure_demo_accounts
@@ -65,6 +67,19 @@ def test_a_published_form_decides_what_submission_refuses_and_earlier_filings_ke
     # Filed under the earlier version: its form does not ask for the name in Chinese.
     assert field(one_form.sections_for(earlier), "chinese_name").get("required") is None
     assert submission.resubmit(earlier, earlier.created_by).status == Status.SUBMITTED
+
+
+def test_submitting_reads_its_versions_as_the_process_keeps_them():
+    """The form and the checks are read from the published catalog the process keeps: the
+    submission reads no catalog version's row (each carries the whole form and rules)."""
+    application = ApplicationFactory()
+    upload_missing(application, application.created_by)
+    with CaptureQueriesContext(connection) as captured:
+        filed = submission.submit(application, application.created_by)
+    assert filed.status == Status.SUBMITTED
+    read = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in read if "catalog_matterversion" in sql]
+    assert not [sql for sql in read if "catalog_bundleversion" in sql]
 
 
 def test_a_draft_whose_form_has_an_unknown_kind_of_field_is_not_published(editor):

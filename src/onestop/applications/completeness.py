@@ -11,9 +11,10 @@ from onestop.refusals import Invalid
 from onestop.rules import completeness as rules
 from onestop.rules.profile import Profile, fact_label
 
-from .drafts import bundle_version, covered_versions, materials_of
+from .drafts import materials_of
 from .models import Application
 from .prefill import files_by_material
+from .versions import bundle_version, covered_versions
 
 MATERIAL_MISSING = "completeness.material_missing"
 FACT_MISSING = "completeness.fact_missing"

@@ -11,7 +11,7 @@ from pydantic import ValidationError as ProfileError
 from onestop.accounts import roles
 from onestop.accounts.models import Employer, Role
 from onestop.catalog import selectors
-from onestop.catalog.models import Matter, MatterVersion
+from onestop.catalog.models import Matter
 from onestop.documents import file_names, photo, uploads
 from onestop.refusals import Invalid
 from onestop.rules import bundles
@@ -24,6 +24,7 @@ from . import filing, prefill
 from . import form as one_form
 from .access import roles_on
 from .models import Application, ApplicationMatter, Status, Upload
+from .versions import bundle_version, covered_versions
 from .workflow import APPLICANT_SIDE, append_event
 
 EDITABLE = (Status.DRAFT, Status.CORRECTION_REQUESTED)  # corrections are made in place
@@ -87,29 +88,10 @@ def _profile(data: dict | None) -> dict:
         ) from exc
 
 
-def bundle_version(application: Application):
-    """The bundle's rules the application was filed under (today's while it is a draft)."""
-    if not application.bundle_id:
-        return None
-    if application.bundle_version_id:
-        return selectors.bundle_version_by_pk(application.bundle_version_id)
-    return next(
-        v
-        for v in selectors.bundle_versions(application.region)
-        if v.bundle_id == application.bundle_id
-    )
-
-
-def covered_versions(application: Application) -> list[MatterVersion]:
-    """The catalog version of every matter the application covers, as it recorded them, in its
-    order (published versions never change: they are served as the process keeps them)."""
-    pks = list(application.covered.values_list("matter_version_id", flat=True))
-    return selectors.matter_versions_by_pk(pks)
-
-
-def _capture_versions(application: Application) -> None:
+def _capture_versions(application: Application, recorded: list[int] | None = None) -> None:
     """Record the catalog version in force of every matter covered and of the bundle
-    (re-taken on submission; rows are rewritten only where a version changed)."""
+    (re-taken on submission; rows are rewritten only where a version changed). `recorded`:
+    the pks of its covered versions, when the caller has read them already."""
     region = application.region
     if application.bundle_id:
         bundle = next(
@@ -122,7 +104,8 @@ def _capture_versions(application: Application) -> None:
     else:
         codes = [application.matter.code]
     versions = [selectors.matter_version(region, code) for code in codes]
-    recorded = list(application.covered.values_list("matter_version_id", flat=True))
+    if recorded is None:
+        recorded = list(application.covered.values_list("matter_version_id", flat=True))
     if recorded == [v.pk if v else None for v in versions]:
         return
     if recorded:

@@ -14,10 +14,12 @@ from pathlib import Path
 import yaml
 
 from onestop import plain_text
-from onestop.catalog import content
+from onestop.catalog import content, selectors
 from onestop.documents.passport import mrz_errors
 from onestop.notifications.models import Outbox
 from onestop.notifications.outbox import ADDRESS_FIELDS
+
+from .versions import covered_versions
 
 # The form as packaged: what the API's document describes (api/bounds.py); applications read
 # the form of their versions.
@@ -57,15 +59,17 @@ def of_versions(versions) -> list[dict]:
     return []
 
 
-def whole(application) -> list[dict]:
+def whole(application, versions: list | None = None) -> list[dict]:
     """Every section of the application's form: its bundle version's, else its matter
-    version's (the versions it was filed under, or a draft's)."""
-    covered = application.covered.select_related("matter_version").order_by("position")
-    return of_versions(
-        [application.bundle_version, *(c.matter_version for c in covered)]
-        if application.bundle_version_id
-        else [c.matter_version for c in covered]
-    )
+    version's (the versions it was filed under, or a draft's; `versions`: its covered_versions,
+    when the caller has them already)."""
+    if versions is None:
+        versions = covered_versions(application)
+    if application.bundle_version_id:
+        return of_versions(
+            [selectors.bundle_version_by_pk(application.bundle_version_id), *versions]
+        )
+    return of_versions(versions)
 
 
 def asked(sections: list[dict], matter_codes: list[str]) -> list[dict]:
@@ -74,13 +78,12 @@ def asked(sections: list[dict], matter_codes: list[str]) -> list[dict]:
     return [s for s in sections if not s.get("families") or families & set(s["families"])]
 
 
-def sections_for(application) -> list[dict]:
-    """The sections the application asks, by the form of its own versions."""
-    codes = [
-        c.matter_version.matter.code
-        for c in application.covered.select_related("matter_version__matter")
-    ]
-    return asked(whole(application), codes)
+def sections_for(application, versions: list | None = None) -> list[dict]:
+    """The sections the application asks, by the form of its own versions (`versions`: its
+    covered_versions, when the caller has them already)."""
+    if versions is None:
+        versions = covered_versions(application)
+    return asked(whole(application, versions), [v.matter.code for v in versions])
 
 
 def _error(code: str, field: str, en: str, zh: str) -> dict:

@@ -11,8 +11,9 @@ from onestop.rules.checklist import UnknownCode, version_for
 from onestop.rules.profile import Profile
 
 from . import completeness, links
-from .drafts import bundle_version, materials_of
+from .drafts import materials_of
 from .models import Application, CorrectionNotice, NoticeStage, Status
+from .versions import bundle_version
 from .workflow import append_event, transition
 
 # 004 item 36.4: not telling everything to correct at once is an accountability case.

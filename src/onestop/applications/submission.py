@@ -11,8 +11,9 @@ from onestop.workdays.selectors import calendar_for
 
 from . import completeness, filing
 from . import form as one_form
-from .drafts import _capture_versions, bundle_version
+from .drafts import _capture_versions
 from .models import Application, Status
+from .versions import bundle_version, covered_versions
 from .workflow import transition
 
 
@@ -28,13 +29,17 @@ def _pre_examination_working_days(application: Application) -> int | None:
     return found.at_most_working_days if found else None
 
 
-def _check_complete(application: Application) -> None:
-    errors = one_form.check(application.form, one_form.sections_for(application), complete=True)
+def _check_complete(application: Application) -> list:
+    """Refused unless complete; answers the application's covered versions, read once here."""
+    versions = covered_versions(application)
+    sections = one_form.sections_for(application, versions)
+    errors = one_form.check(application.form, sections, complete=True)
     # Every material that applies uploaded and every fact the rules need given (004 附件1).
-    errors += [completeness.error(item) for item in completeness.missing(application)]
+    errors += [completeness.error(item) for item in completeness.missing(application, versions)]
     if errors:
         raise Invalid(errors)
     filing.check_filer(application)
+    return versions
 
 
 def _start_pre_examination(application: Application) -> None:
@@ -49,13 +54,22 @@ def _start_pre_examination(application: Application) -> None:
     application.submitted_at = timezone.now()
 
 
+def _locked(application: Application) -> Application:
+    # The region comes along (not locked): the check of the files and the journal name it.
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=application.pk)
+    )
+
+
 @transaction.atomic
 def submit(application: Application, actor) -> Application:
     """File the form: complete, under the catalog versions in force today; answers a number."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    _check_complete(application)
+    application = _locked(application)
+    versions = _check_complete(application)
     application = transition(application, "submit", actor)
-    _capture_versions(application)
+    _capture_versions(application, recorded=[v.pk for v in versions])
     application.number = window.application_number(
         application.region, timezone.localdate().year, application.pk
     )
@@ -78,7 +92,7 @@ def submit(application: Application, actor) -> Application:
 @transaction.atomic
 def resubmit(application: Application, actor) -> Application:
     """File again after a one-time notice; the corrected form keeps everything else."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked(application)
     _check_complete(application)
     application = transition(application, "resubmit", actor)
     _start_pre_examination(application)

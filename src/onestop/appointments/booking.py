@@ -24,8 +24,8 @@ from onestop import refusals
 from onestop.accounts.models import APPLICANT_SIDE, Role
 from onestop.accounts.roles import holds
 from onestop.applications.access import first_role_on
-from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Status
+from onestop.applications.versions import bundle_version
 from onestop.audit.chain import prepared, record
 from onestop.audit.models import AuditEntry
 from onestop.catalog import generations, selectors

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.applications import completeness
-from onestop.applications.drafts import covered_versions, materials_of
+from onestop.applications.drafts import materials_of
 from onestop.applications.links import status_link
 from onestop.applications.models import Application
+from onestop.applications.versions import covered_versions
 from onestop.applications.workflow import transition
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
@@ -80,7 +81,7 @@ def accept(
     # The number's format is a window rule of the catalog (national/window.yaml, overlaid by
     # the region).
     application.acceptance_number = window.acceptance_number(application.region, application.number)
-    cases = route(application, clerk)
+    cases = route(application, clerk, versions)
     # The receipt's validity, a window rule too: 7 days (004 item 35), or through the cases'
     # latest due date plus delivery where the region reads 002 §6 (3) so.
     application.receipt_valid_until = window.receipt_valid_until(

@@ -4,8 +4,8 @@ application starts at that step (waiting.py)."""
 
 from django.db import transaction
 
-from onestop.applications.drafts import bundle_version, covered_versions
 from onestop.applications.models import Application
+from onestop.applications.versions import bundle_version, covered_versions
 from onestop.applications.workflow import append_event
 from onestop.events import journal
 from onestop.rules import bundles, time_limits
@@ -18,7 +18,9 @@ from .models import Case, CaseStatus
 
 
 @transaction.atomic
-def route(application: Application, actor) -> list[Case]:
+def route(application: Application, actor, versions: list | None = None) -> list[Case]:
+    """One case per matter covered, each with its deadlines (`versions`: the application's
+    covered_versions, when the caller has them already)."""
     work = calendar_for(application.region.code)
     start = application.accepted_on
     bundle = bundle_version(application)
@@ -27,7 +29,7 @@ def route(application: Application, actor) -> list[Case]:
     routing_due = work.add_working_days(start, routing_days).due if routing_days else None
     profile = Profile.model_validate(application.profile)
     cases = []
-    covering = covered_versions(application)
+    covering = covered_versions(application) if versions is None else versions
     families = {version.matter.code.split(".")[0] for version in covering}
     for version in covering:
         # The bundle's promise binds its cases (002 §4c), else the matter's own limit.

@@ -5,8 +5,8 @@ takes it, and the working-day limit and date the rules set for it (002 §4b: pre
 from dataclasses import dataclass
 from datetime import date
 
-from onestop.applications.drafts import bundle_version
 from onestop.applications.models import Application, Status
+from onestop.applications.versions import bundle_version
 from onestop.appointments.models import Booking
 from onestop.appointments.selectors import booking_offer
 from onestop.cases.models import OPEN_STATUSES, CaseStatus

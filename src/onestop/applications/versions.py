@@ -1,0 +1,28 @@
+"""The catalog versions an application is read under: its bundle's and those of the matters it
+covers, as it recorded them (today's while it is a draft), served as the process keeps the
+published catalog (catalog/selectors.py)."""
+
+from onestop.catalog import selectors
+from onestop.catalog.models import MatterVersion
+
+from .models import Application
+
+
+def bundle_version(application: Application):
+    """The bundle's rules the application was filed under (today's while it is a draft)."""
+    if not application.bundle_id:
+        return None
+    if application.bundle_version_id:
+        return selectors.bundle_version_by_pk(application.bundle_version_id)
+    return next(
+        v
+        for v in selectors.bundle_versions(application.region)
+        if v.bundle_id == application.bundle_id
+    )
+
+
+def covered_versions(application: Application) -> list[MatterVersion]:
+    """The catalog version of every matter the application covers, as it recorded them, in its
+    order (published versions never change: they are served as the process keeps them)."""
+    pks = list(application.covered.values_list("matter_version_id", flat=True))
+    return selectors.matter_versions_by_pk(pks)
