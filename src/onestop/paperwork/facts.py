@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from onestop.applications.models import Application
+from onestop.applications.versions import covered_versions
 from onestop.appointments.models import Booking, BookingStatus
 from onestop.cases.models import Case
 from onestop.catalog import content
@@ -69,7 +70,7 @@ def applicant_name(application: Application) -> str:
 
 def matter_names(application: Application) -> dict:
     """The matters the application covers, in both languages, in the form's order."""
-    versions = [c.matter_version for c in application.covered.select_related("matter_version")]
+    versions = covered_versions(application)
     return words("；".join(v.name_zh for v in versions), "; ".join(v.name_en for v in versions))
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from onestop.applications.drafts import materials_of
 from onestop.applications.form import whole
 from onestop.applications.models import CorrectionNotice, NoticeStage
+from onestop.applications.versions import covered_versions
 from onestop.documents.pdf import layout
 from onestop.documents.pdf.layout import words
 from onestop.rules import window
@@ -71,12 +72,10 @@ def notice_pdf(notice: CorrectionNotice) -> bytes:
         ],
         progress_url=facts.progress_url(),
     )
-    materials = {(m["matter"], m["code"]): m for m in materials_of(application)}
-    fields = {f["code"]: f for s in whole(application) for f in s["fields"]}
-    matters = {
-        c.matter_version.matter.code: c.matter_version
-        for c in application.covered.select_related("matter_version__matter")
-    }
+    versions = covered_versions(application)
+    materials = {(m["matter"], m["code"]): m for m in materials_of(application, versions)}
+    fields = {f["code"]: f for s in whole(application, versions) for f in s["fields"]}
+    matters = {v.matter.code: v for v in versions}
     rows = [
         [
             str(index),
