@@ -129,6 +129,20 @@ def test_the_queue_pages_by_50_with_the_same_queries_for_1_case_or_61(cases, ps_
     assert "First page" in second
 
 
+def test_the_queue_reads_no_version_content_nor_profile_with_its_cases(cases, ps_handler):
+    """Each row's matter version is the one the process keeps: the cases' query leaves out the
+    columns that are costliest to decode, and the page still names each step by its table."""
+    CaseFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as captured:
+        page = as_(ps_handler).get("/staff/cases/").content.decode()
+    read = [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert read
+    assert not [sql for sql in read if '"catalog_matterversion"."content"' in sql]
+    assert not [sql for sql in read if '"applications_application"."profile"' in sql]
+    assert len(CASE_LINK.findall(page)) == 6
+    assert page.count('data-label="Step">Review by the handling officer') == 6
+
+
 def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(ps_leader):
     CaseFactory(approval=True)
     reader = as_(ps_leader)

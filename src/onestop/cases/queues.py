@@ -14,6 +14,7 @@ from onestop.accounts.models import DEPARTMENT_STAFF
 from onestop.applications.identifiers import normalised
 from onestop.applications.names import applicant_name, folded, masked_passport, name_matches
 from onestop.applications.protected import blind_index
+from onestop.catalog import selectors
 from onestop.catalog.models import MatterVersion, Region, VersionStatus
 from onestop.workdays.selectors import calendar_for
 
@@ -51,10 +52,17 @@ def queue(user, *, status: str | None = None):
         region__assignment__user=user,
         region__assignment__role__in=list(DEPARTMENT_STAFF),
         region__assignment__department_id=F("matter__department_id"),
-    ).values_list("pk", "content", "region_id", "matter__department_id", "region__assignment__role")
+    ).values_list(
+        # The step tables alone: the rest of a version's content is the whole catalog entry.
+        "pk",
+        "content__case_steps",
+        "region_id",
+        "matter__department_id",
+        "region__assignment__role",
+    )
     alike = defaultdict(lambda: defaultdict(list))
-    for pk, content, region_id, department_id, role in held:
-        version = MatterVersion(pk=pk, content=content)
+    for pk, table, region_id, department_id, role in held:
+        version = MatterVersion(pk=pk, content={"case_steps": table})
         statuses = tuple(
             s for s in steps.acts_on(version).get(role, ()) if status is None or s == status
         )
@@ -87,16 +95,24 @@ def queue(user, *, status: str | None = None):
             is_open(),
         )
         .select_related("application__region", "matter_version__matter", "department", "region")
+        # A version's content and the profile are the costliest columns to decode and no row
+        # needs them: with_time_left gives each case its version as the process keeps it.
+        .defer("matter_version__content", "application__profile")
         .order_by("queue_due", "pk")
     )
 
 
 def with_time_left(cases, today) -> list[dict]:
     """Each case with the working days left to its step due date (negative when overdue) and
-    its mark: "overdue", "due_soon" or None (cases/urgency.py)."""
+    its mark: "overdue", "due_soon" or None (cases/urgency.py); its matter version is the one
+    the process keeps (catalog/selectors.py; any other read in one query)."""
+    cases = list(cases)
+    versions = selectors.matter_versions_by_pk(sorted({c.matter_version_id for c in cases}))
+    kept = {version.pk: version for version in versions}
     calendars = {}
     rows = []
     for case in cases:
+        case.matter_version = kept[case.matter_version_id]
         work = calendars.get(case.region.code) or calendars.setdefault(
             case.region.code, calendar_for(case.region.code)
         )
