@@ -14,12 +14,12 @@ from pathlib import Path
 import yaml
 
 from onestop import plain_text
-from onestop.catalog import content, selectors
+from onestop.catalog import content
 from onestop.documents.passport import mrz_errors
 from onestop.notifications.models import Outbox
 from onestop.notifications.outbox import ADDRESS_FIELDS
 
-from .versions import covered_versions
+from .versions import bundle_version, covered_versions
 
 # The form as packaged: what the API's document describes (api/bounds.py); applications read
 # the form of their versions.
@@ -66,9 +66,7 @@ def whole(application, versions: list | None = None) -> list[dict]:
     if versions is None:
         versions = covered_versions(application)
     if application.bundle_version_id:
-        return of_versions(
-            [selectors.bundle_version_by_pk(application.bundle_version_id), *versions]
-        )
+        return of_versions([bundle_version(application), *versions])
     return of_versions(versions)
 
 
