@@ -62,7 +62,7 @@ def queue(user, *, status: str | None = None):
     )
     alike = defaultdict(lambda: defaultdict(list))
     for pk, table, region_id, department_id, role in held:
-        version = MatterVersion(pk=pk, content={"case_steps": table})
+        version = steps.holding(pk, table)
         statuses = tuple(
             s for s in steps.acts_on(version).get(role, ()) if status is None or s == status
         )
