@@ -255,3 +255,18 @@ def test_a_kept_answer_is_found_in_one_statement(handler_x):
     tables = ("applications_application", "counters_windowcount", answers.TABLE)
     assert len(queries) == 1
     assert all(table in queries[0]["sql"] for table in tables)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps the plans")
+def test_the_lookup_statement_is_planned_once_per_connection(handler_x):
+    number = committed(submitted=True, filed_by=handler_x).number
+    kept_plans = (
+        "SELECT count(*) FROM pg_prepared_statements "
+        "WHERE statement LIKE '%%progress_keptanswer%%' AND NOT from_sql"
+    )
+    first = lookup(number)
+    for _ in range(3):
+        assert lookup(number) == first
+    with connection.cursor() as cursor:
+        cursor.execute(kept_plans)
+        assert cursor.fetchone()[0] == 1  # one plan, used by every lookup after the first

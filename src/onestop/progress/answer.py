@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import override
 
+from onestop import prepared
 from onestop.accounts.models import Role
 from onestop.applications import form as one_form
 from onestop.applications.drafts import materials_of
@@ -114,7 +115,7 @@ def _counts_and_application(names: list[str], number: str, now: int, given: str)
     (answers.py); or None), in one statement. A leading 0 or 1 tells the counts' rows from the
     application's."""
     counts_sql, parameters = windows.counts_statement(names, now)
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         counts = f"SELECT 0, c.*, NULL FROM ({counts_sql}) AS c"  # noqa: S608 - parameters only
         statement = f"{counts} UNION ALL {_APPLICATION_AND_KEPT}"
         cursor.execute(statement, [*parameters, now, given, number])

@@ -1,0 +1,24 @@
+"""A cursor whose statements PostgreSQL plans once per connection: for the few written-out
+statements on the busiest paths, where planning costs the server more than executing.
+
+Django's cursors bind parameters on the client and never prepare (Django turns psycopg's
+prepared statements off to keep transaction-mode poolers working). This cursor binds on the
+server, so psycopg prepares each statement on its first run and runs the kept plan after:
+the connection's `prepare_threshold` is 0 (settings.py), which only such cursors use. Other
+engines get the usual cursor. A pooler in transaction mode must keep prepared statements
+(PgBouncer 1.21+ `max_prepared_statements`; docs/operations.md).
+"""
+
+from django.db import connection as default_connection
+
+
+def cursor(connection=default_connection):
+    """A cursor of `connection` (Django's wrapper: its errors, its logged queries) whose
+    statements are prepared on PostgreSQL; the usual cursor elsewhere."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    # Django's own wrapping of a new cursor, as connection.cursor() does it.
+    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
