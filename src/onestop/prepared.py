@@ -6,16 +6,18 @@ prepared statements off to keep transaction-mode poolers working). This cursor b
 server, so psycopg prepares each statement on its first run and runs the kept plan after:
 the connection's `prepare_threshold` is 0 (settings.py), which only such cursors use. Other
 engines get the usual cursor. A pooler in transaction mode must keep prepared statements
-(PgBouncer 1.21+ `max_prepared_statements`; docs/operations.md).
+(PgBouncer 1.21+ `max_prepared_statements`; docs/performance.md, Capacity).
 """
 
 from django.db import connection as default_connection
 
 
 def cursor(connection=default_connection):
-    """A cursor of `connection` (Django's wrapper: its errors, its logged queries) whose
-    statements are prepared on PostgreSQL; the usual cursor elsewhere."""
-    if connection.vendor != "postgresql":
+    """A cursor of `connection` (Django's wrapper: its errors translated) whose statements
+    are prepared on PostgreSQL; the usual cursor elsewhere."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        # While queries are logged (DEBUG, a test counting them), Django's log reads the text a
+        # client-bound cursor sent, which a kept plan's run leaves unset: the usual cursor then.
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
