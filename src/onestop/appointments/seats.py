@@ -10,6 +10,7 @@ is a transaction of its own: no BEGIN and no COMMIT to wait for. SQLite has no d
 CTE: the same UPDATE, then the INSERT, then the entry, in one write transaction, which SQLite
 opens IMMEDIATE (settings.py), so no other writer comes between them. No ORM compilation on
 the path: the ORM's compiling of these statements cost more than the database's executing them.
+On PostgreSQL both are planned once per connection (onestop/prepared.py).
 
 Table and column names come from the models' `_meta`; every value is a parameter.
 """
@@ -18,6 +19,7 @@ import contextlib
 
 from django.db import connections, transaction
 
+from onestop import prepared
 from onestop.audit import chain
 from onestop.audit.models import AuditEntry
 from onestop.catalog import generations
@@ -32,7 +34,7 @@ def slot_row(pk: int) -> Slot | None:
     """The slot's stored row alone, its hall not read; None when it has none."""
     connection = connections[Slot.objects.db]
     built = _statements(connection)
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(built["slot"], [pk])
         row = cursor.fetchone()
     if row is None:
@@ -64,7 +66,7 @@ def take(booking: Booking, entry: AuditEntry | None = None) -> bool:
 def _take(connection, booking: Booking, entry: AuditEntry | None) -> bool:
     built = _statements(connection)
     values = [f.get_db_prep_save(f.pre_save(booking, True), connection) for f in built["fields"]]
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         if built["seat"] is None:
             if entry is None:
                 cursor.execute(built["insert"], [booking.slot_id, *values])
