@@ -8,7 +8,8 @@ matter, deadlines, events, audit entries and notices (two permits: two cases). T
 inserts copies of the rows the first submission left, each step's rows in a transaction of its
 own as the domain commits them, with plain INSERTs on the same connection. Each table's INSERT
 is built once, before the timed rounds; the loop only executes it with the row's values as
-parameters (no field inspection, no SQL building per row). Rounds alternate the two loops; the
+parameters (no field inspection, no SQL building per row), and on PostgreSQL each is planned
+once per connection (onestop/prepared.py). Rounds alternate the two loops; the
 rates are each one's median round. An untimed pass counts the queries of each step."""
 
 import argparse
@@ -201,9 +202,12 @@ class Replay:
     def insert_once(self, connection) -> None:
         from django.db import transaction
 
+        from onestop import prepared
+
         copies = {}  # (model, old pk) -> new pk
         for _, rows in self.steps:
-            with transaction.atomic(), connection.cursor() as cursor:
+            # Each INSERT planned once per connection on PostgreSQL, too (onestop/prepared.py).
+            with transaction.atomic(), prepared.cursor(connection) as cursor:
                 for sql, model, old, values in rows:
                     params = [
                         self._unique_value(value, *unique)
