@@ -51,6 +51,7 @@ LAYERS = (
         "crypto_suite",
         "file_modes",
         "locale_build",
+        "prepared",
         "settings",
         "__init__",
     ),
@@ -249,7 +250,15 @@ def test_the_walk_finds_imports_inside_functions(tmp_path):
 if __name__ == "__main__":
     # The diagram of docs/architecture.md: `python tests/test_layers.py`. The small modules every
     # layer may use (refusals, plain_text ...) are left out of it.
-    shared = {"refusals", "plain_text", "crypto_suite", "file_modes", "locale_build", "settings"}
+    shared = {
+        "refusals",
+        "plain_text",
+        "crypto_suite",
+        "file_modes",
+        "locale_build",
+        "prepared",
+        "settings",
+    }
     print("flowchart TD")
     for importer, imported in sorted(edges(imports())):
         if imported not in shared:

@@ -20,6 +20,7 @@ def cursor(connection=default_connection):
         # While queries are logged (DEBUG, a test counting them), Django's log reads the text a
         # client-bound cursor sent, which a kept plan's run leaves unset: the usual cursor then.
         return connection.cursor()
+    # Imported here: the PostgreSQL backend loads psycopg, which SQLite deployments never use.
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()

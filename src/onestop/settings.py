@@ -205,7 +205,7 @@ def _database() -> dict:
             # Writers queue for the lock instead of failing at once during a booking rush.
             "timeout": 30,
         }
-    else:
+    elif db["ENGINE"] == "django.db.backends.postgresql":
         # Statements run through onestop.prepared's cursors are planned once per connection;
         # Django's own cursors bind on the client and never prepare, whatever this says.
         db["OPTIONS"] = {"prepare_threshold": 0}
