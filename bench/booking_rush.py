@@ -9,7 +9,9 @@ A fresh database of each engine (bench/lib/engines.py: SQLite in a temporary fol
 PostgreSQL when the server answers). Each client is a different person trying one slot once;
 the slots are shuffled among the processes, so every slot is fought over by several of them.
 Each loop runs --rounds times on emptied slots; the rates are the median round's, the
-overbooking counts cover every round.
+overbooking counts cover every round. On PostgreSQL both loops then run again in one
+process, their time waiting on the server apart (lib/server_wait.py): the ratio book() could
+reach with no Python at all.
 """
 
 import argparse
@@ -18,7 +20,7 @@ import random
 import time
 from datetime import date, timedelta
 
-from lib import engines, results
+from lib import engines, results, server_wait
 
 HALL = "bj_entry_exit_reception"
 MATTER = "residence_permit.issue"  # handled by HALL
@@ -214,7 +216,29 @@ def run_on(engine: str, args) -> dict:
             barrier.wait()
     for worker in workers:
         worker.join(timeout=60)
-    return {**rounds, "exit_codes": [w.exitcode for w in workers]}
+    alone = _one_process(clients, table) if engine == "postgresql" else None
+    return {**rounds, "exit_codes": [w.exitcode for w in workers], "alone": alone}
+
+
+def _one_process(clients: list[tuple[int, int]], table: str) -> dict:
+    """Both loops over every client in this process alone, each (seconds, of which waiting on
+    the server: lib/server_wait.py), the median of three passes after one that opens the
+    connection and plans the statements; the slots emptied after each."""
+    from onestop.appointments.models import Booking, Slot
+
+    passes = {loop: [] for loop in LOOPS}
+    for _ in range(4):
+        for loop in LOOPS:
+            with server_wait.counted() as waits:
+                began = time.perf_counter()
+                if loop == "book":
+                    _book_all(clients)
+                else:
+                    _update_all(clients, table)
+                passes[loop].append((time.perf_counter() - began, waits.seconds))
+            Booking.objects.all().delete()
+            Slot.objects.update(booked=0)
+    return {loop: sorted(found[1:])[1] for loop, found in passes.items()}
 
 
 def report(engine: str, found: dict, args) -> None:
@@ -290,6 +314,33 @@ def report(engine: str, found: dict, args) -> None:
             value=overbooked,
             target="= 0",
             met=overbooked == 0 and errors == 0,
+        )
+    )
+    if found.get("alone"):
+        _report_alone(engine, found["alone"], args)
+
+
+def _report_alone(engine: str, alone: dict, args) -> None:
+    """The one-process pass: what the server's answers to book()'s statements alone leave of
+    the ratio, with no Python at all."""
+    (book, book_wait), (update, _) = alone["book"], alone["update"]
+    ceiling = update / book_wait
+    print(
+        f"{engine:<10} one process: book() {book * 1000:.0f} ms, of which {book_wait * 1000:.0f} "
+        f"ms waiting on the server; bare loop {update * 1000:.0f} ms in all; with no Python "
+        f"book() could reach {ceiling:.0%} of the bare loop"
+    )
+    results.record(
+        results.Row(
+            bench="booking rush",
+            engine=engine,
+            measure="attempts/s, one process",
+            value=args.clients / book,
+            baseline="bare loop, one process",
+            baseline_value=args.clients / update,
+            note=f"book() waited {book_wait * 1000:.0f} ms on the server for its statements, the "
+            f"whole bare loop took {update * 1000:.0f} ms: with no Python the ratio could reach "
+            f"{ceiling:.0%} (lib/server_wait.py)",
         )
     )
 

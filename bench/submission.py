@@ -10,13 +10,15 @@ own as the domain commits them, with plain INSERTs on the same connection. Each 
 is built once, before the timed rounds; the loop only executes it with the row's values as
 parameters (no field inspection, no SQL building per row), and on PostgreSQL each is planned
 once per connection (onestop/prepared.py). Rounds alternate the two loops; the
-rates are each one's median round. An untimed pass counts the queries of each step."""
+rates are each one's median round. An untimed pass counts the queries of each step. On
+PostgreSQL both loops then run three more times in turn, the time waiting on the server apart
+(lib/server_wait.py): the ratio a submission could reach with no Python at all."""
 
 import argparse
 import time
 import uuid
 
-from lib import engines, flows, results
+from lib import engines, flows, results, server_wait
 
 TARGET = 0.30  # submissions at least 30 % of the bare inserts
 STEPS = ("create_draft", "submit", "pass_pre_examination", "accept")
@@ -25,6 +27,7 @@ STEPS = ("create_draft", "submit", "pass_pre_examination", "accept")
 # rate, and their rows out of the bare inserts.
 UNTIMED = "upload"
 untimed_seconds = [0.0]
+untimed_waits = [0.0]  # of them, waiting on the server (the one-process pass: _one_process)
 
 
 def options(argv=None) -> argparse.Namespace:
@@ -55,9 +58,10 @@ def _highest(models) -> dict:
     return {m: m.objects.aggregate(n=Max("pk"))["n"] or 0 for m in models}
 
 
-def _one_submission(who, n: int, watch=None, queries=None) -> dict:
+def _one_submission(who, n: int, watch=None, queries=None, waits=None) -> dict:
     """The whole path once; with `watch`, the pks each step added to each table; with
-    `queries` (a dict), the number of queries each step ran."""
+    `queries` (a dict), the number of queries each step ran; with `waits`
+    (server_wait.counted), the untimed step's waiting on the server kept apart."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -73,6 +77,7 @@ def _one_submission(who, n: int, watch=None, queries=None) -> dict:
     def step(name, call):
         nonlocal before
         began = time.perf_counter()
+        waited = waits.seconds if waits else 0.0
         # Each step is one request of its own: the catalog's and the calendar's generation
         # tokens are read once in it, as the middleware has them read (catalog/generations.py).
         with generations.request_scope():
@@ -84,6 +89,7 @@ def _one_submission(who, n: int, watch=None, queries=None) -> dict:
                 queries[name] = len(captured.captured_queries)
         if name == UNTIMED:
             untimed_seconds[0] += time.perf_counter() - began
+            untimed_waits[0] += (waits.seconds if waits else 0.0) - waited
         if watch:
             after = _highest(watch)
             added[name] = {m: (before[m], after[m]) for m in watch if after[m] > before[m]}
@@ -247,7 +253,9 @@ def run(engine: str, args) -> dict:
         for _ in range(args.submissions):
             replay.insert_once(connection)
         rounds["bare"].append(args.submissions / (time.perf_counter() - began))
+    alone = _one_process(who, serial, replay, args.submissions) if engine == "postgresql" else None
     return {
+        "alone": alone,
         "rounds": rounds,
         "queries": sum(n for step, n in queries.items() if step != UNTIMED),
         "queries_per_step": queries,
@@ -256,6 +264,54 @@ def run(engine: str, args) -> dict:
             name: sorted({m._meta.db_table for _, m, _, _ in rows}) for name, rows in replay.steps
         },
     }
+
+
+def _one_process(who, serial: int, replay, count: int) -> dict:
+    """`count` submissions and as many bare replays, three passes alternating: the median
+    pass's seconds a submission, with the time waiting on the server (lib/server_wait.py), and
+    a replay's; the scans left out."""
+    from django.db import connection
+
+    domains, bares = [], []
+    for _ in range(3):
+        untimed_seconds[0] = untimed_waits[0] = 0.0
+        with server_wait.counted() as waits:
+            began = time.perf_counter()
+            for _ in range(count):
+                _one_submission(who, serial, waits=waits)
+                serial += 1
+            spent = time.perf_counter() - began - untimed_seconds[0]
+            domains.append((spent / count, (waits.seconds - untimed_waits[0]) / count))
+        began = time.perf_counter()
+        for _ in range(count):
+            replay.insert_once(connection)
+        bares.append((time.perf_counter() - began) / count)
+    return {"domain": sorted(domains)[1], "bare": sorted(bares)[1]}
+
+
+def _report_alone(engine: str, alone: dict, queries: int) -> None:
+    """What the server's answers to a submission's statements alone leave of the ratio."""
+    (domain, waited), bare = alone["domain"], alone["bare"]
+    ceiling = bare / waited
+    print(
+        f"{engine:<10} one process: a submission {domain * 1000:.1f} ms, of which "
+        f"{waited * 1000:.1f} ms waiting on the server ({queries} statements); a bare replay "
+        f"{bare * 1000:.1f} ms in all; with no Python a submission could reach {ceiling:.0%}; "
+        f"{TARGET:.0%} needs {bare / TARGET * 1000:.1f} ms a submission"
+    )
+    results.record(
+        results.Row(
+            bench="submission + fan-out",
+            engine=engine,
+            measure="submissions/s, one process",
+            value=1 / domain,
+            baseline="bare replays, one process",
+            baseline_value=1 / bare,
+            note=f"a submission waited {waited * 1000:.1f} ms on the server for its {queries} "
+            f"statements, a bare replay took {bare * 1000:.1f} ms in all: with no Python the "
+            f"ratio could reach {ceiling:.0%} (lib/server_wait.py)",
+        )
+    )
 
 
 def _per_step(found: dict) -> str:
@@ -290,6 +346,8 @@ def report(engine: str, found: dict) -> None:
             "INSERTs prepared once, executed with parameters",
         )
     )
+    if found["alone"]:
+        _report_alone(engine, found["alone"], found["queries"])
 
 
 def main() -> None:
