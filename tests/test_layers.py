@@ -14,6 +14,16 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "onestop"
 
+# The small modules every layer may use: in the bottom layer, and left out of the diagram.
+SHARED = (
+    "refusals",
+    "plain_text",
+    "crypto_suite",
+    "file_modes",
+    "locale_build",
+    "prepared",
+    "settings",
+)
 # Top to bottom; a package or top-level module of src/onestop belongs to exactly one layer.
 LAYERS = (
     # Entry: the URL map, the processes' entry points, pages and API, and what wraps every
@@ -46,13 +56,7 @@ LAYERS = (
         "counters",
         "idempotency",
         "workflow",
-        "refusals",
-        "plain_text",
-        "crypto_suite",
-        "file_modes",
-        "locale_build",
-        "prepared",
-        "settings",
+        *SHARED,
         "__init__",
     ),
 )
@@ -250,16 +254,7 @@ def test_the_walk_finds_imports_inside_functions(tmp_path):
 if __name__ == "__main__":
     # The diagram of docs/architecture.md: `python tests/test_layers.py`. The small modules every
     # layer may use (refusals, plain_text ...) are left out of it.
-    shared = {
-        "refusals",
-        "plain_text",
-        "crypto_suite",
-        "file_modes",
-        "locale_build",
-        "prepared",
-        "settings",
-    }
     print("flowchart TD")
     for importer, imported in sorted(edges(imports())):
-        if imported not in shared:
+        if imported not in SHARED:
             print(f"    {importer} --> {imported}")
