@@ -4,6 +4,9 @@ nothing listens and at an SQLite database that cannot be opened.
 
 SQLite's case is a folder standing where the database file should be: file modes do not stop
 root, who may run the suite, from opening a file, but nobody opens a folder as a database.
+
+The server's background worker (jobs/worker.py) meets the same database: it says so in one line
+and tries again, and the log is read only once it has.
 """
 
 import contextlib
@@ -96,6 +99,18 @@ def _wait_for_health(port: int, node: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"the server did not answer within 120 s:\n{log.read_text()}")
 
 
+def _once_the_worker_has_tried(log: Path) -> str:
+    """The log, once the background worker has met the database at least twice (it starts a
+    second or two after the server, then waits a second before its second try)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        logged = log.read_text()
+        if logged.count("cannot reach the database") >= 2:
+            return logged
+        time.sleep(0.2)
+    pytest.fail(f"the background worker did not say it cannot reach the database:\n{logged}")
+
+
 def test_without_its_database_the_server_answers_one_sentence_and_logs_one_line(server):
     port, log = server
     status, _, body = _get(port, "/api/v1/health")
@@ -131,8 +146,10 @@ def test_without_its_database_the_server_answers_one_sentence_and_logs_one_line(
     status, _, body = _get(port, "/api/v1/health")
     assert status == 200
 
-    logged = log.read_text()
+    logged = _once_the_worker_has_tried(log)
     lines = [line for line in logged.splitlines() if "database unavailable" in line]
     assert len(lines) == 3, logged  # one line for each request the database failed
     assert all("OperationalError" in line for line in lines), lines
     assert "Traceback" not in logged and "/my/applications/" not in logged
+    worker = [line for line in logged.splitlines() if "cannot reach the database" in line]
+    assert all("OperationalError" in line and "trying again in" in line for line in worker)

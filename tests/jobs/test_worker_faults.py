@@ -278,3 +278,65 @@ def test_a_worker_started_late_runs_a_missed_job_once(env, tmp_path):
     )
     assert after["marks"] == [due.isoformat()]
     assert len(after["runs"]) == 1
+
+
+def _take_away(database: str) -> None:
+    """The database cannot be reached: SQLite's file replaced by a folder, PostgreSQL's
+    database renamed."""
+    if not _postgresql():
+        path = Path(database.removeprefix("sqlite:///"))
+        path.rename(path.with_suffix(".away"))
+        path.mkdir()
+        return
+    _rename(database.rpartition("/")[2], database.rpartition("/")[2] + "_away")
+
+
+def _bring_back(database: str) -> None:
+    if not _postgresql():
+        path = Path(database.removeprefix("sqlite:///"))
+        path.rmdir()
+        path.with_suffix(".away").rename(path)
+        return
+    _rename(database.rpartition("/")[2] + "_away", database.rpartition("/")[2])
+
+
+def _rename(name: str, to: str) -> None:
+    import psycopg
+
+    admin = {**postgres_server(), "dbname": "postgres", "autocommit": True, "connect_timeout": 5}
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'ALTER DATABASE "{name}" RENAME TO "{to}"')
+
+
+def test_a_worker_that_cannot_reach_its_database_waits_and_then_works(env, database, tmp_path):
+    env = scheduled(env, tmp_path, ticks=(), drain=True)
+    keys = queue(env, 3)
+    log, sends = tmp_path / "w1.log", tmp_path / "sends.txt"
+
+    _take_away(database)
+    worker = start(env, "w1", tmp_path, "--interval", "0.2")
+    try:
+        deadline = time.monotonic() + 60
+        while log.read_text(encoding="utf-8").count("cannot reach the database") < 2:
+            assert worker.poll() is None, log.read_text(encoding="utf-8")  # it did not end
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        assert lines(sends) == []
+        _bring_back(database)
+        while len(lines(sends)) < len(keys):
+            assert worker.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline + 60, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+
+    assert worker.returncode == 0
+    logged = log.read_text(encoding="utf-8")
+    assert "Traceback" not in logged
+    waits = [line for line in logged.splitlines() if "cannot reach the database" in line]
+    assert all("OperationalError" in line for line in waits), waits
+    # Doubled each time: 1 s, then 2 s.
+    assert "trying again in 1 s" in waits[0] and "trying again in 2 s" in waits[1]
+    assert sorted(lines(sends)) == sorted(keys)
+    assert state(env)["notices"] == {"sent": 3}

@@ -5,6 +5,9 @@ As many workers as wanted may share one database: a queued task is claimed by on
 a row lock (SKIP LOCKED on PostgreSQL, an exclusive transaction on SQLite), a periodic tick by
 one worker's insert (scheduler.py). SIGTERM or SIGINT stops the worker after the task it is
 running; a second signal stops it at once (the task then runs again elsewhere: engine.reap).
+
+While the database cannot be reached, a running worker says so in one log line and tries again
+after a pause, rather than ending with a traceback for `onestop serve` to start it again.
 """
 
 import logging
@@ -16,7 +19,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
@@ -27,6 +30,15 @@ from .models import WorkerBeat
 logger = logging.getLogger(__name__)
 
 BATCH = 20  # tasks run between two looks at the schedule
+# Seconds between tries while the database cannot be reached: doubled each time up to the most,
+# as a restarting database or a failover is back within seconds to a minute.
+RETRY_FIRST, RETRY_MOST = 1.0, 30.0
+
+
+def _unreachable(exc: BaseException) -> str:
+    """One line of the cause, without the traceback's 90 (the message names no person)."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first}"
 
 
 def beat_seconds() -> float:
@@ -58,14 +70,22 @@ class Heartbeat(threading.Thread):
             while not self.stopped.wait(beat_seconds()):
                 try:
                     self.beat()
-                except Exception:  # a locked or lost database: the next beat tries again
+                except (OperationalError, InterfaceError) as exc:  # the next beat tries again
+                    connection.close()
+                    logger.warning(
+                        "worker %s: heartbeat not written, %s", self.worker_id, _unreachable(exc)
+                    )
+                except Exception:
                     logger.exception("worker %s: heartbeat not written", self.worker_id)
         finally:
             connection.close()
 
     def stop(self) -> None:
         self.stopped.set()
-        WorkerBeat.objects.filter(worker_id=self.worker_id).update(stopped_at=timezone.now())
+        try:
+            WorkerBeat.objects.filter(worker_id=self.worker_id).update(stopped_at=timezone.now())
+        except (OperationalError, InterfaceError) as exc:  # its beat then just grows old
+            logger.warning("worker %s: stop not written, %s", self.worker_id, _unreachable(exc))
 
 
 class Worker:
@@ -106,18 +126,44 @@ class Worker:
         ran, self.runner = self.runner._run_tasks, None
         return ran
 
+    def _wait_for_database(self, exc: BaseException, pause: float) -> float:
+        """Logs the cause in one line, waits, and answers the next pause."""
+        connection.close()  # a broken connection is not reused
+        logger.warning(
+            "worker %s: cannot reach the database, %s; trying again in %g s",
+            self.worker_id,
+            _unreachable(exc),
+            pause,
+        )
+        time.sleep(pause)
+        return min(pause * 2, RETRY_MOST)
+
     def run(self, *, until_idle: bool = False) -> None:
+        """Until stopped; with until_idle, until no task is left, and a database that cannot be
+        reached ends it as any other error would (a one-off run has no one to wait for)."""
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
-        heartbeat = Heartbeat(self.worker_id)
-        heartbeat.beat()
+        retried = () if until_idle else (OperationalError, InterfaceError)
+        heartbeat, pause = Heartbeat(self.worker_id), RETRY_FIRST
+        while True:
+            try:
+                heartbeat.beat()
+                break
+            except retried as exc:
+                pause = self._wait_for_database(exc, pause)
         heartbeat.start()
         logger.info("worker %s started (pid %d)", self.worker_id, os.getpid())
         if not until_idle:
             self.polled = {}  # a running worker spaces each poll job's starts (scheduler.py)
         try:
+            pause = RETRY_FIRST
             while not self.stopping:
-                ran = self.run_once()
+                try:
+                    ran = self.run_once()
+                except retried as exc:
+                    pause = self._wait_for_database(exc, pause)
+                    continue
+                pause = RETRY_FIRST
                 if until_idle and not ran:
                     return
                 if not ran and not self.stopping:
