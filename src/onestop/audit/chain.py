@@ -29,6 +29,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from onestop import crypto_suite
+from onestop.prepared import cursor as planned_cursor  # `prepared` names an entry here
 
 from .models import AuditEntry, AuditHead
 
@@ -188,7 +189,8 @@ def _insert(entry: AuditEntry) -> None:
     statements = _statements(connection)
     fields = statements["fields"]
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
+    # Every audited write runs it: planned once per connection on PostgreSQL (prepared.py).
+    with planned_cursor(connection) as cursor:
         cursor.execute(statements["entry"], values)
         entry.pk = cursor.fetchone()[0]
     entry._state.adding, entry._state.db = False, connection.alias
