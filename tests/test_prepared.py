@@ -8,26 +8,19 @@ from django.db import connection
 from onestop.audit import chain
 from onestop.audit.models import AuditEntry
 
+from .kept_plans import kept_plans
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps the plans"),
 ]
 
 
-def plans_of(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql AND statement LIKE %s",
-            [f"%{table}%"],
-        )
-        return cursor.fetchone()[0]
-
-
 def test_the_catalog_read_by_every_request_checks_its_tokens_with_one_plan(client):
     answers = [client.get("/api/v1/matters?region=beijing") for _ in range(4)]
     assert {a.status_code for a in answers} == {200}
     assert len({a.content for a in answers}) == 1
-    assert plans_of("catalog_generation") == 1
+    assert kept_plans("catalog_generation") == 1
 
 
 def test_audit_entries_are_inserted_with_one_plan_and_keep_what_they_say(django_user_model):
@@ -46,4 +39,4 @@ def test_audit_entries_are_inserted_with_one_plan_and_keep_what_they_say(django_
     assert [(e.object_ref, e.detail, e.actor_id) for e in entries] == [
         (str(n), {"event": n, "reason_given": n % 2 == 0}, clerk.pk) for n in range(4)
     ]
-    assert plans_of("audit_auditentry") == 1
+    assert kept_plans("audit_auditentry") == 1

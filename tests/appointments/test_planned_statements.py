@@ -11,21 +11,13 @@ from onestop.appointments.booking import SlotFull, book
 from onestop.appointments.models import Booking, BookingStatus
 
 from ..factories import HALL, ApplicationFactory, PersonFactory, SlotFactory
+from ..kept_plans import kept_plans
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps the plans"),
 ]
 MATTER = "residence_permit.issue"  # handled by HALL
-
-
-def plans_of(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql AND statement LIKE %s",
-            [f'%"{table}"%'],
-        )
-        return cursor.fetchone()[0]
 
 
 def test_a_rush_plans_its_statements_once_and_books_exactly():
@@ -44,5 +36,5 @@ def test_a_rush_plans_its_statements_once_and_books_exactly():
     slot.refresh_from_db()
     assert slot.booked == 2
     # One plan of the slot's read, one of the seat with its booking and entry, for four tries.
-    assert plans_of("appointments_booking") == 1
-    assert plans_of("appointments_slot") == 2
+    assert kept_plans('"appointments_booking"') == 1
+    assert kept_plans('"appointments_slot"') == 2
