@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.api import applications as applications_api
+from onestop.applications import submission
 from onestop.applications.models import Application
 from onestop.cases import decisions
 from onestop.counters import windows
@@ -21,7 +22,8 @@ from onestop.progress import answers
 from onestop.progress.models import KeptAnswer
 
 from ..clients import as_, post
-from ..factories import FORM, ApplicationFactory, originals, staff
+from ..factories import FORM, ApplicationFactory, originals, staff, upload_missing
+from ..kept_plans import kept_plans
 
 pytestmark = pytest.mark.django_db
 
@@ -260,13 +262,22 @@ def test_a_kept_answer_is_found_in_one_statement(handler_x):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps the plans")
 def test_the_lookup_statement_is_planned_once_per_connection(handler_x):
     number = committed(submitted=True, filed_by=handler_x).number
-    kept_plans = (
-        "SELECT count(*) FROM pg_prepared_statements "
-        "WHERE statement LIKE '%%progress_keptanswer%%' AND NOT from_sql"
-    )
     first = lookup(number)
     for _ in range(3):
         assert lookup(number) == first
-    with connection.cursor() as cursor:
-        cursor.execute(kept_plans)
-        assert cursor.fetchone()[0] == 1  # one plan, used by every lookup after the first
+    assert kept_plans("progress_keptanswer") == 1  # one plan, used by every lookup after the first
+
+
+def test_a_draft_keeps_nothing_until_it_is_filed(handler_x):
+    """A draft has no number, so no lookup reads an answer of it: its saves, its covered
+    matters and the events of its uploads keep no row. Its filing keeps the first one."""
+    draft = committed(filed_by=handler_x)
+    committed(lambda: upload_missing(draft, handler_x))
+    assert draft.events.filter(kind="upload").exists()
+    assert not KeptAnswer.objects.filter(application=draft).exists()
+    filed = committed(lambda: submission.submit(draft, handler_x))
+    assert KeptAnswer.objects.get(application=filed).generation == 1
+    first, computing = lookup_counting(filed.number)
+    assert first["status"] == "submitted"
+    assert computing > 1
+    assert lookup_counting(filed.number) == (first, 1)

@@ -24,6 +24,8 @@ from django.db import connections, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from onestop.applications.models import Status
+
 from .models import KeptAnswer
 
 logger = logging.getLogger(__name__)
@@ -138,10 +140,17 @@ def _moved_on(ids: set[int]) -> None:
 
 
 def _application_of(sender, instance) -> int | None:
+    """The application whose answer the saved row changes; None for a draft's own rows: a draft
+    has no number yet, so no lookup can read its answer, and keeping one is a wasted write on
+    every save and upload. Its filing saves it as submitted, which keeps its first one."""
     if sender._meta.label == "applications.Application":
-        return instance.pk
+        return None if instance.status == Status.DRAFT else instance.pk
     if sender._meta.label == "cases.CaseEvent":
         return instance.case.application_id
+    # The row's application as it was given to it, when it was (no read for it here).
+    application = instance._state.fields_cache.get("application")
+    if application is not None and application.status == Status.DRAFT:
+        return None
     return instance.application_id
 
 
