@@ -42,6 +42,16 @@ def _check_complete(application: Application) -> list:
     return versions
 
 
+# What _start_pre_examination sets: a filing saves these (its status the transition saved), not
+# the whole row, whose form would be encrypted and written again unchanged.
+PRE_EXAMINATION_FIELDS = [
+    "pre_examination_due",
+    "pre_examination_due_provisional",
+    "submitted_at",
+    "updated_at",
+]
+
+
 def _start_pre_examination(application: Application) -> None:
     today = timezone.localdate()
     days = _pre_examination_working_days(application)
@@ -74,7 +84,7 @@ def submit(application: Application, actor) -> Application:
         application.region, timezone.localdate().year, application.pk
     )
     _start_pre_examination(application)
-    application.save()
+    application.save(update_fields=["number", *PRE_EXAMINATION_FIELDS])
     # The submit event was appended before the number existed, so the journal (which names
     # every event by its number) records it here.
     journal.record(
@@ -96,7 +106,7 @@ def resubmit(application: Application, actor) -> Application:
     _check_complete(application)
     application = transition(application, "resubmit", actor)
     _start_pre_examination(application)
-    application.save()
+    application.save(update_fields=PRE_EXAMINATION_FIELDS)
     return application
 
 

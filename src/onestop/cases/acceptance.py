@@ -90,7 +90,11 @@ def accept(
         [c.planned_due or c.statutory_due for c in cases],
         calendar_for(application.region.code),
     )
-    application.save()  # once: the acceptance and the receipt's validity together
+    # Once: the acceptance and the receipt's validity together (its status the transition
+    # saved); not the whole row, whose form would be encrypted and written again unchanged.
+    application.save(
+        update_fields=["accepted_on", "acceptance_number", "receipt_valid_until", "updated_at"]
+    )
     outbox.enqueue(
         application,
         Kind.ACCEPTED,
