@@ -1,13 +1,19 @@
 """On PostgreSQL the written-out statements nearly every request or write runs, the catalog's
-generation tokens read and an audit entry's insert, are planned once per connection and run from
-the kept plan after (onestop/prepared.py); what they read and write is the same as ever."""
+generation tokens read, an audit entry's insert and a history's next sequence number, are
+planned once per connection and run from the kept plan after (onestop/prepared.py); what they
+read and write is the same as ever."""
 
 import pytest
 from django.db import connection
 
+from onestop.accounts.models import Role
+from onestop.applications.models import Application
 from onestop.audit import chain
 from onestop.audit.models import AuditEntry
+from onestop.cases import decisions
 
+from .clients import as_, post
+from .factories import ApplicationFactory, originals, staff
 from .kept_plans import kept_plans
 
 pytestmark = [
@@ -40,3 +46,34 @@ def test_audit_entries_are_inserted_with_one_plan_and_keep_what_they_say(django_
         (str(n), {"event": n, "reason_given": n % 2 == 0}, clerk.pk) for n in range(4)
     ]
     assert kept_plans("audit_auditentry") == 1
+
+
+def test_histories_number_their_events_with_one_plan_each(handler_x, examiner, clerk):
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x)
+    path = f"/api/v1/applications/{filed.number}"
+    item = {"kind": "field", "code": "phone", "reason_en": "Unreachable", "reason_zh": "无法接通"}
+    for person, step, body in (
+        (examiner, "pre-examination", {"decision": "correct", "items": [item]}),
+        (handler_x, "resubmit", {}),
+        (examiner, "pre-examination", {"decision": "pass"}),
+        (clerk, "acceptance", {"decision": "accept", "originals_checked": originals(filed)}),
+    ):
+        assert post(as_(person), f"{path}/{step}", body).status_code == 200
+    application = Application.objects.get(pk=filed.pk)
+    kinds = list(application.events.order_by("sequence").values_list("sequence", "kind"))
+    assert [n for n, _ in kinds] == list(range(1, len(kinds) + 1))
+    assert [k for _, k in kinds][-5:] == [
+        "request_correction",
+        "resubmit",
+        "pass_pre_examination",
+        "accept",
+        "route",
+    ]
+    assert kept_plans('MAX("sequence")') == 1
+
+    case = application.cases.get(department__code="science_technology")
+    decisions.review(case, staff("st.handler", Role.DEPARTMENT_HANDLER, "science_technology"))
+    decisions.approve(case, staff("st.leader", Role.DEPARTMENT_LEADER, "science_technology"))
+    numbered = list(case.events.order_by("sequence").values_list("sequence", "kind"))
+    assert numbered == [(1, "review"), (2, "approve")]
+    assert kept_plans('MAX("sequence")') == 2  # one per history: the application's, the case's

@@ -1,9 +1,12 @@
 """The shape every history shares: who, in which role, when, what, why — appended, never
 edited. Applications and cases each keep their own history with these fields."""
 
+import functools
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Max
+from django.db import connection, models
+
+from onestop import prepared
 
 
 class HistoryEvent(models.Model):
@@ -30,5 +33,21 @@ class HistoryEvent(models.Model):
 
 
 def next_sequence(events) -> int:
-    """The sequence number of the next event of a history (a related manager or queryset)."""
-    return (events.aggregate(n=Max("sequence"))["n"] or 0) + 1
+    """The sequence number of the next event of a history, given as its owner's related manager
+    (`application.events`, `case.events`). Every decision appends an event: the statement is
+    written out and planned once per connection (onestop/prepared.py), as the ORM's aggregate
+    cost its caller three times the statement's round trip."""
+    with prepared.cursor() as cursor:
+        cursor.execute(_next_statement(events.field), [events.instance.pk])
+        return cursor.fetchone()[0]
+
+
+@functools.cache
+def _next_statement(owner_key) -> str:
+    """The next sequence number of the history whose foreign key to its owner is `owner_key`."""
+    meta, quote = owner_key.model._meta, connection.ops.quote_name
+    sequence = quote(meta.get_field("sequence").column)
+    return (
+        f"SELECT COALESCE(MAX({sequence}), 0) + 1 FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(owner_key.column)} = %s"  # names from _meta, the value a parameter
+    )
