@@ -4,12 +4,15 @@ replaced stops standing for its material and is kept, marked, with its history e
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onestop.applications import completeness, drafts
 from onestop.applications.models import Upload
+from onestop.applications.versions import covered_versions
 from onestop.refusals import Invalid
 
-from ..factories import ApplicationFactory
+from ..factories import ApplicationFactory, upload_missing
 from ..factories.applications import PDF
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +99,21 @@ def test_a_file_is_replaced_while_correcting_after_a_notice(handler_x):
     old = application.uploads.current().get(material_code="passport")
     new = give(application, handler_x, "passport-clear.pdf", replacing=old.pk)
     assert application.uploads.current().filter(material_code="passport").get() == new
+
+
+def test_one_applications_matters_and_files_are_read_in_order_without_its_table(handler_x):
+    """Every step reads the matters an application covers and its files: in their order
+    (position; matter, material, time given), from their own tables alone."""
+    application = ApplicationFactory(filed_by=handler_x, bundle="two_permits")
+    upload_missing(application, handler_x)
+    with CaptureQueriesContext(connection) as reads:
+        covered = [v.matter.code for v in covered_versions(application)]
+        files = list(application.uploads.current())
+    assert covered == ["work_permit.issue", "residence_permit.issue"]
+    assert [(u.matter_code, u.material_code) for u in files] == sorted(
+        (u.matter_code, u.material_code) for u in files
+    )
+    assert len(files) > 2
+    ours = [read["sql"] for read in reads if "catalog_generation" not in read["sql"]]
+    assert len(ours) == 2  # the catalog's tokens aside (read once a request)
+    assert not any('"applications_application"' in sql for sql in ours)

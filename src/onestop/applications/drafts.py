@@ -24,7 +24,7 @@ from . import filing, prefill
 from . import form as one_form
 from .access import roles_on
 from .models import Application, ApplicationMatter, Status, Upload
-from .versions import bundle_version, covered_versions
+from .versions import bundle_version, covered_pks, covered_versions
 from .workflow import APPLICANT_SIDE, append_event
 
 EDITABLE = (Status.DRAFT, Status.CORRECTION_REQUESTED)  # corrections are made in place
@@ -105,7 +105,7 @@ def _capture_versions(application: Application, recorded: list[int] | None = Non
         codes = [application.matter.code]
     versions = [selectors.matter_version(region, code) for code in codes]
     if recorded is None:
-        recorded = list(application.covered.values_list("matter_version_id", flat=True))
+        recorded = covered_pks(application)
     if recorded == [v.pk if v else None for v in versions]:
         return
     if recorded:
@@ -206,7 +206,7 @@ def create_draft(
         language="zh-hans" if (language or "").lower().startswith("zh") else "en",
     )
     role = Role.EMPLOYER_HANDLER if employer else Role.AGENT if as_agent else Role.APPLICANT
-    _capture_versions(application)
+    _capture_versions(application, recorded=[])  # a new row: nothing recorded yet
     append_event(application, actor, role, "create", to_status=Status.DRAFT)
     return application
 

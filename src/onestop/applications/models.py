@@ -137,8 +137,12 @@ def upload_path(upload, filename):
 
 class UploadQuerySet(models.QuerySet):
     def current(self):
-        """The files that stand for their material: none replaced or removed."""
-        return self.filter(replaced_at__isnull=True)
+        """The files that stand for their material: none replaced or removed. Read through one
+        application (`application.uploads`): in the model's order, by the application's key,
+        not by its ordering, which would join its table to sort one application's files."""
+        return self.filter(replaced_at__isnull=True).order_by(
+            "application_id", "matter_code", "material_code", "uploaded_at"
+        )
 
 
 class Upload(models.Model):

@@ -24,5 +24,12 @@ def bundle_version(application: Application):
 def covered_versions(application: Application) -> list[MatterVersion]:
     """The catalog version of every matter the application covers, as it recorded them, in its
     order (published versions never change: they are served as the process keeps them)."""
-    pks = list(application.covered.values_list("matter_version_id", flat=True))
-    return selectors.matter_versions_by_pk(pks)
+    return selectors.matter_versions_by_pk(covered_pks(application))
+
+
+def covered_pks(application: Application) -> list[int]:
+    """The keys of the catalog versions the application covers, as it recorded them, in order."""
+    # By position alone: the model's ordering starts with the application, which would join
+    # its table to sort the rows of one application.
+    found = application.covered.order_by("position")
+    return list(found.values_list("matter_version_id", flat=True))
