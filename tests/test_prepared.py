@@ -70,6 +70,13 @@ def test_histories_number_their_events_with_one_plan_each(handler_x, examiner, c
         "route",
     ]
     assert kept_plans('MAX("sequence")') == 1
+    notices = application.notifications.order_by("pk").values_list("kind", "sequence").distinct()
+    assert list(notices) == [
+        ("correction_requested", 1),
+        ("pre_examination_passed", 1),
+        ("accepted", 1),
+    ]
+    assert kept_plans("notifications_outbox") == 1
 
     case = application.cases.get(department__code="science_technology")
     decisions.review(case, staff("st.handler", Role.DEPARTMENT_HANDLER, "science_technology"))

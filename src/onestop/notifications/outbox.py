@@ -5,11 +5,10 @@ import re
 from typing import Protocol
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from onestop import plain_text
+from onestop import plain_text, prepared
 
 from .models import Channel, Kind, Language, Outbox
 
@@ -83,11 +82,20 @@ def enqueue(
 
 
 def _next_sequence(application: Application | None, kind: str) -> int:
-    """The n-th message of this kind for this application (1 without an application)."""
+    """The n-th message of this kind for this application (1 without an application). Written
+    out and planned once per connection (onestop/prepared.py): decisions queue notices, and the
+    ORM's aggregate cost three times the statement's round trip."""
     if application is None:
         return 1
-    last = Outbox.objects.filter(application=application, kind=kind).aggregate(n=Max("sequence"))
-    return (last["n"] or 0) + 1
+    with prepared.cursor() as cursor:
+        cursor.execute(_NEXT_SEQUENCE, [application.pk, kind])
+        return cursor.fetchone()[0]
+
+
+_NEXT_SEQUENCE = (
+    f"SELECT COALESCE(MAX(sequence), 0) + 1 FROM {Outbox._meta.db_table} "  # noqa: S608
+    "WHERE application_id = %s AND kind = %s"  # the table's name from _meta, values parameters
+)
 
 
 def _create(application, kind, sequence, language, context, addresses, *, key) -> list[Outbox]:
