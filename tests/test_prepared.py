@@ -1,7 +1,7 @@
 """On PostgreSQL the written-out statements nearly every request or write runs, the catalog's
-generation tokens read, an audit entry's insert and a history's next sequence number, are
-planned once per connection and run from the kept plan after (onestop/prepared.py); what they
-read and write is the same as ever."""
+generation tokens read, an audit entry's insert, the journal's, and the next sequence number
+of a history and of a notice, are planned once per connection and run from the kept plan after
+(onestop/prepared.py); what they read and write is the same as ever."""
 
 import pytest
 from django.db import connection
@@ -11,6 +11,7 @@ from onestop.applications.models import Application
 from onestop.audit import chain
 from onestop.audit.models import AuditEntry
 from onestop.cases import decisions
+from onestop.events.models import Event as Journal
 
 from .clients import as_, post
 from .factories import ApplicationFactory, originals, staff
@@ -77,6 +78,18 @@ def test_histories_number_their_events_with_one_plan_each(handler_x, examiner, c
         ("accepted", 1),
     ]
     assert kept_plans("notifications_outbox") == 1
+    # The journal: every step once a number was given, the cases' routing among them.
+    journal = Journal.objects.filter(application_number=filed.number).order_by("id")
+    assert list(journal.values_list("type", flat=True)) == [
+        *(f"application.{kind}" for _, kind in kinds[-6:-1]),
+        "case.route",
+        "case.route",
+        "application.route",
+    ]
+    times = [e.occurred_at for e in journal]
+    assert times == sorted(times) and all(t.utcoffset() is not None for t in times)
+    assert times[-1] == application.events.get(kind="route").at
+    assert kept_plans("events_event") == 2  # psycopg keeps one per types: no case, a case
 
     case = application.cases.get(department__code="science_technology")
     decisions.review(case, staff("st.handler", Role.DEPARTMENT_HANDLER, "science_technology"))
