@@ -8,9 +8,12 @@ from django.utils import timezone
 
 from onestop.accounts.models import Role
 from onestop.cases import decisions
+from onestop.events.models import Event as Journal
+from onestop.notifications import outbox
 from onestop.notifications.models import Outbox
 
-from ..factories import staff
+from ..clients import as_, post
+from ..factories import ApplicationFactory, originals, staff
 from .test_department_flow import accepted_two_permits  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +75,31 @@ def test_a_refusal_tells_its_reasons_in_the_applicants_language(accepted_two_per
     assert notice.language == "zh-hans"
     assert "雇主函件不真实" in notice.body and "工作类居留许可签发" in notice.body
     assert "不予批准" in notice.body and "refused" not in notice.body
+
+
+def test_an_acceptance_whose_notice_fails_leaves_nothing_and_can_be_made_again(
+    handler_x, clerk, monkeypatch
+):
+    """The cases, events, journal and notices of an acceptance stand or fall together: a
+    notice that cannot be queued takes the rest with it, and the window accepts again."""
+    application = ApplicationFactory(pre_examined=True, filed_by=handler_x)
+    path = f"/api/v1/applications/{application.number}/acceptance"
+    body = {"decision": "accept", "originals_checked": originals(application)}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template store is unreachable")
+
+    monkeypatch.setattr(outbox, "render", broken)
+    with pytest.raises(RuntimeError):
+        post(as_(clerk), path, body)
+    application.refresh_from_db()
+    assert application.status == "pre_examined" and application.acceptance_number is None
+    assert not application.cases.exists()
+    assert not application.events.filter(kind__in=["accept", "route"]).exists()
+    assert not Journal.objects.filter(application_number=application.number, type="case.route")
+    assert kinds(application) == ["pre_examination_passed"]
+
+    monkeypatch.undo()
+    assert post(as_(clerk), path, body).status_code == 200
+    assert application.cases.count() == 2
+    assert kinds(application) == ["pre_examination_passed", "accepted"]

@@ -17,7 +17,9 @@ from . import clock, steps
 from .models import Case, CaseStatus
 
 
-@transaction.atomic
+# No savepoint inside acceptance's transaction: a case that cannot be routed fails the
+# acceptance, whose rows go with it.
+@transaction.atomic(savepoint=False)
 def route(application: Application, actor, versions: list | None = None) -> list[Case]:
     """One case per matter covered, each with its deadlines (`versions`: the application's
     covered_versions, when the caller has them already)."""

@@ -50,7 +50,9 @@ def render(kind: str, channel: str, language: str, context: dict) -> tuple[str, 
     return subject[:SUBJECT_MAX], re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
 
 
-@transaction.atomic
+# No savepoint inside a caller's transaction (every decision's): a notice that fails fails
+# its decision, whose rows go with it; nobody goes on in a transaction after such a failure.
+@transaction.atomic(savepoint=False)
 def enqueue(
     application: Application,
     kind: Kind | str,
