@@ -14,7 +14,7 @@ from onestop import prepared
 
 from .models import Event
 
-# Every recorded step appends one, in its own transaction: written out and planned once per
+# Every recorded step appends one, in the step's transaction: written out and planned once per
 # connection (onestop/prepared.py), as the ORM's making of the insert cost more than the insert.
 _FIELDS = [
     Event._meta.get_field(name)
