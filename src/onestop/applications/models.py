@@ -98,8 +98,8 @@ class Application(models.Model):
         # The index follows the form: an invariant of the row, kept wherever the form is saved.
         if update_fields is None or "form" in update_fields:
             self.passport_index = blind_index((self.form or {}).get("passport_number"))
-        if update_fields is not None and "form" in update_fields:
-            update_fields = {*update_fields, "passport_index"}
+            if update_fields is not None:
+                update_fields = {*update_fields, "passport_index"}
         super().save(*args, update_fields=update_fields, **kwargs)
 
     @property

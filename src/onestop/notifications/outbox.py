@@ -83,6 +83,12 @@ def enqueue(
     )
 
 
+_NEXT_SEQUENCE = (
+    f"SELECT COALESCE(MAX(sequence), 0) + 1 FROM {Outbox._meta.db_table} "  # noqa: S608
+    "WHERE application_id = %s AND kind = %s"  # the table's name from _meta, values parameters
+)
+
+
 def _next_sequence(application: Application | None, kind: str) -> int:
     """The n-th message of this kind for this application (1 without an application). Written
     out and planned once per connection (onestop/prepared.py): decisions queue notices, and the
@@ -92,12 +98,6 @@ def _next_sequence(application: Application | None, kind: str) -> int:
     with prepared.cursor() as cursor:
         cursor.execute(_NEXT_SEQUENCE, [application.pk, kind])
         return cursor.fetchone()[0]
-
-
-_NEXT_SEQUENCE = (
-    f"SELECT COALESCE(MAX(sequence), 0) + 1 FROM {Outbox._meta.db_table} "  # noqa: S608
-    "WHERE application_id = %s AND kind = %s"  # the table's name from _meta, values parameters
-)
 
 
 def _create(application, kind, sequence, language, context, addresses, *, key) -> list[Outbox]:

@@ -4,7 +4,8 @@ A lookup reads the kept answer in the statement that reads its failure counts an
 application's passport digest (answer.lookup): a kept answer costs no round trip of its own, on
 one node or many, with or without Redis. An answer is computed from the application, its
 notices, history and cases; the commit of a change to any of those gives the application's row
-here a new generation and drops its answer (`changed`, from the models' signals). A lookup
+here a new generation and drops its answer (`changed`, from the models' signals); a draft's
+own changes do not, as no lookup can find a draft (it has no number). A lookup
 stores what it computed only under the generation it read before computing, so an answer
 computed from the state before a change is never kept after it: the change's commit either came
 first (the lookup read its generation) or moves the generation on.
@@ -141,8 +142,8 @@ def _moved_on(ids: set[int]) -> None:
 
 def _application_of(sender, instance) -> int | None:
     """The application whose answer the saved row changes; None for a draft's own rows: a draft
-    has no number yet, so no lookup can read its answer, and keeping one is a wasted write on
-    every save and upload. Its filing saves it as submitted, which keeps its first one."""
+    has no number yet, so no lookup can read its answer, and moving its row on would be a wasted
+    write after every save and upload. Its filing saves it as submitted, which writes its row."""
     if sender._meta.label == "applications.Application":
         return None if instance.status == Status.DRAFT else instance.pk
     if sender._meta.label == "cases.CaseEvent":
