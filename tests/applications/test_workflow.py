@@ -2,12 +2,16 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from onestop.accounts.models import Role
 from onestop.applications.models import Application, Event, Status
 from onestop.applications.workflow import TRANSITIONS, transition
+from onestop.cases import decisions
 from onestop.refusals import NotAllowed
 
-from ..factories import ApplicationFactory
+from ..factories import ApplicationFactory, CaseFactory, regional
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +77,32 @@ def test_each_action_refuses_the_roles_it_does_not_name(action, handler_x, exami
         assert refused.value.code == "application.role_not_allowed"
     application.refresh_from_db()
     assert application.status == edge.sources[-1]
+
+
+def test_a_decision_numbers_and_writes_its_event_in_one_statement(handler_x, examiner):
+    """Each history's next number is read inside the event's insert: one statement touches the
+    history per decision, and what it wrote reads back as given, numbered after the last."""
+    application = ApplicationFactory(submitted=True, filed_by=handler_x)
+    before = list(application.events.values_list("sequence", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        transition(application, "pass_pre_examination", examiner, data={"note": "完整 / complete"})
+    touching = [q["sql"] for q in captured if "applications_event" in q["sql"]]
+    assert len(touching) == 1 and touching[0].startswith("INSERT")
+    event = application.events.get(sequence=len(before) + 1)
+    assert before == list(range(1, len(before) + 1))
+    assert (event.kind, event.actor, event.role) == (
+        "pass_pre_examination",
+        examiner,
+        "pre_examiner",
+    )
+    assert (event.from_status, event.to_status) == (Status.SUBMITTED, Status.PRE_EXAMINED)
+    assert event.data == {"note": "完整 / complete"} and event.at is not None
+
+    case = CaseFactory()
+    handler = regional(Role.DEPARTMENT_HANDLER, case.region, case.department)
+    with CaptureQueriesContext(connection) as captured:
+        decisions.review(case, handler, note="查验无误")
+    touching = [q["sql"] for q in captured if "cases_caseevent" in q["sql"]]
+    assert len(touching) == 1 and touching[0].startswith("INSERT")
+    numbered = list(case.events.values_list("sequence", "kind", "actor"))
+    assert numbered[-1] == (len(numbered), "review", handler.pk)

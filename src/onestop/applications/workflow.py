@@ -10,7 +10,7 @@ from django.utils import translation
 
 from onestop.accounts.models import Role
 from onestop.audit import decisions as audit
-from onestop.audit.history import next_sequence
+from onestop.audit import history
 from onestop.events import journal
 from onestop.refusals import NotAllowed, Refused
 from onestop.workflow import engine
@@ -75,9 +75,8 @@ def append_event(
     """Append to the history, and to the audit log in the same transaction."""
     # No savepoint: an event whose entry fails is not kept apart from its decision.
     with transaction.atomic(savepoint=False):
-        event = Event.objects.create(
-            application=application,
-            sequence=next_sequence(application.events),
+        event = history.append(
+            application.events,
             kind=kind,
             actor=actor,
             role=role,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from onestop.accounts.models import Assignment, Role
 from onestop.audit import decisions as audit
-from onestop.audit.history import next_sequence
+from onestop.audit import history
 from onestop.events import journal
 from onestop.refusals import NotAllowed, Refused
 from onestop.workdays import pauses
@@ -54,9 +54,8 @@ def append_event(case: Case, actor, role: str, kind: str, **fields) -> CaseEvent
     """Append to the history, and to the audit log in the same transaction."""
     # No savepoint: an event whose entry fails is not kept apart from its decision.
     with transaction.atomic(savepoint=False):
-        event = CaseEvent.objects.create(
-            case=case,
-            sequence=next_sequence(case.events),
+        event = history.append(
+            case.events,
             kind=kind,
             actor=actor,
             role=role,
