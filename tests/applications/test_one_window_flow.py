@@ -1,6 +1,8 @@
 """One form, one window, end to end through the API (003 第十一条, 002, 004 item 35)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onestop.accounts.models import Assignment, Role
@@ -248,3 +250,35 @@ def test_qingdao_routes_within_2_working_days(qingdao_clerk):
         "public_security",
         "human_resources",
     }
+
+
+def test_acceptance_writes_the_cases_and_their_deadlines_each_in_one_statement(
+    client, handler_x, examiner, clerk
+):
+    number = file_two_permits(handler_x, "B")["number"]
+    passed = post(
+        as_(examiner), f"/api/v1/applications/{number}/pre-examination", {"decision": "pass"}
+    ).json()
+    path, passport = (
+        f"/api/v1/applications/{number}/progress",
+        {"X-Passport-Number": FORM["passport_number"]},
+    )
+    assert client.get(path, headers=passport).json()["status"] == "pre_examined"  # kept
+    with CaptureQueriesContext(connection) as captured:
+        accepted = post(
+            as_(clerk),
+            f"/api/v1/applications/{number}/acceptance",
+            {"decision": "accept", "originals_checked": originals(passed)},
+        )
+    assert accepted.status_code == 200, accepted.json()
+    inserts = [q["sql"].split("(")[0] for q in captured if q["sql"].startswith("INSERT")]
+    assert inserts.count('INSERT INTO "cases_case" ') == 1
+    assert inserts.count('INSERT INTO "workdays_deadline" ') == 1
+    cases = Case.objects.filter(application__number=number).select_related("deadline")
+    assert sorted((c.deadline.subject, c.deadline.working_days) for c in cases) == [
+        (f"{number} residence_permit.issue", 5),
+        (f"{number} work_permit.issue", 5),
+    ]
+    # The answer kept before the acceptance is not given after it.
+    progress = client.get(path, headers=passport).json()
+    assert progress["status"] == "accepted" and len(progress["cases"]) == 2
