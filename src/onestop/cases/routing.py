@@ -102,9 +102,10 @@ def route(application: Application, actor, versions: list | None = None) -> list
 
 
 def _save(cases: list[Case]) -> None:
-    """The cases and their deadlines, each kind in one statement (each case takes its deadline's
-    new key as bulk_create saves it). No case's own post_save is wanted: the application's route event, appended after them in the same transaction, moves
-    its progress answer on (progress/answers.py), as each case's save did."""
+    """The cases and their deadlines, each kind in one statement (each case takes its
+    deadline's new key as bulk_create saves it). No case's own post_save is wanted: the
+    application's route event, appended after them in the same transaction, moves its progress
+    answer on (progress/answers.py), as each case's save did."""
     Deadline.objects.bulk_create([c.deadline for c in cases if c.deadline is not None])
     Case.objects.bulk_create(cases)
 
