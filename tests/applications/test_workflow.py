@@ -6,12 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onestop.accounts.models import Role
+from onestop.applications import submission
 from onestop.applications.models import Application, Event, Status
 from onestop.applications.workflow import TRANSITIONS, transition
 from onestop.cases import decisions
 from onestop.refusals import NotAllowed
 
-from ..factories import ApplicationFactory, CaseFactory, regional
+from ..factories import ApplicationFactory, CaseFactory, regional, upload_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,19 @@ def test_a_decision_numbers_and_writes_its_event_in_one_statement(handler_x, exa
     assert len(touching) == 1 and touching[0].startswith("INSERT")
     numbered = list(case.events.values_list("sequence", "kind", "actor"))
     assert numbered[-1] == (len(numbered), "review", handler.pk)
+
+
+def test_a_filing_locks_its_application_once_and_files_it(handler_x):
+    """Submission checks the files under the row's lock, then moves it on under the same lock:
+    one read of the row, and the filing as ever (a number, the submit event after the create)."""
+    draft = ApplicationFactory(filed_by=handler_x)
+    upload_missing(draft, handler_x)
+    with CaptureQueriesContext(connection) as captured:
+        filed = submission.submit(draft, handler_x)
+    reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "applications_application"')]
+    assert len(reads) == 1
+    assert "FOR UPDATE" in reads[0] or connection.vendor == "sqlite"  # SQLite locks the file
+    filed.refresh_from_db()
+    assert filed.status == Status.SUBMITTED and filed.number.startswith("BJ")
+    kinds = list(filed.events.exclude(kind="upload").values_list("kind", flat=True))
+    assert kinds == ["create", "submit"]

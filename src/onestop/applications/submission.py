@@ -14,7 +14,7 @@ from . import form as one_form
 from .drafts import _capture_versions
 from .models import Application, Status
 from .versions import bundle_version, covered_versions
-from .workflow import transition
+from .workflow import lock, transition
 
 
 def _pre_examination_working_days(application: Application) -> int | None:
@@ -64,21 +64,12 @@ def _start_pre_examination(application: Application) -> None:
     application.submitted_at = timezone.now()
 
 
-def _locked(application: Application) -> Application:
-    # The region comes along (not locked): the check of the files and the journal name it.
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("region")
-        .get(pk=application.pk)
-    )
-
-
 @transaction.atomic
 def submit(application: Application, actor) -> Application:
     """File the form: complete, under the catalog versions in force today; answers a number."""
-    application = _locked(application)
+    application = lock(application)  # the region comes along: the files' check names it
     versions = _check_complete(application)
-    application = transition(application, "submit", actor)
+    application = transition(application, "submit", actor, locked=True)
     _capture_versions(application, recorded=[v.pk for v in versions])
     application.number = window.application_number(
         application.region, timezone.localdate().year, application.pk
@@ -102,9 +93,9 @@ def submit(application: Application, actor) -> Application:
 @transaction.atomic
 def resubmit(application: Application, actor) -> Application:
     """File again after a one-time notice; the corrected form keeps everything else."""
-    application = _locked(application)
+    application = lock(application)
     _check_complete(application)
-    application = transition(application, "resubmit", actor)
+    application = transition(application, "resubmit", actor, locked=True)
     _start_pre_examination(application)
     application.save(update_fields=PRE_EXAMINATION_FIELDS)
     return application

@@ -156,10 +156,19 @@ def transition(
     *,
     reason: str = "",
     data: dict | None = None,
+    locked: bool = False,
 ) -> Application:
     """Apply one edge of TRANSITIONS (workflow/engine.py); returns the locked, updated
-    application."""
-    return engine.transition(application, action, acting_user=acting_user, reason=reason, data=data)
+    application. `locked`: the caller locked it with lock() in this transaction."""
+    return engine.transition(
+        application, action, acting_user=acting_user, reason=reason, data=data, locked=locked
+    )
+
+
+def lock(application: Application) -> Application:
+    """The application's row read again and locked until the transaction ends, its region
+    with it (not locked)."""
+    return MACHINE.lock(application)
 
 
 def open_actions(application: Application, held: list[str]) -> dict[str, bool]:

@@ -155,10 +155,15 @@ def open_actions(subject, held: list[str], acting_user=None) -> dict[str, bool]:
 
 
 @transaction.atomic
-def transition(subject, action: str, *, acting_user, reason: str = "", data=None, on=None):
-    """Apply one edge of the subject's table; returns the locked, updated subject."""
+def transition(
+    subject, action: str, *, acting_user, reason: str = "", data=None, on=None, locked=False
+):
+    """Apply one edge of the subject's table; returns the locked, updated subject. `locked`:
+    the caller read `subject` with machine.lock() in the transaction this one runs in, so its
+    row is not read and locked again."""
     machine = machine_for(subject)
-    subject = machine.lock(subject)
+    if not locked:
+        subject = machine.lock(subject)
     edge = machine.edges(subject).get(action)
     if edge is None:
         raise refusal(machine, subject, action, acting_user)
