@@ -22,7 +22,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -172,8 +172,15 @@ def blind_index(value: str | None) -> str:
     if not normal:
         return ""
     algorithm = crypto_suite.digest_algorithm()
-    index_key = crypto_suite.mac(algorithm, newest_key().raw, b"blind-index")
+    index_key = _index_key(algorithm, newest_key().raw)
     return crypto_suite.mac(algorithm, index_key, normal.encode()).hex()
+
+
+@lru_cache(maxsize=4)
+def _index_key(algorithm: str, raw: bytes) -> bytes:
+    """The blind indexes' key under a data key: derived once per key and suite, as every
+    progress lookup makes an index (a new key or suite derives its own)."""
+    return crypto_suite.mac(algorithm, raw, b"blind-index")
 
 
 class EncryptedJSONField(models.TextField):

@@ -17,13 +17,15 @@ hold neither. The counts are kept in the database (onestop/counters), which ever
 and every node shares, with or without Redis.
 """
 
+import functools
+import hashlib
+import hmac
 import ipaddress
 import logging
 import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.crypto import salted_hmac
 
 from onestop.applications.identifiers import normalised
 from onestop.counters import windows
@@ -137,5 +139,13 @@ def _address_block(ip: str) -> str:
 
 
 def _key(scope: str, value: str) -> str:
-    digest = salted_hmac(KEY_PREFIX, f"{scope}:{value}", algorithm="sha256").hexdigest()
+    # Django's salted_hmac, its key derived once per secret: three names a lookup.
+    key = _counters_key(settings.SECRET_KEY)
+    digest = hmac.new(key, f"{scope}:{value}".encode(), hashlib.sha256).hexdigest()
     return f"{scope}:{digest}"
+
+
+@functools.lru_cache(maxsize=2)
+def _counters_key(secret: str) -> bytes:
+    """salted_hmac(KEY_PREFIX, ..., algorithm="sha256")'s key under `secret`."""
+    return hashlib.sha256(f"{KEY_PREFIX}{secret}".encode()).digest()
