@@ -1,7 +1,7 @@
 """On PostgreSQL the written-out statements nearly every request or write runs, the catalog's
-generation tokens read, an audit entry's insert, the journal's, and the next sequence number
-of a history and of a notice, are planned once per connection and run from the kept plan after
-(onestop/prepared.py); what they read and write is the same as ever."""
+generation tokens read, an audit entry's insert, the journal's, a history's event numbered in
+its insert, and the next sequence number of a notice, are planned once per connection and run
+from the kept plan after (onestop/prepared.py); what they read and write is the same as ever."""
 
 import pytest
 from django.db import connection
