@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onestop.accounts.models import Role
-from onestop.applications import submission
+from onestop.applications import drafts, submission
 from onestop.applications.models import Application, Event, Status
 from onestop.applications.workflow import TRANSITIONS, transition
 from onestop.cases import decisions
@@ -123,3 +123,17 @@ def test_a_filing_locks_its_application_once_and_files_it(handler_x):
     assert filed.status == Status.SUBMITTED and filed.number.startswith("BJ")
     kinds = list(filed.events.exclude(kind="upload").values_list("kind", flat=True))
     assert kinds == ["create", "submit"]
+
+
+def test_a_new_draft_records_its_matters_in_one_statement_in_order(handler_x, employer_x):
+    with CaptureQueriesContext(connection) as captured:
+        draft = drafts.create_draft(
+            handler_x, "beijing", bundle="two_permits", employer_code=employer_x.credit_code
+        )
+    inserts = [q["sql"] for q in captured if "applications_applicationmatter" in q["sql"]]
+    assert len(inserts) == 1 and inserts[0].startswith("INSERT")
+    covered = draft.covered.order_by("position")
+    assert [(c.position, c.matter_version.matter.code) for c in covered] == [
+        (0, "work_permit.issue"),
+        (1, "residence_permit.issue"),
+    ]

@@ -110,11 +110,13 @@ def _capture_versions(application: Application, recorded: list[int] | None = Non
         return
     if recorded:
         application.covered.all().delete()
-    # Saved one by one: progress answers watch their saves (progress/answers.py).
-    for position, version in enumerate(versions):
-        ApplicationMatter.objects.create(
-            application=application, position=position, matter_version=version
-        )
+    # In one statement, which sends no post_save for progress answers to see
+    # (progress/answers.py): none is wanted. A draft keeps no answer, and a filing's own
+    # transition, in the same transaction, moves its answer on.
+    ApplicationMatter.objects.bulk_create(
+        ApplicationMatter(application=application, position=position, matter_version=version)
+        for position, version in enumerate(versions)
+    )
 
 
 @transaction.atomic

@@ -163,11 +163,13 @@ def connect() -> None:
     """Watch every model a progress answer is made of (called once, from the app's ready()).
 
     Deletions are not watched: an application's kept row goes with it (a foreign key that
-    cascades), and its history and cases are never deleted alone; its covered matters are
-    replaced by new rows (saved, so watched)."""
+    cascades), and its history and cases are never deleted alone. Rows written in one
+    statement send nothing and need not: an application's covered matters (written at its
+    creation and its filing) and an acceptance's cases are written in the transaction of a
+    transition, whose event moves the answer on. A history's events send their post_save as
+    they are appended (audit/history.py)."""
     for label in (
         "applications.Application",
-        "applications.ApplicationMatter",
         "applications.CorrectionNotice",
         "applications.Event",
         "cases.Case",
