@@ -46,7 +46,7 @@ def append(events, **fields):
     model, owner_key = events.model, events.field
     event = model(**{owner_key.name: events.instance}, **fields)
     connection = connections[events.db]
-    columns = _columns(model, owner_key)
+    columns = _columns(model)
     # Each value as the ORM would store it (`at` set now, SQLite's times as UTC text).
     row = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in columns]
     with prepared.cursor(connection) as cursor:
@@ -65,7 +65,7 @@ def append(events, **fields):
 
 
 @functools.cache
-def _columns(model, owner_key) -> list:
+def _columns(model) -> list:
     """The fields an append writes, besides the sequence number: every concrete one but the
     key (the owner's foreign key among them)."""
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "sequence"]
@@ -77,8 +77,8 @@ def _insert_statement(model, owner_key) -> str:
     key the last parameter), returning the new row's key and number."""
     meta, quote = model._meta, connection.ops.quote_name
     table, sequence = quote(meta.db_table), quote(meta.get_field("sequence").column)
-    names = ", ".join(quote(f.column) for f in _columns(model, owner_key))
-    values = ", ".join(["%s"] * len(_columns(model, owner_key)))
+    names = ", ".join(quote(f.column) for f in _columns(model))
+    values = ", ".join(["%s"] * len(_columns(model)))
     return (
         f"INSERT INTO {table} ({names}, {sequence}) VALUES ({values}, "  # noqa: S608
         f"(SELECT COALESCE(MAX({sequence}), 0) + 1 FROM {table} "  # names from _meta,
