@@ -165,9 +165,9 @@ def connect() -> None:
     Deletions are not watched: an application's kept row goes with it (a foreign key that
     cascades), and its history and cases are never deleted alone. Rows written in one
     statement send nothing and need not: an application's covered matters (written at its
-    creation and its filing) and an acceptance's cases are written in the transaction of a
-    transition, whose event moves the answer on. A history's events send their post_save as
-    they are appended (audit/history.py)."""
+    creation, when a draft keeps no answer, and at its filing) and an acceptance's cases are
+    written in the transaction of a step whose own event moves the answer on. A history's
+    events send their post_save as they are appended (audit/history.py)."""
     for label in (
         "applications.Application",
         "applications.CorrectionNotice",
