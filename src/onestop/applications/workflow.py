@@ -1,8 +1,8 @@
 """The application's state machine: its table, applied by the one engine (workflow/engine.py).
 
-Each edge names the source that sets it. transition() locks the row, checks the edge and the
-actor's role for this very application, appends the event and updates the status, in one
-transaction.
+Each edge names the source that sets it. transition() locks the row (or takes the row its
+caller locked with lock()), checks the edge and the actor's role for this very application,
+appends the event and updates the status, in one transaction.
 """
 
 from django.db import transaction

@@ -1,5 +1,6 @@
 """The shape every history shares: who, in which role, when, what, why — appended, never
-edited. Applications and cases each keep their own history with these fields."""
+edited. Applications and cases each keep their own history with these fields; `append` writes
+one event, numbered in its insert."""
 
 import functools
 
