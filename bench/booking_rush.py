@@ -8,6 +8,8 @@ Run: .venv/bin/python bench/booking_rush.py [--processes 8] [--clients 400] [--s
 A fresh database of each engine (bench/lib/engines.py: SQLite in a temporary folder, and
 PostgreSQL when the server answers). Each client is a different person trying one slot once;
 the slots are shuffled among the processes, so every slot is fought over by several of them.
+Each process reads its people and their applications inside its timed loop, as each booking's
+request reads its own (the application's row alone, as applications/access.py reads it).
 Each loop runs --rounds times on emptied slots; the rates are the median round's, the
 overbooking counts cover every round. On PostgreSQL both loops then run again in one
 process, their time waiting on the server apart (lib/server_wait.py): the ratio book() could
@@ -71,13 +73,10 @@ def _book_all(clients: list[tuple[int, int]]) -> dict:
     from onestop.applications.models import Application
     from onestop.appointments.booking import SlotFull, book
 
+    # Each person's application as the pages and the API read it (applications/access.py): its
+    # own row, no relation; book() takes region, matter and bundle from the kept catalog.
     people = User.objects.in_bulk([person for person, _ in clients])
-    applications = {
-        a.applicant_id: a
-        for a in Application.objects.filter(applicant__in=list(people)).select_related(
-            "region", "matter", "bundle"
-        )
-    }
+    applications = {a.applicant_id: a for a in Application.objects.filter(applicant__in=people)}
     found = {"booked": 0, "full": 0, "errors": []}
     for person, slot in clients:
         try:

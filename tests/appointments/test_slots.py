@@ -353,6 +353,37 @@ def test_a_full_slot_is_answered_from_its_row_alone_and_a_booking_reads_the_toke
 
 
 @pytest.mark.django_db
+def test_an_application_read_alone_books_without_reading_its_region_matter_or_bundle(hall):
+    # As the pages and the API read it (access.get_application_for): its row, no relation.
+    ann = person("ann")
+    row = Application.objects.get(pk=application_of(ann).pk)
+    with CaptureQueriesContext(connection) as booking:
+        made = book(ann, new_slot(hall).pk, matter=MATTER, application=row)
+    read = " ".join(q["sql"] for q in booking.captured_queries)
+    for table in ("catalog_region", "catalog_matter", "catalog_bundle"):
+        assert f'"{table}"' not in read
+    # They are the application's own, as the catalog keeps them.
+    assert (row.region.code, row.matter.code, row.bundle) == ("beijing", MATTER, None)
+    entry = AuditEntry.objects.get(action="appointment.booked", object_ref=str(made.pk))
+    assert (entry.region, entry.detail["application"]) == ("beijing", row.number)
+
+
+@pytest.mark.django_db
+def test_booking_codes_are_eight_letters_of_the_alphabet_each_letter_as_likely(hall):
+    from onestop.appointments.booking import CODE_ALPHABET, _code
+
+    # Each random byte picks a letter by its remainder: uniform only if 256 is a multiple.
+    assert 256 % len(CODE_ALPHABET) == 0 and len(set(CODE_ALPHABET)) == 32
+    codes = [_code() for _ in range(2_000)]
+    assert all(len(c) == 8 and set(c) <= set(CODE_ALPHABET) for c in codes)
+    letters = "".join(codes)
+    counts = [letters.count(letter) for letter in CODE_ALPHABET]
+    # 16,000 letters, 500 expected each: a letter never or over-drawn fails, chance does not.
+    assert min(counts) > 350 and max(counts) < 650
+    assert not {"0", "O", "1", "I"} & set(letters)
+
+
+@pytest.mark.django_db
 def test_a_cancelled_seat_is_free_again(hall):
     ann, bob = person("ann"), person("bob")
     slot = new_slot(hall, capacity=1)

@@ -8,6 +8,19 @@ from onestop.catalog.models import MatterVersion
 from .models import Application
 
 
+def with_catalog(application: Application) -> Application:
+    """The application's region, bundle and matter taken from the catalog this process keeps
+    where it has not read them: checks that name them (booking) read no row for them."""
+    for name in ("region", "bundle", "matter"):
+        relation = getattr(Application, name)
+        key = getattr(application, relation.field.attname)
+        if key is not None and not relation.is_cached(application):
+            kept = selectors.identity(relation.field.related_model, key)
+            if kept is not None:
+                setattr(application, name, kept)
+    return application
+
+
 def bundle_version(application: Application):
     """The bundle's rules the application was filed under (today's while it is a draft)."""
     if not application.bundle_id:

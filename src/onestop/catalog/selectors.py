@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from . import generations
 from .models import (
+    Bundle,
     BundleVersion,
     Hall,
     Material,
+    Matter,
     MatterVersion,
     Region,
     SourceDefect,
@@ -34,6 +36,10 @@ class Published:
     by_code: dict[str, Region]
     matters_by_pk: dict[int, MatterVersion]
     bundles_by_pk: dict[int, BundleVersion]
+    # The identities the published versions name, by their keys.
+    regions_by_pk: dict[int, Region]
+    matter_identities: dict[int, Matter]
+    bundle_identities: dict[int, Bundle]
 
 
 _published = generations.Kept(generations.CATALOG)
@@ -70,6 +76,9 @@ def _read_published() -> Published:
         by_code={r.code: r for r in regions},
         matters_by_pk={v.pk: v for versions in matters.values() for v in versions},
         bundles_by_pk={v.pk: v for versions in bundles.values() for v in versions},
+        regions_by_pk=by_pk,
+        matter_identities={v.matter_id: v.matter for vs in matters.values() for v in vs},
+        bundle_identities={v.bundle_id: v.bundle for vs in bundles.values() for v in vs},
     )
 
 
@@ -83,6 +92,18 @@ def regions() -> list[Region]:
 
 def region(code: str) -> Region | None:
     return published().by_code.get(code)
+
+
+def identity(model: type, pk: int) -> Region | Matter | Bundle | None:
+    """The region, matter or bundle `pk` as kept (a matter or bundle some published version
+    names); None when the catalog keeps no such one."""
+    kept = published()
+    found = {
+        Region: kept.regions_by_pk,
+        Matter: kept.matter_identities,
+        Bundle: kept.bundle_identities,
+    }[model]
+    return found.get(pk)
 
 
 def _in_force(versions: list, key: str, codes: list[str], on: date) -> dict:
