@@ -13,7 +13,8 @@ request reads its own (the application's row alone, as applications/access.py re
 Each loop runs --rounds times on emptied slots; the rates are the median round's, the
 overbooking counts cover every round. On PostgreSQL both loops then run again in one
 process, their time waiting on the server apart (lib/server_wait.py): the ratio book() could
-reach with no Python at all.
+reach with no Python at all. Where PostgreSQL runs on this machine, every round's processor
+time is shown apart too: the client processes' and the server's own (lib/server_cpu.py).
 """
 
 import argparse
@@ -22,7 +23,7 @@ import random
 import time
 from datetime import date, timedelta
 
-from lib import engines, results, server_wait
+from lib import engines, results, server_cpu, server_wait
 
 HALL = "bj_entry_exit_reception"
 MATTER = "residence_permit.issue"  # handled by HALL
@@ -112,9 +113,10 @@ def _worker(barrier, results, clients, table, rounds) -> None:
     for _ in range(rounds):
         for loop in LOOPS:
             barrier.wait()
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             found = _book_all(clients) if loop == "book" else _update_all(clients, table)
-            results.put({"began": began, "ended": time.perf_counter(), **found})
+            ended, cpu = time.perf_counter(), time.process_time() - cpu
+            results.put({"began": began, "ended": ended, "cpu": cpu, **found})
             barrier.wait()  # the slots are emptied for the next loop
     connection.close()
 
@@ -152,14 +154,17 @@ def _chain_after() -> dict:
     }
 
 
-def _round(loop: str, found: list[dict], capacity: int) -> dict:
-    """One loop's round over all processes: its rate, answers and what the database holds."""
+def _round(loop: str, found: list[dict], capacity: int, server: float | None) -> dict:
+    """One loop's round over all processes: its rate, answers, processor time (its processes',
+    and PostgreSQL's `server` when known) and what the database holds."""
     seconds = max(f["ended"] for f in found) - min(f["began"] for f in found)
+    cpu = {"client_cpu": sum(f["cpu"] for f in found), "server_cpu": server}
     held = _overbooking()
     if loop == "book":
         chained = _chain_after()
         return {
             **chained,
+            **cpu,
             "seconds": seconds + chained["chain_seconds"],
             "booked": sum(f["booked"] for f in found),
             "full": sum(f["full"] for f in found),
@@ -173,6 +178,7 @@ def _round(loop: str, found: list[dict], capacity: int) -> dict:
         for slot, count in f["taken"].items():
             taken[slot] = taken.get(slot, 0) + count
     return {
+        **cpu,
         "seconds": seconds,
         "taken": sum(taken.values()),
         "slots_over": held["slots_over"],
@@ -206,9 +212,12 @@ def run_on(engine: str, args) -> dict:
     rounds = {loop: [] for loop in LOOPS}
     for _ in range(args.rounds):
         for loop in LOOPS:
+            before = server_cpu.seconds() if engine == "postgresql" else None
             barrier.wait()
             found = [results.get(timeout=300) for _ in workers]
-            rounds[loop].append(_round(loop, found, args.capacity))
+            after = server_cpu.seconds() if before is not None else None
+            server = after - before if after is not None else None
+            rounds[loop].append(_round(loop, found, args.capacity, server))
             Booking.objects.all().delete()
             Slot.objects.update(booked=0)
             connections.close_all()
@@ -315,8 +324,47 @@ def report(engine: str, found: dict, args) -> None:
             met=overbooked == 0 and errors == 0,
         )
     )
+    if all(r["server_cpu"] is not None for r in books + updates):
+        _report_cpu(engine, books, updates, args)
     if found.get("alone"):
         _report_alone(engine, found["alone"], args)
+
+
+def _report_cpu(engine: str, books: list[dict], updates: list[dict], args) -> None:
+    """Processor time per attempt over every round, in the client processes and in PostgreSQL's
+    own: what is the database's work, and what is not. Where the processors are busy throughout
+    (more processes than cores), the rates follow the sum; with its processes as lean as the
+    bare loop's, book() could reach the bare loop's sum over its own."""
+    attempts = args.clients * len(books)
+
+    def per_attempt(found: list[dict], key: str) -> float:
+        return sum(r[key] for r in found) / attempts * 1e6
+
+    book, update = per_attempt(books, "client_cpu"), per_attempt(updates, "client_cpu")
+    book_server = per_attempt(books, "server_cpu")
+    update_server = per_attempt(updates, "server_cpu")
+    line = (update + update_server) / (update + book_server)
+    print(
+        f"{engine:<10} processor time per attempt, every round (the chaining after apart): "
+        f"book() {book:,.0f} µs in its processes and {book_server:,.0f} µs in PostgreSQL's; "
+        f"bare loop {update:,.0f} and {update_server:,.0f} µs. PostgreSQL's work is "
+        f"{book_server / update_server:.1f}x the bare loop's: with its processes as lean as the "
+        f"bare loop's, book() could reach {line:.0%}"
+    )
+    results.record(
+        results.Row(
+            bench="booking rush",
+            engine=engine,
+            measure="PostgreSQL's µs/attempt",
+            value=book_server,
+            baseline="bare loop's",
+            baseline_value=update_server,
+            note=f"processor time per attempt, every round: book()'s processes {book:,.0f} µs, "
+            f"the bare loop's {update:,.0f} µs; PostgreSQL's own processes as shown (clock ticks "
+            f"from /proc, lib/server_cpu.py); with its processes as lean as the bare loop's, "
+            f"book() could reach {line:.0%}",
+        )
+    )
 
 
 def _report_alone(engine: str, alone: dict, args) -> None:
