@@ -258,7 +258,8 @@ def _locked_head(connection) -> tuple[int, str]:
 def _link_batch(connection, *, batch: int | None, known=()) -> list[AuditEntry]:
     """Under the head's lock, the unchained entries committed so far, in the order they were
     appended, each given the next sequence and hashed over the one before; then the head moved
-    onto the last. Two statements however many entries (psycopg pipelines `executemany`).
+    onto the last. Two statements however many entries on PostgreSQL (the entries linked by
+    one UPDATE from arrays); SQLite, in process, runs the link's UPDATE per entry.
     `known`: entries the caller has just inserted, linked as they are when they are all that
     waits (their ids read alone), not read back."""
     sequence, previous = _locked_head(connection)
