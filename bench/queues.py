@@ -3,7 +3,9 @@
 Run: .venv/bin/python bench/queues.py [--few 1000] [--many N] [--engine sqlite] [--explain]
 The page (50 cases, nearest due first, with the working days left) should cost the same whatever
 the size of the table: the partial case_queue_open index serves the order, and no row adds a
-query.
+query. The small table is copied (SQLite's backup; on PostgreSQL CREATE DATABASE ... TEMPLATE)
+before the large one is generated, and the two pages are then timed in turns, six of each size,
+on the copy and on the database: the machine's load over the run falls on both sizes alike.
 
 The data shape is the worst a year leaves beside the measured queue, not the easiest:
 - the measured queue: a handler of public security in Beijing, `--few` cases (1,000) at the
@@ -31,13 +33,16 @@ SQLite).
 import argparse
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from datetime import UTC, date, datetime
+from statistics import median
 
 from lib import engines, results
 
 PAGE = 50
 TARGET = 1.5  # the many-case page at most 1.5 times the few-case one, with the same queries
 MANY = 1_000_000
+TURNS = 6  # turns of each size, alternating, over the timed pages
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
@@ -286,8 +291,8 @@ def shape(few: int, many: int, user, measured: list, elsewhere: list[list]) -> t
     return small, added
 
 
-def first_page(user, pages: int) -> tuple[float, int]:
-    """Seconds per first page (the median of `pages`) and queries per page."""
+def first_page(user, pages: int) -> tuple[list[float], int]:
+    """Seconds of each of `pages` first pages, and queries per page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -304,7 +309,22 @@ def first_page(user, pages: int) -> tuple[float, int]:
             rows = with_time_left(list(queue(user)[:PAGE]), TODAY)
             timings.append(time.perf_counter() - began)
         assert len(rows) == PAGE
-    return sorted(timings)[len(timings) // 2], len(queries.captured_queries)
+    return timings, len(queries.captured_queries)
+
+
+def side_by_side(user, few_database: str, pages: int) -> dict[str, tuple[float, int]]:
+    """Per size, seconds per first page (the median of `pages`) and queries per page: the
+    small table in its copy, the large one in the database, timed in turns, so that the
+    machine's load over the run falls on both alike."""
+    timings, queries = {"few": [], "many": []}, {}
+    per_turn = max(pages // TURNS, 1)
+    for turn in range(TURNS):
+        for size in ("few", "many") if turn % 2 == 0 else ("many", "few"):
+            database = engines.pointed_at(few_database) if size == "few" else nullcontext()
+            with database:
+                found, queries[size] = first_page(user, per_turn)
+            timings[size] += found
+    return {size: (median(timings[size]), queries[size]) for size in timings}
 
 
 def counts(region, department) -> dict[str, int]:
@@ -359,14 +379,15 @@ def run(engine: str, args) -> dict:
     small, added = shape(args.few, many, user, measured, list(groups.values()))
     vendor = connection.vendor
     generate(vendor, small, args.few)
-    few = first_page(user, args.pages)
-    began = time.perf_counter()
-    generate(vendor, added, many)
-    generated = time.perf_counter() - began
+    with engines.copy_of_database() as few_database:
+        began = time.perf_counter()
+        generate(vendor, added, many)
+        generated = time.perf_counter() - began
+        timed = side_by_side(user, few_database, args.pages)
     found = {
-        "few": few,
+        "few": timed["few"],
         "many": many,
-        "manys": first_page(user, args.pages),
+        "manys": timed["many"],
         "generated": generated,
         "counts": counts(region, department),
     }

@@ -200,6 +200,56 @@ def prepare_database() -> None:
         pass
 
 
+@contextlib.contextmanager
+def copy_of_database() -> Iterator[str]:
+    """The name of a copy of the default database as it stands now, removed afterwards: a
+    benchmark compares it, unchanged, with the original after the original has grown."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        copy = f"{name}.copy.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(copy)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        try:
+            yield copy
+        finally:
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(copy + suffix)
+        return
+    copy = f"{name}_copy"
+    connection.close()  # PostgreSQL copies a database nobody is connected to
+    _create_postgres(copy, template=name)
+    try:
+        yield copy
+    finally:
+        connection.close()
+        _drop_postgres(copy)
+
+
+@contextlib.contextmanager
+def pointed_at(name: str) -> Iterator[None]:
+    """The default connection on another database of the same engine and server, then back."""
+    from django.db import connection
+
+    before = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = before
+
+
 def _child(function, environ, arguments, answer) -> None:
     os.environ.clear()
     os.environ.update(environ)
