@@ -32,7 +32,7 @@ from onestop.audit import chain
 from onestop.audit.models import AuditEntry
 from onestop.notifications.models import Outbox
 from onestop.notifications.models import Status as OutboxStatus
-from onestop.progress.answer import progress_for
+from onestop.progress.answer import lookup
 from tests.clients import as_
 from tests.factories import FORM, ApplicationFactory, profile
 
@@ -136,8 +136,8 @@ def test_the_passport_number_is_found_by_its_blind_index_only(handler_x):
     assert application.passport_index == protected.blind_index(" e00000001 ")
     assert application.passport_index not in ("", "E00000001")
     assert Application.objects.filter(passport_index=protected.blind_index("E00000001")).exists()
-    assert progress_for(number, "e00000001")["number"] == number
-    assert progress_for(number, "E00000002") is None
+    assert lookup("192.0.2.1", number, "e00000001")["number"] == number
+    assert lookup("192.0.2.1", number, "E00000002") is None
 
 
 def test_the_blind_index_depends_on_the_key(keys):

@@ -13,7 +13,7 @@ import pytest
 from onestop import paperwork
 from onestop.catalog.leaks import Leaks
 from onestop.catalog.loader import DATA_DIR, CatalogInvalid, read_catalog
-from onestop.progress.answer import progress_for
+from onestop.progress.answer import lookup
 
 from ..documents.flows import text_of
 from ..factories import ApplicationFactory, advance, cases_of
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 CATALOG = read_catalog()
 LEAKS = Leaks(CATALOG.documents, CATALOG.inherits)
+IP = "192.0.2.1"  # the public lookup's client address (a documentation address)
 OFFERS = [
     (region["code"], kind, offer["code"])
     for region in CATALOG.regions
@@ -130,16 +131,16 @@ def test_every_document_of_an_application_cites_only_its_regions_rules(region):
     shown["form"] = paperwork.application_form_pdf(application)
     shown["receipt"] = paperwork.receipt_pdf(application)
     cases = list(cases_of(application).values())
-    answers = [progress_for(application.number, application.form["passport_number"])]
+    answers = [lookup(IP, application.number, application.form["passport_number"])]
     first = advance(cases[0], "delivered")
     shown["approval"] = paperwork.decision_pdf(first)
     shown["pickup-slip"] = paperwork.pickup_slip_pdf(first)
-    answers.append(progress_for(application.number, application.form["passport_number"]))
+    answers.append(lookup(IP, application.number, application.form["passport_number"]))
 
     rejected = ApplicationFactory(accepted=True, **filing)
     case = advance(next(iter(cases_of(rejected).values())), "rejected")
     shown["refusal"] = paperwork.decision_pdf(case)
-    answers.append(progress_for(rejected.number, rejected.form["passport_number"]))
+    answers.append(lookup(IP, rejected.number, rejected.form["passport_number"]))
 
     for name, content in shown.items():
         assert LEAKS.in_text(region, text_of(content)) == [], name

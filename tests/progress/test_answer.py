@@ -16,7 +16,7 @@ from onestop.cases.models import Case
 from onestop.counters.models import WindowCount
 from onestop.progress import answer as progress
 from onestop.progress import throttle
-from onestop.progress.answer import progress_for, progress_of
+from onestop.progress.answer import progress_of
 
 from ..clients import as_, post
 from ..factories import FORM, ApplicationFactory
@@ -77,7 +77,7 @@ def test_an_unknown_number_and_a_wrong_passport_number_get_the_same_answer(handl
     ("number", "passport"),
     [("unknown", PASSPORT), ("filed", "E99999999"), ("filed", ""), ("filed", "   ")],
 )
-def test_progress_for_does_the_same_work_for_unknown_and_wrong(
+def test_a_lookup_does_the_same_work_for_unknown_and_wrong(
     handler_x, django_assert_num_queries, monkeypatch, number, passport
 ):
     filed = ApplicationFactory(submitted=True, filed_by=handler_x).number
@@ -87,7 +87,8 @@ def test_progress_for_does_the_same_work_for_unknown_and_wrong(
         progress.hmac, "compare_digest", lambda a, b: compared.append(len(a)) or real(a, b)
     )
     with django_assert_num_queries(1):
-        assert progress_for(UNKNOWN if number == "unknown" else filed, passport) is None
+        found = progress.lookup("192.0.2.1", UNKNOWN if number == "unknown" else filed, passport)
+        assert found is None
     assert compared == [64]  # one comparison of two blind indexes (hex SHA-256)
 
 
@@ -274,8 +275,9 @@ def test_the_client_address_trusts_x_forwarded_for_only_behind_our_proxy(
 def test_addresses_of_one_ipv6_subscriber_count_together():
     throttle.record_failure("2001:db8:1:2::1", "BJ1")
     throttle.record_failure("2001:db8:1:2::ffff", "BJ2")
-    assert throttle.refusal("2001:db8:1:2:aaaa::3", "BJ3") is not None
-    assert throttle.refusal("2001:db8:1:3::1", "BJ3") is None
+    refused = progress.lookup("2001:db8:1:2:aaaa::3", "BJ3", PASSPORT)
+    assert isinstance(refused, throttle.Refusal)
+    assert progress.lookup("2001:db8:1:3::1", "BJ3", PASSPORT) is None  # another /64: no match
 
 
 def test_the_counters_hold_neither_addresses_nor_numbers():
@@ -305,7 +307,8 @@ def typed(draw, text: str) -> str:
 @examples(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_the_numbers_typed_full_width_spaced_or_in_lower_case_match(filed, data):
-    assert progress_for(data.draw(typed(filed)), data.draw(typed(PASSPORT))) is not None
+    found = progress.lookup("192.0.2.1", data.draw(typed(filed)), data.draw(typed(PASSPORT)))
+    assert found["number"] == filed
 
 
 @examples(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
@@ -314,7 +317,7 @@ def test_other_passport_numbers_do_not_match_however_typed(filed, data):
     other = data.draw(
         st.from_regex(r"[A-Z][0-9]{8}", fullmatch=True).filter(lambda p: p != PASSPORT)
     )
-    assert progress_for(filed, data.draw(typed(other))) is None
+    assert progress.lookup("192.0.2.1", filed, data.draw(typed(other))) is None
 
 
 @override_settings(ONESTOP_PROGRESS_FAILURES_PER_IP=1)

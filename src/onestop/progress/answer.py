@@ -1,15 +1,14 @@
 """Where an application stands, for whoever holds its number and the applicant's passport number.
 
 The answer carries states, dates, departments and the history by role: never a person's name,
-a passport number or anything else the form holds. `progress_for` answers the same None for a
-number that does not exist and for a wrong passport number, after the same work, so neither the
-answer nor its timing tells whether the number exists.
+a passport number or anything else the form holds. `lookup` answers the same None for a number
+that does not exist and for a wrong passport number, after the same work, so neither the answer
+nor its timing tells whether the number exists.
 """
 
 import hmac
 import secrets
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -36,12 +35,6 @@ NO_MATCH = {
     "zh": "没有与此申请编号和护照号码相符的申请。",
 }
 
-# The lookup's one statement, written out (_number_and_digest).
-_NUMBER_AND_DIGEST = (
-    "SELECT id, passport_index FROM applications_application "  # noqa: S608  (no input in it)
-    "WHERE number = %s"
-)
-
 # The application's row and its kept answer, shaped as the failure counts' rows to follow them
 # (_counts_and_application): (1, passport digest, key, kept generation or NULL, kept answer).
 # The answer comes only while it holds (its end after the given time) and only for the passport
@@ -59,7 +52,10 @@ _DECOY = secrets.token_hex(32)
 
 def lookup(ip: str, number: str, passport_number: str, rendered=None):
     """A public lookup from address `ip`: the throttle's Refusal when the limits on failed
-    lookups refuse it (throttle.py), whether or not it would match; else progress_for's answer.
+    lookups refuse it (throttle.py), whether or not it would match; None when the number is
+    unknown or the passport number wrong or empty (one statement and one constant-time
+    comparison either way); else the application's progress (progress_of), through
+    `rendered` when given.
     The failure counts, the application's key and passport digest and the API's kept answer
     (answers.py) are read in one statement: one round trip to the database when the answer is
     kept, however the lookup ends."""
@@ -81,16 +77,6 @@ def lookup(ip: str, number: str, passport_number: str, rendered=None):
     )
 
 
-def progress_for(number: str, passport_number: str) -> dict | None:
-    """The progress of application `number` when `passport_number` is the one in its form.
-
-    None when the number is unknown or the passport number is wrong or empty; both cases run one
-    query and one constant-time comparison."""
-    found = _number_and_digest(normalised(number))
-    matches = _matches(found, blind_index(passport_number))
-    return progress_of(_application(found[0])) if matches else None
-
-
 def _matches(found: tuple | None, given: str) -> bool:
     """Whether `given`, a passport number's blind index, is the digest `found` (key, digest,
     ...) holds."""
@@ -99,14 +85,6 @@ def _matches(found: tuple | None, given: str) -> bool:
     pk, on_file = found[:2] if found else (None, _DECOY)
     same = hmac.compare_digest(on_file, given or _DECOY)
     return pk is not None and bool(given) and same
-
-
-def _number_and_digest(number: str) -> tuple[int, str] | None:
-    """The application's key and passport digest: all the comparison needs. One statement
-    written out, as the ORM's compilation of it costs more than the query itself."""
-    with connection.cursor() as cursor:
-        cursor.execute(_NUMBER_AND_DIGEST, [number])
-        return cursor.fetchone()
 
 
 def _counts_and_application(names: list[str], number: str, now: int, given: str):

@@ -74,17 +74,10 @@ def client_ip(request) -> str:
         return remote
 
 
-def refusal(ip: str, number: str) -> Refusal | None:
-    """A refusal when the address has used up its failed lookups, or has failed on a guarded
-    number often enough; else None. One read of the three counts."""
-    keys = counters_of(ip, number)
-    now = windows.now_unix()
-    return refusal_by_counts(keys, windows.counts(list(keys), now), now)
-
-
 def refusal_by_counts(keys: tuple[str, str, str], found: dict, now: int) -> Refusal | None:
-    """`refusal`, given the running counts of `keys` (counters_of) as windows.counts reads
-    them: for a caller that reads them with its own rows (answer.lookup)."""
+    """A refusal when the address has used up its failed lookups, or has failed on a guarded
+    number often enough; else None. Given the running counts of `keys` (counters_of) as
+    windows.counts reads them: the lookup reads them with its own rows (answer.lookup)."""
     address, number_count, both = (found.get(key, (0, now)) for key in keys)
     ends = []
     if address[0] >= settings.ONESTOP_PROGRESS_FAILURES_PER_IP:
