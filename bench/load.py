@@ -61,8 +61,6 @@ PER_APPLICATION = {  # requests of each kind an application brings
     "queue read": 2,
     "case decision": 2,
 }
-HALL = "bj_entry_exit_reception"
-RUSH_MATTER = "residence_permit.issue"  # handled by HALL
 RUSH_SLOTS, RUSH_CAPACITY = 4, 5
 CSRF = "loadtestcsrftokenloadtestcsrftok"  # 32 characters: the cookie and the header agree
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
@@ -114,45 +112,13 @@ def _session(person) -> str:
 
 
 def _rush_people(people: int) -> tuple[list[int], list[tuple[str, str]]]:
-    """Slots of the hall, and people each with a submitted application of its matter (made in
-    bulk, as tests/appointments/rush_entry.py makes them): (slot ids, [(session, number)])."""
-    from datetime import date, time
+    """Slots of the hall, and people each with a submitted application of its matter, made as
+    the tests' rushes make them: (slot ids, [(session, number)])."""
+    from tests.appointments import rush_entry
 
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import User
-
-    from onestop.applications.models import Application, Status
-    from onestop.appointments.models import Slot
-    from onestop.catalog.models import Hall, Matter, Region
-
-    hall = Hall.objects.get(code=HALL)
-    slots = [
-        Slot.objects.create(
-            hall=hall,
-            date=date(2030, 6, 3),
-            starts=time(9 + n),
-            ends=time(9 + n, 30),
-            capacity=RUSH_CAPACITY,
-        ).pk
-        for n in range(RUSH_SLOTS)
-    ]
-    unusable = make_password(None)
-    users = User.objects.bulk_create(
-        User(username=f"rush.{n:05d}", password=unusable) for n in range(people)
-    )
-    region, matter = Region.objects.get(code="beijing"), Matter.objects.get(code=RUSH_MATTER)
-    Application.objects.bulk_create(
-        Application(
-            region=region,
-            matter=matter,
-            status=Status.SUBMITTED,
-            applicant=user,
-            created_by=user,
-            number=f"RUSH{n:06d}",
-        )
-        for n, user in enumerate(users)
-    )
-    return slots, [(_session(user), f"RUSH{n:06d}") for n, user in enumerate(users)]
+    slots = rush_entry.open_slots(RUSH_CAPACITY, RUSH_SLOTS)
+    people = rush_entry.people_with_applications(people)
+    return slots, [(_session(u), rush_entry.application_number(u.username)) for u in people]
 
 
 def _prepare(counts: dict, handlers: int) -> dict:
@@ -160,6 +126,7 @@ def _prepare(counts: dict, handlers: int) -> dict:
 
     from onestop.accounts.models import Employer, Role
     from onestop.cases.models import Case
+    from tests.appointments import rush_entry
     from tests.factories import ApplicationFactory, HandlerFactory, originals, person, scans
 
     began = time.perf_counter()
@@ -222,6 +189,7 @@ def _prepare(counts: dict, handlers: int) -> dict:
         "keys": sorted(keys.values()),
         "slots": slots,
         "rushers": rushers,
+        "rush_matter": rush_entry.MATTER,
     }
 
 
@@ -427,7 +395,7 @@ async def _rush(client: Client, data: dict, rush: Tally) -> None:
     """Every rush person books at once, each on a connection of their own."""
 
     async def book(n: int, cookie: str, number: str):
-        body = {"slot": data["slots"][n % len(data["slots"])], "matter": RUSH_MATTER}
+        body = {"slot": data["slots"][n % len(data["slots"])], "matter": data["rush_matter"]}
         body["application"] = number
         headers = {"Cookie": f"{data['cookie']}={cookie}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
         began = time.perf_counter()

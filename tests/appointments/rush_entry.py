@@ -33,10 +33,15 @@ def application_number(username: str) -> str:
 
 
 def prepare(people: int, capacity: int, slots: int = 1) -> list[int]:
+    _people_with_applications(people)
+    return open_slots(capacity, slots)
+
+
+def open_slots(capacity: int, slots: int) -> list[int]:
+    """`slots` slots of the hall on one day, from 08:00, each of `capacity` seats: their ids."""
     from onestop.appointments.models import Slot
     from onestop.catalog.models import Hall
 
-    _people_with_applications(people)
     hall = Hall.objects.get(code=HALL)
     return [
         Slot.objects.create(
@@ -66,20 +71,29 @@ def prepare_unopened(people: int, capacity: int) -> list[int]:
 
 
 def _people_with_applications(people: int) -> None:
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from onestop.applications.models import Application, Status
     from onestop.catalog.loader import load
-    from onestop.catalog.models import Matter, Region
 
     call_command("migrate", interactive=False, verbosity=0)
     load()
-    User.objects.bulk_create(
-        User(username=f"{PREFIX}{n:04d}", password=make_password(None)) for n in range(people)
+    people_with_applications(people)
+
+
+def people_with_applications(people: int) -> list:
+    """`people` people (rush.0000 on), each with their own submitted application of the matter,
+    what a booking belongs to (application_number); in bulk, as a rush needs hundreds: the
+    people, in order."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+
+    from onestop.applications.models import Application, Status
+    from onestop.catalog.models import Matter, Region
+
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        User(username=f"{PREFIX}{n:04d}", password=unusable) for n in range(people)
     )
-    # Each person's own submitted application of the matter: what a booking belongs to.
     region, matter = Region.objects.get(code="beijing"), Matter.objects.get(code=MATTER)
     Application.objects.bulk_create(
         Application(
@@ -90,8 +104,9 @@ def _people_with_applications(people: int) -> None:
             created_by=user,
             number=application_number(user.username),
         )
-        for user in User.objects.filter(username__startswith=PREFIX)
+        for user in users
     )
+    return users
 
 
 def _people(count: int) -> list[int]:
