@@ -14,12 +14,13 @@ from .calendar import router as calendar_router
 from .cases import router as cases_router
 from .catalog import router as catalog_router
 from .checklist import router as checklist_router
-from .document import RENDERER, DescribedAPI
+from .document import DescribedAPI
 from .errors import ApiError, error_body, refusal_body, status_of
 from .events import router as events_router
 from .health import router as health_router
 from .idempotency import REPLAYED, Replay
 from .readiness import router as readiness_router
+from .rendering import RENDERER
 from .statistics import router as statistics_router
 
 api = DescribedAPI(

@@ -41,9 +41,9 @@ from .bounds import (
     Text,
     codes,
 )
-from .document import CONTENT_TYPE, rendered
 from .errors import ApiError, with_errors
 from .idempotency import idempotent
+from .rendering import CONTENT_TYPE, rendered
 from .security import signed_in
 
 router = Router(tags=["applications"])

@@ -13,8 +13,8 @@ from onestop.refusals import Refused
 from onestop.rules.bundles import member_codes
 
 from .bounds import REGION_CODES, BundleCode, MatterCode, RegionCode, SubjectCode
-from .document import CONTENT_TYPE, rendered
 from .errors import with_errors
+from .rendering import CONTENT_TYPE, rendered
 
 router = Router(tags=["catalog"])
 MATTER_SCHEMA = {"type": "string", "enum": list(MATTER_CODES)}

@@ -3,7 +3,6 @@ carries, from the table that maps codes to statuses (errors.STATUS_BY_CODE), so 
 the answers cannot drift; and the Retry-After that 429 and 503 send."""
 
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 
 from .errors import STATUS_BY_CODE
 
@@ -31,19 +30,6 @@ RETRY_AFTER = {
         "schema": {"type": "integer", "minimum": 0},
     }
 }
-
-
-# The API's renderer, named so that an answer kept as bytes is rendered by it too
-# (applications.py: progress; catalog.py: the matters list).
-RENDERER = JSONRenderer()
-CONTENT_TYPE = f"{RENDERER.media_type}; charset={RENDERER.charset}"
-
-
-def rendered(schema, answer: dict) -> bytes:
-    """An operation's 200 as ninja renders it: checked by its schema, then the API's renderer
-    (for an answer kept as bytes and sent as an HttpResponse, which ninja returns as given)."""
-    data = schema.model_validate(answer).model_dump()
-    return RENDERER.render(None, data, response_status=200).encode(RENDERER.charset)
 
 
 def described(status: int) -> str:
