@@ -444,3 +444,24 @@ def test_the_audit_link_job_chains_what_waits(five, clerk):
     )
     assert not tasks.audit_unchained()
     assert chain.verify().head[0] == 6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite links in process")
+def test_twenty_entries_are_linked_by_as_many_statements_as_two_on_postgresql(clerk):
+    def statements_to_link(count: int, first: int) -> int:
+        for n in range(first, first + count):
+            read(clerk, f"BJ2026{n:07d}", linked=False)
+        sent = []
+
+        def counted(execute, sql, params, many, context):
+            sent.extend(params if many else [params])  # executemany sends one per row
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            chain.link()
+        return len(sent)
+
+    two, twenty = statements_to_link(2, 1), statements_to_link(20, 3)
+    assert two == twenty
+    checked = chain.verify()
+    assert checked.intact and checked.unchained == 0 and checked.head[0] == 22
