@@ -143,6 +143,20 @@ def test_the_queue_reads_no_version_content_nor_profile_with_its_cases(cases, ps
     assert page.count('data-label="Step">Review by the handling officer') == 6
 
 
+def test_the_case_page_reads_no_row_of_a_catalog_version(cases, ps_handler):
+    """The case's matter version, its application's bundle version and the versions it covers
+    are the ones the process keeps: each row carries its whole form and every rule."""
+    reader = as_(ps_handler)
+    reader.get(url(cases["residence_permit"]))  # the process's catalog read, once
+    with CaptureQueriesContext(connection) as captured:
+        page = reader.get(url(cases["residence_permit"])).content.decode()
+    read = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in read if "catalog_matterversion" in sql]
+    assert not [sql for sql in read if "catalog_bundleversion" in sql]
+    assert "Work-type residence permit: issue" in page
+    assert "Review by the handling officer" in page
+
+
 def test_the_leaders_queue_asks_the_same_queries_for_1_case_or_20(ps_leader):
     CaseFactory(approval=True)
     reader = as_(ps_leader)

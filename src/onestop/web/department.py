@@ -21,11 +21,13 @@ from django.views.decorators.cache import never_cache
 
 from onestop.accounts import roles
 from onestop.accounts.models import DEPARTMENT_STAFF, Role
+from onestop.applications import versions
 from onestop.applications.prefill import uploads_for_matter
 from onestop.audit import reads
 from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.workflow import edges, open_actions, refusal_proposed, roles_on_case
+from onestop.catalog import selectors
 from onestop.catalog.models import Department, in_language
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import Refused
@@ -238,18 +240,26 @@ def _after(value: str | None) -> tuple[date, int] | None:
 
 def _case_for(user, pk: int) -> tuple[Case, list[str]]:
     """The case and the user's roles on it; one 404 for missing and for not yours."""
-    case = (
-        Case.objects.select_related(
-            "application__bundle_version", "matter_version__matter", "department", "region"
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    case = Case.objects.select_related("application", "department", "region").filter(pk=pk).first()
     held = roles_on_case(user, case) if case is not None else []
     if not held:
         raise Http404
+    _with_kept_versions([case])
+    if case.application.bundle_version_id:
+        case.application.bundle_version = selectors.bundle_version_by_pk(
+            case.application.bundle_version_id
+        )
     reads.case_read(user, case, roles.staff_role(held))
     return case, held
+
+
+def _with_kept_versions(cases: list[Case]) -> list[Case]:
+    """The cases with their matter versions as the process keeps the published catalog: a
+    version's row carries its whole form and every rule, which the page would read again."""
+    kept = selectors.matter_versions_by_pk([c.matter_version_id for c in cases])
+    for case, version in zip(cases, kept, strict=True):
+        case.matter_version = version
+    return cases
 
 
 @never_cache
@@ -398,19 +408,14 @@ def _errors(exc, action: str) -> list[dict]:
 
 def _case_context(user, case, held, entered, failed, errors) -> dict:
     application, possible = case.application, _possible(case, held)
-    names = {
-        c.matter_version.matter.code: c.matter_version
-        for c in application.covered.select_related("matter_version__matter")
-    }
+    names = {v.matter.code: v for v in versions.covered_versions(application)}
     together = bool(application.bundle_version_id) and bundles.delivers_together(
         application.bundle_version
     )
     others = []
     if together and possible["deliver"]:
-        others = list(
-            application.cases.exclude(pk=case.pk).select_related(
-                "matter_version__matter", "department"
-            )
+        others = _with_kept_versions(
+            list(application.cases.exclude(pk=case.pk).select_related("department"))
         )
     # Offered only where it goes through: fees owing, results not together or another
     # department's case refuse it, and the window's hand-over page records the fees.
