@@ -8,6 +8,8 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onestop.accounts.models import Role
@@ -139,6 +141,18 @@ def test_headers_follow_the_pages_language(people, ps_handler):
     reader.cookies["onestop_language"] = "zh-hans"
     rows = table(reader.get(EXPORT, {"columns": ["number", "step"]}))
     assert rows[0] == ["申请编号", "环节"]
+
+
+def test_the_matters_and_steps_are_named_from_the_kept_catalog(people, ps_handler):
+    reader, asked = as_(ps_handler), {"columns": ["number", "matter", "step"]}
+    table(reader.get(EXPORT, asked))  # the process's catalog read, once
+    with CaptureQueriesContext(connection) as captured:
+        rows = table(reader.get(EXPORT, asked))
+    read = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in read if '"catalog_matterversion"."id" = ' in sql]
+    assert {tuple(row[1:]) for row in rows[1:]} == {
+        ("Work-type residence permit: issue", "Review by the handling officer")
+    }
 
 
 def test_every_export_is_audited_with_its_filters_and_rows(people, ps_handler):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from onestop.applications.names import applicant_name, folded, masked_passport, name_matches
 from onestop.cases import steps
+from onestop.catalog import selectors
 from onestop.catalog.models import Department, MatterVersion, Region
 
 from . import exports
@@ -75,8 +76,8 @@ class _Names:
         self.steps: dict[tuple[int, str], str] = {}
 
     def version(self, pk: int) -> MatterVersion:
-        if pk not in self.versions:
-            self.versions[pk] = MatterVersion.objects.get(pk=pk)
+        if pk not in self.versions:  # as the process keeps it when published (no row read)
+            (self.versions[pk],) = selectors.matter_versions_by_pk([pk])
         return self.versions[pk]
 
     def matter(self, pk: int) -> str:
