@@ -81,9 +81,8 @@ def _people_with_applications(people: int) -> None:
 
 
 def people_with_applications(people: int) -> list:
-    """`people` people (rush.0000 on), each with their own submitted application of the matter,
-    what a booking belongs to (application_number); in bulk, as a rush needs hundreds: the
-    people, in order."""
+    """`people` people (rush.0000, rush.0001 ...), in order, each with a submitted application
+    of MATTER to book for (application_number); written in bulk, as a rush needs hundreds."""
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
 

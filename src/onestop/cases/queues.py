@@ -102,17 +102,25 @@ def queue(user, *, status: str | None = None):
     )
 
 
+def with_kept_versions(cases) -> list:
+    """The cases, each with its matter version as the process keeps it (catalog/selectors.py;
+    any other read in one query): a version's row carries its whole form and every rule."""
+    cases = list(cases)
+    versions = selectors.matter_versions_by_pk(sorted({c.matter_version_id for c in cases}))
+    kept = {version.pk: version for version in versions}
+    for case in cases:
+        case.matter_version = kept[case.matter_version_id]
+    return cases
+
+
 def with_time_left(cases, today) -> list[dict]:
     """Each case with the working days left to its step due date (negative when overdue) and
     its mark: "overdue", "due_soon" or None (cases/urgency.py); its matter version is the one
     the process keeps (catalog/selectors.py; any other read in one query)."""
-    cases = list(cases)
-    versions = selectors.matter_versions_by_pk(sorted({c.matter_version_id for c in cases}))
-    kept = {version.pk: version for version in versions}
+    cases = with_kept_versions(cases)
     calendars = {}
     rows = []
     for case in cases:
-        case.matter_version = kept[case.matter_version_id]
         work = calendars.get(case.region.code) or calendars.setdefault(
             case.region.code, calendar_for(case.region.code)
         )

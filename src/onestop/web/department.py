@@ -27,7 +27,6 @@ from onestop.audit import reads
 from onestop.cases import decisions, queues, steps, urgency
 from onestop.cases.models import Case, CaseEvent, CaseStatus
 from onestop.cases.workflow import edges, open_actions, refusal_proposed, roles_on_case
-from onestop.catalog import selectors
 from onestop.catalog.models import Department, in_language
 from onestop.plain_text import LINE, NOTE, NUMBER, REASONS, refusal
 from onestop.refusals import Refused
@@ -244,22 +243,12 @@ def _case_for(user, pk: int) -> tuple[Case, list[str]]:
     held = roles_on_case(user, case) if case is not None else []
     if not held:
         raise Http404
-    _with_kept_versions([case])
+    # The versions as the process keeps them, not read again with their whole content.
+    queues.with_kept_versions([case])
     if case.application.bundle_version_id:
-        case.application.bundle_version = selectors.bundle_version_by_pk(
-            case.application.bundle_version_id
-        )
+        case.application.bundle_version = versions.bundle_version(case.application)
     reads.case_read(user, case, roles.staff_role(held))
     return case, held
-
-
-def _with_kept_versions(cases: list[Case]) -> list[Case]:
-    """The cases with their matter versions as the process keeps the published catalog: a
-    version's row carries its whole form and every rule, which the page would read again."""
-    kept = selectors.matter_versions_by_pk([c.matter_version_id for c in cases])
-    for case, version in zip(cases, kept, strict=True):
-        case.matter_version = version
-    return cases
 
 
 @never_cache
@@ -414,8 +403,8 @@ def _case_context(user, case, held, entered, failed, errors) -> dict:
     )
     others = []
     if together and possible["deliver"]:
-        others = _with_kept_versions(
-            list(application.cases.exclude(pk=case.pk).select_related("department"))
+        others = queues.with_kept_versions(
+            application.cases.exclude(pk=case.pk).select_related("department")
         )
     # Offered only where it goes through: fees owing, results not together or another
     # department's case refuse it, and the window's hand-over page records the fees.
