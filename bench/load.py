@@ -45,7 +45,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lib import engines, flows, results, server
+from lib import engines, flows, process_cpu, results, server
 from lib.open_loop import Client, Kind, Request, Tally
 
 PERMITS_A_YEAR = 336_000
@@ -319,67 +319,6 @@ def _kinds(data: dict, rate: float) -> list[Kind]:
     ]
 
 
-def _processes() -> list[tuple[int, list[bytes]]]:
-    found = []
-    for folder in glob.glob("/proc/[0-9]*"):
-        try:
-            found.append((int(folder[6:]), Path(folder, "cmdline").read_bytes().split(b"\0")))
-        except OSError:
-            continue
-    return found
-
-
-def _cpu_ticks(pids: list[int]) -> dict[int, int]:
-    """User and system time of each process, in clock ticks."""
-    found = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        found[pid] = int(fields[11]) + int(fields[12])  # utime, stime
-    return found
-
-
-class _CpuWatch:
-    """CPU time of the server's processes and of the database's backends over a stretch,
-    sampled twice a second: a backend that closes its connection (CONN_MAX_AGE) loses at most
-    its last half second, one that opens is counted from its first sample."""
-
-    def __init__(self, port: int, database: str):
-        self.port, self.database = port, database
-        self.first: dict[tuple[str, int], int] = {}
-        self.last: dict[tuple[str, int], int] = {}
-
-    def sample(self) -> None:
-        for part, pids in (("server", _serving(self.port)), ("database", _backends(self.database))):
-            for pid, ticks in _cpu_ticks(pids).items():
-                self.first.setdefault((part, pid), ticks)
-                self.last[(part, pid)] = ticks
-
-    def seconds(self, part: str) -> float:
-        ticks = sum(t - self.first[key] for key, t in self.last.items() if key[0] == part)
-        return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _serving(port: int) -> list[int]:
-    """The server's processes: gunicorn's master and its workers."""
-    return [
-        pid
-        for pid, command in _processes()
-        if b"serve" in command and str(port).encode() in command
-    ]
-
-
-def _backends(database: str) -> list[int]:
-    """PostgreSQL's backends serving `database` (their title names it)."""
-    return [
-        pid
-        for pid, command in _processes()
-        if command[0].startswith(b"postgres: ") and f" {database} ".encode() in command[0]
-    ]
-
-
 def _stats(url: str) -> dict:
     import psycopg
 
@@ -422,7 +361,7 @@ async def _timed(port: int, data: dict, url: str, args) -> dict:
     rush = Tally()
     rush.seconds = 0.0
     marks = {}
-    watch = _CpuWatch(port, url.rsplit("/", 1)[1])
+    watch = process_cpu.Watch(port, url.rsplit("/", 1)[1])
 
     async def sampling(until: float):
         while time.perf_counter() < until:
@@ -452,7 +391,7 @@ async def _timed(port: int, data: dict, url: str, args) -> dict:
 def _workers(port: int) -> dict[int, int]:
     """Each gunicorn worker's peak resident memory in kB (VmHWM): the server's processes whose
     parent is one of them."""
-    serving = set(_serving(port))
+    serving = set(process_cpu.serving(port))
     found = {}
     for pid in serving:
         status = Path(f"/proc/{pid}/status").read_text()

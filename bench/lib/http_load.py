@@ -176,13 +176,15 @@ def rounds(
     seconds: float,
     count: int,
 ) -> dict[str, list[Load]]:
-    """Each kind's requests loaded `count` times, kinds taking turns within a round, after one
-    second of each to warm every worker: {kind: [Load per round]}."""
+    """Each kind's requests loaded `count` times, kinds taking turns within a round and the
+    order reversed every other round (a drift of the machine's speed then falls on each kind
+    alike), after one second of each to warm every worker: {kind: [Load per round]}."""
     found = {kind: [] for kind in kinds}
     for requests in kinds.values():
         run(host, port, requests, connections=connections, seconds=1.0)
-    for _ in range(count):
-        for kind, requests in kinds.items():
+    for turn in range(count):
+        order = list(kinds.items())
+        for kind, requests in order if turn % 2 == 0 else reversed(order):
             found[kind].append(run(host, port, requests, connections=connections, seconds=seconds))
     return found
 
