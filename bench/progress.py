@@ -50,7 +50,7 @@ def options(argv=None) -> argparse.Namespace:
     parser.add_argument("--applications", type=int, default=2_000)
     parser.add_argument("--seconds", type=float, default=1.0, help="of each turn")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--turns", type=int, default=3, help="of health and warm, per round")
+    parser.add_argument("--turns", type=int, default=3, help="of health, ready and warm, per round")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, help="of the server (default: its own)")
     parser.add_argument("--threads", type=int, help="per worker (default: the server's own)")
@@ -127,9 +127,9 @@ def measure(engine: str, args) -> dict:
     return {"rounds": rounds, "cpu": cpu, "server": served_by, "made_seconds": made_seconds}
 
 
-def _rounds(port: int, found: list, environ: dict, args) -> dict[str, list]:
-    """cold, then health and warm in turns, `args.rounds` times, after a second of health and
-    of lookups."""
+def _rounds(port: int, found: list, environ: dict, args) -> tuple[dict, dict]:
+    """cold, then health, ready and warm in turns, `args.rounds` times, after a second of each:
+    ({kind: [Load per round or turn]}, {kind: {"server": s, "database": s}})."""
     random = Random(1)
     health = [http_load.request_bytes("127.0.0.1", port, "/api/v1/health")]
     ready = [http_load.request_bytes("127.0.0.1", port, "/api/v1/ready")]
@@ -258,7 +258,7 @@ def report(engine: str, found: dict, args) -> None:
 
 
 def _report_cpu(engine: str, found: dict, ratio: float) -> None:
-    """Per request, in µs: what health and warm turns cost the server's processes and
+    """Per request, in µs: what health, ready and warm turns cost the server's processes and
     PostgreSQL's backends, and what a warm lookup adds on each side."""
     per = {}
     for kind in ("health", "ready", "warm"):
