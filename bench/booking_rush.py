@@ -212,11 +212,11 @@ def run_on(engine: str, args) -> dict:
     rounds = {loop: [] for loop in LOOPS}
     for _ in range(args.rounds):
         for loop in LOOPS:
-            before = server_cpu.seconds() if engine == "postgresql" else None
+            before = server_cpu.sample() if engine == "postgresql" else None
             barrier.wait()
             found = [results.get(timeout=300) for _ in workers]
-            after = server_cpu.seconds() if before is not None else None
-            server = after - before if after is not None else None
+            after = server_cpu.sample() if before is not None else None
+            server = server_cpu.between(before, after) if after is not None else None
             rounds[loop].append(_round(loop, found, args.capacity, server))
             Booking.objects.all().delete()
             Slot.objects.update(booked=0)
