@@ -14,7 +14,7 @@ Each loop runs --rounds times on emptied slots; the rates are the median round's
 overbooking counts cover every round. On PostgreSQL both loops then run again in one
 process, their time waiting on the server apart (lib/server_wait.py): the ratio book() could
 reach with no Python at all. Where PostgreSQL runs on this machine, every round's processor
-time is shown apart too: the client processes' and the server's own (lib/server_cpu.py).
+time is shown apart too: the client processes' and the server's own (lib/process_cpu.py).
 """
 
 import argparse
@@ -23,7 +23,7 @@ import random
 import time
 from datetime import date, timedelta
 
-from lib import engines, results, server_cpu, server_wait
+from lib import engines, process_cpu, results, server_wait
 
 HALL = "bj_entry_exit_reception"
 MATTER = "residence_permit.issue"  # handled by HALL
@@ -212,11 +212,11 @@ def run_on(engine: str, args) -> dict:
     rounds = {loop: [] for loop in LOOPS}
     for _ in range(args.rounds):
         for loop in LOOPS:
-            before = server_cpu.sample() if engine == "postgresql" else None
+            before = process_cpu.postgres_sample() if engine == "postgresql" else None
             barrier.wait()
             found = [results.get(timeout=300) for _ in workers]
-            after = server_cpu.sample() if before is not None else None
-            server = server_cpu.between(before, after) if after is not None else None
+            after = process_cpu.postgres_sample() if before is not None else None
+            server = process_cpu.between(before, after) if after is not None else None
             rounds[loop].append(_round(loop, found, args.capacity, server))
             Booking.objects.all().delete()
             Slot.objects.update(booked=0)
@@ -361,7 +361,7 @@ def _report_cpu(engine: str, books: list[dict], updates: list[dict], args) -> No
             baseline_value=update_server,
             note=f"processor time per attempt, every round: book()'s processes {book:,.0f} µs, "
             f"the bare loop's {update:,.0f} µs; PostgreSQL's own processes as shown (clock ticks "
-            f"from /proc, lib/server_cpu.py); with its processes as lean as the bare loop's, "
+            f"from /proc, lib/process_cpu.py); with its processes as lean as the bare loop's, "
             f"book() could reach {line:.0%}",
         )
     )

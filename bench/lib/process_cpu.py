@@ -1,6 +1,14 @@
-"""Processor time of the served onestop's processes and of its PostgreSQL backends, read from
-/proc (Linux) in clock ticks: what a stretch of load cost each side, for a benchmark that
-drives the server over HTTP (load.py, progress.py)."""
+"""Processor time of processes on this machine, read from /proc (Linux) in clock ticks (100 a
+second here): what a stretch of load cost each side. A figure for many requests or statements,
+not for one.
+
+- `Watch`: the served onestop's processes and its PostgreSQL backends, for a benchmark that
+  drives the server over HTTP (load.py, progress.py).
+- `postgres_sample` and `between`: every process named `postgres` (the backends, and the WAL
+  writer and the others that work for them), when the server runs here, for a loop whose own
+  processes time themselves (booking_rush.py). Sampled between rounds, while the clients wait,
+  so that reading it takes no time from a round.
+"""
 
 import glob
 import os
@@ -17,16 +25,20 @@ def _processes() -> list[tuple[int, list[bytes]]]:
     return found
 
 
+def _stat(pid: int) -> tuple[str, int] | None:
+    """The process's name and its user and system time in clock ticks; None once it ended."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name, after = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
+    fields = after.split()  # from the third field, the state: utime and stime 14th and 15th
+    return name, int(fields[11]) + int(fields[12])
+
+
 def _cpu_ticks(pids: list[int]) -> dict[int, int]:
     """User and system time of each process, in clock ticks."""
-    found = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        found[pid] = int(fields[11]) + int(fields[12])  # utime, stime
-    return found
+    return {pid: found[1] for pid in pids if (found := _stat(pid)) is not None}
 
 
 class Watch:
@@ -67,3 +79,23 @@ def backends(database: str) -> list[int]:
         for pid, command in _processes()
         if command[0].startswith(b"postgres: ") and f" {database} ".encode() in command[0]
     ]
+
+
+def postgres_sample() -> dict[int, int] | None:
+    """The clock ticks each process named `postgres` has used so far, by process id; None when
+    none is found (the server on another machine, or no /proc)."""
+    found = {}
+    for pid, _command in _processes():
+        stat = _stat(pid)
+        if stat is not None and stat[0] == "postgres":
+            found[pid] = stat[1]
+    return found or None
+
+
+def between(before: dict[int, int], after: dict[int, int]) -> float:
+    """The processor seconds from one postgres_sample to the next: each process's own
+    difference, one that started since counted from nothing. One that ended since is left out:
+    a total over all processes would lose its whole life's time (a backend of the cleaning
+    before a round, ending as the round began, made it negative)."""
+    ticks = sum(used - before.get(pid, 0) for pid, used in after.items())
+    return ticks / os.sysconf("SC_CLK_TCK")
