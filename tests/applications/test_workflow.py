@@ -6,13 +6,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onestop.accounts.models import Role
-from onestop.applications import drafts, submission
+from onestop.applications import drafts, pre_examination, submission
 from onestop.applications.models import Application, Event, Status
 from onestop.applications.workflow import TRANSITIONS, transition
-from onestop.cases import decisions
+from onestop.audit.models import AuditEntry
+from onestop.cases import acceptance, decisions
+from onestop.events.models import Event as JournalEvent
 from onestop.refusals import NotAllowed
 
-from ..factories import ApplicationFactory, CaseFactory, regional, upload_missing
+from ..factories import (
+    ApplicationFactory,
+    CaseFactory,
+    originals_checked,
+    regional,
+    upload_missing,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,20 +117,66 @@ def test_a_decision_numbers_and_writes_its_event_in_one_statement(handler_x, exa
     assert numbered[-1] == (len(numbered), "review", handler.pk)
 
 
-def test_a_filing_locks_its_application_once_and_files_it(handler_x):
+def _row_statements(captured) -> tuple[list[str], list[str], list[str]]:
+    """The reads and the updates of the applications' table, and the savepoints captured
+    beyond the step's own (the test runs in a transaction, in which the step's is a savepoint)."""
+    sql = [q["sql"] for q in captured]
+    savepoints = [s for s in sql if s.startswith("SAVEPOINT")]
+    return (
+        [s for s in sql if s.startswith('SELECT "applications_application"')],
+        [s for s in sql if s.startswith('UPDATE "applications_application"')],
+        savepoints[1:] if connection.in_atomic_block else savepoints,
+    )
+
+
+def test_a_filing_locks_its_application_once_and_files_it_in_one_update(handler_x):
     """Submission checks the files under the row's lock, then moves it on under the same lock:
-    one read of the row, and the filing as ever (a number, the submit event after the create)."""
+    one read of the row, one write of its status, number and pre-examination dates, no
+    savepoint, and the filing as ever (the submit event after the create, journalled under the
+    number; its audit entry names the draft whose number it gives)."""
     draft = ApplicationFactory(filed_by=handler_x)
     upload_missing(draft, handler_x)
     with CaptureQueriesContext(connection) as captured:
         filed = submission.submit(draft, handler_x)
-    reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "applications_application"')]
-    assert len(reads) == 1
+    reads, updates, savepoints = _row_statements(captured)
+    assert len(reads) == 1 and len(updates) == 1 and savepoints == []
     assert "FOR UPDATE" in reads[0] or connection.vendor == "sqlite"  # SQLite locks the file
     filed.refresh_from_db()
     assert filed.status == Status.SUBMITTED and filed.number.startswith("BJ")
+    assert filed.submitted_at is not None and filed.pre_examination_due is not None
     kinds = list(filed.events.exclude(kind="upload").values_list("kind", flat=True))
     assert kinds == ["create", "submit"]
+    journalled = JournalEvent.objects.get(type="application.submit")
+    assert (journalled.application_number, journalled.from_status, journalled.to_status) == (
+        filed.number,
+        Status.DRAFT,
+        Status.SUBMITTED,
+    )
+    entry = AuditEntry.objects.get(action="decision.submit")
+    assert entry.object_ref == f"draft:{filed.pk}"
+
+
+def test_pre_examination_and_acceptance_check_the_row_they_lock(handler_x, examiner, clerk):
+    """Each gate reads and locks the application once before it checks it, and moves it on
+    under that lock with no savepoint of its own."""
+    filed = ApplicationFactory(submitted=True, filed_by=handler_x)
+    with CaptureQueriesContext(connection) as captured:
+        passed = pre_examination.pass_pre_examination(filed, examiner)
+    reads, updates, savepoints = _row_statements(captured)
+    assert len(reads) == 1 and len(updates) == 1 and savepoints == []
+    assert "FOR UPDATE" in reads[0] or connection.vendor == "sqlite"
+    assert passed.status == Status.PRE_EXAMINED
+    with CaptureQueriesContext(connection) as captured:
+        accepted = acceptance.accept(passed, clerk, originals_checked=originals_checked(passed))
+    reads, updates, savepoints = _row_statements(captured)
+    # Two writes: the status, then the acceptance number and the receipt once routed.
+    assert len(reads) == 1 and len(updates) == 2 and savepoints == []
+    accepted.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED and accepted.acceptance_number
+    routed = JournalEvent.objects.filter(type="case.route", application_number=filed.number)
+    assert sorted(routed.values_list("case_id", flat=True)) == sorted(
+        accepted.cases.values_list("pk", flat=True)
+    )
 
 
 def test_a_new_draft_records_its_matters_in_one_statement_in_order(handler_x, employer_x):

@@ -13,7 +13,7 @@ from onestop.rules.profile import Profile, fact_label
 
 from .drafts import materials_of
 from .models import Application
-from .prefill import files_by_material
+from .prefill import materials_given
 from .versions import bundle_version, covered_versions
 
 MATERIAL_MISSING = "completeness.material_missing"
@@ -40,7 +40,7 @@ def missing(application: Application, versions: list | None = None) -> list[dict
             versions, profile, bundle_version(application)
         ).items()
     ]
-    uploaded = set(files_by_material(application, [v.matter.code for v in versions]))
+    uploaded = materials_given(application, [v.matter.code for v in versions])
     for m in materials_of(application, versions):
         if m["applies"] is not True or m["exempt"] or rules.shown_at_window(m):
             continue

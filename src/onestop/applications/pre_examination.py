@@ -14,7 +14,7 @@ from . import completeness, links
 from .drafts import materials_of
 from .models import Application, CorrectionNotice, NoticeStage, Status
 from .versions import bundle_version
-from .workflow import append_event, transition
+from .workflow import append_event, lock, transition
 
 # 004 item 36.4: not telling everything to correct at once is an accountability case.
 REPEATED_NOTICE = "accountability.repeated_notice"
@@ -25,8 +25,9 @@ def pass_pre_examination(application: Application, examiner) -> Application:
     """Passed only when nothing that applies is missing (004 附件1); else the examiner issues
     a one-time notice. The applicant is told they may book now, with the link to book, or to
     come to the window directly where no appointment is needed (002 §4b)."""
+    application = lock(application)  # checked as it stands, while nobody else changes it
     completeness.check(application)
-    application = transition(application, "pass_pre_examination", examiner)
+    application = transition(application, "pass_pre_examination", examiner, locked=True)
     may_book = books(application)
     outbox.enqueue(
         application,

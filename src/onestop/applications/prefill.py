@@ -75,10 +75,26 @@ def files_by_material(application: Application, matter_codes: list[str]) -> dict
     shared = window.one_document(application.region)
     given: dict[tuple[str, str], list[Upload]] = {}
     for upload in application.uploads.current():
-        matters = matter_codes if upload.material_code in shared else [upload.matter_code]
-        for matter in matters:
-            given.setdefault((matter, upload.material_code), []).append(upload)
+        for key in _listed_under(upload.matter_code, upload.material_code, matter_codes, shared):
+            given.setdefault(key, []).append(upload)
     return given
+
+
+def materials_given(application: Application, matter_codes: list[str]) -> set[tuple[str, str]]:
+    """The (matter, material) pairs files_by_material lists, read as their codes alone: what
+    the gates' completeness check asks, on every filing, pre-examination and acceptance."""
+    shared = window.one_document(application.region)
+    codes = application.uploads.current().values_list("matter_code", "material_code")
+    return {
+        key
+        for matter, material in codes
+        for key in _listed_under(matter, material, matter_codes, shared)
+    }
+
+
+def _listed_under(matter: str, material: str, matter_codes: list[str], shared) -> list:
+    matters = matter_codes if material in shared else [matter]
+    return [(each, material) for each in matters]
 
 
 def uploads_for_matter(application: Application, matter_code: str):

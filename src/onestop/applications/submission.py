@@ -3,7 +3,6 @@
 from django.db import transaction
 from django.utils import timezone
 
-from onestop.events import journal
 from onestop.refusals import Invalid
 from onestop.rules import pre_examination, window
 from onestop.rules.profile import Profile
@@ -12,7 +11,7 @@ from onestop.workdays.selectors import calendar_for
 from . import completeness, filing
 from . import form as one_form
 from .drafts import _capture_versions
-from .models import Application, Status
+from .models import Application
 from .versions import bundle_version, covered_versions
 from .workflow import lock, transition
 
@@ -42,16 +41,6 @@ def _check_complete(application: Application) -> list:
     return versions
 
 
-# What _start_pre_examination sets: a filing saves these (its status the transition saved), not
-# the whole row, whose form would be encrypted and written again unchanged.
-PRE_EXAMINATION_FIELDS = [
-    "pre_examination_due",
-    "pre_examination_due_provisional",
-    "submitted_at",
-    "updated_at",
-]
-
-
 def _start_pre_examination(application: Application) -> None:
     today = timezone.localdate()
     days = _pre_examination_working_days(application)
@@ -67,38 +56,27 @@ def _start_pre_examination(application: Application) -> None:
 @transaction.atomic
 def submit(application: Application, actor) -> Application:
     """File the form: complete, under the catalog versions in force today; answers a number."""
-    application = lock(application)  # the region comes along: the files' check names it
+    # The region comes along (the files' check names it), and the employer the filer's check reads.
+    application = lock(application, "employer")
     versions = _check_complete(application)
-    application = transition(application, "submit", actor, locked=True)
     _capture_versions(application, recorded=[v.pk for v in versions])
+    # Numbered and given its pre-examination dates (under the bundle's version just recorded)
+    # before the transition, which saves them with the status (workflow.FILING_FIELDS) and
+    # journals its event under the number.
     application.number = window.application_number(
         application.region, timezone.localdate().year, application.pk
     )
     _start_pre_examination(application)
-    application.save(update_fields=["number", *PRE_EXAMINATION_FIELDS])
-    # The submit event was appended before the number existed, so the journal (which names
-    # every event by its number) records it here.
-    journal.record(
-        "application",
-        "submit",
-        application_number=application.number,
-        region=application.region.code,
-        from_status=Status.DRAFT,
-        to_status=Status.SUBMITTED,
-        occurred_at=application.submitted_at,
-    )
-    return application
+    return transition(application, "submit", actor, locked=True)
 
 
 @transaction.atomic
 def resubmit(application: Application, actor) -> Application:
     """File again after a one-time notice; the corrected form keeps everything else."""
-    application = lock(application)
+    application = lock(application, "employer")
     _check_complete(application)
-    application = transition(application, "resubmit", actor, locked=True)
     _start_pre_examination(application)
-    application.save(update_fields=PRE_EXAMINATION_FIELDS)
-    return application
+    return transition(application, "resubmit", actor, locked=True)
 
 
 def withdraw(application: Application, actor, reason: str) -> Application:

@@ -20,6 +20,13 @@ from .access import roles_on
 from .models import Application, Event, Status
 
 APPLICANT_SIDE = (Role.APPLICANT, Role.EMPLOYER_HANDLER, Role.AGENT)
+# What a filing (submit, resubmit) sets beside the status (applications/submission.py).
+FILING_FIELDS = [
+    "number",
+    "pre_examination_due",
+    "pre_examination_due_provisional",
+    "submitted_at",
+]
 
 
 TRANSITIONS = {
@@ -85,7 +92,7 @@ def append_event(
             reason=reason,
             data=data or {},
         )
-        audit.application_event(event)
+        audit.application_event(event, leaves_draft=from_status == Status.DRAFT)
         journal.record(
             "application",
             kind,
@@ -105,12 +112,7 @@ class ApplicationMachine(engine.Machine):
     area = "application"
 
     def lock(self, subject):
-        # The region comes along: every event's audit entry and journal record name it.
-        return (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("region")
-            .get(pk=subject.pk)
-        )
+        return lock(subject)
 
     def edges(self, subject) -> dict[str, Edge]:
         return TRANSITIONS
@@ -140,7 +142,10 @@ class ApplicationMachine(engine.Machine):
         return None
 
     def save(self, subject) -> None:
-        subject.save(update_fields=["status", "updated_at"])
+        # A filing's number and pre-examination dates, set by its caller before the transition
+        # (submission.py), go in the status's own UPDATE; the form is not written again.
+        filed = FILING_FIELDS if subject.status == Status.SUBMITTED else []
+        subject.save(update_fields=["status", "updated_at", *filed])
 
     def append_event(self, subject, acting_user, role, kind, **fields):
         return append_event(subject, acting_user, role, kind, **fields)
@@ -165,10 +170,15 @@ def transition(
     )
 
 
-def lock(application: Application) -> Application:
+def lock(application: Application, *related: str) -> Application:
     """The application's row read again and locked until the transaction ends, its region
-    with it (not locked)."""
-    return MACHINE.lock(application)
+    with it, and the `related` rows a step reads (not locked)."""
+    # The region comes along: every event's audit entry and journal record name it.
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("region", *related)
+        .get(pk=application.pk)
+    )
 
 
 def open_actions(application: Application, held: list[str]) -> dict[str, bool]:

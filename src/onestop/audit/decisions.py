@@ -19,15 +19,16 @@ def _detail(event) -> dict:
     return detail
 
 
-def application_event(event) -> None:
-    """The entry of an applications.models.Event just appended."""
+def application_event(event, *, leaves_draft: bool = False) -> None:
+    """The entry of an applications.models.Event just appended. One that `leaves_draft` names
+    the draft, whose number the step gives (docs/audit.md)."""
     application = event.application
     append(
         f"decision.{event.kind}",
         actor=event.actor,
         actor_role=event.role,
         object_type="application",
-        object_ref=application_ref(application),
+        object_ref=f"draft:{application.pk}" if leaves_draft else application_ref(application),
         region=application.region.code,
         detail=_detail(event),
     )

@@ -9,7 +9,7 @@ from onestop.applications.drafts import materials_of
 from onestop.applications.links import status_link
 from onestop.applications.models import Application
 from onestop.applications.versions import covered_versions
-from onestop.applications.workflow import transition
+from onestop.applications.workflow import lock, transition
 from onestop.notifications import outbox
 from onestop.notifications.models import Kind
 from onestop.refusals import Invalid
@@ -49,6 +49,7 @@ def accept(
 ) -> Application:
     """Accept once every needed original matched its copy; route to every department; tell the
     applicant, in `language`."""
+    application = lock(application)  # checked as it stands, while nobody else changes it
     # The rules met, and nothing that applies missing (004 附件1), before any original is looked at.
     versions = covered_versions(application)
     blocking = blocking_reasons(application, versions)
@@ -74,7 +75,11 @@ def accept(
             ]
         )
     application = transition(
-        application, "accept", clerk, data={"originals_checked": sorted(map(list, needed))}
+        application,
+        "accept",
+        clerk,
+        data={"originals_checked": sorted(map(list, needed))},
+        locked=True,
     )
     today = timezone.localdate()
     application.accepted_on = today

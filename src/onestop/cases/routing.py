@@ -75,18 +75,22 @@ def route(application: Application, actor, versions: list | None = None) -> list
         clock.refresh(case, step_entered_on=start)
         cases.append(case)
     _save(cases)
-    for case in cases:
-        # A case's arrival has no history event of its own; its department's system learns of
-        # it from this one.
-        journal.record(
-            "case",
-            "route",
-            application_number=application.number,
-            region=application.region.code,
-            department=case.department.code,
-            case_id=case.pk,
-            to_status=case.status,
-        )
+    # A case's arrival has no history event of its own; its department's system learns of it
+    # from this one.
+    journal.record_each(
+        "case",
+        "route",
+        [
+            {
+                "application_number": application.number,
+                "region": application.region.code,
+                "department": case.department.code,
+                "case_id": case.pk,
+                "to_status": case.status,
+            }
+            for case in cases
+        ],
+    )
     append_event(
         application,
         actor,

@@ -48,23 +48,57 @@ def record(
     occurred_at=None,
 ) -> None:
     """Append one event; nothing for a draft's (no number yet), which no department sees."""
-    if not application_number:
-        return
-    values = (
-        f"{area}.{kind}",
-        application_number,
-        case_id,
-        region,
-        department,
-        from_status or "",
-        to_status or "",
-        occurred_at or timezone.now(),
+    record_each(
+        area,
+        kind,
+        [
+            {
+                "application_number": application_number,
+                "region": region,
+                "department": department,
+                "case_id": case_id,
+                "from_status": from_status,
+                "to_status": to_status,
+                "occurred_at": occurred_at,
+            }
+        ],
     )
+
+
+def record_each(area: str, kind: str, events: list[dict]) -> None:
+    """Append one event of the same type for each item of `events` (record()'s keywords), in
+    one round trip (routing's one per case)."""
     connection = connections[Event.objects.db]
-    # Each value as the ORM would store it (SQLite keeps times as UTC text).
-    row = [f.get_db_prep_save(v, connection) for f, v in zip(_FIELDS, values, strict=True)]
+    now = timezone.now()
+    rows = [
+        # Each value as the ORM would store it (SQLite keeps times as UTC text).
+        [
+            f.get_db_prep_save(v, connection)
+            for f, v in zip(
+                _FIELDS,
+                (
+                    f"{area}.{kind}",
+                    event["application_number"],
+                    event.get("case_id"),
+                    event["region"],
+                    event.get("department") or "",
+                    event.get("from_status") or "",
+                    event.get("to_status") or "",
+                    event.get("occurred_at") or now,
+                ),
+                strict=True,
+            )
+        ]
+        for event in events
+        if event["application_number"]  # a draft's: no number yet, no department sees it
+    ]
+    if not rows:
+        return
     with prepared.cursor(connection) as cursor:
-        cursor.execute(_INSERT, row)
+        if len(rows) == 1:
+            cursor.execute(_INSERT, rows[0])
+        else:
+            cursor.executemany(_INSERT, rows)
 
 
 def payload(event: Event) -> dict:

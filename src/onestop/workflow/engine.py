@@ -154,13 +154,20 @@ def open_actions(subject, held: list[str], acting_user=None) -> dict[str, bool]:
     }
 
 
-@transaction.atomic
 def transition(
     subject, action: str, *, acting_user, reason: str = "", data=None, on=None, locked=False
 ):
     """Apply one edge of the subject's table; returns the locked, updated subject. `locked`:
     the caller read `subject` with machine.lock() in the transaction this one runs in, so its
     row is not read and locked again."""
+    # A caller that locked the row made its transaction one step (a filing, an acceptance): a
+    # refusal here fails that step as a whole, with no savepoint of its own. Otherwise the
+    # transition is the step, and a caller's transaction may go on after its refusal.
+    with transaction.atomic(savepoint=not locked):
+        return _transition(subject, action, acting_user, reason, data, on, locked)
+
+
+def _transition(subject, action, acting_user, reason, data, on, locked):
     machine = machine_for(subject)
     if not locked:
         subject = machine.lock(subject)
