@@ -93,6 +93,8 @@ def materials_given(application: Application, matter_codes: list[str]) -> set[tu
 
 
 def _listed_under(matter: str, material: str, matter_codes: list[str], shared) -> list:
+    """The (matter, material) keys a file given under `matter` stands for: every matter's, for
+    a material that is one document for all (`shared`)."""
     matters = matter_codes if material in shared else [matter]
     return [(each, material) for each in matters]
 

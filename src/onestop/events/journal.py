@@ -35,9 +35,32 @@ _INSERT = (
 )
 
 
-def record(
+def record(area: str, kind: str, **event) -> None:
+    """Append one event (_row's keywords); nothing for a draft's (no number yet), which no
+    department sees."""
+    record_each(area, kind, [event])
+
+
+def record_each(area: str, kind: str, events: list[dict]) -> None:
+    """Append one event of the same type for each item of `events` (_row's keywords), in one
+    round trip (routing's, one per case)."""
+    connection = connections[Event.objects.db]
+    now = timezone.now()
+    rows = [row for event in events if (row := _row(connection, area, kind, now, **event))]
+    if not rows:
+        return
+    with prepared.cursor(connection) as cursor:
+        if len(rows) == 1:
+            cursor.execute(_INSERT, rows[0])
+        else:
+            cursor.executemany(_INSERT, rows)
+
+
+def _row(
+    connection,
     area: str,
     kind: str,
+    now,
     *,
     application_number: str | None,
     region: str,
@@ -46,59 +69,22 @@ def record(
     from_status: str = "",
     to_status: str = "",
     occurred_at=None,
-) -> None:
-    """Append one event; nothing for a draft's (no number yet), which no department sees."""
-    record_each(
-        area,
-        kind,
-        [
-            {
-                "application_number": application_number,
-                "region": region,
-                "department": department,
-                "case_id": case_id,
-                "from_status": from_status,
-                "to_status": to_status,
-                "occurred_at": occurred_at,
-            }
-        ],
+) -> list | None:
+    """The insert's values, each as the ORM would store it (SQLite keeps times as UTC text);
+    None for a draft's event."""
+    if not application_number:
+        return None
+    values = (
+        f"{area}.{kind}",
+        application_number,
+        case_id,
+        region,
+        department or "",
+        from_status or "",
+        to_status or "",
+        occurred_at or now,
     )
-
-
-def record_each(area: str, kind: str, events: list[dict]) -> None:
-    """Append one event of the same type for each item of `events` (record()'s keywords), in
-    one round trip (routing's one per case)."""
-    connection = connections[Event.objects.db]
-    now = timezone.now()
-    rows = [
-        # Each value as the ORM would store it (SQLite keeps times as UTC text).
-        [
-            f.get_db_prep_save(v, connection)
-            for f, v in zip(
-                _FIELDS,
-                (
-                    f"{area}.{kind}",
-                    event["application_number"],
-                    event.get("case_id"),
-                    event["region"],
-                    event.get("department") or "",
-                    event.get("from_status") or "",
-                    event.get("to_status") or "",
-                    event.get("occurred_at") or now,
-                ),
-                strict=True,
-            )
-        ]
-        for event in events
-        if event["application_number"]  # a draft's: no number yet, no department sees it
-    ]
-    if not rows:
-        return
-    with prepared.cursor(connection) as cursor:
-        if len(rows) == 1:
-            cursor.execute(_INSERT, rows[0])
-        else:
-            cursor.executemany(_INSERT, rows)
+    return [f.get_db_prep_save(v, connection) for f, v in zip(_FIELDS, values, strict=True)]
 
 
 def payload(event: Event) -> dict:
