@@ -19,6 +19,7 @@ SHARED = (
     "refusals",
     "plain_text",
     "crypto_suite",
+    "data_keys",
     "file_modes",
     "locale_build",
     "prepared",

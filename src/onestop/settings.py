@@ -364,7 +364,7 @@ ONESTOP_IMAGE_DECODE_WAIT_SECONDS = float(os.environ.get("ONESTOP_IMAGE_DECODE_W
 ONESTOP_CJK_FONT = os.environ.get("ONESTOP_CJK_FONT", "")
 
 
-# Keys of personal data at rest (applications/protected.py), newest first. Without them
+# Keys of personal data and secrets at rest (onestop/data_keys.py), newest first. Without them
 # from the environment, a key kept in ONESTOP_VAR_DIR (made once, readable by the owner only);
 # `check --deploy` warns about that: production keeps keys away from the data they protect.
 def _data_keys() -> tuple[list[str], bool]:

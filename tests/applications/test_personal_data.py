@@ -22,7 +22,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pypdf import PdfWriter
 
-from onestop import crypto_suite
+from onestop import crypto_suite, data_keys
 from onestop.applications import protected
 from onestop.applications.drafts import add_upload, create_draft, materials_of
 from onestop.applications.models import Application, Status, Upload
@@ -53,10 +53,10 @@ def keys(settings):
 
     def use(*values):
         settings.ONESTOP_DATA_KEYS = list(values)
-        protected.reset_keys()
+        data_keys.reset_keys()
 
     yield use
-    protected.reset_keys()
+    data_keys.reset_keys()
 
 
 def stored(application, column):
@@ -81,7 +81,7 @@ def test_the_form_and_profile_are_stored_encrypted_and_read_back_plain(handler_x
     application = Application.objects.get(number=number)
     for column in ("form", "profile"):
         raw = stored(application, column)
-        assert raw.startswith(f"fernet:{protected.newest_key().id}:")  # algorithm and key named
+        assert raw.startswith(f"fernet:{data_keys.newest_key().id}:")  # algorithm and key named
         assert "E00000001" not in raw and "Wilson" not in raw and "1990-08-20" not in raw
     assert application.form["passport_number"] == "E00000001"
     assert application.profile["date_of_birth"] == "1990-08-20"
@@ -164,7 +164,7 @@ def test_a_changed_byte_fails_loudly(handler_x, settings, suite):
     flipped = raw[:-6] + ("A" if raw[-6] != "A" else "B") + raw[-5:]
     write_raw(application, "form", flipped)
 
-    with pytest.raises(protected.NotDecryptable, match="cannot be decrypted"):
+    with pytest.raises(data_keys.NotDecryptable, match="cannot be decrypted"):
         Application.objects.get(number=number)
 
 
@@ -174,17 +174,17 @@ def test_under_sm4_gcm_a_value_moved_to_another_column_does_not_open(handler_x, 
     settings.ONESTOP_CRYPTO_SUITE = "sm"
     number = ApplicationFactory(submitted=True, filed_by=handler_x).number
     application = Application.objects.get(number=number)
-    assert stored(application, "form").startswith(f"sm4-gcm:{protected.newest_key().id}:")
+    assert stored(application, "form").startswith(f"sm4-gcm:{data_keys.newest_key().id}:")
     write_raw(application, "form", stored(application, "profile"))
 
-    with pytest.raises(protected.NotDecryptable, match="cannot be decrypted"):
+    with pytest.raises(data_keys.NotDecryptable, match="cannot be decrypted"):
         Application.objects.get(number=number)
 
 
 def test_the_blind_index_follows_the_suite(handler_x, settings):
     international = protected.blind_index("E00000001")
     settings.ONESTOP_CRYPTO_SUITE = "sm"
-    index_key = crypto_suite.mac("sm3", protected.newest_key().raw, b"blind-index")
+    index_key = crypto_suite.mac("sm3", data_keys.newest_key().raw, b"blind-index")
 
     assert protected.blind_index(" e00000001 ") == (
         crypto_suite.mac("sm3", index_key, b"E00000001").hex()
@@ -291,10 +291,10 @@ def test_rotation_moves_values_and_files_between_fernet_and_sm4_and_back(handler
         keys(newest, previous)
         out = io.StringIO()
         call_command("reencrypt_personal_data", stdout=out)
-        assert f"with {algorithm} under key {protected.newest_key().id}" in out.getvalue()
+        assert f"with {algorithm} under key {data_keys.newest_key().id}" in out.getvalue()
         keys(newest)
         application = Application.objects.get(number=number)
-        assert stored(application, "form").startswith(f"{algorithm}:{protected.newest_key().id}:")
+        assert stored(application, "form").startswith(f"{algorithm}:{data_keys.newest_key().id}:")
         assert application.form["surname"] == "Wilson"
         assert application.passport_index == protected.blind_index("E00000001")
         assert on_disk(upload).startswith(MARKER + f"{algorithm}:".encode())
@@ -312,9 +312,9 @@ JSON_VALUES = st.recursive(
 @given(suite=st.sampled_from(["international", "sm"]), value=JSON_VALUES, purpose=st.text())
 def test_any_json_value_round_trips_under_either_suite(suite, value, purpose):
     with override_settings(ONESTOP_CRYPTO_SUITE=suite):
-        sealed = protected.encrypt(value, purpose)
-        assert sealed.startswith(f"{protected.ALGORITHM_OF_SUITE[suite]}:")
-        assert protected.decrypt(sealed, purpose) == value
+        sealed = data_keys.encrypt(value, purpose)
+        assert sealed.startswith(f"{data_keys.ALGORITHM_OF_SUITE[suite]}:")
+        assert data_keys.decrypt(sealed, purpose) == value
 
 
 @hypothesis_settings(max_examples=60, deadline=None)

@@ -1,5 +1,5 @@
 """Uploaded files encrypted at rest with the keys and the suite of the form and profile
-(protected.py).
+(onestop/data_keys.py).
 
 Passport scans, photos, diplomas and tax records are personal data as much as the form is
 (PIPL Art. 51; GB/T 22239-2019 8.1.4.8; GB/T 39786-2021 with the SM suite): a copy of the media
@@ -22,9 +22,9 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
-from .protected import FERNET, NotDecryptable
-from .protected import seal as seal_bytes
-from .protected import unseal as unseal_bytes
+from onestop.data_keys import FERNET, NotDecryptable
+from onestop.data_keys import seal as seal_bytes
+from onestop.data_keys import unseal as unseal_bytes
 
 MARKER = b"onestop-sealed:"
 FIRST_MARKER = b"onestop-fernet-v1\n"  # the first format, still read

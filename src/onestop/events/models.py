@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onestop.data_keys import EncryptedSecretField
+
 
 class Event(models.Model):
     """One case or application event; its id is the feed's cursor (ids only grow)."""
@@ -38,8 +40,9 @@ class Subscription(models.Model):
     )
     url = models.CharField(max_length=500)
     # HMAC keys: the present one, and the one it replaced while that stays valid (rotation).
-    secret = models.CharField(max_length=64)
-    previous_secret = models.CharField(max_length=64, blank=True)
+    # Encrypted at rest under the data keys, as personal data is (onestop/data_keys.py).
+    secret = EncryptedSecretField()
+    previous_secret = EncryptedSecretField(blank=True)
     previous_valid_until = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     # Set by a system administrator only: deliver to a private address (subscriptions.py).

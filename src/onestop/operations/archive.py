@@ -61,7 +61,7 @@ class _Hashing:
 
 def key_fingerprint(key: str | bytes) -> str:
     """A short name of an encryption key that reveals nothing of it (the key id that encrypted
-    values name, protected.py)."""
+    values name, data_keys.py)."""
     return crypto_suite.key_id(key)
 
 

@@ -1,20 +1,22 @@
-"""Re-encrypt every application's personal data and every uploaded file with the newest key of
-ONESTOP_DATA_KEYS and the algorithm of ONESTOP_CRYPTO_SUITE (docs/personal-data.md): the step
-that completes a key rotation or a change of suite, after which the old keys may go."""
+"""Re-encrypt every application's personal data, every uploaded file and every subscription's
+secrets with the newest key of ONESTOP_DATA_KEYS and the algorithm of ONESTOP_CRYPTO_SUITE
+(docs/personal-data.md): the step that completes a key rotation or a change of suite, after
+which the old keys may go."""
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from onestop.applications.models import Application, Upload
-from onestop.applications.protected import ALGORITHM_OF_SUITE, NotDecryptable, newest_key
 from onestop.crypto_suite import suite
+from onestop.data_keys import ALGORITHM_OF_SUITE, NotDecryptable, newest_key
+from onestop.events.models import Subscription
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt forms, profiles and uploaded files with the first key of ONESTOP_DATA_KEYS "
-        "and the algorithm of ONESTOP_CRYPTO_SUITE."
+        "Re-encrypt forms, profiles, uploaded files and subscriptions' secrets with the first key "
+        "of ONESTOP_DATA_KEYS and the algorithm of ONESTOP_CRYPTO_SUITE."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +34,12 @@ class Command(BaseCommand):
                 application = Application.objects.select_for_update().get(pk=pk)
                 application.save(update_fields=["form", "profile", "passport_index"])
             done += 1
+        secrets = 0
+        for pk in Subscription.objects.values_list("pk", flat=True).iterator():
+            with transaction.atomic():
+                subscription = Subscription.objects.select_for_update().get(pk=pk)
+                subscription.save(update_fields=["secret", "previous_secret"])
+            secrets += 1
         files = missing = 0
         refused = []
         for name in Upload.objects.values_list("file", flat=True).iterator():
@@ -44,8 +52,8 @@ class Command(BaseCommand):
                 continue
             files, missing = files + found, missing + (not found)
         self.stdout.write(
-            f"re-encrypted {done} applications and {files} uploaded files with "
-            f"{ALGORITHM_OF_SUITE[suite()]} under key {newest_key().id}"
+            f"re-encrypted {done} applications, {secrets} subscriptions' secrets and {files} "
+            f"uploaded files with {ALGORITHM_OF_SUITE[suite()]} under key {newest_key().id}"
         )
         if missing:
             self.stderr.write(f"{missing} uploaded files were not found in MEDIA_ROOT")
