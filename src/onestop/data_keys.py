@@ -34,7 +34,6 @@ from onestop import crypto_suite
 FERNET, SM4_GCM = "fernet", "sm4-gcm"
 ALGORITHMS = (FERNET, SM4_GCM)
 ALGORITHM_OF_SUITE = {crypto_suite.INTERNATIONAL: FERNET, crypto_suite.SM: SM4_GCM}
-PREFIX = "fernet:"  # the first format's prefix, still read
 
 
 class NotDecryptable(ImproperlyConfigured):
