@@ -1,5 +1,6 @@
 import pytest
 
+from onestop import data_keys
 from onestop.accounts.models import Role
 from onestop.audit import reads
 from onestop.catalog.models import Department, Region
@@ -137,3 +138,15 @@ def _outside_any_request():
     reads.close_scope()
     yield
     reads.close_scope()
+
+
+@pytest.fixture
+def keys(settings):
+    """Use given keys for one test, and forget them afterwards."""
+
+    def use(*values):
+        settings.ONESTOP_DATA_KEYS = list(values)
+        data_keys.reset_keys()
+
+    yield use
+    data_keys.reset_keys()

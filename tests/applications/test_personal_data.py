@@ -47,18 +47,6 @@ def blank_pdf() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def keys(settings):
-    """Use given keys for one test, and forget them afterwards."""
-
-    def use(*values):
-        settings.ONESTOP_DATA_KEYS = list(values)
-        data_keys.reset_keys()
-
-    yield use
-    data_keys.reset_keys()
-
-
 def stored(application, column):
     with connection.cursor() as cursor:
         cursor.execute(

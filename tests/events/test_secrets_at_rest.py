@@ -24,18 +24,6 @@ pytestmark = pytest.mark.django_db
 MIGRATION = importlib.import_module("onestop.events.migrations.0002_subscription_secrets_encrypted")
 
 
-@pytest.fixture
-def keys(settings):
-    """Use given keys for one test, and forget them afterwards."""
-
-    def use(*values):
-        settings.ONESTOP_DATA_KEYS = list(values)
-        data_keys.reset_keys()
-
-    yield use
-    data_keys.reset_keys()
-
-
 def stored(pk: int) -> tuple[str, str]:
     table = Subscription._meta.db_table
     with connection.cursor() as cursor:
