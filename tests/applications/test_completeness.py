@@ -4,9 +4,13 @@ refuse, naming every missing material and fact in both languages (004 附件1; 0
 from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from onestop.applications import completeness, pre_examination, submission
+from onestop.applications import completeness, pre_examination, submission, versions
 from onestop.applications.models import Application, Status
+from onestop.applications.workflow import lock
 from onestop.cases import acceptance
 from onestop.cases.models import Case
 from onestop.refusals import Invalid
@@ -141,6 +145,53 @@ def test_window_acceptance_names_a_missing_material_and_routes_nothing(clerk):
     assert error_for(errors, "employer_letter")["code"] == completeness.MATERIAL_MISSING
     assert Application.objects.get(pk=application.pk).status == Status.PRE_EXAMINED
     assert not Case.objects.exists()
+
+
+# Read with the lock: a gate's check reads the covered versions and the files' codes in the
+# statement that locks the application, and reads each once
+
+
+def test_the_pre_examination_pass_reads_the_files_and_versions_in_its_lock(examiner):
+    application = ApplicationFactory(submitted=True)
+    with CaptureQueriesContext(connection) as captured:
+        pre_examination.pass_pre_examination(application, examiner)
+    reading = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "applications_upload" in q["sql"] or "applications_applicationmatter" in q["sql"]
+    ]
+    # One statement, the application's own row (locked, on PostgreSQL).
+    assert len(reading) == 1 and reading[0].startswith('SELECT "applications_application"."id"')
+    assert Application.objects.get(pk=application.pk).status == Status.PRE_EXAMINED
+
+
+def test_a_replaced_file_does_not_stand_at_the_gate(clerk):
+    application = ApplicationFactory(pre_examined=True)
+    matter, code = EMPLOYER_LETTER
+    application.uploads.filter(matter_code=matter, material_code=code).update(
+        replaced_at=timezone.now()
+    )
+    errors = refused(
+        lambda: acceptance.accept(
+            application, clerk, originals_checked=originals_checked(application)
+        )
+    )
+    assert error_for(errors, "employer_letter")["code"] == completeness.MATERIAL_MISSING
+
+
+def test_the_versions_read_with_the_lock_keep_their_order_and_are_taken_once():
+    application = ApplicationFactory(submitted=True)
+    in_order = list(
+        application.covered.order_by("position").values_list("matter_version_id", flat=True)
+    )
+    with transaction.atomic():
+        locked = lock(application, checking=True)
+        with CaptureQueriesContext(connection) as first:
+            assert versions.covered_pks(locked) == in_order
+        with CaptureQueriesContext(connection) as second:
+            assert versions.covered_pks(locked) == in_order
+    assert len(first.captured_queries) == 0
+    assert len(second.captured_queries) == 1  # taken once: read again from the database
 
 
 # Through the API

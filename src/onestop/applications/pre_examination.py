@@ -25,7 +25,8 @@ def pass_pre_examination(application: Application, examiner) -> Application:
     """Passed only when nothing that applies is missing (004 附件1); else the examiner issues
     a one-time notice. The applicant is told they may book now, with the link to book, or to
     come to the window directly where no appointment is needed (002 §4b)."""
-    application = lock(application)  # checked as it stands, while nobody else changes it
+    # Checked as it stands, while nobody else changes it.
+    application = lock(application, checking=True)
     completeness.check(application)
     application = transition(application, "pass_pre_examination", examiner, locked=True)
     may_book = books(application)

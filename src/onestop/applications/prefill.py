@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from onestop.rules import window
 
+from . import read_along
 from .models import Application, Upload
 
 # The form's fields the employer's account gives (never retyped, never changed on the form).
@@ -84,7 +85,9 @@ def materials_given(application: Application, matter_codes: list[str]) -> set[tu
     """The (matter, material) pairs files_by_material lists, read as their codes alone: what
     the gates' completeness check asks, on every filing, pre-examination and acceptance."""
     shared = window.one_document(application.region)
-    codes = application.uploads.current().values_list("matter_code", "material_code")
+    codes = read_along.take(application, read_along.GIVEN)
+    if codes is None:
+        codes = application.uploads.current().values_list("matter_code", "material_code")
     return {
         key
         for matter, material in codes

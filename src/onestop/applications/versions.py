@@ -5,6 +5,7 @@ published catalog (catalog/selectors.py)."""
 from onestop.catalog import selectors
 from onestop.catalog.models import MatterVersion
 
+from . import read_along
 from .models import Application
 
 
@@ -42,6 +43,9 @@ def covered_versions(application: Application) -> list[MatterVersion]:
 
 def covered_pks(application: Application) -> list[int]:
     """The keys of the catalog versions the application covers, as it recorded them, in order."""
+    along = read_along.take(application, read_along.COVERED)
+    if along is not None:
+        return [pk for _, pk in sorted(along)]
     # By position alone: the model's ordering starts with the application, which would join
     # its table to sort the rows of one application.
     found = application.covered.order_by("position")

@@ -16,6 +16,7 @@ from onestop.refusals import NotAllowed, Refused
 from onestop.workflow import engine
 from onestop.workflow.engine import Edge
 
+from . import read_along
 from .access import roles_on
 from .models import Application, Event, Status
 
@@ -170,15 +171,15 @@ def transition(
     )
 
 
-def lock(application: Application, *related: str) -> Application:
+def lock(application: Application, *related: str, checking: bool = False) -> Application:
     """The application's row read again and locked until the transaction ends, its region
-    with it, and the `related` rows a step reads (not locked)."""
+    with it, and the `related` rows a step reads (not locked). `checking`: a gate that checks
+    completeness next, whose reads come along in the same statement (read_along.py)."""
     # The region comes along: every event's audit entry and journal record name it.
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("region", *related)
-        .get(pk=application.pk)
-    )
+    found = Application.objects.select_for_update(of=("self",)).select_related("region", *related)
+    if checking:
+        found = found.annotate(**read_along.columns())
+    return found.get(pk=application.pk)
 
 
 def open_actions(application: Application, held: list[str]) -> dict[str, bool]:

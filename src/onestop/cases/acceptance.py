@@ -49,7 +49,8 @@ def accept(
 ) -> Application:
     """Accept once every needed original matched its copy; route to every department; tell the
     applicant, in `language`."""
-    application = lock(application)  # checked as it stands, while nobody else changes it
+    # Checked as it stands, while nobody else changes it.
+    application = lock(application, checking=True)
     # The rules met, and nothing that applies missing (004 附件1), before any original is looked at.
     versions = covered_versions(application)
     blocking = blocking_reasons(application, versions)
