@@ -4,8 +4,10 @@ again, allow a private address; nobody else opens it."""
 import pytest
 from django.test import override_settings
 
+from onestop.accounts import api_keys
 from onestop.accounts.models import Role
 from onestop.audit.models import AuditEntry
+from onestop.catalog.models import Department, Region
 from onestop.events import subscriptions
 from onestop.events.models import Subscription
 
@@ -75,3 +77,22 @@ def test_nobody_else_opens_the_page_nor_changes_a_subscription(client):
 def test_the_administrators_landing_links_the_page(client):
     page = signed_in(client, administrator()).get("/staff/", follow=True)
     assert PAGE in page.content.decode()
+
+
+def test_a_systems_subscription_is_named_by_its_accounts_name(client):
+    admin = administrator()
+    issued = api_keys.create_account(
+        admin,
+        name="Beijing exit-entry case system",
+        role=Role.DEPARTMENT_HANDLER,
+        region=Region.objects.get(code="beijing"),
+        department=Department.objects.get(code="public_security"),
+        scopes=["events:read"],
+    )
+    system = issued.key.account.user
+    with override_settings(ONESTOP_EVENTS_ALLOWED_NETWORKS=("127.0.0.0/8",)):
+        subscription, _ = subscriptions.create(system, "http://127.0.0.1:9/hook")
+    text = signed_in(client, admin).get(PAGE).content.decode()
+    row = text.split(f'id="subscription-{subscription.pk}"')[1].split("</tr>")[0]
+    assert "Beijing exit-entry case system" in row
+    assert system.get_username() not in text

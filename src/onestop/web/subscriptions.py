@@ -1,8 +1,8 @@
 """The system administrator's page of event subscriptions (/staff/subscriptions/): each
-subscription's owner, host, state, failures in a row and last error, with "switch on again" and
-"allow a private address" (events/subscriptions.py, audited there). Refused (403) to everyone
-else: least privilege. The path and query of an address are not shown (they may carry a
-receiver's token), nor any secret."""
+subscription's owner (a system by its account's name), host, state, failures in a row and last
+error, with "switch on again" and "allow a private address" (events/subscriptions.py, audited
+there). Refused (403) to everyone else: least privilege. The path and query of an address are
+not shown (they may carry a receiver's token), nor any secret."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,11 +21,20 @@ from .staff_gate import signed_in_holding
 
 @signed_in_holding(Role.SYSTEM_ADMINISTRATOR)
 def subscriptions_page(request, held):
+    found = Subscription.objects.select_related("owner__service_account").order_by("id")
     rows = [
-        {"subscription": s, "host": target_host(s.url)}
-        for s in Subscription.objects.select_related("owner").order_by("id")
+        {"subscription": s, "owner": _owner(s.owner), "host": target_host(s.url)} for s in found
     ]
     return render(request, "web/staff/subscriptions.html", {"rows": rows})
+
+
+def _owner(user) -> str:
+    """A department's system by the name its account was given on the keys page (its user's
+    name is generated: `system.` and random letters); a person by their name."""
+    account = getattr(user, "service_account", None)
+    if account is not None:
+        return account.name
+    return user.get_full_name() or user.get_username()
 
 
 @require_POST
