@@ -3,9 +3,8 @@ statements on the busiest paths, where planning costs the server more than execu
 progress lookup, progress/answer.py; a booking's slot read and seat, appointments/seats.py;
 the catalog's generation tokens, read by nearly every request, catalog/generations.py; an
 audit entry's insert, run by every audited write, audit/chain.py; the journal's insert, run
-by every recorded step, events/journal.py; a history's event, numbered in its insert, and the
-next sequence number of a notice, written by decisions, audit/history.py and
-notifications/outbox.py).
+by every recorded step, events/journal.py; a history's event and a notice's rows, each numbered
+in its insert, written by decisions, audit/history.py and notifications/outbox.py).
 
 Django's cursors bind parameters on the client and never prepare (Django turns psycopg's
 prepared statements off to keep transaction-mode poolers working). This cursor binds on the

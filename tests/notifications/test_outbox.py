@@ -91,6 +91,19 @@ def test_each_notice_of_an_application_has_its_own_key(filed, examiner, handler_
     ]
 
 
+def test_a_notices_rows_share_its_number_and_come_back_as_stored(filed):
+    application = filed
+    first = outbox.enqueue(application, "not_accepted", context={"reason": "x"})
+    second = outbox.enqueue(application, "not_accepted", context={"reason": "y"})
+    assert sorted(row.channel for row in first) == ["email", "sms"]
+    assert {row.sequence for row in first} == {1} and {row.sequence for row in second} == {2}
+    for row in first + second:
+        stored = Outbox.objects.get(pk=row.pk)
+        assert (stored.sequence, stored.channel) == (row.sequence, row.channel)
+        assert stored.idempotency_key == row.idempotency_key
+        assert row.idempotency_key == f"{application.pk}:not_accepted:{row.sequence}:{row.channel}"
+
+
 def test_non_acceptance_queues_the_notice_with_reason_and_referral(filed, examiner):
     application = filed
     pre_examination.not_accept(

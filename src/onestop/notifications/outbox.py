@@ -1,10 +1,11 @@
 """Queue an applicant's notice: rendered now, in the applicant's language, sent by the worker."""
 
+import functools
 import logging
 import re
 from typing import Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -70,17 +71,9 @@ def enqueue(
     addresses = addresses_of(application)
     if not addresses:
         return []
-    sequence = _next_sequence(application, kind)
     context = {**(context or {}), "number": application.number}
-    return _create(
-        application,
-        kind,
-        sequence,
-        language,
-        context,
-        addresses,
-        key=f"{application.pk}:{kind}:{sequence}",
-    )
+    rows = _rendered(application, kind, None, language, context, addresses, key="")
+    return _insert_numbered(application, kind, rows)
 
 
 _NEXT_SEQUENCE = (
@@ -102,6 +95,12 @@ def _next_sequence(application: Application | None, kind: str) -> int:
 
 def _create(application, kind, sequence, language, context, addresses, *, key) -> list[Outbox]:
     """One rendered row per address; each row's idempotency key is "{key}:{channel}"."""
+    rows = _rendered(application, kind, sequence, language, context, addresses, key=key)
+    return Outbox.objects.bulk_create(rows)
+
+
+def _rendered(application, kind, sequence, language, context, addresses, *, key) -> list[Outbox]:
+    """One row per address, not saved; each row's idempotency key is "{key}:{channel}"."""
     rows = []
     for channel, recipient in addresses:
         subject, body = render(kind, channel, language, context)
@@ -118,7 +117,64 @@ def _create(application, kind, sequence, language, context, addresses, *, key) -
                 idempotency_key=f"{key}:{channel}",
             )
         )
-    return Outbox.objects.bulk_create(rows)
+    return rows
+
+
+def _insert_numbered(application: Application, kind: str, rows: list[Outbox]) -> list[Outbox]:
+    """`rows` inserted in one written-out statement that numbers them too: the next sequence of
+    this kind for this application (all rows the same: the statement reads the table as it was
+    before it), and each key "{application}:{kind}:{sequence}:{channel}". One round trip and no
+    ORM compilation where there were two (the number read, then the insert); planned once per
+    connection on PostgreSQL (prepared.py). The caller holds the application's row locked (a
+    decision's transaction), so no two notices of one application race for a number."""
+    connection = connections[Outbox.objects.db]
+    fields = _numbered_fields()
+    values = []
+    for row in rows:
+        values += [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+        values += [application.pk, kind, f"{application.pk}:{kind}:"]
+        values += [application.pk, kind, f":{row.channel}"]
+    with prepared.cursor(connection) as cursor:
+        cursor.execute(_numbered_statement(connection, len(rows)), values)
+        # By channel, one row each: the order RETURNING gives rows in is not promised.
+        made = {channel: (pk, sequence) for pk, sequence, channel in cursor.fetchall()}
+    for row in rows:
+        row.pk, row.sequence = made[row.channel]
+        row.idempotency_key = f"{application.pk}:{kind}:{row.sequence}:{row.channel}"
+        row._state.adding, row._state.db = False, connection.alias
+    return rows
+
+
+@functools.cache
+def _numbered_fields() -> list:
+    """The columns _insert_numbered gives as values: all but the key and the two it numbers."""
+    numbered = ("sequence", "idempotency_key")
+    return [f for f in Outbox._meta.concrete_fields if not f.primary_key and f.name not in numbered]
+
+
+_numbered_statements: dict[tuple[str, int], str] = {}
+
+
+def _numbered_statement(connection, count: int) -> str:
+    """The INSERT of `count` rows, per database engine (built at its first use)."""
+    if (connection.vendor, count) not in _numbered_statements:
+        quote, meta = connection.ops.quote_name, Outbox._meta
+        table = quote(meta.db_table)
+        sequence, key, channel = (
+            quote(meta.get_field(n).column) for n in ("sequence", "idempotency_key", "channel")
+        )
+        names = [quote(f.column) for f in _numbered_fields()]
+        # Both subqueries are _NEXT_SEQUENCE: names from _meta, values parameters.
+        row = (
+            f"({', '.join(['%s'] * len(names))}, ({_NEXT_SEQUENCE}), "
+            f"%s || CAST(({_NEXT_SEQUENCE}) AS TEXT) || %s)"
+        )
+        _numbered_statements[(connection.vendor, count)] = (
+            f"INSERT INTO {table} ({', '.join(names)}, {sequence}, {key}) "  # noqa: S608
+            f"VALUES {', '.join([row] * count)} "
+            f"RETURNING {quote(meta.pk.column)}, {sequence}, {channel}"
+        )
+    return _numbered_statements[(connection.vendor, count)]
 
 
 def addresses_of(application: Application) -> list[tuple[str, str]]:
