@@ -1,14 +1,16 @@
 """Completeness at every gate: submission, the pre-examination pass and window acceptance each
 refuse, naming every missing material and fact in both languages (004 附件1; 004 item 35)."""
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from onestop.applications import completeness, pre_examination, submission, versions
+from onestop.applications import completeness, drafts, pre_examination, submission, versions
 from onestop.applications.models import Application, Status
 from onestop.applications.workflow import lock
 from onestop.cases import acceptance
@@ -26,6 +28,7 @@ from ..factories import (
     originals_checked,
     profile,
     scans,
+    upload_missing,
 )
 
 pytestmark = pytest.mark.django_db
@@ -318,3 +321,38 @@ def test_the_two_permits_scans_written_out_are_those_the_rules_ask():
         (f["matter"], f["material"]) for f in scans("beijing", profile("B"), bundle="two_permits")
     }
     assert asked == set(TWO_PERMITS_SCANS)
+
+
+# A filing waiting for the application's lock sees the file taken back by the transaction it
+# waited for (its check reads the files after the lock, not along it: read_along.py)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads share one SQLite memory")
+@pytest.mark.django_db(transaction=True)
+def test_a_filing_that_waited_for_a_file_taken_back_refuses_without_it(handler_x):
+    draft = ApplicationFactory(filed_by=handler_x)
+    upload_missing(draft, handler_x)
+    matter, code = EMPLOYER_LETTER
+    letter = draft.uploads.get(matter_code=matter, material_code=code)
+    holding, filed = threading.Event(), []
+
+    def file_it():
+        try:
+            holding.wait(timeout=30)
+            filed.append(submission.submit(draft, handler_x))
+        except Invalid as refusal:
+            filed.append(refusal)
+        finally:
+            connections.close_all()
+
+    filing = threading.Thread(target=file_it)
+    filing.start()
+    with transaction.atomic():
+        drafts.remove_upload(draft, handler_x, letter.pk)  # holds the lock until its commit
+        holding.set()
+        time.sleep(1)  # the filing is waiting for the lock meanwhile
+    filing.join(timeout=60)
+    (refusal,) = filed
+    assert isinstance(refusal, Invalid)
+    assert error_for(refusal.errors, "employer_letter")["code"] == completeness.MATERIAL_MISSING
+    assert Application.objects.get(pk=draft.pk).status == Status.DRAFT

@@ -1,7 +1,12 @@
 """What a gate's completeness check reads of an application, read in the statement that locks
 its row (workflow.lock with `checking`): the catalog versions it covers and the codes of its
-files that stand. Every filing, pre-examination and acceptance then makes one round trip where
-it made three.
+files that stand. A pre-examination pass and an acceptance then make one round trip where they
+made three.
+
+Only where nobody can change those rows meanwhile: files are given and taken back only while the
+application is a draft or being corrected (drafts.py). A filing reads them apart, after its
+lock: on PostgreSQL a statement that waited for the lock still reads other tables as they were
+when it began, and would miss a file taken back by the transaction it waited for.
 
 Each value is taken once, by the read it stands for (versions.covered_pks,
 prefill.materials_given); a later read of the same instance goes to the database, so nothing
@@ -50,6 +55,7 @@ def columns() -> dict:
     (matter, material) of each file not replaced or removed."""
     return {
         COVERED: _Rows(ApplicationMatter, ("position", "matter_version")),
+        # Standing as UploadQuerySet.current() has it: not replaced, not removed.
         GIVEN: _Rows(Upload, ("matter_code", "material_code"), standing="replaced_at"),
     }
 

@@ -57,7 +57,7 @@ def _start_pre_examination(application: Application) -> None:
 def submit(application: Application, actor) -> Application:
     """File the form: complete, under the catalog versions in force today; answers a number."""
     # The region comes along (the files' check names it), and the employer the filer's check reads.
-    application = lock(application, "employer", checking=True)
+    application = lock(application, "employer")
     versions = _check_complete(application)
     _capture_versions(application, recorded=[v.pk for v in versions])
     # Numbered and given its pre-examination dates (under the bundle's version just recorded)
@@ -73,7 +73,7 @@ def submit(application: Application, actor) -> Application:
 @transaction.atomic
 def resubmit(application: Application, actor) -> Application:
     """File again after a one-time notice; the corrected form keeps everything else."""
-    application = lock(application, "employer", checking=True)
+    application = lock(application, "employer")
     _check_complete(application)
     _start_pre_examination(application)
     return transition(application, "resubmit", actor, locked=True)

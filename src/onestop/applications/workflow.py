@@ -173,8 +173,8 @@ def transition(
 
 def lock(application: Application, *related: str, checking: bool = False) -> Application:
     """The application's row read again and locked until the transaction ends, its region
-    with it, and the `related` rows a step reads (not locked). `checking`: a gate that checks
-    completeness next, whose reads come along in the same statement (read_along.py)."""
+    with it, and the `related` rows a step reads (not locked). `checking`: a gate past filing that
+    checks completeness next, whose reads come along in the same statement (read_along.py)."""
     # The region comes along: every event's audit entry and journal record name it.
     found = Application.objects.select_for_update(of=("self",)).select_related("region", *related)
     if checking:

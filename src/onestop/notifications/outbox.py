@@ -72,6 +72,7 @@ def enqueue(
     if not addresses:
         return []
     context = {**(context or {}), "number": application.number}
+    # Numbered, and keyed, by their insert.
     rows = _rendered(application, kind, None, language, context, addresses, key="")
     return _insert_numbered(application, kind, rows)
 
@@ -122,11 +123,13 @@ def _rendered(application, kind, sequence, language, context, addresses, *, key)
 
 def _insert_numbered(application: Application, kind: str, rows: list[Outbox]) -> list[Outbox]:
     """`rows` inserted in one written-out statement that numbers them too: the next sequence of
-    this kind for this application (all rows the same: the statement reads the table as it was
-    before it), and each key "{application}:{kind}:{sequence}:{channel}". One round trip and no
-    ORM compilation where there were two (the number read, then the insert); planned once per
-    connection on PostgreSQL (prepared.py). The caller holds the application's row locked (a
-    decision's transaction), so no two notices of one application race for a number."""
+    this kind for this application, the same for every row (a PostgreSQL statement reads the
+    table as it was before it; SQLite evaluates the subqueries before inserting, which
+    tests/notifications/test_outbox.py holds), and each key "{application}:{kind}:{sequence}:
+    {channel}". One round trip and no ORM compilation where there were two (the number read,
+    then the insert); planned once per connection on PostgreSQL (prepared.py). The caller
+    holds the application's row locked (a decision's transaction), so no two notices of one
+    application race for a number."""
     connection = connections[Outbox.objects.db]
     fields = _numbered_fields()
     values = []
@@ -137,10 +140,9 @@ def _insert_numbered(application: Application, kind: str, rows: list[Outbox]) ->
     with prepared.cursor(connection) as cursor:
         cursor.execute(_numbered_statement(connection, len(rows)), values)
         # By channel, one row each: the order RETURNING gives rows in is not promised.
-        made = {channel: (pk, sequence) for pk, sequence, channel in cursor.fetchall()}
+        made = {channel: (pk, sequence, key) for pk, sequence, channel, key in cursor.fetchall()}
     for row in rows:
-        row.pk, row.sequence = made[row.channel]
-        row.idempotency_key = f"{application.pk}:{kind}:{row.sequence}:{row.channel}"
+        row.pk, row.sequence, row.idempotency_key = made[row.channel]
         row._state.adding, row._state.db = False, connection.alias
     return rows
 
@@ -172,7 +174,7 @@ def _numbered_statement(connection, count: int) -> str:
         _numbered_statements[(connection.vendor, count)] = (
             f"INSERT INTO {table} ({', '.join(names)}, {sequence}, {key}) "  # noqa: S608
             f"VALUES {', '.join([row] * count)} "
-            f"RETURNING {quote(meta.pk.column)}, {sequence}, {channel}"
+            f"RETURNING {quote(meta.pk.column)}, {sequence}, {channel}, {key}"
         )
     return _numbered_statements[(connection.vendor, count)]
 
