@@ -225,6 +225,16 @@ def test_the_list_shows_code_hall_date_time_and_status(applicant, application):
         assert text in page, text
 
 
+def test_the_list_in_chinese_calls_its_column_rescheduling(applicant, application):
+    # "Change" here is a booking's: 改约 (reschedule), not the back office's 修改 (edit).
+    client = as_(applicant)
+    client.cookies["onestop_language"] = "zh-hans"
+    book(client, open_slot(), application)
+    page = client.get("/my/appointments/").content.decode()
+    assert '<th scope="col">改约</th>' in page
+    assert 'data-label="改约"' in page
+
+
 def test_the_list_asks_the_same_queries_for_one_booking_or_three(applicant, application):
     client = as_(applicant)
     slots_page(client, application)

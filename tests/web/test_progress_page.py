@@ -179,3 +179,4 @@ def test_the_page_in_chinese_keeps_both_languages_of_the_data(handler_x):
     assert '<html lang="zh-Hans">' in page
     assert '<span lang="zh-Hans">已提交，待预审</span>' in page
     assert "Submitted, awaiting pre-examination" in page
+    assert "<h2>办理记录</h2>" in page  # the steps taken, not the back office's 历史

@@ -203,3 +203,34 @@ def test_the_qingdao_science_handler_sees_qingdao_work_permits_only(demo):
     text = page.content.decode()
     assert qingdao.number in text
     assert beijing.number not in text and exit_entry.number not in text
+
+
+# The back office's own models, as its index lists them to each person who works there.
+BACK_OFFICE_IN_CHINESE = {
+    "catalog.editor": ["事项目录", "事项版本", "“一件事”版本", "办事大厅", "来源文件已知缺陷"],
+    "security.admin": ["角色分配", "用人单位"],
+    "audit.admin": ["审计记录"],
+}
+
+
+@pytest.mark.parametrize("username", BACK_OFFICE_IN_CHINESE)
+def test_the_back_office_names_its_records_in_chinese_on_chinese_pages(demo, username):
+    chinese = Client()
+    chinese.cookies["onestop_language"] = "zh-hans"
+    assert sign_in(chinese, username) == "/admin/"
+    page = chinese.get("/admin/").content.decode()
+    for name in BACK_OFFICE_IN_CHINESE[username]:
+        assert name in page, name
+    for english in ("Matter versions", "Bundle versions", "Halls", "Assignments", "Employers"):
+        assert english not in page, english
+    # The admin's own words, not the same English words' meaning on the service's pages.
+    assert "修改" in page and "改约" not in page
+
+
+def test_a_records_history_in_the_back_office_is_its_history(demo):
+    chinese = Client()
+    chinese.cookies["onestop_language"] = "zh-hans"
+    sign_in(chinese, "catalog.editor")
+    region = Region.objects.get(code="beijing")
+    page = chinese.get(f"/admin/catalog/region/{region.pk}/change/").content.decode()
+    assert ">历史<" in page and "办理记录" not in page

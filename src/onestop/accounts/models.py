@@ -31,6 +31,8 @@ class Employer(models.Model):
     )
 
     class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
         ordering = ["name_zh"]
 
     def __str__(self):
@@ -87,6 +89,8 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
         ordering = ["user", "role"]
         constraints = [
             models.UniqueConstraint(

@@ -81,6 +81,8 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -204,6 +206,8 @@ class CorrectionNotice(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("correction notice")
+        verbose_name_plural = _("correction notices")
         ordering = ["application", "sequence"]
         constraints = [
             models.UniqueConstraint(

@@ -59,6 +59,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["id"]  # the order appended; the chain's order is `sequence`
+        verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [
             # The supervisor's view: reads of a region in a time window.

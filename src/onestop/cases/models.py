@@ -82,6 +82,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["planned_due", "statutory_due", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -24,6 +24,8 @@ class SourceDocument(models.Model):
     language = models.CharField(max_length=20)
 
     class Meta:
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
         ordering = ["code"]
 
     def __str__(self):
@@ -37,6 +39,8 @@ class Department(models.Model):
     source = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["code"]
 
     def __str__(self):
@@ -62,6 +66,8 @@ class Region(models.Model):
     window = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["code"]
 
     def __str__(self):
@@ -87,6 +93,8 @@ class Matter(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="matters")
 
     class Meta:
+        verbose_name = _("matter")
+        verbose_name_plural = _("matters")
         ordering = ["code"]
 
     def __str__(self):
@@ -168,6 +176,8 @@ class MatterVersion(VersionBase):
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="versions")
 
     class Meta:
+        verbose_name = _("matter version")
+        verbose_name_plural = _("matter versions")
         ordering = ["matter__code", "region__code", "-number"]
         constraints = [
             models.UniqueConstraint(
@@ -184,6 +194,8 @@ class BundleVersion(VersionBase):
     bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="versions")
 
     class Meta:
+        verbose_name = _("bundle version")
+        verbose_name_plural = _("bundle versions")
         ordering = ["bundle__code", "region__code", "-number"]
         constraints = [
             models.UniqueConstraint(
@@ -290,6 +302,8 @@ class Hall(models.Model):
     source = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = _("hall")
+        verbose_name_plural = _("halls")
         ordering = ["region__code", "position"]
 
     def __str__(self):
@@ -317,6 +331,8 @@ class SourceDefect(models.Model):
     matters = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("source defect")
+        verbose_name_plural = _("source defects")
         ordering = ["document__code", "code"]
 
     def __str__(self):

@@ -112,6 +112,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["started_at", "id"]
+        verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
 
     def __str__(self):

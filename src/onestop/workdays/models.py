@@ -22,6 +22,8 @@ class CalendarYear(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
         ordering = ["year"]
 
     def __str__(self):
@@ -51,6 +53,8 @@ class CalendarDay(models.Model):
     source = models.CharField(max_length=300)
 
     class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(
@@ -77,6 +81,8 @@ class Deadline(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
         ordering = ["starts_on"]
 
     def __str__(self):
