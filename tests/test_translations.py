@@ -43,8 +43,8 @@ def test_every_message_of_the_code_has_a_chinese_translation(tmp_path):
 
 
 def test_every_record_the_back_office_lists_is_named_in_chinese():
-    """The admin names each of the platform's own models in both languages (the libraries'
-    models, as axes' sign-in attempts, keep their own words)."""
+    """The admin names each of the platform's own models and their fields in both languages
+    (the libraries' models, as axes' sign-in attempts, keep their own words)."""
     from django.contrib import admin
     from django.utils import translation
 
@@ -58,4 +58,12 @@ def test_every_record_the_back_office_lists_is_named_in_chinese():
         with translation.override("zh-hans"):
             chinese = (str(meta.verbose_name), str(meta.verbose_name_plural))
         untranslated += [e for e, c in zip(english, chinese, strict=True) if e == c]
+        for field in meta.concrete_fields:
+            if field.primary_key:
+                continue
+            with translation.override("en"):
+                english_label = str(field.verbose_name)
+            with translation.override("zh-hans"):
+                if str(field.verbose_name) == english_label:
+                    untranslated.append(f"{meta.label}.{field.name}")
     assert not untranslated

@@ -234,3 +234,6 @@ def test_a_records_history_in_the_back_office_is_its_history(demo):
     region = Region.objects.get(code="beijing")
     page = chinese.get(f"/admin/catalog/region/{region.pk}/change/").content.decode()
     assert ">历史<" in page and "办理记录" not in page
+    for label in ("名称（中文）", "名称（英文）", "编号前缀", "依据"):
+        assert label in page, label
+    assert "Name zh" not in page

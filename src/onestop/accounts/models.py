@@ -13,21 +13,25 @@ from onestop.refusals import Refused
 class Employer(models.Model):
     """A unit employing foreigners; its handlers file for its employees and their dependants."""
 
-    name_zh = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200, blank=True)
+    name_zh = models.CharField(max_length=200, verbose_name=_("name zh"))
+    name_en = models.CharField(max_length=200, blank=True, verbose_name=_("name en"))
     credit_code = models.CharField(
-        max_length=18, unique=True, help_text=_("Unified social credit code (统一社会信用代码)")
+        max_length=18,
+        unique=True,
+        help_text=_("Unified social credit code (统一社会信用代码)"),
+        verbose_name=_("credit code"),
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
     # Empty until the region's window clerk has checked the employer (accounts/employers.py:
     # verify); until then its handlers cannot file (applications/drafts.py).
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("verified at"))
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("verified by"),
     )
 
     class Meta:
@@ -78,15 +82,27 @@ class Assignment(models.Model):
     """One role of one person: where it holds (region, department) or for whom (employer)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=24, choices=HELD_ROLES)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT)
+    role = models.CharField(max_length=24, choices=HELD_ROLES, verbose_name=_("role"))
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("region")
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("department")
+    )
     employer = models.ForeignKey(
-        Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="handlers"
+        Employer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handlers",
+        verbose_name=_("employer"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("assignment")

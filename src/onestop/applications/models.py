@@ -28,18 +28,28 @@ class Status(models.TextChoices):
 
 
 class Application(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    number = models.CharField(
-        max_length=20, unique=True, null=True, blank=True, help_text=_("Given on submission")
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id")
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT)
-    bundle = models.ForeignKey(Bundle, null=True, blank=True, on_delete=models.PROTECT)
+    number = models.CharField(
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Given on submission"),
+        verbose_name=_("number"),
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    bundle = models.ForeignKey(
+        Bundle, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("bundle")
+    )
     bundle_version = models.ForeignKey(
         BundleVersion,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         help_text=_("The bundle's rules the application was filed under"),
+        verbose_name=_("bundle version"),
     )
     matter = models.ForeignKey(
         Matter,
@@ -47,38 +57,64 @@ class Application(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         help_text=_("For an application of a single matter"),
+        verbose_name=_("matter"),
     )
-    status = models.CharField(max_length=24, choices=Status, default=Status.DRAFT)
-    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(
+        max_length=24, choices=Status, default=Status.DRAFT, verbose_name=_("status")
+    )
+    employer = models.ForeignKey(
+        Employer, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("employer")
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="applications",
+        verbose_name=_("applicant"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agent"),
     )
     # Personal data, encrypted at rest (protected.py); the passport number is found by its
     # keyed blind index, never by a query into the form.
-    form = EncryptedJSONField(default=dict, blank=True)
-    profile = EncryptedJSONField(default=dict, blank=True)
-    passport_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    form = EncryptedJSONField(default=dict, blank=True, verbose_name=_("form"))
+    profile = EncryptedJSONField(default=dict, blank=True, verbose_name=_("profile"))
+    passport_index = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False, verbose_name=_("passport index")
+    )
     # The language the applicant filed in: notices go out in it.
-    language = models.CharField(max_length=10, default="en")
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    pre_examination_due = models.DateField(null=True, blank=True)
-    pre_examination_due_provisional = models.BooleanField(default=False)
-    correction_notices = models.PositiveIntegerField(default=0)
-    acceptance_number = models.CharField(max_length=24, null=True, blank=True, unique=True)
-    accepted_on = models.DateField(null=True, blank=True)
-    receipt_valid_until = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    language = models.CharField(max_length=10, default="en", verbose_name=_("language"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
+    pre_examination_due = models.DateField(
+        null=True, blank=True, verbose_name=_("pre examination due")
+    )
+    pre_examination_due_provisional = models.BooleanField(
+        default=False, verbose_name=_("pre examination due provisional")
+    )
+    correction_notices = models.PositiveIntegerField(
+        default=0, verbose_name=_("correction notices")
+    )
+    acceptance_number = models.CharField(
+        max_length=24, null=True, blank=True, unique=True, verbose_name=_("acceptance number")
+    )
+    accepted_on = models.DateField(null=True, blank=True, verbose_name=_("accepted on"))
+    receipt_valid_until = models.DateField(
+        null=True, blank=True, verbose_name=_("receipt valid until")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("application")
@@ -195,15 +231,20 @@ class NoticeStage(models.TextChoices):
 class CorrectionNotice(models.Model):
     """The one-time notice (一次性告知): everything to correct, at once (004 item 35)."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices")
-    sequence = models.PositiveIntegerField()
-    stage = models.CharField(max_length=20, choices=NoticeStage)
-    # [{"kind": "material" | "field", "matter": ..., "code": ..., "reason_en", "reason_zh"}]
-    items = models.JSONField()
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="notices", verbose_name=_("application")
     )
-    issued_at = models.DateTimeField(auto_now_add=True)
+    sequence = models.PositiveIntegerField(verbose_name=_("sequence"))
+    stage = models.CharField(max_length=20, choices=NoticeStage, verbose_name=_("stage"))
+    # [{"kind": "material" | "field", "matter": ..., "code": ..., "reason_en", "reason_zh"}]
+    items = models.JSONField(verbose_name=_("items"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(auto_now_add=True, verbose_name=_("issued at"))
 
     class Meta:
         verbose_name = _("correction notice")

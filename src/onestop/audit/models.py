@@ -29,8 +29,10 @@ class AuditEntryQuerySet(models.QuerySet):
 
 class AuditEntry(models.Model):
     # None until the entry is chained (chain.link): then 1, 2, 3 ... without gaps.
-    sequence = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
-    at = models.DateTimeField()
+    sequence = models.PositiveBigIntegerField(
+        unique=True, null=True, blank=True, verbose_name=_("sequence")
+    )
+    at = models.DateTimeField(verbose_name=_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -38,22 +40,27 @@ class AuditEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Empty for the system"),
+        verbose_name=_("actor"),
     )
-    actor_role = models.CharField(max_length=24, blank=True)
+    actor_role = models.CharField(max_length=24, blank=True, verbose_name=_("actor role"))
     # "read.application", "read.case", "read.upload", "read.opinion", "decision.<event kind>"
-    action = models.CharField(max_length=60)
-    object_type = models.CharField(max_length=20)
+    action = models.CharField(max_length=60, verbose_name=_("action"))
+    object_type = models.CharField(max_length=20, verbose_name=_("object type"))
     # The application number (or "draft:<id>" before it has one), the case id, the upload id.
-    object_ref = models.CharField(max_length=40)
-    region = models.CharField(max_length=40, blank=True)
-    department = models.CharField(max_length=60, blank=True)
+    object_ref = models.CharField(max_length=40, verbose_name=_("object ref"))
+    region = models.CharField(max_length=40, blank=True, verbose_name=_("region"))
+    department = models.CharField(max_length=60, blank=True, verbose_name=_("department"))
     # Only the keys of chain.DETAIL_KEYS: statuses, sequence numbers, codes; no personal data.
-    detail = models.JSONField(default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64, blank=True)  # "" until chained
-    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # None until chained
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("detail"))
+    previous_hash = models.CharField(
+        max_length=64, blank=True, verbose_name=_("previous hash")
+    )  # "" until chained
+    hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, verbose_name=_("hash")
+    )  # None until chained
     # The digest of `hash`: "sha256", or "sm3" under the SM suite (crypto_suite.py). Each entry
     # names its own, so a chain changes algorithm at a recorded sequence and keeps verifying.
-    algorithm = models.CharField(max_length=8, default="sha256")
+    algorithm = models.CharField(max_length=8, default="sha256", verbose_name=_("algorithm"))
 
     objects = AuditEntryQuerySet.as_manager()
 

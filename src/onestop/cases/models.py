@@ -42,44 +42,66 @@ OPEN_STATUSES = (
 
 
 class Case(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="cases")
-    matter_version = models.ForeignKey(MatterVersion, on_delete=models.PROTECT)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT)
-    status = models.CharField(max_length=24, choices=CaseStatus, default=CaseStatus.REVIEW)
-    routed_on = models.DateField()
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="cases", verbose_name=_("application")
+    )
+    matter_version = models.ForeignKey(
+        MatterVersion, on_delete=models.PROTECT, verbose_name=_("matter version")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, verbose_name=_("department")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    status = models.CharField(
+        max_length=24, choices=CaseStatus, default=CaseStatus.REVIEW, verbose_name=_("status")
+    )
+    routed_on = models.DateField(verbose_name=_("routed on"))
     # Routing must reach the department within this date (003 第十六条); null where no source
     # sets a routing limit for the region.
-    routing_due = models.DateField(null=True, blank=True)
+    routing_due = models.DateField(null=True, blank=True, verbose_name=_("routing due"))
     # The statutory due date and the planned (promised) one are separate facts; pauses move the
     # planned date through the calendar (deadline below).
-    statutory_due = models.DateField(null=True, blank=True)
-    planned_due = models.DateField(null=True, blank=True)
-    due_provisional = models.BooleanField(default=False)
-    time_limit_source = models.CharField(max_length=200, blank=True)
-    deadline = models.OneToOneField(Deadline, null=True, blank=True, on_delete=models.PROTECT)
-    step_started_on = models.DateField(null=True, blank=True)
-    step_due = models.DateField(null=True, blank=True)
-    paused = models.BooleanField(default=False)
+    statutory_due = models.DateField(null=True, blank=True, verbose_name=_("statutory due"))
+    planned_due = models.DateField(null=True, blank=True, verbose_name=_("planned due"))
+    due_provisional = models.BooleanField(default=False, verbose_name=_("due provisional"))
+    time_limit_source = models.CharField(
+        max_length=200, blank=True, verbose_name=_("time limit source")
+    )
+    deadline = models.OneToOneField(
+        Deadline, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("deadline")
+    )
+    step_started_on = models.DateField(null=True, blank=True, verbose_name=_("step started on"))
+    step_due = models.DateField(null=True, blank=True, verbose_name=_("step due"))
+    paused = models.BooleanField(default=False, verbose_name=_("paused"))
     # What the queues sort by: the step's due date, else the planned one, else never (kept in
     # step by clock.refresh on routing and every transition, so one index serves every queue).
-    queue_due = models.DateField(default=NO_DUE_DATE)
+    queue_due = models.DateField(default=NO_DUE_DATE, verbose_name=_("queue due"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     # A refusal's reasons: proposed at review and waiting for the leader while the case is at
     # approval, decided once it is refused; empty otherwise (cases/workflow.py).
-    refusal_reasons = models.TextField(blank=True, default="")
+    refusal_reasons = models.TextField(blank=True, default="", verbose_name=_("refusal reasons"))
     # The result document: {"number", "valid_from", "valid_until"}; shared results received
     # from other departments of the same application: {"<matter>": {...}}.
-    result = models.JSONField(null=True, blank=True)
-    shared_results = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(null=True, blank=True, verbose_name=_("result"))
+    shared_results = models.JSONField(default=dict, blank=True, verbose_name=_("shared results"))
     # Delivery: {"method": "pickup"|"mail", "tracking_number", "address", "identity_checked"}
-    delivery = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    delivery = models.JSONField(null=True, blank=True, verbose_name=_("result delivery"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("case")

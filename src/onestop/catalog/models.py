@@ -16,12 +16,12 @@ def in_language(zh: str, en: str) -> str:
 
 
 class SourceDocument(models.Model):
-    code = models.CharField(max_length=8, unique=True)
-    file_name = models.CharField(max_length=100)
-    title_zh = models.CharField(max_length=300)
-    title_en = models.CharField(max_length=300)
-    region_code = models.CharField(max_length=40, blank=True)
-    language = models.CharField(max_length=20)
+    code = models.CharField(max_length=8, unique=True, verbose_name=_("code"))
+    file_name = models.CharField(max_length=100, verbose_name=_("file name"))
+    title_zh = models.CharField(max_length=300, verbose_name=_("title zh"))
+    title_en = models.CharField(max_length=300, verbose_name=_("title en"))
+    region_code = models.CharField(max_length=40, blank=True, verbose_name=_("region code"))
+    language = models.CharField(max_length=20, verbose_name=_("language"))
 
     class Meta:
         verbose_name = _("source document")
@@ -33,10 +33,10 @@ class SourceDocument(models.Model):
 
 
 class Department(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
-    name_zh = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=100)
-    source = models.CharField(max_length=200)
+    code = models.SlugField(max_length=40, unique=True, verbose_name=_("code"))
+    name_zh = models.CharField(max_length=100, verbose_name=_("name zh"))
+    name_en = models.CharField(max_length=100, verbose_name=_("name en"))
+    source = models.CharField(max_length=200, verbose_name=_("source"))
 
     class Meta:
         verbose_name = _("department")
@@ -52,18 +52,21 @@ class Department(models.Model):
 
 
 class Region(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
-    name_zh = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=100)
-    source = models.CharField(max_length=200)
+    code = models.SlugField(max_length=40, unique=True, verbose_name=_("code"))
+    name_zh = models.CharField(max_length=100, verbose_name=_("name zh"))
+    name_en = models.CharField(max_length=100, verbose_name=_("name en"))
+    source = models.CharField(max_length=200, verbose_name=_("source"))
     number_prefix = models.CharField(
-        max_length=4, blank=True, help_text=_("Letters that begin the region's application numbers")
+        max_length=4,
+        blank=True,
+        help_text=_("Letters that begin the region's application numbers"),
+        verbose_name=_("number prefix"),
     )
     # {"matters": [{"code", "source"}], "bundles": [{"code", "source"}]}
-    offers = models.JSONField(default=dict)
+    offers = models.JSONField(default=dict, verbose_name=_("offers"))
     # The rules of the region's window, each sourced: receipt validity, the legal-stay note,
     # number formats (national/window.yaml overlaid by region.yaml `window:`; content.WindowRules)
-    window = models.JSONField(default=dict, blank=True)
+    window = models.JSONField(default=dict, blank=True, verbose_name=_("window"))
 
     class Meta:
         verbose_name = _("region")
@@ -89,8 +92,10 @@ class Region(models.Model):
 class Matter(models.Model):
     """The identity of a matter; what it says lives in its versions."""
 
-    code = models.CharField(max_length=60, unique=True)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="matters")
+    code = models.CharField(max_length=60, unique=True, verbose_name=_("code"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="matters", verbose_name=_("department")
+    )
 
     class Meta:
         verbose_name = _("matter")
@@ -130,20 +135,30 @@ class PublishedVersionError(ValidationError):
 
 
 class VersionBase(models.Model):
-    region = models.ForeignKey(Region, on_delete=models.PROTECT)
-    number = models.PositiveIntegerField(null=True, blank=True, help_text=_("Set on publication"))
-    status = models.CharField(max_length=12, choices=VersionStatus, default=VersionStatus.DRAFT)
-    origin = models.CharField(max_length=12, choices=VersionOrigin, default=VersionOrigin.ADMIN)
-    valid_from = models.DateField(help_text=_("First day these rules apply"))
-    name_zh = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    number = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Set on publication"), verbose_name=_("number")
+    )
+    status = models.CharField(
+        max_length=12, choices=VersionStatus, default=VersionStatus.DRAFT, verbose_name=_("status")
+    )
+    origin = models.CharField(
+        max_length=12, choices=VersionOrigin, default=VersionOrigin.ADMIN, verbose_name=_("origin")
+    )
+    valid_from = models.DateField(
+        help_text=_("First day these rules apply"), verbose_name=_("valid from")
+    )
+    name_zh = models.CharField(max_length=200, verbose_name=_("name zh"))
+    name_en = models.CharField(max_length=200, verbose_name=_("name en"))
     # The resolved entry (baseline with the regional overlay) except its materials.
-    content = models.JSONField(default=dict)
+    content = models.JSONField(default=dict, verbose_name=_("content"))
     # Hash of what the catalog files said; lets a reload recognise "nothing changed".
-    content_hash = models.CharField(max_length=64, blank=True)
-    note = models.TextField(blank=True, help_text=_("Why this version exists"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, verbose_name=_("content hash"))
+    note = models.TextField(
+        blank=True, help_text=_("Why this version exists"), verbose_name=_("note")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
 
     class Meta:
         abstract = True
@@ -173,7 +188,9 @@ class VersionBase(models.Model):
 
 
 class MatterVersion(VersionBase):
-    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="versions")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, related_name="versions", verbose_name=_("matter")
+    )
 
     class Meta:
         verbose_name = _("matter version")
@@ -191,7 +208,9 @@ class MatterVersion(VersionBase):
 
 
 class BundleVersion(VersionBase):
-    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="versions")
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.PROTECT, related_name="versions", verbose_name=_("bundle")
+    )
 
     class Meta:
         verbose_name = _("bundle version")
@@ -282,24 +301,32 @@ class Material(models.Model):
 class Hall(models.Model):
     """A service hall or window where applications are handed in."""
 
-    code = models.SlugField(max_length=80, unique=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="halls")
-    position = models.PositiveIntegerField(default=0)
-    name_zh = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200)
-    address_zh = models.CharField(max_length=300, blank=True)
-    address_en = models.CharField(max_length=300, blank=True)
-    phone = models.CharField(max_length=60, blank=True)
+    code = models.SlugField(max_length=80, unique=True, verbose_name=_("code"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="halls", verbose_name=_("region")
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
+    name_zh = models.CharField(max_length=200, verbose_name=_("name zh"))
+    name_en = models.CharField(max_length=200, verbose_name=_("name en"))
+    address_zh = models.CharField(max_length=300, blank=True, verbose_name=_("address zh"))
+    address_en = models.CharField(max_length=300, blank=True, verbose_name=_("address en"))
+    phone = models.CharField(max_length=60, blank=True, verbose_name=_("phone"))
     # [{"days": ["mon", ...], "opens": "09:00", "closes": "12:00"}, ...]
-    hours = models.JSONField(default=list, blank=True)
-    hours_group = models.PositiveIntegerField(null=True, blank=True)
-    hours_note = models.JSONField(null=True, blank=True)  # {"zh", "en", "source"}
-    notes = models.JSONField(null=True, blank=True)  # {"zh", "en", "source"}
-    one_stop_counter = models.BooleanField(default=False)
+    hours = models.JSONField(default=list, blank=True, verbose_name=_("hours"))
+    hours_group = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("hours group"))
+    hours_note = models.JSONField(
+        null=True, blank=True, verbose_name=_("hours note")
+    )  # {"zh", "en", "source"}
+    notes = models.JSONField(
+        null=True, blank=True, verbose_name=_("notes")
+    )  # {"zh", "en", "source"}
+    one_stop_counter = models.BooleanField(default=False, verbose_name=_("one stop counter"))
     # Which weekday's hours apply on a weekend day made a working day; empty = closed then.
-    adjusted_working_day_hours = models.CharField(max_length=3, blank=True)
-    matters = models.JSONField(default=list, blank=True)
-    source = models.CharField(max_length=200)
+    adjusted_working_day_hours = models.CharField(
+        max_length=3, blank=True, verbose_name=_("adjusted working day hours")
+    )
+    matters = models.JSONField(default=list, blank=True, verbose_name=_("matters"))
+    source = models.CharField(max_length=200, verbose_name=_("source"))
 
     class Meta:
         verbose_name = _("hall")
@@ -321,14 +348,16 @@ class Hall(models.Model):
 class SourceDefect(models.Model):
     """A known error in a source document: recorded so nobody applies it."""
 
-    code = models.SlugField(max_length=80, unique=True)
-    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="defects")
-    locator = models.CharField(max_length=200)
-    description_zh = models.TextField()
-    description_en = models.TextField()
-    handling_zh = models.TextField()
-    handling_en = models.TextField()
-    matters = models.JSONField(default=list, blank=True)
+    code = models.SlugField(max_length=80, unique=True, verbose_name=_("code"))
+    document = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, related_name="defects", verbose_name=_("document")
+    )
+    locator = models.CharField(max_length=200, verbose_name=_("locator"))
+    description_zh = models.TextField(verbose_name=_("description zh"))
+    description_en = models.TextField(verbose_name=_("description en"))
+    handling_zh = models.TextField(verbose_name=_("handling zh"))
+    handling_en = models.TextField(verbose_name=_("handling en"))
+    matters = models.JSONField(default=list, blank=True, verbose_name=_("matters"))
 
     class Meta:
         verbose_name = _("source defect")

@@ -63,28 +63,38 @@ class Outbox(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="notifications",
+        verbose_name=_("application"),
     )
-    kind = models.CharField(max_length=24, choices=Kind)
+    kind = models.CharField(max_length=24, choices=Kind, verbose_name=_("kind"))
     sequence = models.PositiveIntegerField(
-        help_text=_("The n-th message of this kind for this application")
+        help_text=_("The n-th message of this kind for this application"),
+        verbose_name=_("sequence"),
     )
-    channel = models.CharField(max_length=8, choices=Channel)
+    channel = models.CharField(max_length=8, choices=Channel, verbose_name=_("channel"))
     # Personal data: never logged, never shown in the admin.
-    recipient = models.CharField(max_length=254)
-    language = models.CharField(max_length=8, choices=Language, default=Language.EN)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
+    recipient = models.CharField(max_length=254, verbose_name=_("recipient"))
+    language = models.CharField(
+        max_length=8, choices=Language, default=Language.EN, verbose_name=_("language")
+    )
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
+    body = models.TextField(verbose_name=_("body"))
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, verbose_name=_("idempotency key")
+    )
+    status = models.CharField(
+        max_length=8, choices=Status, default=Status.PENDING, verbose_name=_("status")
+    )
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
     # When a pending message is due; while it is being sent, when the worker's claim expires.
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claim_token = models.UUIDField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, verbose_name=_("next attempt at"))
+    claim_token = models.UUIDField(null=True, blank=True, verbose_name=_("claim token"))
     # The kind of error only (never the provider's text, which may quote the address).
-    last_error = models.CharField(max_length=200, blank=True)
-    provider_message_id = models.CharField(max_length=200, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    last_error = models.CharField(max_length=200, blank=True, verbose_name=_("last error"))
+    provider_message_id = models.CharField(
+        max_length=200, blank=True, verbose_name=_("provider message id")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -104,11 +114,15 @@ class Delivery(models.Model):
     gone out and does not send it again unless the provider drops repeats of a key.
     """
 
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    channel = models.CharField(max_length=8, choices=Channel)
-    provider_message_id = models.CharField(max_length=200, blank=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, verbose_name=_("idempotency key")
+    )
+    channel = models.CharField(max_length=8, choices=Channel, verbose_name=_("channel"))
+    provider_message_id = models.CharField(
+        max_length=200, blank=True, verbose_name=_("provider message id")
+    )
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name=_("started at"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
 
     class Meta:
         ordering = ["started_at", "id"]

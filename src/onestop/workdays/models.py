@@ -16,10 +16,12 @@ class ScheduleStatus(models.TextChoices):
 class CalendarYear(models.Model):
     """Whether a year's national schedule is official or still an estimate."""
 
-    year = models.PositiveIntegerField(unique=True)
-    status = models.CharField(max_length=12, choices=ScheduleStatus)
-    source = models.CharField(max_length=300, help_text=_("The notice or package it comes from"))
-    updated_at = models.DateTimeField(auto_now=True)
+    year = models.PositiveIntegerField(unique=True, verbose_name=_("year"))
+    status = models.CharField(max_length=12, choices=ScheduleStatus, verbose_name=_("status"))
+    source = models.CharField(
+        max_length=300, help_text=_("The notice or package it comes from"), verbose_name=_("source")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("calendar year")
@@ -39,18 +41,19 @@ class DayKind(models.TextChoices):
 class CalendarDay(models.Model):
     """A day that differs from the weekly pattern, nationally (region empty) or in one region."""
 
-    date = models.DateField()
+    date = models.DateField(verbose_name=_("date"))
     region = models.ForeignKey(
         Region,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         help_text=_("Empty for the whole country"),
+        verbose_name=_("region"),
     )
-    kind = models.CharField(max_length=24, choices=DayKind)
-    name_zh = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=100)
-    source = models.CharField(max_length=300)
+    kind = models.CharField(max_length=24, choices=DayKind, verbose_name=_("kind"))
+    name_zh = models.CharField(max_length=100, verbose_name=_("name zh"))
+    name_en = models.CharField(max_length=100, verbose_name=_("name en"))
+    source = models.CharField(max_length=300, verbose_name=_("source"))
 
     class Meta:
         verbose_name = _("calendar day")
@@ -73,12 +76,18 @@ class CalendarDay(models.Model):
 class Deadline(models.Model):
     """A limit in working days running from a start date; pauses give days back."""
 
-    subject = models.CharField(max_length=200, help_text=_("What the limit is for"))
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
-    starts_on = models.DateField()
-    working_days = models.PositiveIntegerField()
-    source = models.CharField(max_length=200, help_text=_("Where the limit comes from"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(
+        max_length=200, help_text=_("What the limit is for"), verbose_name=_("counted for")
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("region")
+    )
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    working_days = models.PositiveIntegerField(verbose_name=_("working days"))
+    source = models.CharField(
+        max_length=200, help_text=_("Where the limit comes from"), verbose_name=_("source")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("deadline")
