@@ -52,12 +52,12 @@ class AuditEntry(models.Model):
     department = models.CharField(max_length=60, blank=True, verbose_name=_("department"))
     # Only the keys of chain.DETAIL_KEYS: statuses, sequence numbers, codes; no personal data.
     detail = models.JSONField(default=dict, blank=True, verbose_name=_("detail"))
-    previous_hash = models.CharField(
-        max_length=64, blank=True, verbose_name=_("previous hash")
-    )  # "" until chained
+    # "" until chained
+    previous_hash = models.CharField(max_length=64, blank=True, verbose_name=_("previous hash"))
+    # None until chained
     hash = models.CharField(
         max_length=64, unique=True, null=True, blank=True, verbose_name=_("hash")
-    )  # None until chained
+    )
     # The digest of `hash`: "sha256", or "sm3" under the SM suite (crypto_suite.py). Each entry
     # names its own, so a chain changes algorithm at a recorded sequence and keeps verifying.
     algorithm = models.CharField(max_length=8, default="sha256", verbose_name=_("algorithm"))

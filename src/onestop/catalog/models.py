@@ -314,12 +314,10 @@ class Hall(models.Model):
     # [{"days": ["mon", ...], "opens": "09:00", "closes": "12:00"}, ...]
     hours = models.JSONField(default=list, blank=True, verbose_name=_("hours"))
     hours_group = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("hours group"))
-    hours_note = models.JSONField(
-        null=True, blank=True, verbose_name=_("hours note")
-    )  # {"zh", "en", "source"}
-    notes = models.JSONField(
-        null=True, blank=True, verbose_name=_("notes")
-    )  # {"zh", "en", "source"}
+    # {"zh", "en", "source"}
+    hours_note = models.JSONField(null=True, blank=True, verbose_name=_("hours note"))
+    # {"zh", "en", "source"}
+    notes = models.JSONField(null=True, blank=True, verbose_name=_("notes"))
     one_stop_counter = models.BooleanField(default=False, verbose_name=_("one stop counter"))
     # Which weekday's hours apply on a weekend day made a working day; empty = closed then.
     adjusted_working_day_hours = models.CharField(
